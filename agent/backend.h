@@ -1,0 +1,34 @@
+/* Everything p2vprep does to the machine goes through this table, so that tests can
+ * put a fault-injecting layer in front of the real one (tests/support/fault_backend.c).
+ * Registry keys are relative to HKLM and always in the native (64-bit) view; file
+ * paths are full Win32 paths and never redirected to SysWOW64. All functions return
+ * a Win32 error code (ERROR_SUCCESS = 0). */
+#ifndef P2V_BACKEND_H
+#define P2V_BACKEND_H
+#include "machine.h"
+
+struct backend {
+    void *ctx;
+    /* reading */
+    DWORD (*key_exists)(void *ctx, const wchar_t *key);
+    DWORD (*enum_subkey)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch);
+    DWORD (*read_value)(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out);
+    /* Reads a whole file (malloc'ed into *data); ERROR_FILE_NOT_FOUND when absent. */
+    DWORD (*read_file)(void *ctx, const wchar_t *path, BYTE **data, DWORD *size);
+    /* writing: each call is one write */
+    DWORD (*create_key)(void *ctx, const wchar_t *key);
+    DWORD (*delete_key)(void *ctx, const wchar_t *key);        /* only an empty key */
+    DWORD (*set_value)(void *ctx, const wchar_t *key, const wchar_t *name, const struct regval *v);
+    DWORD (*delete_value)(void *ctx, const wchar_t *key, const wchar_t *name);
+    /* Writes to <path>.p2vprep-new, flushes it, then renames it over path. */
+    DWORD (*write_file)(void *ctx, const wchar_t *path, const BYTE *data, DWORD size);
+    DWORD (*delete_file)(void *ctx, const wchar_t *path);
+    /* Makes registry changes under key durable (RegFlushKey). Not counted as a write. */
+    DWORD (*flush_key)(void *ctx, const wchar_t *key);
+};
+
+/* The real machine. wow64: this process is 32-bit on 64-bit Windows. */
+void backend_win32_init(struct backend *b, BOOL wow64);
+/* The backend the exe uses: backend_win32, unless a test build wraps it. */
+const struct backend *backend_for_exe(BOOL wow64);
+#endif

@@ -1,0 +1,244 @@
+#include "backend.h"
+#include "dynapi.h"
+#include "text.h"
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+struct win32_ctx {
+    BOOL wow64;
+};
+
+/* A 32-bit process on 64-bit Windows must reach the native registry view. KEY_WOW64_64KEY
+ * is only passed there: Windows 2000 predates the flag. */
+static REGSAM sam(const struct win32_ctx *c, REGSAM access)
+{
+    return access | (c->wow64 ? 0x0100 /* KEY_WOW64_64KEY */ : 0);
+}
+
+/* File operations on a 64-bit Windows from a 32-bit process would land in SysWOW64:
+ * redirection is turned off around each one. */
+struct redirect { PVOID old; BOOL off; };
+
+static DWORD redirect_off(const struct win32_ctx *c, struct redirect *r)
+{
+    r->off = FALSE;
+    if (!c->wow64)
+        return ERROR_SUCCESS;
+    const struct dynapi *api = dynapi();
+    if (!api->Wow64DisableWow64FsRedirection || !api->Wow64RevertWow64FsRedirection)
+        return ERROR_PROC_NOT_FOUND;
+    if (!api->Wow64DisableWow64FsRedirection(&r->old))
+        return GetLastError();
+    r->off = TRUE;
+    return ERROR_SUCCESS;
+}
+
+static void redirect_restore(struct redirect *r)
+{
+    if (r->off)
+        dynapi()->Wow64RevertWow64FsRedirection(r->old);
+}
+
+static DWORD w_key_exists(void *ctx, const wchar_t *key)
+{
+    HKEY h;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_READ), &h);
+    if (e == ERROR_SUCCESS)
+        RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
+{
+    HKEY h;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_READ), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegEnumKeyExW(h, index, name, &cch, NULL, NULL, NULL, NULL);
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
+{
+    HKEY h;
+    memset(out, 0, sizeof *out);
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_QUERY_VALUE), &h);
+    if (e == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;   /* absent */
+    if (e != ERROR_SUCCESS)
+        return e;
+    DWORD size = REGVAL_MAX;
+    e = RegQueryValueExW(h, name, NULL, &out->type, out->data, &size);
+    if (e == ERROR_MORE_DATA) {
+        out->present = out->truncated = TRUE;
+        out->size = size;
+        e = ERROR_SUCCESS;
+    } else if (e == ERROR_SUCCESS) {
+        out->present = TRUE;
+        out->size = size;
+    } else if (e == ERROR_FILE_NOT_FOUND) {
+        e = ERROR_SUCCESS;
+    }
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_create_key(void *ctx, const wchar_t *key)
+{
+    HKEY h;
+    DWORD e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, REG_OPTION_NON_VOLATILE,
+                              sam(ctx, KEY_WRITE), NULL, &h, NULL);
+    if (e == ERROR_SUCCESS)
+        RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_delete_key(void *ctx, const wchar_t *key)
+{
+    const wchar_t *slash = wcsrchr(key, L'\\');
+    wchar_t parent[P2V_KEY_MAX];
+    HKEY h;
+    if (!slash || !wcopy(parent, COUNTOF(parent), key))
+        return ERROR_INVALID_PARAMETER;
+    parent[slash - key] = 0;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, parent, 0, sam(ctx, KEY_WRITE), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegDeleteKeyW(h, slash + 1);
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_set_value(void *ctx, const wchar_t *key, const wchar_t *name, const struct regval *v)
+{
+    HKEY h;
+    if (v->truncated)
+        return ERROR_INVALID_DATA;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_SET_VALUE), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegSetValueExW(h, name, 0, v->type, v->data, v->size);
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_delete_value(void *ctx, const wchar_t *key, const wchar_t *name)
+{
+    HKEY h;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_SET_VALUE), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegDeleteValueW(h, name);
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_flush_key(void *ctx, const wchar_t *key)
+{
+    HKEY h;
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_READ), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegFlushKey(h);
+    RegCloseKey(h);
+    return e;
+}
+
+/* Drivers are small; anything larger than this is not one we copy. */
+#define FILE_MAX (64u << 20)
+
+static DWORD w_read_file(void *ctx, const wchar_t *path, BYTE **data, DWORD *size)
+{
+    struct redirect r;
+    *data = NULL;
+    *size = 0;
+    DWORD e = redirect_off(ctx, &r);
+    if (e != ERROR_SUCCESS)
+        return e;
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    e = f == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    redirect_restore(&r);
+    if (e != ERROR_SUCCESS)
+        return e == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : e;
+    DWORD high = 0, n = GetFileSize(f, &high), got = 0;
+    if (high || n > FILE_MAX) {
+        CloseHandle(f);
+        return ERROR_FILE_TOO_LARGE;
+    }
+    BYTE *buf = malloc(n ? n : 1);
+    if (!buf) {
+        CloseHandle(f);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (!ReadFile(f, buf, n, &got, NULL) || got != n) {
+        e = GetLastError() ? GetLastError() : ERROR_READ_FAULT;
+        free(buf);
+        CloseHandle(f);
+        return e;
+    }
+    CloseHandle(f);
+    *data = buf;
+    *size = n;
+    return ERROR_SUCCESS;
+}
+
+static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWORD size)
+{
+    wchar_t tmp[MAX_PATH + 16];
+    struct redirect r;
+    DWORD done = 0, e = redirect_off(ctx, &r);
+    if (e != ERROR_SUCCESS)
+        return e;
+    wfmt(tmp, COUNTOF(tmp), L"%ls.p2vprep-new", path);
+    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE) {
+        e = GetLastError();
+    } else {
+        if (!WriteFile(f, data, size, &done, NULL) || done != size || !FlushFileBuffers(f))
+            e = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+        CloseHandle(f);
+        if (e == ERROR_SUCCESS &&
+            !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            e = GetLastError();
+        if (e != ERROR_SUCCESS)
+            DeleteFileW(tmp);
+    }
+    redirect_restore(&r);
+    return e;
+}
+
+static DWORD w_delete_file(void *ctx, const wchar_t *path)
+{
+    struct redirect r;
+    DWORD e = redirect_off(ctx, &r);
+    if (e != ERROR_SUCCESS)
+        return e;
+    if (!DeleteFileW(path))
+        e = GetLastError();
+    redirect_restore(&r);
+    return e;
+}
+
+static struct win32_ctx the_ctx;
+
+void backend_win32_init(struct backend *b, BOOL wow64)
+{
+    the_ctx.wow64 = wow64;
+    *b = (struct backend){
+        .ctx = &the_ctx,
+        .key_exists = w_key_exists,
+        .enum_subkey = w_enum_subkey,
+        .read_value = w_read_value,
+        .read_file = w_read_file,
+        .create_key = w_create_key,
+        .delete_key = w_delete_key,
+        .set_value = w_set_value,
+        .delete_value = w_delete_value,
+        .write_file = w_write_file,
+        .delete_file = w_delete_file,
+        .flush_key = w_flush_key,
+    };
+}

@@ -1,0 +1,139 @@
+#include "cli.h"
+#include "exitcodes.h"
+#include "text.h"
+#include <string.h>
+#include <wchar.h>
+
+const wchar_t cli_usage[] =
+    L"Usage: p2vprep <command> [options]\n"
+    L"Makes the disk driver of a virtual machine's controller boot-start on this server\n"
+    L"before it is converted (P2V), so the VM does not stop with 0x7B\n"
+    L"INACCESSIBLE_BOOT_DEVICE.\n"
+    L"\n"
+    L"Commands:\n"
+    L"  targets                        list the target controllers it knows\n"
+    L"  plan     --target NAME[,NAME]  print every change apply would make; changes nothing\n"
+    L"  apply    --target NAME[,NAME]  make the changes\n"
+    L"  check    --target NAME[,NAME]  readiness verdict; changes nothing\n"
+    L"  rollback                       undo the last apply exactly\n"
+    L"  --version, --help, /?\n"
+    L"\n"
+    L"Options:\n"
+    L"  --payload DIR   driver files (default: folder \"payload\" beside the exe);\n"
+    L"                  looked up as DIR\\<x86|amd64>\\<file>, then DIR\\<file>\n"
+    L"  --report FILE   write a JSON report (UTF-8)\n"
+    L"  --log FILE      append the output to FILE\n"
+    L"  --quiet         print errors only\n"
+    L"\n"
+    L"Exit codes: 0 success (check: ready)  1 check: not ready  2 usage error\n"
+    L"  3 payload problem  4 not elevated / access denied  5 apply failed, rolled back\n"
+    L"  6 apply failed, rollback incomplete  7 another p2vprep is running\n";
+
+static const struct { const wchar_t *name; enum command cmd; } commands[] = {
+    { L"targets", CMD_TARGETS }, { L"plan", CMD_PLAN }, { L"apply", CMD_APPLY },
+    { L"check", CMD_CHECK }, { L"rollback", CMD_ROLLBACK },
+    { L"--version", CMD_VERSION }, { L"/version", CMD_VERSION },
+    { L"--help", CMD_HELP }, { L"-h", CMD_HELP }, { L"/?", CMD_HELP }, { L"-?", CMD_HELP },
+    { L"help", CMD_HELP },
+};
+
+const wchar_t *command_name(enum command c)
+{
+    for (size_t i = 0; i < COUNTOF(commands); i++)
+        if (commands[i].cmd == c)
+            return commands[i].name;
+    return L"?";
+}
+
+static int usage_error(wchar_t *err, size_t cch, const wchar_t *fmt, const wchar_t *arg)
+{
+    wfmt(err, cch, fmt, arg);
+    return EXIT_USAGE;
+}
+
+static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, size_t cch)
+{
+    wchar_t buf[512];
+    if (!wcopy(buf, COUNTOF(buf), list))
+        return usage_error(err, cch, L"--target list too long: %ls", list);
+    for (wchar_t *tok = buf, *next; tok; tok = next) {
+        next = wcschr(tok, L',');
+        if (next)
+            *next++ = 0;
+        if (!*tok)
+            continue;
+        const struct target *t = target_find(tok);
+        if (!t) {
+            wchar_t known[256] = L"";
+            for (size_t i = 0; i < p2v_n_targets; i++) {
+                if (i)
+                    wcscat(known, L", ");
+                wcscat(known, p2v_targets[i].name);
+            }
+            wchar_t msg[512];
+            wfmt(msg, COUNTOF(msg), L"unknown target \"%ls\" (known: %ls; see p2vprep targets)", tok, known);
+            return usage_error(err, cch, L"%ls", msg);
+        }
+        BOOL dup = FALSE;
+        for (size_t i = 0; i < o->n_targets; i++)
+            dup |= o->targets[i] == t;
+        if (!dup && o->n_targets < P2V_TARGETS_MAX)
+            o->targets[o->n_targets++] = t;
+    }
+    if (o->n_targets == 0)
+        return usage_error(err, cch, L"--target needs a name, e.g. --target %ls", p2v_targets[0].name);
+    return 0;
+}
+
+int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch)
+{
+    memset(o, 0, sizeof *o);
+    err[0] = 0;
+    if (argc < 2)
+        return usage_error(err, cch, L"a command is needed (%ls)", L"targets, plan, apply, check, rollback");
+
+    BOOL found = FALSE;
+    for (size_t i = 0; i < COUNTOF(commands) && !found; i++)
+        if (_wcsicmp(argv[1], commands[i].name) == 0) {
+            o->command = commands[i].cmd;
+            found = TRUE;
+        }
+    if (!found)
+        return usage_error(err, cch, L"unknown command \"%ls\"", argv[1]);
+
+    for (int i = 2; i < argc; i++) {
+        const wchar_t *a = argv[i];
+        const wchar_t **slot = NULL;
+        if (_wcsicmp(a, L"--quiet") == 0 || _wcsicmp(a, L"-q") == 0) {
+            o->quiet = TRUE;
+            continue;
+        }
+        if (_wcsicmp(a, L"--target") == 0 || _wcsicmp(a, L"--targets") == 0) {
+            if (i + 1 >= argc)
+                return usage_error(err, cch, L"%ls needs a value", a);
+            int rc = parse_targets(argv[++i], o, err, cch);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (_wcsicmp(a, L"--payload") == 0)
+            slot = &o->payload;
+        else if (_wcsicmp(a, L"--report") == 0)
+            slot = &o->report;
+        else if (_wcsicmp(a, L"--log") == 0)
+            slot = &o->log;
+        else
+            return usage_error(err, cch, L"unknown option \"%ls\"", a);
+        if (i + 1 >= argc || argv[i + 1][0] == 0)
+            return usage_error(err, cch, L"%ls needs a value", a);
+        *slot = argv[++i];
+    }
+
+    BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK;
+    if (needs_targets && o->n_targets == 0)
+        return usage_error(err, cch, L"%ls needs --target NAME (see p2vprep targets)",
+                           command_name(o->command));
+    if (!needs_targets && o->n_targets)
+        return usage_error(err, cch, L"%ls takes no --target", command_name(o->command));
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* The command line, parsed into options. Pure: no Win32 calls. */
+#ifndef P2V_CLI_H
+#define P2V_CLI_H
+#include "targets.h"
+
+#define P2V_TARGETS_MAX 16
+
+enum command { CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK };
+
+struct options {
+    enum command command;
+    const struct target *targets[P2V_TARGETS_MAX];
+    size_t n_targets;
+    const wchar_t *payload;   /* NULL: folder "payload" beside the exe */
+    const wchar_t *report;
+    const wchar_t *log;
+    BOOL quiet;
+};
+
+/* Returns 0, or EXIT_USAGE with a one-line message in err. */
+int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch);
+const wchar_t *command_name(enum command c);
+extern const wchar_t cli_usage[];
+#endif

@@ -1,0 +1,530 @@
+#include "engine.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "out.h"
+#include "pe.h"
+#include "probe.h"
+#include "text.h"
+#include "winerr.h"
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define JENTRIES_MAX (P2V_ITEMS_MAX * 4)
+
+static void fail(const wchar_t *what, DWORD e)
+{
+    wchar_t msg[512];
+    out_error(L"error: %ls: %ls", what, win_error_text(e, msg, COUNTOF(msg)));
+}
+
+static const wchar_t *product_name(BYTE type)
+{
+    return type == VER_NT_WORKSTATION ? L"workstation"
+         : type == VER_NT_DOMAIN_CONTROLLER ? L"domain controller"
+         : type == VER_NT_SERVER ? L"server" : L"unknown";
+}
+
+static void show_machine(const struct machine *m)
+{
+    const struct os_info *os = &m->os;
+    out_info(L"Windows %lu.%lu.%lu SP%lu %ls, %ls%ls, SystemRoot %ls, computer %ls",
+             (unsigned long)os->major, (unsigned long)os->minor, (unsigned long)os->build,
+             (unsigned long)os->sp_major, product_name(os->product_type),
+             os->arch == ARCH_X64 ? L"x64" : os->arch == ARCH_X86 ? L"x86" : L"other architecture",
+             os->wow64 ? L" (32-bit p2vprep under WOW64)" : L"", os->systemroot, os->computer);
+    wchar_t sets[P2V_SETS_MAX * 16] = L"", sel[128] = L"";
+    for (int i = 0; i < m->n_sets; i++) {
+        wcscat(sets, L" ");
+        wcscat(sets, m->sets[i]);
+    }
+    for (int s = 0; s < SEL_COUNT; s++) {
+        wchar_t one[40];
+        if (m->select_present[s])
+            wfmt(one, COUNTOF(one), L" %ls=%lu", select_names[s], (unsigned long)m->select[s]);
+        else
+            wfmt(one, COUNTOF(one), L" %ls=absent", select_names[s]);
+        wcscat(sel, one);
+    }
+    out_info(L"control sets:%ls; Select:%ls", m->n_sets ? sets : L" none", sel);
+}
+
+static void show_problems(const struct plan *p)
+{
+    for (size_t i = 0; i < p->n_problems; i++)
+        out_error(L"%ls: %ls", p->problems[i].exit_code == 1 ? L"not ready" : L"error",
+                  p->problems[i].message);
+}
+
+/* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
+static DWORD survey(struct run *r)
+{
+    struct requirements *req = requirements_new();
+    if (!req)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    DWORD e = probe_control_sets(r->b, r->m);
+    if (e == ERROR_SUCCESS) {
+        plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req, NULL);
+        e = probe_requirements(r->b, r->m, req, r->payload_dir);
+    }
+    requirements_free(req);
+    if (e == ERROR_SUCCESS)
+        plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+    return e;
+}
+
+/* ---- undo: shared by a failed apply and by rollback ---- */
+
+static DWORD undo_entry(struct run *r, const struct jentry *e)
+{
+    const struct backend *b = r->b;
+    DWORD err;
+    switch (e->kind) {
+    case J_VALUE:
+        r->writes++;
+        if (e->old.present)
+            return b->set_value(b->ctx, e->key, e->name, &e->old);
+        err = b->delete_value(b->ctx, e->key, e->name);
+        return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+    case J_KEY:
+        r->writes++;
+        err = b->delete_key(b->ctx, e->key);
+        return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+    case J_FILE:
+        if (e->backup[0]) {
+            BYTE *data;
+            DWORD size;
+            err = b->read_file(b->ctx, e->backup, &data, &size);
+            if (err != ERROR_SUCCESS)
+                return err;
+            r->writes++;
+            err = b->write_file(b->ctx, e->key, data, size);
+            free(data);
+            return err;
+        }
+        r->writes++;
+        err = b->delete_file(b->ctx, e->key);
+        return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+    }
+    return ERROR_SUCCESS;
+}
+
+static void describe_entry(const struct jentry *e, wchar_t *buf, size_t cch)
+{
+    wchar_t v[300];
+    switch (e->kind) {
+    case J_KEY:
+        wfmt(buf, cch, L"delete  key HKLM\\%ls", e->key);
+        break;
+    case J_VALUE:
+        regval_describe(&e->old, v, COUNTOF(v));
+        if (e->old.present)
+            wfmt(buf, cch, L"restore HKLM\\%ls\\%ls = %ls", e->key, e->name, v);
+        else
+            wfmt(buf, cch, L"delete  HKLM\\%ls\\%ls", e->key, e->name);
+        break;
+    case J_FILE:
+        if (e->backup[0])
+            wfmt(buf, cch, L"restore file %ls <- %ls", e->key, e->backup);
+        else
+            wfmt(buf, cch, L"delete  file %ls", e->key);
+        break;
+    }
+}
+
+/* Is the entry's "before" state what the machine holds now? */
+static BOOL entry_restored(struct run *r, const struct jentry *e)
+{
+    const struct backend *b = r->b;
+    switch (e->kind) {
+    case J_KEY:
+        return b->key_exists(b->ctx, e->key) == ERROR_FILE_NOT_FOUND;
+    case J_VALUE: {
+        struct regval now;
+        if (b->read_value(b->ctx, e->key, e->name, &now) != ERROR_SUCCESS)
+            return FALSE;
+        if (now.present != e->old.present)
+            return FALSE;
+        return !now.present || (now.type == e->old.type && now.size == e->old.size &&
+                                memcmp(now.data, e->old.data, now.size) == 0);
+    }
+    case J_FILE: {
+        BYTE *now = NULL, *old = NULL;
+        DWORD nn = 0, no = 0;
+        DWORD e1 = b->read_file(b->ctx, e->key, &now, &nn);
+        BOOL ok;
+        if (!e->backup[0]) {
+            ok = e1 == ERROR_FILE_NOT_FOUND;
+        } else {
+            DWORD e2 = b->read_file(b->ctx, e->backup, &old, &no);
+            ok = e1 == ERROR_SUCCESS && e2 == ERROR_SUCCESS && nn == no && memcmp(now, old, nn) == 0;
+        }
+        free(now);
+        free(old);
+        return ok;
+    }
+    }
+    return TRUE;
+}
+
+/* Undoes entries in reverse order, then checks each. Returns how many are not restored. */
+static int undo_all(struct run *r, const struct jentry *entries, size_t n)
+{
+    int failed = 0;
+    for (size_t i = n; i-- > 0;) {
+        wchar_t line[1024];
+        describe_entry(&entries[i], line, COUNTOF(line));
+        DWORD e = undo_entry(r, &entries[i]);
+        if (e != ERROR_SUCCESS) {
+            fail(line, e);
+            failed++;
+        } else {
+            out_info(L"  %ls", line);
+        }
+    }
+    for (int s = 0; s < r->m->n_sets; s++) {
+        wchar_t root[64];
+        wfmt(root, COUNTOF(root), L"SYSTEM\\%ls", r->m->sets[s]);
+        r->b->flush_key(r->b->ctx, root);
+    }
+    if (failed == 0)
+        for (size_t i = 0; i < n; i++)
+            if (!entry_restored(r, &entries[i])) {
+                wchar_t line[1024];
+                describe_entry(&entries[i], line, COUNTOF(line));
+                out_error(L"error: not restored after undo: %ls", line);
+                failed++;
+            }
+    return failed;
+}
+
+/* ---- apply ---- */
+
+struct applying {
+    struct journal j;
+    struct jentry *entries;
+    size_t n;
+};
+
+static DWORD record(struct run *r, struct applying *a, const struct jentry *e)
+{
+    if (a->n >= JENTRIES_MAX)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    DWORD err = journal_add(&a->j, e);
+    if (err == ERROR_SUCCESS)
+        a->entries[a->n++] = *e;
+    else
+        fail(L"writing the journal", err);
+    return err;
+}
+
+/* Creates the missing keys on the path to key, each recorded first, top-down, below
+ * SYSTEM\ControlSetNNN (which exists). */
+static DWORD ensure_key(struct run *r, struct applying *a, const wchar_t *key)
+{
+    const struct backend *b = r->b;
+    if (b->key_exists(b->ctx, key) == ERROR_SUCCESS)
+        return ERROR_SUCCESS;
+    const wchar_t *p = wcschr(key, L'\\');
+    p = p ? wcschr(p + 1, L'\\') : NULL;     /* end of SYSTEM\ControlSetNNN */
+    BOOL missing = FALSE;
+    while (p) {
+        const wchar_t *next = wcschr(p + 1, L'\\');
+        size_t len = next ? (size_t)(next - key) : wcslen(key);
+        struct jentry e = { .kind = J_KEY };
+        if (len >= COUNTOF(e.key))
+            return ERROR_BUFFER_OVERFLOW;
+        memcpy(e.key, key, len * sizeof(wchar_t));
+        e.key[len] = 0;
+        if (!missing)
+            missing = b->key_exists(b->ctx, e.key) == ERROR_FILE_NOT_FOUND;
+        if (missing) {
+            DWORD err = record(r, a, &e);
+            if (err != ERROR_SUCCESS)
+                return err;
+            r->writes++;
+            err = b->create_key(b->ctx, e.key);
+            if (err != ERROR_SUCCESS) {
+                wchar_t what[P2V_KEY_MAX + 32];
+                fail(wfmt(what, COUNTOF(what), L"creating HKLM\\%ls", e.key), err);
+                return err;
+            }
+        }
+        p = next;
+    }
+    return ERROR_SUCCESS;
+}
+
+static DWORD apply_value(struct run *r, struct applying *a, const struct change *c)
+{
+    const struct backend *b = r->b;
+    wchar_t what[P2V_KEY_MAX + P2V_NAME_MAX + 32];
+    wfmt(what, COUNTOF(what), L"HKLM\\%ls\\%ls", c->key, c->name);
+    DWORD err = ensure_key(r, a, c->key);
+    if (err != ERROR_SUCCESS)
+        return err;
+    /* The journal keeps what is there at this moment, not what the plan saw. */
+    struct jentry e = { .kind = J_VALUE };
+    wcopy(e.key, COUNTOF(e.key), c->key);
+    wcopy(e.name, COUNTOF(e.name), c->name);
+    err = b->read_value(b->ctx, c->key, c->name, &e.old);
+    if (err == ERROR_SUCCESS && e.old.truncated)
+        err = ERROR_INVALID_DATA;   /* too large to record exactly: leave it alone */
+    if (err != ERROR_SUCCESS) {
+        fail(what, err);
+        return err;
+    }
+    if ((err = record(r, a, &e)) != ERROR_SUCCESS)
+        return err;
+    r->writes++;
+    err = b->set_value(b->ctx, c->key, c->name, &c->new);
+    if (err != ERROR_SUCCESS)
+        fail(what, err);
+    return err;
+}
+
+static DWORD write_backup(const wchar_t *dir, const wchar_t *name, const BYTE *data, DWORD size,
+                          wchar_t *path, size_t cch)
+{
+    DWORD done, err = ERROR_SUCCESS;
+    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+        return GetLastError();
+    wfmt(path, cch, L"%ls\\%ls", dir, name);
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    if (!WriteFile(f, data, size, &done, NULL) || done != size || !FlushFileBuffers(f))
+        err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    CloseHandle(f);
+    return err;
+}
+
+static DWORD apply_file(struct run *r, struct applying *a, const struct change *c)
+{
+    const struct backend *b = r->b;
+    BYTE *old = NULL, *src = NULL, *back = NULL;
+    DWORD n_old = 0, n_src = 0, n_back = 0;
+    struct jentry e = { .kind = J_FILE };
+    wcopy(e.key, COUNTOF(e.key), c->key);
+
+    DWORD err = b->read_file(b->ctx, c->key, &old, &n_old);
+    if (err == ERROR_SUCCESS)
+        err = write_backup(a->j.files_dir, c->name, old, n_old, e.backup, COUNTOF(e.backup));
+    else if (err == ERROR_FILE_NOT_FOUND)
+        err = ERROR_SUCCESS;
+    if (err == ERROR_SUCCESS)
+        err = record(r, a, &e);
+    if (err == ERROR_SUCCESS)
+        err = b->read_file(b->ctx, c->src, &src, &n_src);
+    if (err == ERROR_SUCCESS) {
+        r->writes++;
+        err = b->write_file(b->ctx, c->key, src, n_src);
+    }
+    /* Read back what landed: a driver that is not exactly the payload is not installed. */
+    if (err == ERROR_SUCCESS && (err = b->read_file(b->ctx, c->key, &back, &n_back)) == ERROR_SUCCESS &&
+        (n_back != n_src || memcmp(back, src, n_src) != 0))
+        err = ERROR_INVALID_DATA;
+    if (err != ERROR_SUCCESS)
+        fail(c->key, err);
+    free(old);
+    free(src);
+    free(back);
+    return err;
+}
+
+static int cmd_apply(struct run *r)
+{
+    struct plan *p = r->p;
+    if (p->blocking_exit) {
+        show_problems(p);
+        return p->blocking_exit;
+    }
+    if (p->n_changes == 0) {
+        out_info(L"Nothing to do: every control set already holds every entry.");
+        return EXIT_OK;
+    }
+
+    struct applying a = { 0 };
+    a.entries = calloc(JENTRIES_MAX, sizeof *a.entries);
+    if (!a.entries)
+        return EXIT_ROLLED_BACK;
+    wchar_t header[512];
+    wfmt(header, COUNTOF(header), L"%ls\tapply", r->m->os.computer);
+    DWORD err = journal_begin(&a.j, r->state_dir, header);
+    if (err != ERROR_SUCCESS) {
+        journal_close(&a.j);
+        free(a.entries);
+        fail(L"creating the journal in the state folder", err);
+        out_error(L"Nothing was changed (state folder %ls).", r->state_dir);
+        return err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_ROLLED_BACK;
+    }
+    wcopy(r->journal, COUNTOF(r->journal), a.j.path);
+
+    size_t done = 0;
+    for (; done < p->n_changes && err == ERROR_SUCCESS; done++) {
+        const struct change *c = &p->changes[done];
+        wchar_t line[1024];
+        change_describe(c, line, COUNTOF(line));
+        out_info(L"  %ls", line);
+        err = c->kind == CHANGE_FILE ? apply_file(r, &a, c) : apply_value(r, &a, c);
+    }
+    if (err == ERROR_SUCCESS) {
+        for (int s = 0; s < r->m->n_sets; s++) {
+            wchar_t root[64];
+            wfmt(root, COUNTOF(root), L"SYSTEM\\%ls", r->m->sets[s]);
+            if ((err = r->b->flush_key(r->b->ctx, root)) != ERROR_SUCCESS) {
+                fail(root, err);
+                break;
+            }
+        }
+    }
+    if (err == ERROR_SUCCESS) {
+        /* Verify by reading everything back and planning again: nothing may be left. */
+        struct plan *check = plan_new();
+        struct plan *saved = r->p;
+        if (!check) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        } else {
+            r->p = check;
+            err = survey(r);
+            if (err == ERROR_SUCCESS && (check->n_changes || check->blocking_exit)) {
+                wchar_t line[1024] = L"";
+                if (check->n_changes)
+                    change_describe(&check->changes[0], line, COUNTOF(line));
+                out_error(L"error: read back after apply differs: %ls", line);
+                err = ERROR_INVALID_DATA;
+            }
+            r->p = saved;
+            plan_free(check);
+        }
+    }
+
+    int rc = EXIT_OK;
+    if (err == ERROR_SUCCESS) {
+        journal_end(&a.j, L"ok");
+        out_info(L"Applied %u change(s) in %d control set(s). Journal: %ls",
+                 (unsigned)p->n_changes, r->m->n_sets, r->journal);
+    } else {
+        out_error(L"Apply failed; undoing the %u change(s) made so far.", (unsigned)a.n);
+        int left = undo_all(r, a.entries, a.n);
+        journal_end(&a.j, left ? L"rollback-incomplete" : L"rolled-back");
+        if (left) {
+            out_error(L"Rollback incomplete: %d change(s) could not be undone; they are listed "
+                      L"above and in %ls.", left, r->journal);
+            rc = EXIT_ROLLBACK_INCOMPLETE;
+        } else {
+            out_error(L"Every change was undone; the machine is as it was.");
+            rc = err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_ROLLED_BACK;
+        }
+        p->n_changes = done;   /* the report lists what was attempted */
+    }
+    free(a.entries);
+    return rc;
+}
+
+static int cmd_rollback(struct run *r)
+{
+    wchar_t status[32];
+    struct jentry *entries;
+    size_t n;
+    DWORD err = journal_find_last(r->state_dir, r->journal, COUNTOF(r->journal));
+    if (err == ERROR_FILE_NOT_FOUND) {
+        out_info(L"Nothing to roll back: no apply journal in %ls.", r->state_dir);
+        return EXIT_OK;
+    }
+    err = journal_load(r->journal, &entries, &n, status, COUNTOF(status));
+    if (err != ERROR_SUCCESS) {
+        fail(r->journal, err);
+        return EXIT_ROLLBACK_INCOMPLETE;
+    }
+    out_info(L"Rolling back %ls (%u record(s), status %ls):", r->journal, (unsigned)n, status);
+    int left = undo_all(r, entries, n);
+    free(entries);
+    struct journal j;
+    if (journal_reopen(&j, r->journal) == ERROR_SUCCESS)
+        journal_end(&j, left ? L"rollback-incomplete" : L"rolled-back");
+    if (left) {
+        out_error(L"Rollback incomplete: %d record(s) not restored.", left);
+        return EXIT_ROLLBACK_INCOMPLETE;
+    }
+    out_info(L"Rolled back: the machine is as it was before that apply.");
+    return EXIT_OK;
+}
+
+int engine_run(struct run *r, const struct options *opt, const struct backend *b,
+               const wchar_t *exe_dir)
+{
+    DWORD t0 = GetTickCount();
+    LARGE_INTEGER f, c0, c1;
+    BOOL hires = QueryPerformanceFrequency(&f) && QueryPerformanceCounter(&c0);
+
+    memset(r, 0, sizeof *r);
+    r->opt = opt;
+    r->b = b;
+    r->m = machine_new();
+    r->p = plan_new();
+    if (!r->m || !r->p) {
+        out_error(L"error: out of memory");
+        return r->exit_code = EXIT_USAGE;
+    }
+    probe_os(&r->m->os);
+    if (opt->payload)
+        wcopy(r->payload_dir, COUNTOF(r->payload_dir), opt->payload);
+    else
+        wfmt(r->payload_dir, COUNTOF(r->payload_dir), L"%ls\\payload", exe_dir);
+    journal_state_dir(r->m->os.systemroot, r->state_dir, COUNTOF(r->state_dir));
+
+    int rc;
+    DWORD err = ERROR_SUCCESS;
+    if (opt->command == CMD_ROLLBACK) {
+        err = probe_control_sets(b, r->m);
+        if (err == ERROR_SUCCESS)
+            show_machine(r->m);
+        rc = err == ERROR_SUCCESS ? cmd_rollback(r) : EXIT_ROLLBACK_INCOMPLETE;
+    } else {
+        err = survey(r);
+        if (err == ERROR_SUCCESS)
+            show_machine(r->m);
+        if (err != ERROR_SUCCESS) {
+            fail(L"reading the registry", err);
+            rc = err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_USAGE;
+        } else if (opt->command == CMD_APPLY) {
+            rc = cmd_apply(r);
+        } else {
+            for (size_t i = 0; i < r->p->n_changes; i++) {
+                wchar_t line[1024];
+                change_describe(&r->p->changes[i], line, COUNTOF(line));
+                if (opt->command == CMD_PLAN)
+                    out_info(L"  %ls", line);
+            }
+            if (opt->command == CMD_PLAN) {
+                show_problems(r->p);
+                if (!r->p->blocking_exit)
+                    out_info(r->p->n_changes ? L"Plan: %u change(s); run apply to make them."
+                                             : L"Plan: %u changes; nothing to do.",
+                             (unsigned)r->p->n_changes);
+                rc = r->p->blocking_exit ? r->p->blocking_exit : EXIT_OK;
+            } else {   /* check */
+                plan_changes_as_problems(r->p);
+                show_problems(r->p);
+                r->ready = r->p->n_problems == 0;
+                out_info(r->ready ? L"Ready: this machine will boot on the target controller(s)."
+                                  : L"Not ready: %u problem(s).", (unsigned)r->p->n_problems);
+                rc = r->ready ? EXIT_OK : EXIT_NOT_READY;
+            }
+        }
+    }
+    if (hires && QueryPerformanceCounter(&c1))
+        r->elapsed_ms = (double)(c1.QuadPart - c0.QuadPart) * 1000.0 / (double)f.QuadPart;
+    else
+        r->elapsed_ms = GetTickCount() - t0;
+    return r->exit_code = rc;
+}
+
+void engine_free(struct run *r)
+{
+    machine_free(r->m);
+    plan_free(r->p);
+    r->m = NULL;
+    r->p = NULL;
+}

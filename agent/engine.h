@@ -1,0 +1,28 @@
+/* Carries out a command: reads the machine, plans, applies with a journal, verifies,
+ * rolls back. Everything it does to the machine goes through the backend. */
+#ifndef P2V_ENGINE_H
+#define P2V_ENGINE_H
+#include "backend.h"
+#include "cli.h"
+#include "plan.h"
+
+struct run {
+    const struct options *opt;
+    const struct backend *b;
+    struct machine *m;
+    struct plan *p;                 /* apply: the changes made; rollback: the ones undone */
+    wchar_t payload_dir[MAX_PATH];
+    wchar_t state_dir[MAX_PATH];
+    wchar_t journal[MAX_PATH];      /* the journal written or replayed, if any */
+    unsigned writes;                /* calls that changed the machine, undo included */
+    BOOL ready;                     /* check */
+    int exit_code;
+    double elapsed_ms;
+};
+
+/* Runs opt->command (plan, apply, check, rollback). r->m and r->p are allocated here
+ * and freed by engine_free. Returns the exit code. */
+int engine_run(struct run *r, const struct options *opt, const struct backend *b,
+               const wchar_t *exe_dir);
+void engine_free(struct run *r);
+#endif

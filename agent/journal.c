@@ -1,0 +1,285 @@
+#include "journal.h"
+#include "text.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define JOURNAL_MAGIC "p2vprep journal 1"
+
+void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch)
+{
+    wfmt(dir, cch, L"%ls\\p2vprep", systemroot);
+}
+
+static DWORD write_line(struct journal *j, const wchar_t *line)
+{
+    int len;
+    DWORD done;
+    char *s = utf8_from_wide(line, &len);
+    if (!s)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    DWORD e = ERROR_SUCCESS;
+    /* Each record is on disk before the change it describes is made. */
+    if (!WriteFile(j->file, s, (DWORD)len, &done, NULL) || done != (DWORD)len ||
+        !WriteFile(j->file, "\n", 1, &done, NULL) || !FlushFileBuffers(j->file))
+        e = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    free(s);
+    return e;
+}
+
+static int journal_number(const wchar_t *name)
+{
+    int n = 0;
+    wchar_t rest[32] = L"";
+    if (swscanf(name, L"apply-%d.%31ls", &n, rest) != 2 || _wcsicmp(rest, L"journal") != 0)
+        return -1;
+    return n;
+}
+
+/* Calls fn for each apply-NNNN.journal in dir, newest first is up to the caller. */
+static int highest_number(const wchar_t *dir)
+{
+    wchar_t pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    int best = 0;
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\apply-*.journal", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    do {
+        int n = journal_number(fd.cFileName);
+        if (n > best)
+            best = n;
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return best;
+}
+
+DWORD journal_begin(struct journal *j, const wchar_t *dir, const wchar_t *header)
+{
+    memset(j, 0, sizeof *j);
+    j->file = INVALID_HANDLE_VALUE;
+    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+        return GetLastError();
+    int n = highest_number(dir) + 1;
+    wfmt(j->path, COUNTOF(j->path), L"%ls\\apply-%04d.journal", dir, n);
+    wfmt(j->files_dir, COUNTOF(j->files_dir), L"%ls\\apply-%04d", dir, n);
+    j->file = CreateFileW(j->path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW,
+                          FILE_ATTRIBUTE_NORMAL, NULL);
+    if (j->file == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    wchar_t line[1024];
+    DWORD e = write_line(j, L"" JOURNAL_MAGIC);
+    if (e == ERROR_SUCCESS)
+        e = write_line(j, wfmt(line, COUNTOF(line), L"started\t%ls", header));
+    return e;
+}
+
+DWORD journal_reopen(struct journal *j, const wchar_t *path)
+{
+    memset(j, 0, sizeof *j);
+    wcopy(j->path, COUNTOF(j->path), path);
+    j->file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                          FILE_ATTRIBUTE_NORMAL, NULL);
+    return j->file == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+}
+
+DWORD journal_add(struct journal *j, const struct jentry *e)
+{
+    struct wbuf b = { 0 };
+    switch (e->kind) {
+    case J_KEY:
+        wbuf_addf(&b, L"key\t%ls", e->key);
+        break;
+    case J_VALUE:
+        wbuf_addf(&b, L"value\t%ls\t%ls\t", e->key, e->name);
+        if (!e->old.present) {
+            wbuf_add(&b, L"absent");
+        } else {
+            char hex[2 * REGVAL_MAX + 1];
+            wchar_t whex[2 * REGVAL_MAX + 1];
+            hex_encode(e->old.data, e->old.size, hex);
+            for (size_t i = 0; i <= strlen(hex); i++)
+                whex[i] = (wchar_t)hex[i];
+            wbuf_addf(&b, L"%lu\t", (unsigned long)e->old.type);
+            wbuf_add(&b, whex);
+        }
+        break;
+    case J_FILE:
+        wbuf_addf(&b, L"file\t%ls\t%ls", e->key, e->backup[0] ? e->backup : L"absent");
+        break;
+    }
+    DWORD err = b.ok ? write_line(j, b.s) : ERROR_NOT_ENOUGH_MEMORY;
+    wbuf_free(&b);
+    return err;
+}
+
+DWORD journal_end(struct journal *j, const wchar_t *status)
+{
+    wchar_t line[64];
+    DWORD e = write_line(j, wfmt(line, COUNTOF(line), L"end\t%ls", status));
+    journal_close(j);
+    return e;
+}
+
+void journal_close(struct journal *j)
+{
+    if (j->file != INVALID_HANDLE_VALUE && j->file != NULL)
+        CloseHandle(j->file);
+    j->file = INVALID_HANDLE_VALUE;
+}
+
+static char *read_all(const wchar_t *path, DWORD *size, DWORD *err)
+{
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE) {
+        *err = GetLastError();
+        return NULL;
+    }
+    DWORD n = GetFileSize(f, NULL), got = 0;
+    char *s = malloc(n + 1);
+    if (!s || !ReadFile(f, s, n, &got, NULL) || got != n) {
+        *err = s ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+        free(s);
+        CloseHandle(f);
+        return NULL;
+    }
+    CloseHandle(f);
+    s[n] = 0;
+    *size = n;
+    return s;
+}
+
+/* Splits a line at tabs in place. */
+static int split_tabs(wchar_t *line, wchar_t **fields, int max)
+{
+    int n = 0;
+    fields[n++] = line;
+    for (wchar_t *p = line; *p && n < max; p++)
+        if (*p == L'\t') {
+            *p = 0;
+            fields[n++] = p + 1;
+        }
+    return n;
+}
+
+static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_t cch)
+{
+    wchar_t *f[6];
+    int n = split_tabs(line, f, 6);
+    memset(e, 0, sizeof *e);
+    if (n == 2 && wcscmp(f[0], L"key") == 0) {
+        e->kind = J_KEY;
+        return wcopy(e->key, COUNTOF(e->key), f[1]);
+    }
+    if (n == 3 && wcscmp(f[0], L"file") == 0) {
+        e->kind = J_FILE;
+        wcopy(e->key, COUNTOF(e->key), f[1]);
+        if (wcscmp(f[2], L"absent") != 0)
+            wcopy(e->backup, COUNTOF(e->backup), f[2]);
+        return TRUE;
+    }
+    if ((n == 4 || n == 5) && wcscmp(f[0], L"value") == 0) {
+        e->kind = J_VALUE;
+        wcopy(e->key, COUNTOF(e->key), f[1]);
+        wcopy(e->name, COUNTOF(e->name), f[2]);
+        if (n == 4)
+            return wcscmp(f[3], L"absent") == 0;
+        char hex[2 * REGVAL_MAX + 1];
+        size_t len = wcslen(f[4]);
+        if (len >= sizeof hex)
+            return FALSE;
+        for (size_t i = 0; i <= len; i++)
+            hex[i] = (char)f[4][i];
+        e->old.present = TRUE;
+        e->old.type = (DWORD)wcstoul(f[3], NULL, 10);
+        return hex_decode(hex, e->old.data, REGVAL_MAX, &e->old.size);
+    }
+    if (n == 2 && wcscmp(f[0], L"end") == 0) {
+        wcopy(status, cch, f[1]);
+        e->kind = 0;
+        return TRUE;
+    }
+    if (wcscmp(f[0], L"started") == 0) {
+        e->kind = 0;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch)
+{
+    DWORD size, err = ERROR_SUCCESS;
+    *entries = NULL;
+    *n = 0;
+    wcopy(status, cch, L"incomplete");
+    char *text = read_all(path, &size, &err);
+    if (!text)
+        return err;
+    wchar_t *w = wide_from_utf8(text, (int)size);
+    free(text);
+    if (!w)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    size_t lines = 1;
+    for (wchar_t *p = w; *p; p++)
+        lines += *p == L'\n';
+    struct jentry *list = calloc(lines, sizeof *list);
+    if (!list) {
+        free(w);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    size_t count = 0;
+    BOOL first = TRUE;
+    err = ERROR_SUCCESS;
+    for (wchar_t *line = w; line && *line;) {
+        wchar_t *next = wcschr(line, L'\n');
+        if (next)
+            *next++ = 0;
+        if (first) {
+            if (wcscmp(line, L"" JOURNAL_MAGIC) != 0)
+                err = ERROR_INVALID_DATA;
+            first = FALSE;
+        } else if (*line) {
+            struct jentry e;
+            /* A last line cut short by a crash is not a record: the change it would have
+             * described was never started. */
+            if (!parse_record(line, &e, status, cch)) {
+                if (next && *next)
+                    err = ERROR_INVALID_DATA;
+            } else if (e.kind) {
+                list[count++] = e;
+            }
+        }
+        if (err != ERROR_SUCCESS)
+            break;
+        line = next;
+    }
+    free(w);
+    if (err != ERROR_SUCCESS) {
+        free(list);
+        return err;
+    }
+    *entries = list;
+    *n = count;
+    return ERROR_SUCCESS;
+}
+
+DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
+{
+    for (int n = highest_number(dir); n > 0; n--) {
+        wchar_t p[MAX_PATH], status[32];
+        struct jentry *e;
+        size_t count;
+        wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, n);
+        if (journal_load(p, &e, &count, status, COUNTOF(status)) != ERROR_SUCCESS)
+            continue;
+        free(e);
+        if (wcscmp(status, L"rolled-back") != 0) {
+            wcopy(path, cch, p);
+            return ERROR_SUCCESS;
+        }
+    }
+    return ERROR_FILE_NOT_FOUND;
+}

@@ -1,0 +1,43 @@
+/* The apply journal: before each change, what was there. Written and flushed record by
+ * record, so that an apply cut short (power loss, crash) can still be undone.
+ *
+ * State folder: %SystemRoot%\p2vprep. Each apply that changes something gets
+ * apply-NNNN.journal (UTF-8 text, one record per line) and, for replaced files,
+ * apply-NNNN\<file> with the old copy. The folder travels with the disk into the VM. */
+#ifndef P2V_JOURNAL_H
+#define P2V_JOURNAL_H
+#include "machine.h"
+
+enum jentry_kind { J_KEY = 1, J_VALUE, J_FILE };
+
+struct jentry {
+    enum jentry_kind kind;
+    wchar_t key[P2V_KEY_MAX];     /* J_KEY, J_VALUE: key under HKLM; J_FILE: the file's path */
+    wchar_t name[P2V_NAME_MAX];   /* J_VALUE */
+    struct regval old;            /* J_VALUE: what was there (present = FALSE: absent) */
+    wchar_t backup[MAX_PATH];     /* J_FILE: the old copy, empty when there was none */
+};
+
+struct journal {
+    HANDLE file;
+    wchar_t path[MAX_PATH];
+    wchar_t files_dir[MAX_PATH];  /* where old copies of replaced files go */
+};
+
+void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch);
+/* Creates the next apply-NNNN.journal in dir. */
+DWORD journal_begin(struct journal *j, const wchar_t *dir, const wchar_t *header);
+DWORD journal_add(struct journal *j, const struct jentry *e);
+/* Appends "end <status>" (ok, rolled-back, rollback-incomplete) and closes. */
+DWORD journal_end(struct journal *j, const wchar_t *status);
+void journal_close(struct journal *j);
+
+/* The newest journal whose changes are still in place (no "end rolled-back").
+ * ERROR_FILE_NOT_FOUND when there is none. */
+DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch);
+/* Loads the records of a journal (malloc'ed array) and its last status
+ * ("ok", "rolled-back", ..., or "incomplete" when the apply never finished). */
+DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
+/* Reopens an existing journal to append its final status. */
+DWORD journal_reopen(struct journal *j, const wchar_t *path);
+#endif

@@ -1,0 +1,80 @@
+/* A snapshot of what the running machine holds, as far as the targets care.
+ * The probe fills it from the live system; tests write it by hand. The planner
+ * reads nothing else. */
+#ifndef P2V_MACHINE_H
+#define P2V_MACHINE_H
+#include <windows.h>
+
+#define P2V_KEY_MAX 300
+#define P2V_NAME_MAX 80
+#define P2V_SETS_MAX 16
+#define P2V_FILES_MAX 16
+#define P2V_ITEMS_MAX 512
+#define REGVAL_MAX 1024
+
+struct regval {
+    BOOL present;
+    BOOL truncated;   /* larger than REGVAL_MAX: never equal to a wanted value */
+    DWORD type, size;
+    BYTE data[REGVAL_MAX];
+};
+
+struct os_info {
+    DWORD major, minor, build, sp_major;
+    BYTE product_type;            /* VER_NT_WORKSTATION, _DOMAIN_CONTROLLER, _SERVER */
+    unsigned arch;                /* ARCH_X86 | ARCH_X64, 0 = another (IA64, ARM64) */
+    BOOL wow64;                   /* this process is 32-bit on 64-bit Windows */
+    wchar_t systemroot[MAX_PATH];
+    wchar_t computer[64];
+};
+
+/* Select\Current, Default, LastKnownGood, Failed */
+enum { SEL_CURRENT, SEL_DEFAULT, SEL_LKG, SEL_FAILED, SEL_COUNT };
+extern const wchar_t *const select_names[SEL_COUNT];
+
+struct machine_value {
+    wchar_t key[P2V_KEY_MAX];     /* relative to HKLM */
+    wchar_t name[P2V_NAME_MAX];
+    struct regval v;
+};
+
+/* A driver file a target needs, where it was looked for and what was found. */
+struct machine_file {
+    wchar_t name[64];             /* symmpi.sys */
+    BOOL inbox;                   /* shipped with Windows: only dst matters */
+    int src_status;               /* enum pe_status of the payload copy */
+    WORD src_machine;
+    wchar_t src[MAX_PATH];
+    wchar_t looked[2][MAX_PATH];
+    int n_looked;
+    wchar_t dst[MAX_PATH];        /* <SystemRoot>\system32\drivers\<name> */
+    int dst_status;               /* enum pe_status of the installed copy */
+    BOOL dst_same;                /* installed bytes equal the payload's */
+};
+
+struct machine {
+    struct os_info os;
+    wchar_t sets[P2V_SETS_MAX][16];   /* ControlSetNNN, as enumerated */
+    int n_sets;
+    DWORD select[SEL_COUNT];
+    BOOL select_present[SEL_COUNT];
+    struct machine_value *values;     /* P2V_ITEMS_MAX entries */
+    size_t n_values;
+    struct machine_file files[P2V_FILES_MAX];
+    int n_files;
+};
+
+struct machine *machine_new(void);
+void machine_free(struct machine *m);
+/* The value recorded for key\name, or NULL when the snapshot says it is absent. */
+const struct regval *machine_value(const struct machine *m, const wchar_t *key, const wchar_t *name);
+struct machine_value *machine_add_value(struct machine *m, const wchar_t *key, const wchar_t *name);
+struct machine_file *machine_file(struct machine *m, const wchar_t *name);
+unsigned machine_gen(const struct os_info *os);    /* GEN_*, 0 when unsupported */
+BOOL regval_equal(const struct regval *a, const struct regval *b);
+void regval_dword(struct regval *v, DWORD d);
+void regval_sz(struct regval *v, DWORD type, const wchar_t *s);
+/* Human form: 0 (REG_DWORD), "SCSI miniport" (REG_SZ), absent */
+void regval_describe(const struct regval *v, wchar_t *buf, size_t cch);
+const wchar_t *regtype_name(DWORD type);
+#endif

@@ -1,0 +1,78 @@
+#include "out.h"
+#include "text.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+static BOOL quiet;
+static HANDLE log_file = INVALID_HANDLE_VALUE;
+
+void out_set_quiet(BOOL q) { quiet = q; }
+
+BOOL out_open_log(const wchar_t *path)
+{
+    log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    return log_file != INVALID_HANDLE_VALUE;
+}
+
+void out_close_log(void)
+{
+    if (log_file != INVALID_HANDLE_VALUE)
+        CloseHandle(log_file);
+    log_file = INVALID_HANDLE_VALUE;
+}
+
+/* A console gets UTF-16 through WriteConsoleW; a pipe or file gets UTF-8. */
+static void write_to(HANDLE h, const wchar_t *text)
+{
+    DWORD mode, done;
+    if (h == INVALID_HANDLE_VALUE || h == NULL)
+        return;
+    if (GetConsoleMode(h, &mode)) {
+        WriteConsoleW(h, text, (DWORD)wcslen(text), &done, NULL);
+        return;
+    }
+    int len;
+    char *s = utf8_from_wide(text, &len);
+    if (s) {
+        WriteFile(h, s, (DWORD)len, &done, NULL);
+        free(s);
+    }
+}
+
+static void emit(BOOL is_error, const wchar_t *fmt, va_list ap)
+{
+    wchar_t line[4096];
+    size_t n;
+    wfmtv(line, COUNTOF(line) - 2, fmt, ap);
+    n = wcslen(line);
+    line[n] = L'\n';
+    line[n + 1] = 0;
+    if (is_error)
+        write_to(GetStdHandle(STD_ERROR_HANDLE), line);
+    else if (!quiet)
+        write_to(GetStdHandle(STD_OUTPUT_HANDLE), line);
+    if (log_file != INVALID_HANDLE_VALUE) {
+        line[n] = L'\r';
+        line[n + 1] = L'\n';
+        line[n + 2] = 0;
+        write_to(log_file, line);
+    }
+}
+
+void out_info(const wchar_t *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(FALSE, fmt, ap);
+    va_end(ap);
+}
+
+void out_error(const wchar_t *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(TRUE, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,18 @@
+/* Reads the machine snapshot from the live system, through the backend for the
+ * registry and files. */
+#ifndef P2V_PROBE_H
+#define P2V_PROBE_H
+#include "backend.h"
+#include "plan.h"
+
+/* OS version, architecture, WOW64, %SystemRoot% and computer name of the running Windows. */
+void probe_os(struct os_info *os);
+/* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. */
+DWORD probe_control_sets(const struct backend *b, struct machine *m);
+/* Current state of every value and file the requirements name. payload_dir is searched as
+ * <dir>\<x86|amd64>\<file>, then <dir>\<file>. */
+DWORD probe_requirements(const struct backend *b, struct machine *m, const struct requirements *r,
+                         const wchar_t *payload_dir);
+/* "x86" or "amd64": the payload subfolder for this Windows. */
+const wchar_t *payload_arch_dir(const struct os_info *os);
+#endif

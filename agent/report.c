@@ -1,0 +1,187 @@
+#include "report.h"
+#include "exitcodes.h"
+#include "text.h"
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static void json_str(struct wbuf *b, const wchar_t *s)
+{
+    wbuf_add(b, L"\"");
+    for (; *s; s++) {
+        wchar_t one[8];
+        switch (*s) {
+        case L'"': wbuf_add(b, L"\\\""); break;
+        case L'\\': wbuf_add(b, L"\\\\"); break;
+        case L'\n': wbuf_add(b, L"\\n"); break;
+        case L'\r': wbuf_add(b, L"\\r"); break;
+        case L'\t': wbuf_add(b, L"\\t"); break;
+        default:
+            if (*s < 0x20) {
+                wbuf_add(b, wfmt(one, COUNTOF(one), L"\\u%04x", (unsigned)*s));
+            } else {
+                one[0] = *s;
+                one[1] = 0;
+                wbuf_add(b, one);
+            }
+        }
+    }
+    wbuf_add(b, L"\"");
+}
+
+static void json_key(struct wbuf *b, const wchar_t *k)
+{
+    json_str(b, k);
+    wbuf_add(b, L": ");
+}
+
+/* DWORD as a number, strings as strings, anything else as hex; absent as null. */
+static void json_regval(struct wbuf *b, const struct regval *v)
+{
+    if (!v->present) {
+        wbuf_add(b, L"null");
+    } else if (v->type == REG_DWORD && v->size == 4) {
+        DWORD d;
+        memcpy(&d, v->data, 4);
+        wbuf_addf(b, L"%lu", (unsigned long)d);
+    } else if ((v->type == REG_SZ || v->type == REG_EXPAND_SZ) && !v->truncated) {
+        wchar_t s[REGVAL_MAX / 2 + 1];
+        memcpy(s, v->data, v->size);
+        s[v->size / 2] = 0;
+        json_str(b, s);
+    } else {
+        char hex[2 * REGVAL_MAX + 1];
+        wchar_t w[2 * REGVAL_MAX + 1];
+        hex_encode(v->data, v->truncated ? 0 : v->size, hex);
+        for (size_t i = 0; i <= strlen(hex); i++)
+            w[i] = (wchar_t)hex[i];
+        json_str(b, w);
+    }
+}
+
+void report_build(const struct run *r, struct wbuf *b)
+{
+    const struct machine *m = r->m;
+    const struct os_info *os = &m->os;
+    wchar_t tmp[64];
+
+    wbuf_add(b, L"{\n  ");
+    json_key(b, L"version"); json_str(b, P2V_VERSION_STR);
+    wbuf_add(b, L",\n  "); json_key(b, L"exe_arch"); json_str(b, P2V_ARCH_STR);
+    wbuf_add(b, L",\n  "); json_key(b, L"computer"); json_str(b, os->computer);
+    wbuf_add(b, L",\n  "); json_key(b, L"command"); json_str(b, command_name(r->opt->command));
+    wbuf_add(b, L",\n  "); json_key(b, L"targets"); wbuf_add(b, L"[");
+    for (size_t i = 0; i < r->opt->n_targets; i++) {
+        if (i)
+            wbuf_add(b, L", ");
+        json_str(b, r->opt->targets[i]->name);
+    }
+    wbuf_add(b, L"],\n  "); json_key(b, L"os"); wbuf_add(b, L"{");
+    json_key(b, L"version");
+    json_str(b, wfmt(tmp, COUNTOF(tmp), L"%lu.%lu.%lu", (unsigned long)os->major,
+                     (unsigned long)os->minor, (unsigned long)os->build));
+    wbuf_addf(b, L", \"service_pack\": %lu, ", (unsigned long)os->sp_major);
+    json_key(b, L"arch");
+    json_str(b, os->arch == ARCH_X64 ? L"x64" : os->arch == ARCH_X86 ? L"x86" : L"other");
+    wbuf_addf(b, L", \"wow64\": %ls, ", os->wow64 ? L"true" : L"false");
+    json_key(b, L"systemroot"); json_str(b, os->systemroot);
+    wbuf_add(b, L", "); json_key(b, L"product_type");
+    json_str(b, os->product_type == VER_NT_WORKSTATION ? L"workstation"
+              : os->product_type == VER_NT_DOMAIN_CONTROLLER ? L"domain_controller"
+              : os->product_type == VER_NT_SERVER ? L"server" : L"unknown");
+    wbuf_add(b, L"},\n  "); json_key(b, L"control_sets"); wbuf_add(b, L"[");
+    for (int i = 0; i < m->n_sets; i++) {
+        if (i)
+            wbuf_add(b, L", ");
+        json_str(b, m->sets[i]);
+    }
+    wbuf_add(b, L"],\n  "); json_key(b, L"select"); wbuf_add(b, L"{");
+    for (int s = 0; s < SEL_COUNT; s++) {
+        if (s)
+            wbuf_add(b, L", ");
+        json_key(b, select_names[s]);
+        if (m->select_present[s])
+            wbuf_addf(b, L"%lu", (unsigned long)m->select[s]);
+        else
+            wbuf_add(b, L"null");
+    }
+    wbuf_add(b, L"},\n  "); json_key(b, L"payload_dir"); json_str(b, r->payload_dir);
+    wbuf_add(b, L",\n  "); json_key(b, L"state_dir"); json_str(b, r->state_dir);
+    wbuf_add(b, L",\n  "); json_key(b, L"journal");
+    if (r->journal[0])
+        json_str(b, r->journal);
+    else
+        wbuf_add(b, L"null");
+
+    wbuf_add(b, L",\n  "); json_key(b, L"changes"); wbuf_add(b, L"[");
+    for (size_t i = 0; i < r->p->n_changes; i++) {
+        const struct change *c = &r->p->changes[i];
+        wbuf_add(b, i ? L",\n    {" : L"\n    {");
+        json_key(b, L"kind"); json_str(b, c->kind == CHANGE_FILE ? L"file" : L"registry");
+        wbuf_add(b, L", "); json_key(b, L"target"); json_str(b, c->target ? c->target->name : L"");
+        if (c->kind == CHANGE_FILE) {
+            wbuf_add(b, L", "); json_key(b, L"path"); json_str(b, c->key);
+            wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
+            wbuf_add(b, L", \"type\": \"file\", "); json_key(b, L"old");
+            json_str(b, c->replaces ? L"different file" : L"absent");
+            wbuf_add(b, L", "); json_key(b, L"new"); json_str(b, c->src);
+        } else {
+            wchar_t path[P2V_KEY_MAX + 8];
+            wbuf_add(b, L", "); json_key(b, L"control_set"); json_str(b, c->set);
+            wbuf_add(b, L", "); json_key(b, L"path");
+            json_str(b, wfmt(path, COUNTOF(path), L"HKLM\\%ls", c->key));
+            wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
+            wbuf_add(b, L", "); json_key(b, L"type"); json_str(b, regtype_name(c->new.type));
+            wbuf_add(b, L", "); json_key(b, L"old_type");
+            if (c->old.present)
+                json_str(b, regtype_name(c->old.type));
+            else
+                wbuf_add(b, L"null");
+            wbuf_add(b, L", "); json_key(b, L"old"); json_regval(b, &c->old);
+            wbuf_add(b, L", "); json_key(b, L"new"); json_regval(b, &c->new);
+        }
+        wbuf_add(b, L"}");
+    }
+    wbuf_add(b, r->p->n_changes ? L"\n  ],\n  " : L"],\n  ");
+    json_key(b, L"problems"); wbuf_add(b, L"[");
+    for (size_t i = 0; i < r->p->n_problems; i++) {
+        wbuf_add(b, i ? L",\n    {" : L"\n    {");
+        json_key(b, L"code"); json_str(b, r->p->problems[i].code);
+        wbuf_add(b, L", "); json_key(b, L"message"); json_str(b, r->p->problems[i].message);
+        wbuf_add(b, L"}");
+    }
+    wbuf_add(b, r->p->n_problems ? L"\n  ],\n  " : L"],\n  ");
+    BOOL ready = r->opt->command == CMD_CHECK ? r->ready
+               : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
+    wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f\n}\n",
+              ready ? L"true" : L"false", r->exit_code, r->writes, r->elapsed_ms);
+}
+
+DWORD report_write(const struct run *r, const wchar_t *path)
+{
+    struct wbuf b = { 0 };
+    wchar_t tmp[MAX_PATH + 16];
+    DWORD done, err = ERROR_SUCCESS;
+    int len = 0;
+
+    report_build(r, &b);
+    char *text = b.ok ? utf8_from_wide(b.s, &len) : NULL;
+    wbuf_free(&b);
+    if (!text)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path);
+    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE) {
+        err = GetLastError();
+    } else {
+        if (!WriteFile(f, text, (DWORD)len, &done, NULL) || done != (DWORD)len || !FlushFileBuffers(f))
+            err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+        CloseHandle(f);
+        if (err == ERROR_SUCCESS && !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            err = GetLastError();
+        if (err != ERROR_SUCCESS)
+            DeleteFileW(tmp);
+    }
+    free(text);
+    return err;
+}

@@ -1,0 +1,146 @@
+#include "text.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+wchar_t *wfmtv(wchar_t *buf, size_t cch, const wchar_t *fmt, va_list ap)
+{
+    if (cch == 0)
+        return buf;
+    int n = _vsnwprintf(buf, cch, fmt, ap);
+    if (n < 0 || (size_t)n >= cch)
+        buf[cch - 1] = 0;
+    return buf;
+}
+
+wchar_t *wfmt(wchar_t *buf, size_t cch, const wchar_t *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wfmtv(buf, cch, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+BOOL wcopy(wchar_t *dst, size_t cch, const wchar_t *src)
+{
+    size_t n = wcslen(src);
+    if (cch == 0)
+        return FALSE;
+    if (n >= cch) {
+        memcpy(dst, src, (cch - 1) * sizeof(wchar_t));
+        dst[cch - 1] = 0;
+        return FALSE;
+    }
+    memcpy(dst, src, (n + 1) * sizeof(wchar_t));
+    return TRUE;
+}
+
+static BOOL wbuf_reserve(struct wbuf *b, size_t extra)
+{
+    if (b->s && !b->ok)
+        return FALSE;
+    if (b->len + extra + 1 <= b->cap)
+        return TRUE;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    wchar_t *s = realloc(b->s, cap * sizeof(wchar_t));
+    if (!s) {
+        b->ok = FALSE;
+        return FALSE;
+    }
+    if (!b->s)
+        s[0] = 0;
+    b->s = s;
+    b->cap = cap;
+    b->ok = TRUE;
+    return TRUE;
+}
+
+void wbuf_add(struct wbuf *b, const wchar_t *s)
+{
+    size_t n = wcslen(s);
+    if (!wbuf_reserve(b, n))
+        return;
+    memcpy(b->s + b->len, s, (n + 1) * sizeof(wchar_t));
+    b->len += n;
+}
+
+void wbuf_addf(struct wbuf *b, const wchar_t *fmt, ...)
+{
+    wchar_t tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    wfmtv(tmp, COUNTOF(tmp), fmt, ap);
+    va_end(ap);
+    wbuf_add(b, tmp);
+}
+
+void wbuf_free(struct wbuf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+char *utf8_from_wide(const wchar_t *w, int *len_out)
+{
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    if (n <= 0)
+        return NULL;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
+    if (len_out)
+        *len_out = n - 1;
+    return s;
+}
+
+wchar_t *wide_from_utf8(const char *s, int len)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, len, NULL, 0);
+    wchar_t *w = malloc((n + 1) * sizeof(wchar_t));
+    if (!w)
+        return NULL;
+    if (n > 0)
+        MultiByteToWideChar(CP_UTF8, 0, s, len, w, n);
+    w[n > 0 ? n : 0] = 0;
+    return w;
+}
+
+void hex_encode(const BYTE *data, DWORD size, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (DWORD i = 0; i < size; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+    out[2 * size] = 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+BOOL hex_decode(const char *hex, BYTE *out, DWORD cap, DWORD *size)
+{
+    size_t n = strlen(hex);
+    if (n % 2 || n / 2 > cap)
+        return FALSE;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return FALSE;
+        out[i] = (BYTE)(hi << 4 | lo);
+    }
+    *size = (DWORD)(n / 2);
+    return TRUE;
+}

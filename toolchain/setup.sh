@@ -1,0 +1,105 @@
+#!/bin/bash
+# Installs everything p2vprep's build and tests need on Debian 12 (run as root).
+# Idempotent: when everything is present it only checks, in about a second.
+#   - mingw-w64 cross compilers (win32 thread model: the posix one drags in
+#     libwinpthread, which imports GetTickCount64 and will not load on XP/2003)
+#   - cmake, ninja
+#   - wine64 + wine32:i386 (a win32 prefix for the x86 exe, a win64 one for x64 + WOW64)
+#   - wixl, msitools, osslsigncode
+#   - cmocka, cross-built for both architectures from Debian's source package
+set -euo pipefail
+
+DEPS=${P2VPREP_DEPS:-/opt/p2vprep-deps}
+here=$(cd "$(dirname "$0")" && pwd)
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have i686-w64-mingw32-gcc-win32   || need_pkgs+=(gcc-mingw-w64-i686-win32)
+have x86_64-w64-mingw32-gcc-win32 || need_pkgs+=(gcc-mingw-w64-x86-64-win32)
+have x86_64-w64-mingw32-objdump   || need_pkgs+=(binutils-mingw-w64-x86-64)
+have cmake        || need_pkgs+=(cmake)
+have ninja        || need_pkgs+=(ninja-build)
+have wixl         || need_pkgs+=(wixl)
+have msiinfo      || need_pkgs+=(msitools)
+have osslsigncode || need_pkgs+=(osslsigncode)
+have dpkg-source  || need_pkgs+=(dpkg-dev)
+[ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
+have wine         || need_pkgs+=(wine)
+[ -x /usr/lib/wine/wine ] || need_pkgs+=(wine32:i386)
+
+cmocka_ok=1
+for t in i686-w64-mingw32 x86_64-w64-mingw32; do
+  [ -f "$DEPS/$t/lib/libcmocka-static.a" ] || cmocka_ok=0
+done
+
+if [ ${#need_pkgs[@]} -eq 0 ] && [ $cmocka_ok = 1 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  say "missing: ${need_pkgs[*]:-} ${cmocka_ok/1/}; run this as root once: $0"
+  exit 1
+fi
+
+# A private apt configuration that sees only bookworm and bookworm-updates main
+# (deb and deb-src). The security suite's i386 index is not always downloadable,
+# which leaves amd64 libraries newer than their i386 twins and apt refusing wine32.
+mirror=http://deb.debian.org/debian
+src=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+      | grep -v security | grep -oE 'https?://[^ ]+/debian/?' | head -n1 || true)
+[ -n "$src" ] && mirror=${src%/}
+APTDIR="$DEPS/apt"
+mkdir -p "$APTDIR/sources.d" "$APTDIR/lists/partial"
+cat > "$APTDIR/sources.d/bookworm.sources" <<SRC
+Types: deb deb-src
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+APT=(apt-get -y -q -o Dir::Etc::SourceList=/dev/null
+     -o "Dir::Etc::SourceParts=$APTDIR/sources.d"
+     -o "Dir::State::Lists=$APTDIR/lists"
+     -o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root)
+export DEBIAN_FRONTEND=noninteractive
+
+if ! dpkg --print-foreign-architectures | grep -qx i386; then
+  dpkg --add-architecture i386
+fi
+say "updating package lists ($mirror bookworm, bookworm-updates)"
+"${APT[@]}" update >/dev/null
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  say "installing ${need_pkgs[*]}"
+  "${APT[@]}" install --no-install-recommends --allow-downgrades "${need_pkgs[@]}" >/dev/null
+fi
+
+if [ $cmocka_ok = 0 ]; then
+  work="$DEPS/cmocka-src"
+  rm -rf "$work"; mkdir -p "$work"
+  say "fetching Debian's cmocka source"
+  ( cd "$work" && "${APT[@]}" source --download-only cmocka >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null )
+  for t in i686-w64-mingw32 x86_64-w64-mingw32; do
+    say "building cmocka for $t"
+    cmake -S "$work/src" -B "$work/build-$t" -G Ninja \
+      -DCMAKE_TOOLCHAIN_FILE="$here/$t.cmake" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_INSTALL_PREFIX="$DEPS/$t" \
+      -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
+      -DPICKY_DEVELOPER=OFF >/dev/null
+    cmake --build "$work/build-$t" >/dev/null
+    cmake --install "$work/build-$t" >/dev/null
+  done
+  rm -rf "$work"
+fi
+
+# The check this script exists for: a 32-bit Windows program must start under Wine.
+tmp=$(mktemp -d)
+printf 'int main(void){return 7;}\n' > "$tmp/t.c"
+i686-w64-mingw32-gcc-win32 -o "$tmp/t.exe" "$tmp/t.c"
+rc=0; WINEPREFIX="$tmp/pfx" WINEARCH=win32 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" wine "$tmp/t.exe" >/dev/null 2>&1 || rc=$?
+WINEPREFIX="$tmp/pfx" wineserver -k >/dev/null 2>&1 || true
+rm -rf "$tmp"
+if [ $rc != 7 ]; then say "a 32-bit test program did not run under wine (exit $rc)"; exit 1; fi
+say "ready"
