@@ -1,0 +1,17 @@
+/* badimports.exe: an exe the import check must reject with exactly two problems:
+ * GetTickCount64 (Vista) is newer than any baseline, and notsystem.dll is not part of
+ * Windows. ExitProcess is the control: an allowed import that must not be flagged.
+ * It is only read by importcheck, never run. */
+#include <windows.h>
+
+/* _WIN32_WINNT=0x0500 hides the declaration, which is the point: importing it
+ * statically is the mistake this exe makes on purpose. */
+WINBASEAPI ULONGLONG WINAPI GetTickCount64(void);
+__declspec(dllimport) int notsystem_answer(void);
+
+/* Linked without the CRT (-nostdlib), so this is the entry point: the CRT's own
+ * imports would make the expected problems depend on the toolchain version. */
+void mainCRTStartup(void)
+{
+    ExitProcess((UINT)GetTickCount64() + (UINT)notsystem_answer());
+}

@@ -1,0 +1,409 @@
+#include "fixture.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define KEY_NATIVE 0x0100 /* KEY_WOW64_64KEY: a 32-bit test on 64-bit Wine shapes the native view */
+
+static REGSAM native(REGSAM sam)
+{
+    BOOL wow = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow);
+    return sam | (wow ? KEY_NATIVE : 0);
+}
+
+static void die(const char *what, const wchar_t *detail, LONG e)
+{
+    fprintf(stderr, "fixture: %s %ls failed: %ld\n", what, detail ? detail : L"", e);
+    exit(99);
+}
+
+static HKEY create(HKEY root, const wchar_t *key)
+{
+    HKEY h;
+    LONG e = RegCreateKeyExW(root, key, 0, NULL, 0, native(KEY_ALL_ACCESS), NULL, &h, NULL);
+    if (e)
+        die("RegCreateKeyExW", key, e);
+    return h;
+}
+
+static void set_raw(HKEY root, const wchar_t *key, const wchar_t *name, DWORD type,
+                    const void *data, DWORD size)
+{
+    HKEY h = create(root, key);
+    LONG e = RegSetValueExW(h, name, 0, type, data, size);
+    if (e)
+        die("RegSetValueExW", name, e);
+    RegCloseKey(h);
+}
+
+void fx_set_dword(const wchar_t *key, const wchar_t *name, DWORD d)
+{
+    set_raw(HKEY_LOCAL_MACHINE, key, name, REG_DWORD, &d, sizeof d);
+}
+
+void fx_set_sz(const wchar_t *key, const wchar_t *name, DWORD type, const wchar_t *s)
+{
+    DWORD size = (DWORD)((wcslen(s) + 1) * sizeof(wchar_t));
+    if (type == REG_MULTI_SZ) {   /* s holds strings separated by '|' */
+        wchar_t buf[1024];
+        size_t n = wcslen(s);
+        memcpy(buf, s, (n + 1) * sizeof(wchar_t));
+        for (size_t i = 0; i < n; i++)
+            if (buf[i] == L'|')
+                buf[i] = 0;
+        buf[n + 1] = 0;
+        set_raw(HKEY_LOCAL_MACHINE, key, name, type, buf, (DWORD)((n + 2) * sizeof(wchar_t)));
+        return;
+    }
+    set_raw(HKEY_LOCAL_MACHINE, key, name, type, s, size);
+}
+
+BOOL fx_get(const wchar_t *key, const wchar_t *name, DWORD *type, BYTE *data, DWORD *size)
+{
+    HKEY h;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, native(KEY_READ), &h))
+        return FALSE;
+    LONG e = RegQueryValueExW(h, name, NULL, type, data, size);
+    RegCloseKey(h);
+    return e == ERROR_SUCCESS;
+}
+
+BOOL fx_get_dword(const wchar_t *key, const wchar_t *name, DWORD *d)
+{
+    DWORD type, size = sizeof *d;
+    return fx_get(key, name, &type, (BYTE *)d, &size) && type == REG_DWORD;
+}
+
+BOOL fx_key_exists(const wchar_t *key)
+{
+    HKEY h;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, native(KEY_READ), &h))
+        return FALSE;
+    RegCloseKey(h);
+    return TRUE;
+}
+
+void fx_delete_tree(HKEY root, const wchar_t *key)
+{
+    HKEY h;
+    wchar_t sub[256];
+    if (RegOpenKeyExW(root, key, 0, native(KEY_ALL_ACCESS), &h))
+        return;
+    for (;;) {
+        DWORD n = 256;
+        if (RegEnumKeyExW(h, 0, sub, &n, NULL, NULL, NULL, NULL))
+            break;
+        wchar_t child[1024];
+        swprintf(child, 1024, L"%ls\\%ls", key, sub);
+        fx_delete_tree(root, child);
+    }
+    RegCloseKey(h);
+    RegDeleteKeyW(root, key);
+}
+
+static void dump(HKEY root, const wchar_t *key, FILE *unused, wchar_t **out, size_t *len, size_t *cap);
+
+static void append(wchar_t **out, size_t *len, size_t *cap, const wchar_t *s)
+{
+    size_t n = wcslen(s);
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *out = realloc(*out, *cap * sizeof(wchar_t));
+    }
+    memcpy(*out + *len, s, (n + 1) * sizeof(wchar_t));
+    *len += n;
+}
+
+static void dump(HKEY root, const wchar_t *key, FILE *unused, wchar_t **out, size_t *len, size_t *cap)
+{
+    HKEY h;
+    wchar_t line[4096];
+    (void)unused;
+    if (RegOpenKeyExW(root, key, 0, native(KEY_READ), &h))
+        return;
+    swprintf(line, 4096, L"[%ls]\n", key);
+    append(out, len, cap, line);
+    for (DWORD i = 0;; i++) {
+        wchar_t name[256];
+        BYTE data[2048];
+        DWORD n = 256, size = sizeof data, type;
+        if (RegEnumValueW(h, i, name, &n, NULL, &type, data, &size))
+            break;
+        int pos = swprintf(line, 4096, L"  \"%ls\" type=%lu data=", name, type);
+        for (DWORD k = 0; k < size && pos < 4000; k++)
+            pos += swprintf(line + pos, 4096 - pos, L"%02x", data[k]);
+        swprintf(line + pos, 4096 - pos, L"\n");
+        append(out, len, cap, line);
+    }
+    for (DWORD i = 0;; i++) {
+        wchar_t sub[256], child[1024];
+        DWORD n = 256;
+        if (RegEnumKeyExW(h, i, sub, &n, NULL, NULL, NULL, NULL))
+            break;
+        swprintf(child, 1024, L"%ls\\%ls", key, sub);
+        dump(root, child, NULL, out, len, cap);
+    }
+    RegCloseKey(h);
+}
+
+wchar_t *fx_export(const wchar_t *key)
+{
+    wchar_t *out = NULL;
+    size_t len = 0, cap = 0;
+    append(&out, &len, &cap, L"");
+    dump(HKEY_LOCAL_MACHINE, key, NULL, &out, &len, &cap);
+    return out;
+}
+
+wchar_t *fx_export_sets(void)
+{
+    wchar_t *out = NULL;
+    size_t len = 0, cap = 0;
+    HKEY h;
+    append(&out, &len, &cap, L"");
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM", 0, native(KEY_READ), &h))
+        return out;
+    for (DWORD i = 0;; i++) {
+        wchar_t sub[256], key[300];
+        DWORD n = 256;
+        if (RegEnumKeyExW(h, i, sub, &n, NULL, NULL, NULL, NULL))
+            break;
+        if (_wcsnicmp(sub, L"ControlSet", 10) != 0)
+            continue;
+        swprintf(key, 300, L"SYSTEM\\%ls", sub);
+        dump(HKEY_LOCAL_MACHINE, key, NULL, &out, &len, &cap);
+    }
+    RegCloseKey(h);
+    return out;
+}
+
+const wchar_t *fx_bin_dir(void)
+{
+    static wchar_t dir[MAX_PATH];
+    if (!dir[0]) {
+        GetModuleFileNameW(NULL, dir, MAX_PATH);
+        wchar_t *slash = wcsrchr(dir, L'\\');
+        if (slash)
+            *slash = 0;
+    }
+    return dir;
+}
+
+const wchar_t *fx_systemroot(void)
+{
+    static wchar_t dir[MAX_PATH];
+    if (!dir[0])
+        GetSystemWindowsDirectoryW(dir, MAX_PATH);
+    return dir;
+}
+
+struct noredirect { PVOID old; BOOL off; };
+static void redirect_off(struct noredirect *r) { r->off = Wow64DisableWow64FsRedirection(&r->old); }
+static void redirect_on(struct noredirect *r) { if (r->off) Wow64RevertWow64FsRedirection(r->old); }
+
+BOOL fx_read_file(const wchar_t *path, BYTE **data, DWORD *size)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    redirect_on(&r);
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    DWORD n = GetFileSize(f, NULL), got = 0;
+    *data = malloc(n + 1);
+    BOOL ok = ReadFile(f, *data, n, &got, NULL) && got == n;
+    (*data)[n] = 0;
+    *size = n;
+    CloseHandle(f);
+    return ok;
+}
+
+BOOL fx_write_file(const wchar_t *path, const void *data, DWORD size)
+{
+    struct noredirect r;
+    DWORD done = 0;
+    redirect_off(&r);
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    redirect_on(&r);
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    BOOL ok = WriteFile(f, data, size, &done, NULL) && done == size;
+    CloseHandle(f);
+    return ok;
+}
+
+BOOL fx_file_exists(const wchar_t *path)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    DWORD a = GetFileAttributesW(path);
+    redirect_on(&r);
+    return a != INVALID_FILE_ATTRIBUTES;
+}
+
+void fx_delete_file(const wchar_t *path)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    DeleteFileW(path);
+    redirect_on(&r);
+}
+
+void fx_delete_dir(const wchar_t *path)
+{
+    wchar_t pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    swprintf(pattern, MAX_PATH, L"%ls\\*", path);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            wchar_t child[MAX_PATH];
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+                continue;
+            swprintf(child, MAX_PATH, L"%ls\\%ls", path, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                fx_delete_dir(child);
+            else
+                DeleteFileW(child);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(path);
+}
+
+BOOL fx_copy_file(const wchar_t *from, const wchar_t *to)
+{
+    BYTE *data;
+    DWORD size;
+    if (!fx_read_file(from, &data, &size))
+        return FALSE;
+    BOOL ok = fx_write_file(to, data, size);
+    free(data);
+    return ok;
+}
+
+void fx_setenv(const wchar_t *name, const wchar_t *value)
+{
+    SetEnvironmentVariableW(name, value);
+}
+
+int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
+{
+    wchar_t tmpdir[MAX_PATH], outpath[MAX_PATH], cmd[4096];
+    SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
+    GetTempPathW(MAX_PATH, tmpdir);
+    GetTempFileNameW(tmpdir, L"p2v", 0, outpath);
+    HANDLE out = CreateFileW(outpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+                             CREATE_ALWAYS, 0, NULL);
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out;
+    si.hStdError = out;
+    swprintf(cmd, 4096, L"\"%ls\\%ls\" %ls", fx_bin_dir(), exe, args);
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "fixture: cannot start %ls: %lu\n", cmd, GetLastError());
+        CloseHandle(out);
+        return -1;
+    }
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 0;
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(out);
+    BYTE *text;
+    DWORD size;
+    if (fx_read_file(outpath, &text, &size)) {
+        /* Shown in the test log: what p2vprep said is the first thing to read on a failure. */
+        printf("--- %ls %ls -> exit %lu\n%s", exe, args, code, (char *)text);
+        if (output)
+            *output = (char *)text;
+        else
+            free(text);
+    } else if (output) {
+        *output = calloc(1, 1);
+    }
+    DeleteFileW(outpath);
+    return (int)code;
+}
+
+static void shape_set(int n)
+{
+    wchar_t base[64], key[256];
+    swprintf(base, 64, L"SYSTEM\\ControlSet%03d", n);
+
+    swprintf(key, 256, L"%ls\\Control\\ServiceGroupOrder", base);
+    fx_set_sz(key, L"List", REG_MULTI_SZ,
+              L"System Reserved|Boot Bus Extender|System Bus Extender|SCSI miniport|Port|"
+              L"Primary Disk|SCSI Class|SCSI CDROM Class|Filter|Boot File System|Base");
+    swprintf(key, 256, L"%ls\\Control\\GroupOrderList", base);
+    static const BYTE scsi_order[] = { 2, 0, 0, 0, 0x19, 0, 0, 0, 0x21, 0, 0, 0 };
+    set_raw(HKEY_LOCAL_MACHINE, key, L"SCSI miniport", REG_BINARY, scsi_order, sizeof scsi_order);
+
+    /* What a physical server on IDE has, so tests see unrelated entries left alone. */
+    static const wchar_t *ide[] = { L"primary_ide_channel", L"secondary_ide_channel", L"*pnp0600" };
+    for (size_t i = 0; i < sizeof ide / sizeof ide[0]; i++) {
+        swprintf(key, 256, L"%ls\\Control\\CriticalDeviceDatabase\\%ls", base, ide[i]);
+        fx_set_sz(key, L"ClassGUID", REG_SZ, L"{4D36E96A-E325-11CE-BFC1-08002BE10318}");
+        fx_set_sz(key, L"Service", REG_SZ, L"atapi");
+    }
+    swprintf(key, 256, L"%ls\\Services\\atapi", base);
+    fx_set_dword(key, L"Type", 1);
+    fx_set_dword(key, L"Start", 0);
+    fx_set_dword(key, L"ErrorControl", 1);
+    fx_set_sz(key, L"Group", REG_SZ, L"SCSI miniport");
+    fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, L"system32\\DRIVERS\\atapi.sys");
+    fx_set_dword(key, L"Tag", 0x19);
+    swprintf(key, 256, L"%ls\\Services\\Disk", base);
+    fx_set_dword(key, L"Type", 1);
+    fx_set_dword(key, L"Start", 0);
+    fx_set_sz(key, L"Group", REG_SZ, L"SCSI Class");
+}
+
+void fx_shape(const struct fixture *f)
+{
+    HKEY h;
+    /* Delete every ControlSetNNN a previous test left (enumerate afresh after each delete). */
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM", 0, native(KEY_READ), &h) == ERROR_SUCCESS) {
+        for (DWORD i = 0;;) {
+            wchar_t sub[256], key[300];
+            DWORD n = 256;
+            if (RegEnumKeyExW(h, i, sub, &n, NULL, NULL, NULL, NULL))
+                break;
+            if (_wcsnicmp(sub, L"ControlSet", 10) == 0) {
+                swprintf(key, 300, L"SYSTEM\\%ls", sub);
+                fx_delete_tree(HKEY_LOCAL_MACHINE, key);
+            } else {
+                i++;
+            }
+        }
+        RegCloseKey(h);
+    }
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SYSTEM\\Select");
+    /* Wine's own CurrentControlSet is a plain key: leave traces there to prove p2vprep
+     * never takes it for a control set. */
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\symmpi");
+
+    for (int i = 0; i < f->n_sets; i++)
+        shape_set(f->sets[i]);
+    static const wchar_t *sel[] = { L"Current", L"Default", L"LastKnownGood", L"Failed" };
+    for (int s = 0; s < 4; s++)
+        fx_set_dword(L"SYSTEM\\Select", sel[s], f->select[s]);
+
+    HKEY wine = create(HKEY_CURRENT_USER, L"Software\\Wine");
+    RegSetValueExW(wine, L"Version", 0, REG_SZ, (const BYTE *)f->winver,
+                   (DWORD)((wcslen(f->winver) + 1) * sizeof(wchar_t)));
+    RegCloseKey(wine);
+
+    wchar_t path[MAX_PATH];
+    swprintf(path, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
+    fx_delete_file(path);
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    fx_delete_dir(path);
+}

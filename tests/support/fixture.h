@@ -1,0 +1,48 @@
+/* Shapes the Wine prefix a test runs in like a real server and observes what p2vprep
+ * did to it. Used by the end-to-end tests and by the demo's p2vfixture tool. */
+#ifndef P2V_FIXTURE_H
+#define P2V_FIXTURE_H
+#include <windows.h>
+
+struct fixture {
+    const wchar_t *winver;   /* HKCU\Software\Wine\Version: win2k, winxp, win2003, ... */
+    int sets[8];             /* ControlSetNNN numbers to create */
+    int n_sets;
+    DWORD select[4];         /* Current, Default, LastKnownGood, Failed */
+};
+
+/* Removes every ControlSetNNN, Select, the drivers p2vprep installs and its state
+ * folder, then builds the machine described by f. Each control set gets
+ * Control\ServiceGroupOrder, Control\GroupOrderList, Control\CriticalDeviceDatabase
+ * (IDE entries as on a physical server) and Services (atapi, disk). */
+void fx_shape(const struct fixture *f);
+
+void fx_set_dword(const wchar_t *key, const wchar_t *name, DWORD d);
+void fx_set_sz(const wchar_t *key, const wchar_t *name, DWORD type, const wchar_t *s);
+/* Reads HKLM\key\name; FALSE when absent. */
+BOOL fx_get(const wchar_t *key, const wchar_t *name, DWORD *type, BYTE *data, DWORD *size);
+BOOL fx_get_dword(const wchar_t *key, const wchar_t *name, DWORD *d);
+BOOL fx_key_exists(const wchar_t *key);
+void fx_delete_tree(HKEY root, const wchar_t *key);
+
+/* A text dump of HKLM\key and everything below it (names, types, data), malloc'ed. */
+wchar_t *fx_export(const wchar_t *key);
+/* fx_export of SYSTEM\ControlSetNNN for every set, concatenated. */
+wchar_t *fx_export_sets(void);
+
+const wchar_t *fx_bin_dir(void);          /* the folder of the running test exe */
+const wchar_t *fx_systemroot(void);
+/* File helpers that see the native system32 (no WOW64 redirection). */
+BOOL fx_read_file(const wchar_t *path, BYTE **data, DWORD *size);
+BOOL fx_write_file(const wchar_t *path, const void *data, DWORD size);
+BOOL fx_file_exists(const wchar_t *path);
+void fx_delete_file(const wchar_t *path);
+void fx_delete_dir(const wchar_t *path);  /* recursive */
+BOOL fx_copy_file(const wchar_t *from, const wchar_t *to);
+
+/* Runs bin\<exe> with args, stdout+stderr to a temp file; returns the exit code.
+ * *output (optional) receives the UTF-8 output, malloc'ed, NUL-terminated. */
+int fx_run(const wchar_t *exe, const wchar_t *args, char **output);
+/* Environment for fx_run's children. */
+void fx_setenv(const wchar_t *name, const wchar_t *value);
+#endif

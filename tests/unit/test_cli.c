@@ -1,0 +1,71 @@
+/* The command-line contract. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <wchar.h>
+#include "cli.h"
+#include "exitcodes.h"
+#include "wassert.h"
+
+static int parse(struct options *o, wchar_t *err, int argc, ...)
+{
+    wchar_t *argv[16];
+    va_list ap;
+    va_start(ap, argc);
+    argv[0] = L"p2vprep.exe";
+    for (int i = 1; i < argc; i++)
+        argv[i] = va_arg(ap, wchar_t *);
+    va_end(ap);
+    return cli_parse(argc, argv, o, err, 512);
+}
+
+static void commands_and_options(void **state)
+{
+    struct options o;
+    wchar_t err[512];
+    assert_int_equal(parse(&o, err, 7, L"apply", L"--target", L"LSILogic", L"--payload", L"\\\\fs\\drv",
+                           L"--quiet"), 0);
+    assert_int_equal(o.command, CMD_APPLY);
+    assert_int_equal(o.n_targets, 1);
+    assert_wstr_equal(o.targets[0]->name, L"lsilogic");
+    assert_wstr_equal(o.payload, L"\\\\fs\\drv");
+    assert_true(o.quiet);
+    assert_int_equal(parse(&o, err, 2, L"/?"), 0);
+    assert_int_equal(o.command, CMD_HELP);
+    assert_int_equal(parse(&o, err, 2, L"--version"), 0);
+    assert_int_equal(o.command, CMD_VERSION);
+    assert_int_equal(parse(&o, err, 2, L"rollback"), 0);
+    assert_int_equal(o.command, CMD_ROLLBACK);
+    /* a target named twice counts once */
+    assert_int_equal(parse(&o, err, 4, L"check", L"--target", L"lsilogic,lsilogic"), 0);
+    assert_int_equal(o.n_targets, 1);
+}
+
+static void usage_errors_are_exit_2_with_a_hint(void **state)
+{
+    struct options o;
+    wchar_t err[512];
+    assert_int_equal(parse(&o, err, 1), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 2, L"format"), EXIT_USAGE);
+    assert_wstr_contains(err, L"format");
+    assert_int_equal(parse(&o, err, 2, L"apply"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--target");
+    assert_int_equal(parse(&o, err, 4, L"plan", L"--target", L"nvme"), EXIT_USAGE);
+    assert_wstr_contains(err, L"nvme");
+    assert_wstr_contains(err, L"lsilogic");
+    assert_int_equal(parse(&o, err, 3, L"plan", L"--target"), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 5, L"plan", L"--target", L"lsilogic", L"--payload"), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 5, L"plan", L"--target", L"lsilogic", L"--force"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--force");
+    assert_int_equal(parse(&o, err, 4, L"rollback", L"--target", L"lsilogic"), EXIT_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(commands_and_options),
+        cmocka_unit_test(usage_errors_are_exit_2_with_a_hint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

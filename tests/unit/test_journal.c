@@ -1,0 +1,163 @@
+/* The journal: records written, read back, and the newest live journal found. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "journal.h"
+#include "text.h"
+#include "wassert.h"
+
+static wchar_t dir[MAX_PATH];
+
+static int make_dir(void **state)
+{
+    wchar_t tmp[MAX_PATH];
+    GetTempPathW(MAX_PATH, tmp);
+    wfmt(dir, MAX_PATH, L"%lsp2vjournal-%lu", tmp, GetCurrentProcessId());
+    CreateDirectoryW(dir, NULL);
+    return 0;
+}
+
+static void remove_dir(void)
+{
+    wchar_t pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    wfmt(pattern, MAX_PATH, L"%ls\\*", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            DeleteFileW(wfmt(path, MAX_PATH, L"%ls\\%ls", dir, fd.cFileName));
+        while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+}
+
+static int drop_dir(void **state)
+{
+    remove_dir();
+    return 0;
+}
+
+static void sample(struct jentry e[4])
+{
+    memset(e, 0, 4 * sizeof *e);
+    e[0].kind = J_KEY;
+    wcscpy(e[0].key, L"SYSTEM\\ControlSet002\\Services\\symmpi");
+    e[1].kind = J_VALUE;
+    wcscpy(e[1].key, e[0].key);
+    wcscpy(e[1].name, L"Start");
+    e[2].kind = J_VALUE;
+    wcscpy(e[2].key, L"SYSTEM\\ControlSet001\\Services\\symmpi");
+    wcscpy(e[2].name, L"Group");
+    regval_sz(&e[2].old, REG_SZ, L"SCSI miniport \x00e9t\x00e9");   /* non-ASCII survives */
+    e[3].kind = J_FILE;
+    wcscpy(e[3].key, L"D:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    wcscpy(e[3].backup, L"D:\\WINDOWS\\p2vprep\\apply-0001\\symmpi.sys");
+}
+
+static void records_read_back_exactly(void **state)
+{
+    struct journal j;
+    struct jentry in[4], *out;
+    size_t n;
+    wchar_t status[32];
+    sample(in);
+    assert_int_equal(journal_begin(&j, dir, L"SRV01\tapply"), ERROR_SUCCESS);
+    assert_non_null(wcsstr(j.path, L"apply-0001.journal"));
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
+
+    /* before the end record, it reads as an apply that never finished */
+    assert_int_equal(journal_load(j.path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_wstr_equal(status, L"incomplete");
+    free(out);
+
+    wchar_t path[MAX_PATH];
+    wcscpy(path, j.path);
+    assert_int_equal(journal_end(&j, L"ok"), ERROR_SUCCESS);
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_wstr_equal(status, L"ok");
+    assert_int_equal(n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(out[i].kind, in[i].kind);
+        assert_wstr_equal(out[i].key, in[i].key);
+        assert_wstr_equal(out[i].name, in[i].name);
+        assert_wstr_equal(out[i].backup, in[i].backup);
+        assert_int_equal(out[i].old.present, in[i].old.present);
+        assert_int_equal(out[i].old.type, in[i].old.type);
+        assert_int_equal(out[i].old.size, in[i].old.size);
+        assert_memory_equal(out[i].old.data, in[i].old.data, in[i].old.size);
+    }
+    free(out);
+}
+
+static void newest_live_journal_is_found(void **state)
+{
+    struct journal j;
+    struct jentry in[4];
+    wchar_t found[MAX_PATH], first[MAX_PATH], second[MAX_PATH];
+    sample(in);
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+
+    journal_begin(&j, dir, L"a");
+    journal_add(&j, &in[0]);
+    wcscpy(first, j.path);
+    journal_end(&j, L"ok");
+    journal_begin(&j, dir, L"b");
+    journal_add(&j, &in[1]);
+    wcscpy(second, j.path);
+    journal_end(&j, L"ok");
+    assert_non_null(wcsstr(second, L"apply-0002.journal"));
+
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_wstr_equal(found, second);
+    /* once the second is rolled back, the first is next */
+    assert_int_equal(journal_reopen(&j, second), ERROR_SUCCESS);
+    journal_end(&j, L"rolled-back");
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_wstr_equal(found, first);
+    assert_int_equal(journal_reopen(&j, first), ERROR_SUCCESS);
+    journal_end(&j, L"rolled-back");
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+}
+
+static void write_text(const wchar_t *path, const char *text)
+{
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD done;
+    WriteFile(f, text, (DWORD)strlen(text), &done, NULL);
+    CloseHandle(f);
+}
+
+static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
+{
+    wchar_t path[MAX_PATH], status[32];
+    struct jentry *out;
+    size_t n;
+    wfmt(path, MAX_PATH, L"%ls\\apply-0007.journal", dir);
+    write_text(path, "p2vprep journal 1\nstarted\tSRV\tapply\nkey\tSYSTEM\\ControlSet001\\Services\\x\nvalue\tSYSTEM\\Cont");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    assert_wstr_equal(status, L"incomplete");
+    free(out);
+
+    write_text(path, "p2vprep journal 1\nvalue\tbroken\nkey\tSYSTEM\\ControlSet001\\Services\\x\n");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    write_text(path, "something else\n");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    DeleteFileW(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
+        cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
+        cmocka_unit_test_setup_teardown(torn_last_line_is_ignored_but_damage_inside_is_not, make_dir, drop_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

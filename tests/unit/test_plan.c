@@ -1,0 +1,297 @@
+/* The planner on hand-made machine snapshots: no registry, no files. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <wchar.h>
+#include "pe.h"
+#include "plan.h"
+#include "text.h"
+#include "wassert.h"
+
+static const struct target *lsilogic(void) { return target_find(L"lsilogic"); }
+
+static struct machine *server(DWORD major, DWORD minor, unsigned arch, int n_sets)
+{
+    struct machine *m = machine_new();
+    m->os.major = major;
+    m->os.minor = minor;
+    m->os.arch = arch;
+    wcscpy(m->os.systemroot, L"D:\\WINDOWS");
+    for (int i = 0; i < n_sets; i++)
+        wfmt(m->sets[m->n_sets++], 16, L"ControlSet%03d", i + 1);
+    return m;
+}
+
+/* The payload is there and valid, the installed copy absent. */
+static void payload_ok(struct machine *m, const wchar_t *file)
+{
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, file);
+    wfmt(f->src, MAX_PATH, L"E:\\payload\\x86\\%ls", file);
+    wfmt(f->dst, MAX_PATH, L"%ls\\system32\\drivers\\%ls", m->os.systemroot, file);
+    f->src_status = PE_OK;
+    f->dst_status = PE_MISSING;
+}
+
+/* Records every wanted value as already present with the wanted data. */
+static void everything_present(struct machine *m, const struct target *t)
+{
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r, NULL);
+    for (size_t i = 0; i < r->n_wants; i++)
+        machine_add_value(m, r->wants[i].key, r->wants[i].name)->v = r->wants[i].v;
+    requirements_free(r);
+}
+
+static struct machine_value *find_value(struct machine *m, const wchar_t *key, const wchar_t *name)
+{
+    for (size_t i = 0; i < m->n_values; i++)
+        if (!_wcsicmp(m->values[i].key, key) && !_wcsicmp(m->values[i].name, name))
+            return &m->values[i];
+    return NULL;
+}
+
+static size_t count_set(const struct plan *p, const wchar_t *set)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_changes; i++)
+        n += p->changes[i].kind == CHANGE_VALUE && !wcscmp(p->changes[i].set, set);
+    return n;
+}
+
+static const struct change *find_change(const struct plan *p, const wchar_t *key, const wchar_t *name)
+{
+    for (size_t i = 0; i < p->n_changes; i++)
+        if (!_wcsicmp(p->changes[i].key, key) && !_wcsicmp(p->changes[i].name, name))
+            return &p->changes[i];
+    return NULL;
+}
+
+static DWORD dword_of(const struct regval *v)
+{
+    DWORD d;
+    memcpy(&d, v->data, 4);
+    return d;
+}
+
+static void nt5_fresh_server_gets_every_entry_in_every_set(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X86, 3);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    plan_make(m, &t, 1, p);
+
+    assert_int_equal(p->blocking_exit, 0);
+    assert_int_equal(p->n_problems, 0);
+    /* the driver file first, then per set: 5 service values, PnpInterface, 2 ids x 2 values */
+    assert_int_equal(p->changes[0].kind, CHANGE_FILE);
+    assert_wstr_equal(p->changes[0].key, L"D:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    for (int s = 1; s <= 3; s++) {
+        wchar_t set[16];
+        wfmt(set, 16, L"ControlSet%03d", s);
+        assert_int_equal(count_set(p, set), 10);
+    }
+    assert_int_equal(p->n_changes, 31);
+
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Start");
+    assert_non_null(c);
+    assert_false(c->old.present);
+    assert_int_equal(c->new.type, REG_DWORD);
+    assert_int_equal(dword_of(&c->new), 0);
+    c = find_change(p, L"SYSTEM\\ControlSet003\\Services\\symmpi", L"ImagePath");
+    assert_non_null(c);
+    assert_int_equal(c->new.type, REG_EXPAND_SZ);
+    assert_memory_equal(c->new.data, L"system32\\DRIVERS\\symmpi.sys", c->new.size);
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\symmpi\\Parameters\\PnpInterface", L"5");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->new), 1);
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_1000&dev_0030&subsys_197615ad",
+                    L"ClassGUID");
+    assert_non_null(c);
+    assert_memory_equal(c->new.data, L"{4D36E97B-E325-11CE-BFC1-08002BE10318}", c->new.size);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"CurrentControlSet"));
+    plan_free(p);
+    machine_free(m);
+}
+
+static void complete_machine_needs_nothing(void **state)
+{
+    struct machine *m = server(5, 1, ARCH_X86, 2);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    m->files[0].dst_status = PE_OK;
+    m->files[0].dst_same = TRUE;
+    everything_present(m, t);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    assert_int_equal(p->n_problems, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void disabled_and_wrong_typed_values_are_corrected_alone(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X64, 2);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    m->files[0].dst_status = PE_OK;
+    m->files[0].dst_same = TRUE;
+    everything_present(m, t);
+    regval_dword(&find_value(m, L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Start")->v, 4);
+    regval_sz(&find_value(m, L"SYSTEM\\ControlSet001\\Services\\symmpi", L"ErrorControl")->v, REG_SZ, L"1");
+    plan_make(m, &t, 1, p);
+
+    assert_int_equal(p->n_changes, 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Start");
+    assert_non_null(c);
+    assert_true(c->old.present);
+    assert_int_equal(dword_of(&c->old), 4);
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\symmpi", L"ErrorControl");
+    assert_non_null(c);
+    assert_int_equal(c->old.type, REG_SZ);
+    assert_int_equal(c->new.type, REG_DWORD);
+
+    plan_changes_as_problems(p);
+    assert_int_equal(p->n_problems, 2);
+    assert_wstr_contains(p->problems[0].message, L"ControlSet");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void strings_match_without_case(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X86, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    m->files[0].dst_status = PE_OK;
+    m->files[0].dst_same = TRUE;
+    everything_present(m, t);
+    regval_sz(&find_value(m, L"SYSTEM\\ControlSet001\\Services\\symmpi", L"ImagePath")->v,
+              REG_EXPAND_SZ, L"System32\\drivers\\SYMMPI.SYS");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void missing_payload_blocks_with_places_and_advice(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X86, 2);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    m->files[0].src_status = PE_MISSING;
+    m->files[0].src[0] = 0;
+    wcscpy(m->files[0].looked[0], L"E:\\payload\\x86\\symmpi.sys");
+    wcscpy(m->files[0].looked[1], L"E:\\payload\\symmpi.sys");
+    m->files[0].n_looked = 2;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_int_equal(p->n_problems, 1);
+    assert_wstr_equal(p->problems[0].code, L"payload-missing");
+    assert_wstr_contains(p->problems[0].message, L"E:\\payload\\x86\\symmpi.sys");
+    assert_wstr_contains(p->problems[0].message, L"E:\\payload\\symmpi.sys");
+    assert_wstr_contains(p->problems[0].message, L"VMware Tools");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void wrong_architecture_payload_blocks(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X64, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    m->files[0].src_status = PE_WRONG_MACHINE;
+    m->files[0].src_machine = PE_MACHINE_I386;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_equal(p->problems[0].code, L"payload-invalid");
+    assert_wstr_contains(p->problems[0].message, L"i386");
+    assert_wstr_contains(p->problems[0].message, L"AMD64");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nt6_inbox_service_keeps_its_own_values(void **state)
+{
+    struct machine *m = server(6, 1, ARCH_X64, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    struct machine_file *f = &m->files[m->n_files++];
+    wcscpy(f->name, L"lsi_scsi.sys");
+    f->inbox = TRUE;
+    f->dst_status = PE_OK;
+    everything_present(m, t);
+    regval_sz(&find_value(m, L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI", L"ImagePath")->v,
+              REG_EXPAND_SZ, L"\\SystemRoot\\System32\\drivers\\lsi_scsi.sys");
+    regval_dword(&find_value(m, L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI", L"Start")->v, 3);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->n_changes, 1);
+    assert_wstr_equal(p->changes[0].name, L"Start");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void newer_windows_is_refused_until_supported(void **state)
+{
+    struct machine *m = server(10, 0, ARCH_X64, 2);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_equal(p->problems[0].code, L"unsupported-target");
+    assert_int_equal(p->n_changes, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void no_control_sets_is_refused(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X86, 0);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_equal(p->problems[0].code, L"no-control-sets");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nt4_is_refused(void **state)
+{
+    struct machine *m = server(4, 0, ARCH_X86, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_equal(p->problems[0].code, L"unsupported-os");
+    plan_free(p);
+    machine_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nt5_fresh_server_gets_every_entry_in_every_set),
+        cmocka_unit_test(complete_machine_needs_nothing),
+        cmocka_unit_test(disabled_and_wrong_typed_values_are_corrected_alone),
+        cmocka_unit_test(strings_match_without_case),
+        cmocka_unit_test(missing_payload_blocks_with_places_and_advice),
+        cmocka_unit_test(wrong_architecture_payload_blocks),
+        cmocka_unit_test(nt6_inbox_service_keeps_its_own_values),
+        cmocka_unit_test(newer_windows_is_refused_until_supported),
+        cmocka_unit_test(no_control_sets_is_refused),
+        cmocka_unit_test(nt4_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
