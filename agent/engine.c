@@ -415,6 +415,10 @@ static int cmd_apply(struct run *r)
         } else {
             out_error(L"Every change was undone; the machine is as it was.");
             rc = err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_ROLLED_BACK;
+            if (rc == EXIT_ACCESS)
+                out_error(L"Access was denied: run p2vprep as an administrator or as SYSTEM; "
+                          L"security software may also block writes to the registry or to "
+                          L"system32\\drivers.");
         }
         p->n_changes = done;   /* the report lists what was attempted */
     }
