@@ -439,6 +439,8 @@ static int cmd_rollback(struct run *r)
     err = journal_load(r->journal, &entries, &n, status, COUNTOF(status));
     if (err != ERROR_SUCCESS) {
         fail(r->journal, err);
+        out_error(L"The journal cannot be read, so nothing was rolled back. Keep the state "
+                  L"folder %ls as it is; its records are plain text.", r->state_dir);
         return EXIT_ROLLBACK_INCOMPLETE;
     }
     out_info(L"Rolling back %ls (%u record(s), status %ls):", r->journal, (unsigned)n, status);

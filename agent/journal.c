@@ -37,7 +37,7 @@ static int journal_number(const wchar_t *name)
     return n;
 }
 
-/* Calls fn for each apply-NNNN.journal in dir, newest first is up to the caller. */
+/* The highest NNNN of the apply-NNNN.journal files in dir, 0 when there is none. */
 static int highest_number(const wchar_t *dir)
 {
     wchar_t pattern[MAX_PATH];
@@ -273,8 +273,12 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
         struct jentry *e;
         size_t count;
         wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, n);
-        if (journal_load(p, &e, &count, status, COUNTOF(status)) != ERROR_SUCCESS)
-            continue;
+        /* A journal that cannot be read is returned too: rollback must say so rather than
+         * quietly undo an older apply instead. */
+        if (journal_load(p, &e, &count, status, COUNTOF(status)) != ERROR_SUCCESS) {
+            wcopy(path, cch, p);
+            return ERROR_SUCCESS;
+        }
         free(e);
         if (wcscmp(status, L"rolled-back") != 0) {
             wcopy(path, cch, p);

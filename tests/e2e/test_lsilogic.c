@@ -351,9 +351,15 @@ static void check_names_each_missing_piece_then_says_ready(void **state)
     assert_contains(json, "\"exit_code\": 1");
     assert_contains(json, "\"code\": \"value-wrong\"");
     free(json);
-    assert_int_equal(fx_run(EXE, L"apply" LSI L" --quiet", &out), 0);
+    assert_int_equal(fx_run(EXE, L"apply" LSI L" --quiet --log " WORK L"\\apply.log", &out), 0);
     assert_true(out[0] == 0);   /* --quiet: nothing on success */
     free(out);
+    BYTE *log;
+    DWORD n;
+    assert_true(fx_read_file(WORK L"\\apply.log", &log, &n));   /* ... but the log has it all */
+    assert_contains((char *)log, "ControlSet003\\Services\\symmpi\\Start = 0 (REG_DWORD) (was 4 (REG_DWORD))");
+    assert_contains((char *)log, "Applied 31 change(s) in 3 control set(s)");
+    free(log);
     assert_int_equal(fx_run(EXE, L"check" LSI L" --report " REPORT, NULL), 0);
     json = report();
     assert_contains(json, "\"ready\": true");

@@ -147,6 +147,10 @@ static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
 
     write_text(path, "p2vprep journal 1\nvalue\tbroken\nkey\tSYSTEM\\ControlSet001\\Services\\x\n");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    /* rollback is pointed at the damaged journal, not at an older one behind it */
+    wchar_t found[MAX_PATH];
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_wstr_equal(found, path);
     write_text(path, "something else\n");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
     DeleteFileW(path);
