@@ -13,8 +13,12 @@ struct backend {
     DWORD (*key_exists)(void *ctx, const wchar_t *key);
     DWORD (*enum_subkey)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch);
     DWORD (*read_value)(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out);
+    DWORD (*enum_value)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch,
+                        struct regval *out);
     /* Reads a whole file (malloc'ed into *data); ERROR_FILE_NOT_FOUND when absent. */
     DWORD (*read_file)(void *ctx, const wchar_t *path, BYTE **data, DWORD *size);
+    /* Reads one file out of a cabinet (driver.cab); ERROR_FILE_NOT_FOUND when absent. */
+    DWORD (*read_cab_file)(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size);
     /* writing: each call is one write */
     DWORD (*create_key)(void *ctx, const wchar_t *key);
     DWORD (*delete_key)(void *ctx, const wchar_t *key);        /* only an empty key */
@@ -23,6 +27,11 @@ struct backend {
     /* Writes to <path>.p2vprep-new, flushes it, then renames it over path. */
     DWORD (*write_file)(void *ctx, const wchar_t *path, const BYTE *data, DWORD size);
     DWORD (*delete_file)(void *ctx, const wchar_t *path);
+    /* Stages a driver package with the platform installer (SetupCopyOEMInf): Windows copies
+     * the INF and its catalog into its INF folder / driver store. oem receives the staged
+     * name (oemNN.inf). */
+    DWORD (*stage_inf)(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch);
+    DWORD (*unstage_inf)(void *ctx, const wchar_t *oem);
     /* Makes registry changes under key durable (RegFlushKey). Not counted as a write. */
     DWORD (*flush_key)(void *ctx, const wchar_t *key);
 };

@@ -1,5 +1,6 @@
 #include "backend.h"
 #include "dynapi.h"
+#include <setupapi.h>
 #include "text.h"
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,29 @@ static DWORD w_read_value(void *ctx, const wchar_t *key, const wchar_t *name, st
         out->size = size;
     } else if (e == ERROR_FILE_NOT_FOUND) {
         e = ERROR_SUCCESS;
+    }
+    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_enum_value(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch,
+                          struct regval *out)
+{
+    HKEY h;
+    memset(out, 0, sizeof *out);
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_QUERY_VALUE), &h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    DWORD size = REGVAL_MAX;
+    e = RegEnumValueW(h, index, name, &cch, NULL, &out->type, out->data, &size);
+    if (e == ERROR_MORE_DATA && cch > 0) {
+        /* the name fitted, the data did not */
+        out->truncated = TRUE;
+        e = ERROR_SUCCESS;
+    }
+    if (e == ERROR_SUCCESS) {
+        out->present = TRUE;
+        out->size = size;
     }
     RegCloseKey(h);
     return e;
@@ -222,6 +246,89 @@ static DWORD w_delete_file(void *ctx, const wchar_t *path)
     return e;
 }
 
+/* ---- cabinets: Windows 2000/XP/2003 keep many inbox drivers only in driver.cab ---- */
+
+struct cab_search {
+    const wchar_t *name;
+    wchar_t target[MAX_PATH];
+    BOOL found;
+};
+
+static UINT CALLBACK cab_callback(PVOID context, UINT notification, UINT_PTR param1, UINT_PTR param2)
+{
+    struct cab_search *s = context;
+    (void)param2;
+    if (notification == SPFILENOTIFY_FILEINCABINET) {
+        FILE_IN_CABINET_INFO_W *info = (FILE_IN_CABINET_INFO_W *)param1;
+        const wchar_t *base = wcsrchr(info->NameInCabinet, L'\\');
+        base = base ? base + 1 : info->NameInCabinet;
+        if (s->found || _wcsicmp(base, s->name) != 0)
+            return FILEOP_SKIP;
+        wcopy(info->FullTargetName, COUNTOF(info->FullTargetName), s->target);
+        s->found = TRUE;
+        return FILEOP_DOIT;
+    }
+    return NO_ERROR;
+}
+
+static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size)
+{
+    struct cab_search s = { .name = name };
+    wchar_t dir[MAX_PATH];
+    *data = NULL;
+    *size = 0;
+    if (GetFileAttributesW(cab) == INVALID_FILE_ATTRIBUTES)
+        return ERROR_FILE_NOT_FOUND;
+    if (!GetTempPathW(COUNTOF(dir), dir) || !GetTempFileNameW(dir, L"p2v", 0, s.target))
+        return GetLastError();
+    DeleteFileW(s.target);   /* only the unique name is wanted */
+    DWORD e = ERROR_SUCCESS;
+    if (!SetupIterateCabinetW(cab, 0, cab_callback, &s))
+        e = GetLastError() ? GetLastError() : ERROR_INVALID_DATA;
+    if (e == ERROR_SUCCESS && !s.found)
+        e = ERROR_FILE_NOT_FOUND;
+    if (e == ERROR_SUCCESS) {
+        struct win32_ctx plain = { FALSE };   /* the temp folder is never redirected */
+        e = w_read_file(&plain, s.target, data, size);
+    }
+    DeleteFileW(s.target);
+    return e;
+}
+
+/* ---- driver packages (Windows 8 and later) ---- */
+
+static DWORD w_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
+{
+    wchar_t dest[MAX_PATH];
+    PWSTR component = NULL;
+    (void)ctx;
+    if (!SetupCopyOEMInfW(inf, NULL, SPOST_PATH, 0, dest, COUNTOF(dest), NULL, &component))
+        return GetLastError();
+    wcopy(oem, cch, component ? component : dest);
+    return ERROR_SUCCESS;
+}
+
+static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
+{
+    const struct dynapi *api = dynapi();
+    (void)ctx;
+    if (api->SetupUninstallOEMInfW)
+        return api->SetupUninstallOEMInfW(oem, 0, NULL) ? ERROR_SUCCESS : GetLastError();
+    /* Windows 2000 has no uninstall call: the staged package is the INF and its PNF. */
+    wchar_t root[MAX_PATH], path[MAX_PATH];
+    if (!GetSystemWindowsDirectoryW(root, COUNTOF(root)))
+        return GetLastError();
+    wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", root, oem);
+    if (!DeleteFileW(path))
+        return GetLastError();
+    size_t n = wcslen(path);
+    if (n > 3) {
+        wcscpy(path + n - 3, L"pnf");
+        DeleteFileW(path);
+    }
+    return ERROR_SUCCESS;
+}
+
 static struct win32_ctx the_ctx;
 
 void backend_win32_init(struct backend *b, BOOL wow64)
@@ -232,6 +339,10 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .key_exists = w_key_exists,
         .enum_subkey = w_enum_subkey,
         .read_value = w_read_value,
+        .enum_value = w_enum_value,
+        .read_cab_file = w_read_cab_file,
+        .stage_inf = w_stage_inf,
+        .unstage_inf = w_unstage_inf,
         .read_file = w_read_file,
         .create_key = w_create_key,
         .delete_key = w_delete_key,

@@ -19,8 +19,11 @@ const wchar_t cli_usage[] =
     L"  --version, --help, /?\n"
     L"\n"
     L"Options:\n"
+    L"  --target all    (check, plan) every target: a table of what is ready\n"
+    L"  --inf FILE      a target from the vendor driver's INF (its files beside it)\n"
     L"  --payload DIR   driver files (default: folder \"payload\" beside the exe);\n"
     L"                  looked up as DIR\\<x86|amd64>\\<file>, then DIR\\<file>\n"
+    L"  --allow-unsigned  copy drivers without a signature to 64-bit Windows Vista+\n"
     L"  --report FILE   write a JSON report (UTF-8)\n"
     L"  --log FILE      append the output to FILE\n"
     L"  --quiet         print errors only\n"
@@ -62,6 +65,17 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
             *next++ = 0;
         if (!*tok)
             continue;
+        if (_wcsicmp(tok, L"all") == 0) {
+            o->all = TRUE;
+            for (size_t i = 0; i < p2v_n_targets && o->n_targets < P2V_TARGETS_MAX; i++) {
+                BOOL dup = FALSE;
+                for (size_t k = 0; k < o->n_targets; k++)
+                    dup |= o->targets[k] == &p2v_targets[i];
+                if (!dup)
+                    o->targets[o->n_targets++] = &p2v_targets[i];
+            }
+            continue;
+        }
         const struct target *t = target_find(tok);
         if (!t) {
             wchar_t known[256] = L"";
@@ -108,6 +122,10 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             o->quiet = TRUE;
             continue;
         }
+        if (_wcsicmp(a, L"--allow-unsigned") == 0) {
+            o->allow_unsigned = TRUE;
+            continue;
+        }
         if (_wcsicmp(a, L"--target") == 0 || _wcsicmp(a, L"--targets") == 0) {
             if (i + 1 >= argc)
                 return usage_error(err, cch, L"%ls needs a value", a);
@@ -122,6 +140,8 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             slot = &o->report;
         else if (_wcsicmp(a, L"--log") == 0)
             slot = &o->log;
+        else if (_wcsicmp(a, L"--inf") == 0)
+            slot = &o->inf;
         else
             return usage_error(err, cch, L"unknown option \"%ls\"", a);
         if (i + 1 >= argc || argv[i + 1][0] == 0)
@@ -130,10 +150,13 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
     }
 
     BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK;
-    if (needs_targets && o->n_targets == 0)
-        return usage_error(err, cch, L"%ls needs --target NAME (see p2vprep targets)",
+    if (needs_targets && o->n_targets == 0 && !o->inf)
+        return usage_error(err, cch, L"%ls needs --target NAME or --inf FILE (see p2vprep targets)",
                            command_name(o->command));
-    if (!needs_targets && o->n_targets)
-        return usage_error(err, cch, L"%ls takes no --target", command_name(o->command));
+    if (!needs_targets && (o->n_targets || o->inf))
+        return usage_error(err, cch, L"%ls takes no --target or --inf", command_name(o->command));
+    if (o->all && o->command == CMD_APPLY)
+        return usage_error(err, cch, L"%ls: name the targets to apply; \"all\" is for check and plan",
+                           command_name(o->command));
     return 0;
 }

@@ -14,7 +14,10 @@ struct options {
     const wchar_t *payload;   /* NULL: folder "payload" beside the exe */
     const wchar_t *report;
     const wchar_t *log;
+    const wchar_t *inf;       /* --inf: a target from a vendor INF */
     BOOL quiet;
+    BOOL all;                 /* --target all */
+    BOOL allow_unsigned;
 };
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */

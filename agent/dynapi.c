@@ -18,6 +18,7 @@ const struct dynapi *dynapi(void)
         api.Wow64RevertWow64FsRedirection =
             (void *)lookup(L"kernel32.dll", "Wow64RevertWow64FsRedirection");
         api.RtlGetVersion = (void *)lookup(L"ntdll.dll", "RtlGetVersion");
+        api.SetupUninstallOEMInfW = (void *)lookup(L"setupapi.dll", "SetupUninstallOEMInfW");
         done = TRUE;
     }
     return &api;

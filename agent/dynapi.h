@@ -17,6 +17,7 @@ struct dynapi {
     BOOL (WINAPI *Wow64DisableWow64FsRedirection)(PVOID *);       /* XP x64, 2003 SP1 */
     BOOL (WINAPI *Wow64RevertWow64FsRedirection)(PVOID);          /* XP x64, 2003 SP1 */
     LONG (WINAPI *RtlGetVersion)(p2v_rtl_osversioninfoexw *);     /* ntdll, XP */
+    BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* setupapi, XP */
 };
 
 const struct dynapi *dynapi(void);

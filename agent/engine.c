@@ -64,12 +64,14 @@ static DWORD survey(struct run *r)
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD e = probe_control_sets(r->b, r->m);
     if (e == ERROR_SUCCESS) {
-        plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req, NULL);
+        plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
         e = probe_requirements(r->b, r->m, req, r->payload_dir);
     }
     requirements_free(req);
-    if (e == ERROR_SUCCESS)
+    if (e == ERROR_SUCCESS) {
+        r->p->allow_unsigned = r->opt->allow_unsigned;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+    }
     return e;
 }
 
@@ -105,6 +107,13 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
         r->writes++;
         err = b->delete_file(b->ctx, e->key);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+    case J_KEY_DELETED:
+        r->writes++;
+        return b->create_key(b->ctx, e->key);
+    case J_STAGED:
+        r->writes++;
+        err = b->unstage_inf(b->ctx, e->name);
+        return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
     }
     return ERROR_SUCCESS;
 }
@@ -129,6 +138,12 @@ static void describe_entry(const struct jentry *e, wchar_t *buf, size_t cch)
         else
             wfmt(buf, cch, L"delete  file %ls", e->key);
         break;
+    case J_KEY_DELETED:
+        wfmt(buf, cch, L"create  key HKLM\\%ls", e->key);
+        break;
+    case J_STAGED:
+        wfmt(buf, cch, L"remove  driver package %ls (staged from %ls)", e->name, e->key);
+        break;
     }
 }
 
@@ -139,6 +154,17 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
     switch (e->kind) {
     case J_KEY:
         return b->key_exists(b->ctx, e->key) == ERROR_FILE_NOT_FOUND;
+    case J_KEY_DELETED:
+        return b->key_exists(b->ctx, e->key) == ERROR_SUCCESS;
+    case J_STAGED: {
+        wchar_t path[MAX_PATH];
+        BYTE *data = NULL;
+        DWORD n;
+        wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", r->m->os.systemroot, e->name);
+        DWORD e1 = b->read_file(b->ctx, path, &data, &n);
+        free(data);
+        return e1 == ERROR_FILE_NOT_FOUND;
+    }
     case J_VALUE: {
         struct regval now;
         if (b->read_value(b->ctx, e->key, e->name, &now) != ERROR_SUCCESS)
@@ -315,7 +341,8 @@ static DWORD apply_file(struct run *r, struct applying *a, const struct change *
     if (err == ERROR_SUCCESS)
         err = record(r, a, &e);
     if (err == ERROR_SUCCESS)
-        err = b->read_file(b->ctx, c->src, &src, &n_src);
+        err = c->from_cab ? b->read_cab_file(b->ctx, c->src, c->name, &src, &n_src)
+                          : b->read_file(b->ctx, c->src, &src, &n_src);
     if (err == ERROR_SUCCESS) {
         r->writes++;
         err = b->write_file(b->ctx, c->key, src, n_src);
@@ -330,6 +357,58 @@ static DWORD apply_file(struct run *r, struct applying *a, const struct change *
     free(src);
     free(back);
     return err;
+}
+
+/* Deletes a StartOverride key: each value recorded and deleted, then the key itself. */
+static DWORD apply_delete_key(struct run *r, struct applying *a, const struct change *c)
+{
+    const struct backend *b = r->b;
+    wchar_t what[P2V_KEY_MAX + 16];
+    DWORD err;
+    wfmt(what, COUNTOF(what), L"HKLM\\%ls", c->key);
+    for (;;) {
+        struct jentry e = { .kind = J_VALUE };
+        wcopy(e.key, COUNTOF(e.key), c->key);
+        err = b->enum_value(b->ctx, c->key, 0, e.name, COUNTOF(e.name), &e.old);
+        if (err == ERROR_NO_MORE_ITEMS)
+            break;
+        if (err == ERROR_SUCCESS && e.old.truncated)
+            err = ERROR_INVALID_DATA;
+        if (err == ERROR_SUCCESS)
+            err = record(r, a, &e);
+        if (err == ERROR_SUCCESS) {
+            r->writes++;
+            err = b->delete_value(b->ctx, c->key, e.name);
+        }
+        if (err != ERROR_SUCCESS) {
+            fail(what, err);
+            return err;
+        }
+    }
+    struct jentry k = { .kind = J_KEY_DELETED };
+    wcopy(k.key, COUNTOF(k.key), c->key);
+    if ((err = record(r, a, &k)) != ERROR_SUCCESS)
+        return err;
+    r->writes++;
+    err = b->delete_key(b->ctx, c->key);
+    if (err != ERROR_SUCCESS)
+        fail(what, err);
+    return err;
+}
+
+/* Stages a driver package. Its oemNN.inf name is known only afterwards, so the journal
+ * gets the record right after the call; the INF path is in it for a human either way. */
+static DWORD apply_stage(struct run *r, struct applying *a, const struct change *c)
+{
+    struct jentry e = { .kind = J_STAGED };
+    wcopy(e.key, COUNTOF(e.key), c->src);
+    r->writes++;
+    DWORD err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
+    if (err != ERROR_SUCCESS) {
+        fail(c->src, err);
+        return err;
+    }
+    return record(r, a, &e);
 }
 
 static int cmd_apply(struct run *r)
@@ -366,7 +445,12 @@ static int cmd_apply(struct run *r)
         wchar_t line[1024];
         change_describe(c, line, COUNTOF(line));
         out_info(L"  %ls", line);
-        err = c->kind == CHANGE_FILE ? apply_file(r, &a, c) : apply_value(r, &a, c);
+        switch (c->kind) {
+        case CHANGE_FILE: err = apply_file(r, &a, c); break;
+        case CHANGE_VALUE: err = apply_value(r, &a, c); break;
+        case CHANGE_DELETE_KEY: err = apply_delete_key(r, &a, c); break;
+        case CHANGE_STAGE: err = apply_stage(r, &a, c); break;
+        }
     }
     if (err == ERROR_SUCCESS) {
         for (int s = 0; s < r->m->n_sets; s++) {
@@ -457,6 +541,65 @@ static int cmd_rollback(struct run *r)
     return EXIT_OK;
 }
 
+static BOOL refused_here(const struct plan *p)
+{
+    for (size_t i = 0; i < p->n_problems; i++)
+        if (!wcscmp(p->problems[i].code, L"unsupported-target") || !wcscmp(p->problems[i].code, L"unsupported-os"))
+            return TRUE;
+    return FALSE;
+}
+
+/* One verdict per target, then every problem. With --target all, targets this Windows
+ * cannot run are listed but do not make the machine "not ready". */
+static int cmd_check(struct run *r)
+{
+    struct plan *one = plan_new();
+    BOOL ready = TRUE;
+    int counted = 0;
+    if (!one)
+        return EXIT_USAGE;
+    out_info(L"%-14ls %-17ls %ls", L"target", L"verdict", L"reason");
+    for (size_t i = 0; i < r->opt->n_targets && r->n_verdicts < (int)COUNTOF(r->verdicts); i++) {
+        const struct target *t = r->opt->targets[i];
+        struct verdict *v = &r->verdicts[r->n_verdicts++];
+        one->allow_unsigned = r->opt->allow_unsigned;
+        plan_make(r->m, &t, 1, one);
+        plan_changes_as_problems(one);
+        v->target = t;
+        v->reason[0] = 0;
+        if (one->n_problems == 0) {
+            v->verdict = L"ready";
+        } else {
+            v->verdict = refused_here(one) ? L"unsupported here" : L"not ready";
+            const wchar_t *msg = one->problems[0].message;
+            size_t skip = wcslen(t->name);
+            if (!wcsncmp(msg, t->name, skip) && msg[skip] == L':')   /* the name is in column 1 */
+                msg += skip + 2;
+            wcopy(v->reason, COUNTOF(v->reason), msg);
+            if (one->n_problems > 1) {
+                wchar_t more[32];
+                wfmt(more, COUNTOF(more), L" (+%u more)", (unsigned)one->n_problems - 1);
+                wcsncat(v->reason, more, COUNTOF(v->reason) - wcslen(v->reason) - 1);
+            }
+        }
+        if (r->opt->all && v->verdict[0] == L'u')
+            ;
+        else {
+            counted++;
+            ready &= v->verdict[0] == L'r';
+        }
+        out_info(L"%-14ls %-17ls %ls", t->name, v->verdict, v->reason);
+    }
+    plan_free(one);
+    plan_changes_as_problems(r->p);
+    if (!r->opt->all)
+        show_problems(r->p);
+    r->ready = ready && counted > 0;
+    out_info(r->ready ? L"Ready: this machine will boot on the target controller(s)."
+                      : L"Not ready: %u problem(s).", (unsigned)r->p->n_problems);
+    return r->ready ? EXIT_OK : EXIT_NOT_READY;
+}
+
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
                const wchar_t *exe_dir)
 {
@@ -510,13 +653,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
                                              : L"Plan: %u changes; nothing to do.",
                              (unsigned)r->p->n_changes);
                 rc = r->p->blocking_exit ? r->p->blocking_exit : EXIT_OK;
-            } else {   /* check */
-                plan_changes_as_problems(r->p);
-                show_problems(r->p);
-                r->ready = r->p->n_problems == 0;
-                out_info(r->ready ? L"Ready: this machine will boot on the target controller(s)."
-                                  : L"Not ready: %u problem(s).", (unsigned)r->p->n_problems);
-                rc = r->ready ? EXIT_OK : EXIT_NOT_READY;
+            } else {
+                rc = cmd_check(r);
             }
         }
     }

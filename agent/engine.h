@@ -6,6 +6,13 @@
 #include "cli.h"
 #include "plan.h"
 
+/* check's verdict on one target */
+struct verdict {
+    const struct target *target;
+    const wchar_t *verdict;         /* "ready", "not ready", "unsupported here" */
+    wchar_t reason[400];
+};
+
 struct run {
     const struct options *opt;
     const struct backend *b;
@@ -16,6 +23,8 @@ struct run {
     wchar_t journal[MAX_PATH];      /* the journal written or replayed, if any */
     unsigned writes;                /* calls that changed the machine, undo included */
     BOOL ready;                     /* check */
+    struct verdict verdicts[P2V_TARGETS_MAX + 1];
+    int n_verdicts;
     int exit_code;
     double elapsed_ms;
 };

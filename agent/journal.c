@@ -109,6 +109,12 @@ DWORD journal_add(struct journal *j, const struct jentry *e)
     case J_FILE:
         wbuf_addf(&b, L"file\t%ls\t%ls", e->key, e->backup[0] ? e->backup : L"absent");
         break;
+    case J_KEY_DELETED:
+        wbuf_addf(&b, L"keydeleted\t%ls", e->key);
+        break;
+    case J_STAGED:
+        wbuf_addf(&b, L"staged\t%ls\t%ls", e->name, e->key);
+        break;
     }
     DWORD err = b.ok ? write_line(j, b.s) : ERROR_NOT_ENOUGH_MEMORY;
     wbuf_free(&b);
@@ -173,6 +179,15 @@ static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_
     if (n == 2 && wcscmp(f[0], L"key") == 0) {
         e->kind = J_KEY;
         return wcopy(e->key, COUNTOF(e->key), f[1]);
+    }
+    if (n == 2 && wcscmp(f[0], L"keydeleted") == 0) {
+        e->kind = J_KEY_DELETED;
+        return wcopy(e->key, COUNTOF(e->key), f[1]);
+    }
+    if (n == 3 && wcscmp(f[0], L"staged") == 0) {
+        e->kind = J_STAGED;
+        wcopy(e->name, COUNTOF(e->name), f[1]);
+        return wcopy(e->key, COUNTOF(e->key), f[2]);
     }
     if (n == 3 && wcscmp(f[0], L"file") == 0) {
         e->kind = J_FILE;

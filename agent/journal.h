@@ -8,12 +8,19 @@
 #define P2V_JOURNAL_H
 #include "machine.h"
 
-enum jentry_kind { J_KEY = 1, J_VALUE, J_FILE };
+enum jentry_kind {
+    J_KEY = 1,        /* key created by apply: undo deletes it */
+    J_VALUE,          /* value set or deleted: undo restores the old one */
+    J_FILE,           /* file written: undo restores the old copy or deletes it */
+    J_KEY_DELETED,    /* key deleted (StartOverride): undo creates it again */
+    J_STAGED,         /* driver package staged as oemNN.inf (name): undo removes it */
+};
 
 struct jentry {
     enum jentry_kind kind;
-    wchar_t key[P2V_KEY_MAX];     /* J_KEY, J_VALUE: key under HKLM; J_FILE: the file's path */
-    wchar_t name[P2V_NAME_MAX];   /* J_VALUE */
+    wchar_t key[P2V_KEY_MAX];     /* J_KEY, J_VALUE, J_KEY_DELETED: key under HKLM;
+                                     J_FILE: the file's path; J_STAGED: the source INF */
+    wchar_t name[P2V_NAME_MAX];   /* J_VALUE: value name; J_STAGED: oemNN.inf */
     struct regval old;            /* J_VALUE: what was there (present = FALSE: absent) */
     wchar_t backup[MAX_PATH];     /* J_FILE: the old copy, empty when there was none */
 };

@@ -44,11 +44,27 @@ struct machine_value *machine_add_value(struct machine *m, const wchar_t *key, c
     return mv;
 }
 
-struct machine_file *machine_file(struct machine *m, const wchar_t *name)
+struct machine_file *machine_file(const struct machine *m, const wchar_t *name)
 {
     for (int i = 0; i < m->n_files; i++)
         if (_wcsicmp(m->files[i].name, name) == 0)
-            return &m->files[i];
+            return (struct machine_file *)&m->files[i];
+    return NULL;
+}
+
+struct machine_package *machine_package(const struct machine *m, const wchar_t *name)
+{
+    for (int i = 0; i < m->n_packages; i++)
+        if (_wcsicmp(m->packages[i].name, name) == 0)
+            return (struct machine_package *)&m->packages[i];
+    return NULL;
+}
+
+const struct machine_key *machine_key(const struct machine *m, const wchar_t *key)
+{
+    for (int i = 0; i < m->n_keys; i++)
+        if (_wcsicmp(m->keys[i].key, key) == 0)
+            return &m->keys[i];
     return NULL;
 }
 

@@ -41,15 +41,38 @@ struct machine_value {
 /* A driver file a target needs, where it was looked for and what was found. */
 struct machine_file {
     wchar_t name[64];             /* symmpi.sys */
-    BOOL inbox;                   /* shipped with Windows: only dst matters */
-    int src_status;               /* enum pe_status of the payload copy */
+    /* the payload copy (looked up when a rule takes the file from the payload) */
+    int src_status;               /* enum pe_status */
     WORD src_machine;
+    BOOL src_signed;              /* it carries an Authenticode signature */
     wchar_t src[MAX_PATH];
+    wchar_t looked[4][MAX_PATH];
+    int n_looked;
+    /* NT5, an inbox file missing from drivers: the cabinet holding it */
+    int cab_status;               /* enum pe_status of the copy inside */
+    wchar_t cab[MAX_PATH];
+    /* the installed copy */
+    wchar_t dst[MAX_PATH];        /* <SystemRoot>\system32\drivers\<name> */
+    int dst_status;               /* enum pe_status */
+    BOOL dst_same;                /* installed bytes equal the payload's */
+};
+
+/* A driver package (NT6.2+): an INF in the payload, staged by Windows' installer. */
+struct machine_package {
+    wchar_t name[64];             /* viostor.inf */
+    wchar_t inf[MAX_PATH];        /* where found, empty when not */
     wchar_t looked[2][MAX_PATH];
     int n_looked;
-    wchar_t dst[MAX_PATH];        /* <SystemRoot>\system32\drivers\<name> */
-    int dst_status;               /* enum pe_status of the installed copy */
-    BOOL dst_same;                /* installed bytes equal the payload's */
+    wchar_t catalog[64];          /* CatalogFile of the INF, empty if none */
+    BOOL catalog_present;         /* ... and it sits beside the INF */
+    wchar_t staged_as[64];        /* oemNN.inf already holding this INF, empty if none */
+};
+
+/* A key that must not exist (StartOverride), and what it holds. */
+struct machine_key {
+    wchar_t key[P2V_KEY_MAX];
+    BOOL present;
+    wchar_t values[160];          /* "0 = 3 (REG_DWORD)", for the plan's line */
 };
 
 struct machine {
@@ -62,6 +85,10 @@ struct machine {
     size_t n_values;
     struct machine_file files[P2V_FILES_MAX];
     int n_files;
+    struct machine_package packages[P2V_FILES_MAX];
+    int n_packages;
+    struct machine_key keys[P2V_SETS_MAX * 8];
+    int n_keys;
 };
 
 struct machine *machine_new(void);
@@ -69,7 +96,9 @@ void machine_free(struct machine *m);
 /* The value recorded for key\name, or NULL when the snapshot says it is absent. */
 const struct regval *machine_value(const struct machine *m, const wchar_t *key, const wchar_t *name);
 struct machine_value *machine_add_value(struct machine *m, const wchar_t *key, const wchar_t *name);
-struct machine_file *machine_file(struct machine *m, const wchar_t *name);
+struct machine_file *machine_file(const struct machine *m, const wchar_t *name);
+struct machine_package *machine_package(const struct machine *m, const wchar_t *name);
+const struct machine_key *machine_key(const struct machine *m, const wchar_t *key);
 unsigned machine_gen(const struct os_info *os);    /* GEN_*, 0 when unsupported */
 BOOL regval_equal(const struct regval *a, const struct regval *b);
 void regval_dword(struct regval *v, DWORD d);

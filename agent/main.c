@@ -10,18 +10,48 @@
 #include "winerr.h"
 #include <wchar.h>
 
+static const wchar_t *source_name(enum source s)
+{
+    return s == SRC_INBOX ? L"inbox" : s == SRC_PACKAGE ? L"payload package" : L"payload";
+}
+
 static void list_targets(void)
 {
     for (size_t i = 0; i < p2v_n_targets; i++) {
         const struct target *t = &p2v_targets[i];
-        out_info(L"%-12ls %ls, %ls", t->name, t->title, t->pci_ids);
+        out_info(L"%ls: %ls, %ls", t->name, t->title, t->pci_ids);
         for (size_t k = 0; k < t->n_rules; k++) {
             const struct target_rule *r = &t->rules[k];
+            wchar_t gens[96] = L"", line[512];
             for (unsigned g = GEN_NT5; g <= GEN_NT62; g <<= 1)
-                if (r->gens & g)
-                    out_info(L"             %-30ls service %-10ls %ls %ls%ls", gen_name(g), r->service,
-                             r->inbox ? L"inbox" : L"payload", r->file,
-                             (r->archs & ARCH_X64) ? L"" : L" (x86 only)");
+                if (r->gens & g) {
+                    if (gens[0])
+                        wcscat(gens, L" + ");
+                    wcscat(gens, gen_name(g));
+                }
+            if (r->archs != ARCH_ALL) {
+                wcscat(gens, L", ");
+                wcscat(gens, arch_name(r->archs));
+            }
+            if (r->refusal) {
+                out_info(L"  %ls: refused: %ls", gens, r->refusal);
+                continue;
+            }
+            line[0] = 0;
+            for (size_t n = 0; n < r->n_services; n++) {
+                wchar_t one[160];
+                wfmt(one, COUNTOF(one), L"%ls%ls (%ls %ls)", n ? L", " : L"", r->services[n].name,
+                     source_name(r->services[n].source), r->services[n].file);
+                wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
+            }
+            if (r->package_inf) {
+                wchar_t one[160];
+                wfmt(one, COUNTOF(one), L" + %ls with its catalog", r->package_inf);
+                wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
+            }
+            out_info(L"  %ls: %ls%ls", gens, line,
+                     k + 1 < t->n_rules && (t->rules[k + 1].gens & r->gens) && !t->rules[k + 1].refusal
+                         ? L"; where present, else:" : L"");
         }
     }
 }

@@ -44,6 +44,24 @@ enum pe_status pe_check_driver(const BYTE *buf, size_t len, WORD want_machine, W
     return PE_OK;
 }
 
+BOOL pe_has_signature(const BYTE *buf, size_t len)
+{
+    WORD machine;
+    enum pe_status st = pe_check_driver(buf, len, 0, &machine);
+    if (st != PE_OK && st != PE_WRONG_MACHINE && st != PE_NOT_NATIVE)
+        return FALSE;
+    size_t opt = rd32(buf + 0x3c) + 4 + 20;
+    WORD magic = rd16(buf + opt), optsize = rd16(buf + opt - 4);
+    /* data directories follow the fixed part: 96 bytes in PE32, 112 in PE32+ */
+    size_t dirs = opt + (magic == 0x20b ? 112 : 96), count_at = dirs - 4;
+    if (rd32(buf + count_at) <= IMAGE_DIRECTORY_ENTRY_SECURITY ||
+        dirs + 8 * (IMAGE_DIRECTORY_ENTRY_SECURITY + 1) > opt + optsize)
+        return FALSE;
+    const BYTE *sec = buf + dirs + 8 * IMAGE_DIRECTORY_ENTRY_SECURITY;
+    DWORD offset = rd32(sec), size = rd32(sec + 4);   /* a file offset, not an RVA */
+    return size >= 8 && offset >= opt + optsize && offset <= len && len - offset >= size;
+}
+
 const wchar_t *pe_status_text(enum pe_status s)
 {
     switch (s) {

@@ -18,6 +18,9 @@ enum pe_status {
 #define PE_MACHINE_AMD64 0x8664
 
 enum pe_status pe_check_driver(const BYTE *buf, size_t len, WORD want_machine, WORD *machine);
+/* The image carries an Authenticode signature (its certificate table is present and inside
+ * the file). Whether Windows trusts it is decided by Windows at load time. */
+BOOL pe_has_signature(const BYTE *buf, size_t len);
 const wchar_t *pe_status_text(enum pe_status s);
 const wchar_t *pe_machine_name(WORD machine);
 #endif

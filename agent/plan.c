@@ -6,16 +6,16 @@
 #include <string.h>
 #include <wchar.h>
 
-/* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208):
- * Type 1 = SERVICE_KERNEL_DRIVER, Start 0 = SERVICE_BOOT_START,
- * ErrorControl 1 = SERVICE_ERROR_NORMAL. */
-#define SERVICE_TYPE_KERNEL 1
-#define SERVICE_START_BOOT 0
-#define SERVICE_ERROR_NORMAL_ 1
 /* Parameters\PnpInterface "5" = 1: the miniport is enumerated on PCI (interface type 5);
  * without it a miniport may not initialize ("Registry Entries for Plug and Play SCSI
  * Miniport Drivers"). */
 #define PNP_INTERFACE_PCI L"5"
+
+/* Windows 8 and later set Services\<svc>\StartOverride "0" = 3 on storage drivers whose
+ * device was absent; it wins over Start = 0 and the VM stops with 0x7B. The bus drivers
+ * below the controller get one too (Azure's NVMe preparation found a forgotten vpci
+ * still gave 0x7B), so theirs goes when present. */
+static const wchar_t *const bus_services[] = { L"pci", L"vpci", NULL };
 
 struct requirements *requirements_new(void)
 {
@@ -64,7 +64,8 @@ void plan_reset(struct plan *p)
     p->blocking_exit = 0;
 }
 
-void plan_add_problem(struct plan *p, int exit_code, const wchar_t *code, const wchar_t *fmt, ...)
+void plan_add_problem(struct plan *p, const struct target *t, int exit_code, const wchar_t *code,
+                      const wchar_t *fmt, ...)
 {
     if (exit_code > 1 && (p->blocking_exit == 0 || exit_code < p->blocking_exit))
         p->blocking_exit = exit_code;
@@ -76,16 +77,24 @@ void plan_add_problem(struct plan *p, int exit_code, const wchar_t *code, const 
     wfmtv(pr->message, COUNTOF(pr->message), fmt, ap);
     va_end(ap);
     wcopy(pr->code, COUNTOF(pr->code), code);
+    wcopy(pr->target, COUNTOF(pr->target), t ? t->name : L"");
     pr->exit_code = exit_code;
 }
 
-static struct want *add_want(struct requirements *r, const struct target *t, const wchar_t *set,
-                             const wchar_t *key, const wchar_t *name)
+/* ---- what a rule needs ---- */
+
+static struct want *add_want(struct requirements *r, enum want_kind kind, const struct target *t,
+                             const wchar_t *set, const wchar_t *key, const wchar_t *name)
 {
+    for (size_t i = 0; i < r->n_wants; i++)   /* two targets may share a service (ide, sata) */
+        if (r->wants[i].kind == kind && !_wcsicmp(r->wants[i].key, key) &&
+            !_wcsicmp(r->wants[i].name, name))
+            return NULL;
     if (r->n_wants >= P2V_ITEMS_MAX)
         return NULL;
     struct want *w = &r->wants[r->n_wants++];
     memset(w, 0, sizeof *w);
+    w->kind = kind;
     w->target = t;
     wcopy(w->set, COUNTOF(w->set), set);
     wcopy(w->key, COUNTOF(w->key), key);
@@ -96,7 +105,7 @@ static struct want *add_want(struct requirements *r, const struct target *t, con
 static void want_dword(struct requirements *r, const struct target *t, const wchar_t *set,
                        const wchar_t *key, const wchar_t *name, DWORD d, BOOL only_if_absent)
 {
-    struct want *w = add_want(r, t, set, key, name);
+    struct want *w = add_want(r, WANT_VALUE, t, set, key, name);
     if (w) {
         regval_dword(&w->v, d);
         w->only_if_absent = only_if_absent;
@@ -107,177 +116,298 @@ static void want_sz(struct requirements *r, const struct target *t, const wchar_
                     const wchar_t *key, const wchar_t *name, DWORD type, const wchar_t *s,
                     BOOL only_if_absent)
 {
-    struct want *w = add_want(r, t, set, key, name);
+    struct want *w = add_want(r, WANT_VALUE, t, set, key, name);
     if (w) {
         regval_sz(&w->v, type, s);
         w->only_if_absent = only_if_absent;
     }
 }
 
-static void want_file(struct requirements *r, const struct target *t, const struct target_rule *rule)
+static void want_no_start_override(struct requirements *r, const struct target *t,
+                                   const wchar_t *set, const wchar_t *service)
 {
-    for (int i = 0; i < r->n_files; i++)
-        if (_wcsicmp(r->files[i].name, rule->file) == 0)
-            return;
-    if (r->n_files < P2V_FILES_MAX)
-        r->files[r->n_files++] = (struct want_file){ t, rule->file, rule->inbox };
+    wchar_t key[P2V_KEY_MAX];
+    wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls\\StartOverride", set, service);
+    add_want(r, WANT_NO_KEY, t, set, key, L"");
 }
 
-static void want_rule(struct requirements *r, const struct target *t, const struct target_rule *rule,
-                      const wchar_t *set)
+static void want_file(struct requirements *r, const struct target *t, const wchar_t *name,
+                      enum source source)
 {
-    wchar_t svc[P2V_KEY_MAX], params[P2V_KEY_MAX], image[MAX_PATH];
-    BOOL inbox = rule->inbox;
+    for (int i = 0; i < r->n_files; i++)
+        if (_wcsicmp(r->files[i].name, name) == 0) {
+            r->files[i].sources |= 1u << source;
+            return;
+        }
+    if (r->n_files < P2V_FILES_MAX)
+        r->files[r->n_files++] = (struct want_file){ t, name, 1u << source, t->payload_dir };
+}
 
-    wfmt(svc, COUNTOF(svc), L"SYSTEM\\%ls\\Services\\%ls", set, rule->service);
-    wfmt(params, COUNTOF(params), L"%ls\\Parameters\\PnpInterface", svc);
-    wfmt(image, COUNTOF(image), L"system32\\DRIVERS\\%ls", rule->file);
+static void rule_requirements(struct requirements *r, const struct machine *m, const struct target *t,
+                              const struct target_rule *rule, unsigned gen)
+{
+    for (size_t i = 0; i < rule->n_services; i++)
+        want_file(r, t, rule->services[i].file, rule->services[i].source);
+    for (const wchar_t *const *lib = rule->libraries; lib && *lib; lib++)
+        want_file(r, t, *lib, SRC_INBOX);
+    if (rule->package_inf && r->n_packages < P2V_FILES_MAX)
+        r->packages[r->n_packages++] = (struct want_package){ t, rule->package_inf, t->payload_dir };
 
-    /* An inbox service already carries Windows' own values: only Start is ours to set;
-     * the rest is filled in only if missing. A payload driver gets the full recipe. */
-    want_dword(r, t, set, svc, L"Type", SERVICE_TYPE_KERNEL, inbox);
-    want_dword(r, t, set, svc, L"Start", SERVICE_START_BOOT, FALSE);
-    want_dword(r, t, set, svc, L"ErrorControl", SERVICE_ERROR_NORMAL_, inbox);
-    want_sz(r, t, set, svc, L"Group", REG_SZ, rule->group, inbox);
-    want_sz(r, t, set, svc, L"ImagePath", REG_EXPAND_SZ, image, inbox);
-    want_dword(r, t, set, params, PNP_INTERFACE_PCI, 1, FALSE);
-
-    for (const wchar_t *const *id = rule->device_ids; id && *id; id++) {
-        wchar_t cdd[P2V_KEY_MAX];
-        wfmt(cdd, COUNTOF(cdd), L"SYSTEM\\%ls\\Control\\CriticalDeviceDatabase\\%ls", set, *id);
-        want_sz(r, t, set, cdd, L"ClassGUID", REG_SZ, rule->class_guid, FALSE);
-        want_sz(r, t, set, cdd, L"Service", REG_SZ, rule->service, FALSE);
+    for (int s = 0; s < m->n_sets; s++) {
+        const wchar_t *set = m->sets[s];
+        for (size_t i = 0; i < rule->n_services; i++) {
+            const struct service_spec *sv = &rule->services[i];
+            wchar_t key[P2V_KEY_MAX], params[P2V_KEY_MAX], image[MAX_PATH];
+            /* An inbox service already carries Windows' own values: only Start is ours to
+             * set; the rest is filled in only if missing. A payload driver gets the full
+             * recipe. */
+            BOOL inbox = sv->source == SRC_INBOX;
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls", set, sv->name);
+            wfmt(image, COUNTOF(image), L"system32\\DRIVERS\\%ls", sv->file);
+            want_dword(r, t, set, key, L"Type", SERVICE_TYPE_KERNEL, inbox);
+            want_dword(r, t, set, key, L"Start", SERVICE_START_BOOT, FALSE);
+            want_dword(r, t, set, key, L"ErrorControl", SERVICE_ERROR_NORMAL_, inbox);
+            want_sz(r, t, set, key, L"Group", REG_SZ, sv->group, inbox);
+            want_sz(r, t, set, key, L"ImagePath", REG_EXPAND_SZ, image, inbox);
+            if (sv->pnp_interface) {
+                wfmt(params, COUNTOF(params), L"%ls\\Parameters\\PnpInterface", key);
+                want_dword(r, t, set, params, PNP_INTERFACE_PCI, 1, FALSE);
+            }
+            if (gen == GEN_NT62)
+                want_no_start_override(r, t, set, sv->name);
+        }
+        if (gen == GEN_NT62) {
+            for (const wchar_t *const *bus = bus_services; *bus; bus++)
+                want_no_start_override(r, t, set, *bus);
+            continue;
+        }
+        for (size_t i = 0; i < rule->n_cdd; i++) {
+            wchar_t cdd[P2V_KEY_MAX];
+            wfmt(cdd, COUNTOF(cdd), L"SYSTEM\\%ls\\Control\\CriticalDeviceDatabase\\%ls", set,
+                 rule->cdd[i].id);
+            want_sz(r, t, set, cdd, L"ClassGUID", REG_SZ, rule->cdd[i].class_guid, FALSE);
+            want_sz(r, t, set, cdd, L"Service", REG_SZ, rule->cdd[i].service, FALSE);
+        }
     }
 }
 
-static const wchar_t *arch_name(unsigned arch)
+static BOOL rule_matches(const struct target_rule *rule, unsigned gen, unsigned arch)
 {
-    return arch == ARCH_X64 ? L"x64" : arch == ARCH_X86 ? L"x86" : L"unsupported architecture";
+    return (rule->gens & gen) && (rule->archs & arch);
 }
 
 void plan_requirements(const struct machine *m, const struct target *const *targets,
-                       size_t n_targets, struct requirements *r, struct plan *p)
+                       size_t n_targets, struct requirements *r)
 {
     unsigned gen = machine_gen(&m->os);
     r->n_wants = 0;
-    r->n_files = 0;
-
-    if (gen == 0 || m->os.arch == 0) {
-        if (p)
-            plan_add_problem(p, 2, L"unsupported-os",
-                L"Windows %lu.%lu (%ls) is not supported: p2vprep prepares Windows 2000 SP4 "
-                L"to Windows Server 2025 on x86 and x64.",
-                (unsigned long)m->os.major, (unsigned long)m->os.minor, arch_name(m->os.arch));
+    r->n_files = r->n_packages = 0;
+    if (gen == 0 || m->os.arch == 0)
         return;
-    }
-    if (m->n_sets == 0) {
-        if (p)
-            plan_add_problem(p, 2, L"no-control-sets",
-                L"No HKLM\\SYSTEM\\ControlSetNNN key was found; Windows boots from one of them. "
-                L"Check that p2vprep runs on the live Windows it should prepare.");
-        return;
-    }
-    for (size_t i = 0; i < n_targets; i++) {
-        const struct target *t = targets[i];
-        const struct target_rule *rule = target_rule_for(t, gen, m->os.arch);
-        if (!rule) {
-            if (p)
-                plan_add_problem(p, 2, L"unsupported-target",
-                    L"%ls: not supported on %ls %ls by this version of p2vprep; nothing was changed.",
-                    t->name, gen_name(gen), arch_name(m->os.arch));
-            continue;
+    for (size_t i = 0; i < n_targets; i++)
+        for (size_t k = 0; k < targets[i]->n_rules; k++) {
+            const struct target_rule *rule = &targets[i]->rules[k];
+            if (!rule_matches(rule, gen, m->os.arch))
+                continue;
+            if (rule->refusal)
+                break;
+            rule_requirements(r, m, targets[i], rule, gen);
         }
-        want_file(r, t, rule);
-        for (int s = 0; s < m->n_sets; s++)
-            want_rule(r, t, rule, m->sets[s]);
+}
+
+/* ---- choosing among a target's rules ---- */
+
+static BOOL inbox_available(const struct machine *m, const wchar_t *file)
+{
+    const struct machine_file *f = machine_file(m, file);
+    return f && (f->dst_status == PE_OK || (f->cab[0] && f->cab_status == PE_OK));
+}
+
+static BOOL rule_inbox_available(const struct machine *m, const struct target_rule *rule)
+{
+    for (size_t i = 0; i < rule->n_services; i++)
+        if (rule->services[i].source == SRC_INBOX && !inbox_available(m, rule->services[i].file))
+            return FALSE;
+    return TRUE;
+}
+
+/* The first matching rule whose inbox files are there; the last one regardless, so that
+ * its problems (a payload to provide) are what the admin sees. */
+static const struct target_rule *choose_rule(const struct machine *m, const struct target *t,
+                                             unsigned gen)
+{
+    const struct target_rule *last = NULL;
+    for (size_t k = 0; k < t->n_rules; k++) {
+        const struct target_rule *rule = &t->rules[k];
+        if (!rule_matches(rule, gen, m->os.arch))
+            continue;
+        if (rule->refusal || rule_inbox_available(m, rule))
+            return rule;
+        last = rule;
+    }
+    return last;
+}
+
+/* ---- problems with files ---- */
+
+static void list_looked(wchar_t *where, size_t cch, const wchar_t (*looked)[MAX_PATH], int n)
+{
+    where[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            wcsncat(where, L", ", cch - wcslen(where) - 1);
+        wcsncat(where, looked[i], cch - wcslen(where) - 1);
     }
 }
 
 static void problem_for_file(struct plan *p, const struct target *t, const struct machine_file *f,
-                             const struct machine *m)
+                             BOOL inbox, const struct machine *m)
 {
-    if (f->inbox) {
-        plan_add_problem(p, 3, L"inbox-driver-missing",
-            L"%ls: %ls, which ships with this Windows, is %ls in %ls. Repair the Windows "
-            L"installation (sfc /scannow) before converting.",
-            t->name, f->name, pe_status_text(f->dst_status), f->dst);
+    wchar_t where[4 * MAX_PATH + 16], detail[128] = L"";
+    list_looked(where, COUNTOF(where), f->looked, f->n_looked);
+    if (inbox) {
+        plan_add_problem(p, t, 3, L"inbox-driver-missing",
+            L"%ls: %ls, which ships with Windows, is %ls in %ls%ls%ls. Repair the Windows "
+            L"installation (sfc /scannow, or copy it from the installation media) before converting.",
+            t->name, f->name, pe_status_text(f->dst_status), f->dst,
+            f->cab[0] ? L"; the copy in " : L"", f->cab[0] ? f->cab : L"");
         return;
     }
-    wchar_t where[2 * MAX_PATH + 16] = L"";
-    for (int i = 0; i < f->n_looked; i++) {
-        if (i)
-            wcscat(where, L", ");
-        wcscat(where, f->looked[i]);
-    }
-    wchar_t detail[128] = L"";
     if (f->src_status == PE_WRONG_MACHINE)
         wfmt(detail, COUNTOF(detail), L": it is %ls, this Windows needs %ls",
              pe_machine_name(f->src_machine),
              pe_machine_name(m->os.arch == ARCH_X64 ? PE_MACHINE_AMD64 : PE_MACHINE_I386));
     if (f->src_status == PE_MISSING)
-        plan_add_problem(p, 3, L"payload-missing",
+        plan_add_problem(p, t, 3, L"payload-missing",
             L"%ls: driver %ls not found (looked in %ls). To get it: %ls. Put the %ls copy in "
             L"the payload folder and run again; nothing was changed.",
             t->name, f->name, where, t->where_to_get, arch_name(m->os.arch));
     else
-        plan_add_problem(p, 3, L"payload-invalid",
+        plan_add_problem(p, t, 3, L"payload-invalid",
             L"%ls: payload driver %ls is %ls%ls. To get a good copy: %ls. Nothing was changed.",
             t->name, f->src, pe_status_text(f->src_status), detail, t->where_to_get);
 }
 
-void plan_make(const struct machine *m, const struct target *const *targets, size_t n_targets,
-               struct plan *p)
+/* x64 Windows Vista and later load only signed kernel drivers; a boot driver copied by
+ * hand needs its own (embedded) signature, a staged package may rely on its catalog. */
+static void check_signature(struct plan *p, const struct target *t, const struct machine_file *f,
+                            const struct machine_package *pkg, const struct machine *m, unsigned gen)
 {
-    struct requirements *r = requirements_new();
-    plan_reset(p);
-    if (!r) {
-        plan_add_problem(p, 2, L"out-of-memory", L"Out of memory.");
+    if (m->os.arch != ARCH_X64 || gen == GEN_NT5 || f->src_signed)
         return;
-    }
-    plan_requirements(m, targets, n_targets, r, p);
+    if (pkg && pkg->catalog_present)
+        return;
+    plan_add_problem(p, t, p->allow_unsigned ? 1 : 3, L"unsigned-driver",
+        L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
+        L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
+        t->name, f->src, pkg ? L" and its package has no catalog" : L"",
+        p->allow_unsigned ? L" (--allow-unsigned given: apply goes ahead)"
+                          : L", or pass --allow-unsigned for a test-signed setup");
+}
 
-    /* Files first: a service must never point at a driver that is not there yet. */
+static struct change *new_change(struct plan *p, enum change_kind kind, const struct target *t)
+{
+    if (p->n_changes >= P2V_ITEMS_MAX) {
+        plan_add_problem(p, NULL, 2, L"too-many-changes", L"More than %d changes; refusing.",
+                         P2V_ITEMS_MAX);
+        return NULL;
+    }
+    struct change *c = &p->changes[p->n_changes++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->target = t;
+    return c;
+}
+
+/* ---- the decision ---- */
+
+static void plan_files(struct plan *p, const struct machine *m, const struct requirements *r, unsigned gen)
+{
     for (int i = 0; i < r->n_files; i++) {
-        const struct machine_file *f = machine_file((struct machine *)m, r->files[i].name);
+        const struct want_file *w = &r->files[i];
+        const struct machine_file *f = machine_file(m, w->name);
         if (!f)
             continue;
-        if (f->inbox) {
-            if (f->dst_status != PE_OK)
-                problem_for_file(p, r->files[i].target, f, m);
-            continue;
+        BOOL inbox = w->sources == 1u << SRC_INBOX;
+        if (inbox) {
+            if (f->dst_status == PE_OK)
+                continue;
+            if (!f->cab[0] || f->cab_status != PE_OK) {
+                problem_for_file(p, w->target, f, TRUE, m);
+                continue;
+            }
+        } else {
+            if (f->src_status != PE_OK) {
+                problem_for_file(p, w->target, f, FALSE, m);
+                continue;
+            }
+            const struct machine_package *pkg = NULL;
+            for (int k = 0; k < r->n_packages && !pkg; k++)
+                if (r->packages[k].target == w->target)
+                    pkg = machine_package(m, r->packages[k].inf);
+            check_signature(p, w->target, f, pkg, m, gen);
+            if (f->dst_status == PE_OK && f->dst_same)
+                continue;
         }
-        if (f->src_status != PE_OK) {
-            problem_for_file(p, r->files[i].target, f, m);
-            continue;
-        }
-        if (f->dst_status == PE_OK && f->dst_same)
-            continue;
-        if (p->n_changes >= P2V_ITEMS_MAX)
-            break;
-        struct change *c = &p->changes[p->n_changes++];
-        memset(c, 0, sizeof *c);
-        c->kind = CHANGE_FILE;
-        c->target = r->files[i].target;
+        struct change *c = new_change(p, CHANGE_FILE, w->target);
+        if (!c)
+            return;
         wcopy(c->key, COUNTOF(c->key), f->dst);
         wcopy(c->name, COUNTOF(c->name), f->name);
-        wcopy(c->src, COUNTOF(c->src), f->src);
+        wcopy(c->src, COUNTOF(c->src), inbox ? f->cab : f->src);
+        c->from_cab = inbox;
         c->replaces = f->dst_status != PE_MISSING;
     }
+}
 
+static void plan_packages(struct plan *p, const struct machine *m, const struct requirements *r)
+{
+    for (int i = 0; i < r->n_packages; i++) {
+        const struct want_package *w = &r->packages[i];
+        const struct machine_package *pkg = machine_package(m, w->inf);
+        if (!pkg)
+            continue;
+        if (!pkg->inf[0]) {
+            wchar_t where[2 * MAX_PATH + 8];
+            list_looked(where, COUNTOF(where), pkg->looked, pkg->n_looked);
+            plan_add_problem(p, w->target, 3, L"package-missing",
+                L"%ls: driver package %ls not found (looked in %ls). Windows 8 and later need "
+                L"the whole package (INF, catalog and driver) in the payload folder. To get it: %ls.",
+                w->target->name, w->inf, where, w->target->where_to_get);
+            continue;
+        }
+        if (pkg->staged_as[0])
+            continue;
+        struct change *c = new_change(p, CHANGE_STAGE, w->target);
+        if (!c)
+            return;
+        wcopy(c->name, COUNTOF(c->name), pkg->name);
+        wcopy(c->src, COUNTOF(c->src), pkg->inf);
+    }
+}
+
+static void plan_registry(struct plan *p, const struct machine *m, const struct requirements *r)
+{
     for (size_t i = 0; i < r->n_wants; i++) {
         const struct want *w = &r->wants[i];
+        if (w->kind == WANT_NO_KEY) {
+            const struct machine_key *k = machine_key(m, w->key);
+            if (!k || !k->present)
+                continue;
+            struct change *c = new_change(p, CHANGE_DELETE_KEY, w->target);
+            if (!c)
+                return;
+            wcopy(c->set, COUNTOF(c->set), w->set);
+            wcopy(c->key, COUNTOF(c->key), w->key);
+            wcopy(c->detail, COUNTOF(c->detail), k->values);
+            continue;
+        }
         const struct regval *cur = machine_value(m, w->key, w->name);
         if (cur && (w->only_if_absent || regval_equal(cur, &w->v)))
             continue;
-        if (p->n_changes >= P2V_ITEMS_MAX) {
-            plan_add_problem(p, 2, L"too-many-changes", L"More than %d changes; refusing.",
-                             P2V_ITEMS_MAX);
-            break;
-        }
-        struct change *c = &p->changes[p->n_changes++];
-        memset(c, 0, sizeof *c);
-        c->kind = CHANGE_VALUE;
-        c->target = w->target;
+        struct change *c = new_change(p, CHANGE_VALUE, w->target);
+        if (!c)
+            return;
         wcopy(c->set, COUNTOF(c->set), w->set);
         wcopy(c->key, COUNTOF(c->key), w->key);
         wcopy(c->name, COUNTOF(c->name), w->name);
@@ -285,40 +415,107 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
             c->old = *cur;
         c->new = w->v;
     }
+}
+
+void plan_make(const struct machine *m, const struct target *const *targets, size_t n_targets,
+               struct plan *p)
+{
+    unsigned gen = machine_gen(&m->os);
+    plan_reset(p);
+    if (gen == 0 || m->os.arch == 0) {
+        plan_add_problem(p, NULL, 2, L"unsupported-os",
+            L"Windows %lu.%lu (%ls) is not supported: p2vprep prepares Windows 2000 SP4 to "
+            L"Windows Server 2025 on x86 and x64.",
+            (unsigned long)m->os.major, (unsigned long)m->os.minor, arch_name(m->os.arch));
+        return;
+    }
+    if (m->n_sets == 0) {
+        plan_add_problem(p, NULL, 2, L"no-control-sets",
+            L"No HKLM\\SYSTEM\\ControlSetNNN key was found; Windows boots from one of them. "
+            L"Check that p2vprep runs on the live Windows it should prepare.");
+        return;
+    }
+    struct requirements *r = requirements_new();
+    if (!r) {
+        plan_add_problem(p, NULL, 2, L"out-of-memory", L"Out of memory.");
+        return;
+    }
+    for (size_t i = 0; i < n_targets; i++) {
+        const struct target *t = targets[i];
+        const struct target_rule *rule = choose_rule(m, t, gen);
+        if (!rule)
+            plan_add_problem(p, t, 2, L"unsupported-target",
+                L"%ls: not supported on %ls %ls by this version of p2vprep; nothing was changed.",
+                t->name, gen_name(gen), arch_name(m->os.arch));
+        else if (rule->refusal)
+            plan_add_problem(p, t, 2, L"unsupported-target",
+                L"%ls on %ls %ls: %ls. Nothing was changed.", t->name, gen_name(gen),
+                arch_name(m->os.arch), rule->refusal);
+        else
+            rule_requirements(r, m, t, rule, gen);
+    }
+    /* Files first, then the package: a service must never point at a driver that is
+     * not there yet. */
+    plan_files(p, m, r, gen);
+    plan_packages(p, m, r);
+    plan_registry(p, m, r);
     requirements_free(r);
 }
 
 void change_describe(const struct change *c, wchar_t *buf, size_t cch)
 {
-    if (c->kind == CHANGE_FILE) {
-        wfmt(buf, cch, L"%ls file %ls <- %ls", c->replaces ? L"replace" : L"copy   ", c->key, c->src);
+    wchar_t oldv[300], newv[300];
+    switch (c->kind) {
+    case CHANGE_FILE:
+        wfmt(buf, cch, L"%ls file %ls <- %ls%ls", c->replaces ? L"replace" : L"copy   ", c->key,
+             c->src, c->from_cab ? L" (extracted)" : L"");
+        return;
+    case CHANGE_STAGE:
+        wfmt(buf, cch, L"stage   driver package %ls (Windows' driver store)", c->src);
+        return;
+    case CHANGE_DELETE_KEY:
+        wfmt(buf, cch, L"delete  key HKLM\\%ls (%ls)", c->key, c->detail);
+        return;
+    case CHANGE_VALUE:
+        regval_describe(&c->old, oldv, COUNTOF(oldv));
+        regval_describe(&c->new, newv, COUNTOF(newv));
+        if (c->old.present)
+            wfmt(buf, cch, L"set     HKLM\\%ls\\%ls = %ls (was %ls)", c->key, c->name, newv, oldv);
+        else
+            wfmt(buf, cch, L"set     HKLM\\%ls\\%ls = %ls (new)", c->key, c->name, newv);
         return;
     }
-    wchar_t oldv[300], newv[300];
-    regval_describe(&c->old, oldv, COUNTOF(oldv));
-    regval_describe(&c->new, newv, COUNTOF(newv));
-    if (c->old.present)
-        wfmt(buf, cch, L"set     HKLM\\%ls\\%ls = %ls (was %ls)", c->key, c->name, newv, oldv);
-    else
-        wfmt(buf, cch, L"set     HKLM\\%ls\\%ls = %ls (new)", c->key, c->name, newv);
 }
 
 void plan_changes_as_problems(struct plan *p)
 {
-    for (size_t i = 0; i < p->n_changes; i++) {
+    size_t n = p->n_changes;
+    for (size_t i = 0; i < n; i++) {
         const struct change *c = &p->changes[i];
-        if (c->kind == CHANGE_FILE) {
-            plan_add_problem(p, 1, c->replaces ? L"file-differs" : L"file-missing",
-                L"%ls: %ls %ls; the payload copy is %ls.", c->target->name, c->key,
-                c->replaces ? L"differs from the payload" : L"is missing", c->src);
-            continue;
-        }
+        const wchar_t *rel = c->set[0] ? c->key + wcslen(L"SYSTEM\\") + wcslen(c->set) + 1 : c->key;
         wchar_t oldv[300], newv[300];
-        regval_describe(&c->old, oldv, COUNTOF(oldv));
-        regval_describe(&c->new, newv, COUNTOF(newv));
-        const wchar_t *rel = c->key + wcslen(L"SYSTEM\\") + wcslen(c->set) + 1;
-        plan_add_problem(p, 1, c->old.present ? L"value-wrong" : L"value-missing",
-            L"%ls: %ls: %ls\\%ls is %ls, needs %ls.", c->target->name, c->set, rel, c->name,
-            oldv, newv);
+        switch (c->kind) {
+        case CHANGE_FILE:
+            plan_add_problem(p, c->target, 1, c->replaces ? L"file-differs" : L"file-missing",
+                L"%ls: %ls %ls; the copy to install is %ls.", c->target->name, c->key,
+                c->replaces ? L"differs from the payload" : L"is missing", c->src);
+            break;
+        case CHANGE_STAGE:
+            plan_add_problem(p, c->target, 1, L"package-not-staged",
+                L"%ls: driver package %ls is not in Windows' driver store.", c->target->name, c->src);
+            break;
+        case CHANGE_DELETE_KEY:
+            plan_add_problem(p, c->target, 1, L"start-override",
+                L"%ls: %ls: %ls is present (%ls); Windows would not load the driver at boot.",
+                c->target->name, c->set, rel, c->detail);
+            break;
+        case CHANGE_VALUE:
+            regval_describe(&c->old, oldv, COUNTOF(oldv));
+            regval_describe(&c->new, newv, COUNTOF(newv));
+            plan_add_problem(p, c->target, 1, c->old.present ? L"value-wrong" : L"value-missing",
+                L"%ls: %ls: %ls\\%ls is %ls, needs %ls.", c->target->name, c->set, rel, c->name,
+                oldv, newv);
+            break;
+        }
     }
 }

@@ -5,10 +5,13 @@
 #include "machine.h"
 #include "targets.h"
 
-#define P2V_PROBLEMS_MAX 64
+#define P2V_PROBLEMS_MAX 96
 
-/* A registry value the targets need, in one control set. */
+enum want_kind { WANT_VALUE = 1, WANT_NO_KEY };
+
+/* Something the targets need in one control set: a value, or a key that must be gone. */
 struct want {
+    enum want_kind kind;
     const struct target *target;
     wchar_t set[16];
     wchar_t key[P2V_KEY_MAX];
@@ -20,7 +23,14 @@ struct want {
 struct want_file {
     const struct target *target;
     const wchar_t *name;
-    BOOL inbox;
+    unsigned sources;             /* 1 << enum source, for every rule that may take it */
+    const wchar_t *payload_dir;   /* the target's own (an INF's folder), or NULL */
+};
+
+struct want_package {
+    const struct target *target;
+    const wchar_t *inf;
+    const wchar_t *payload_dir;
 };
 
 struct requirements {
@@ -28,28 +38,39 @@ struct requirements {
     size_t n_wants;
     struct want_file files[P2V_FILES_MAX];
     int n_files;
+    struct want_package packages[P2V_FILES_MAX];
+    int n_packages;
 };
 
-enum change_kind { CHANGE_VALUE = 1, CHANGE_FILE };
+enum change_kind {
+    CHANGE_VALUE = 1,   /* set key\name */
+    CHANGE_FILE,        /* copy src (payload file, or out of the cabinet src) to key */
+    CHANGE_DELETE_KEY,  /* delete key (StartOverride) with its values */
+    CHANGE_STAGE,       /* stage the driver package whose INF is src */
+};
 
 struct change {
     enum change_kind kind;
     const struct target *target;
-    wchar_t set[16];                /* control set, empty for a file */
+    wchar_t set[16];                /* control set, empty for a file or package */
     wchar_t key[P2V_KEY_MAX];       /* registry: key under HKLM; file: destination path */
-    wchar_t name[P2V_NAME_MAX];     /* registry: value name; file: file name */
-    struct regval old, new;         /* registry only */
-    wchar_t src[MAX_PATH];          /* file only: the payload copy */
-    BOOL replaces;                  /* file only: a different file is there now */
+    wchar_t name[P2V_NAME_MAX];     /* registry: value name; file/package: file name */
+    struct regval old, new;         /* CHANGE_VALUE */
+    wchar_t src[MAX_PATH];          /* CHANGE_FILE, CHANGE_STAGE */
+    BOOL from_cab;                  /* CHANGE_FILE: src is a cabinet */
+    BOOL replaces;                  /* CHANGE_FILE: a different file is there now */
+    wchar_t detail[160];            /* CHANGE_DELETE_KEY: the values it holds */
 };
 
 struct problem {
     wchar_t code[32];
+    wchar_t target[32];
     wchar_t message[1536];
     int exit_code;   /* what apply exits with when this problem stops it; 1 = only not ready */
 };
 
 struct plan {
+    BOOL allow_unsigned;            /* input: --allow-unsigned */
     struct change *changes;         /* P2V_ITEMS_MAX */
     size_t n_changes;
     struct problem *problems;       /* P2V_PROBLEMS_MAX */
@@ -59,10 +80,10 @@ struct plan {
 
 struct requirements *requirements_new(void);
 void requirements_free(struct requirements *r);
-/* What the targets need on this OS in these control sets. Problems (unsupported OS or
- * target) go into p when p is not NULL. */
+/* Everything the targets may need on this OS in these control sets, for every rule that
+ * could apply: the probe reads all of it. */
 void plan_requirements(const struct machine *m, const struct target *const *targets,
-                       size_t n_targets, struct requirements *r, struct plan *p);
+                       size_t n_targets, struct requirements *r);
 
 struct plan *plan_new(void);
 void plan_free(struct plan *p);
@@ -72,7 +93,8 @@ void plan_make(const struct machine *m, const struct target *const *targets,
                size_t n_targets, struct plan *p);
 /* Turns every pending change into a "not ready" problem (for check). */
 void plan_changes_as_problems(struct plan *p);
-void plan_add_problem(struct plan *p, int exit_code, const wchar_t *code, const wchar_t *fmt, ...);
+void plan_add_problem(struct plan *p, const struct target *t, int exit_code, const wchar_t *code,
+                      const wchar_t *fmt, ...);
 /* One line for a change, as plan, apply and the log show it. */
 void change_describe(const struct change *c, wchar_t *buf, size_t cch);
 #endif

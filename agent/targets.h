@@ -1,4 +1,5 @@
-/* What p2vprep knows about each target controller: data only, one table. */
+/* What p2vprep knows about each target controller: data only, one table (targets.c).
+ * A target built from a vendor INF (--inf, inf.c) has the same shape. */
 #ifndef P2V_TARGETS_H
 #define P2V_TARGETS_H
 #include <windows.h>
@@ -7,36 +8,77 @@
 /* Windows generations, by what boot-start needs there. */
 enum {
     GEN_NT5 = 1,   /* 2000, XP, 2003: CriticalDeviceDatabase + boot-start service */
-    GEN_NT6 = 2,   /* Vista, 2008, 7, 2008 R2: the same, inbox drivers exist */
-    GEN_NT62 = 4,  /* 8 / 2012 and later: no CriticalDeviceDatabase, StartOverride */
+    GEN_NT6 = 2,   /* Vista, 2008, 7, 2008 R2: the same; inbox drivers exist */
+    GEN_NT62 = 4,  /* 8 / 2012 and later: no CriticalDeviceDatabase; StartOverride */
+    GEN_ALL = 7,
 };
-enum { ARCH_X86 = 1, ARCH_X64 = 2 };
+enum { ARCH_X86 = 1, ARCH_X64 = 2, ARCH_ALL = 3 };
 
-/* How one generation makes the target boot-start. */
+/* Where a service's driver file comes from. */
+enum source {
+    SRC_PAYLOAD = 1,  /* the payload folder; copied into system32\drivers */
+    SRC_INBOX,        /* ships with Windows: must be in system32\drivers; on NT5 it may
+                         only be in Driver Cache\<arch>\driver.cab / spN.cab, and is
+                         extracted from there */
+    SRC_PACKAGE,      /* NT6.2+: a driver package (INF + catalog + sys) in the payload,
+                         staged with the platform installer, then the sys copied */
+};
+
+/* A service the controller needs boot-start. The values written are those of a
+ * boot-start kernel driver: Type 1, Start 0, ErrorControl 1, Group, ImagePath. */
+struct service_spec {
+    const wchar_t *name;          /* Services\<name> */
+    const wchar_t *file;          /* driver file in system32\drivers */
+    const wchar_t *group;         /* LoadOrderGroup */
+    enum source source;
+    BOOL pnp_interface;           /* write Parameters\PnpInterface "5"=1 (PCI miniports) */
+};
+
+/* A CriticalDeviceDatabase entry (NT5, NT6.0/6.1): device ID -> service. */
+struct cdd_spec {
+    const wchar_t *id;            /* key name, e.g. pci#ven_1000&dev_0030 */
+    const wchar_t *service;
+    const wchar_t *class_guid;
+};
+
+/* How one generation and architecture makes the target boot-start. A target may have
+ * several rules for the same generation: the first whose inbox files are present wins
+ * (e.g. inbox LSI_SCSI where Windows still has it, else the payload driver). */
 struct target_rule {
     unsigned gens, archs;
-    const wchar_t *service;       /* Services\<service> */
-    const wchar_t *file;          /* driver file in system32\drivers */
-    BOOL inbox;                   /* the file ships with Windows: checked, never copied */
-    const wchar_t *group;         /* LoadOrderGroup */
-    const wchar_t *class_guid;    /* CriticalDeviceDatabase ClassGUID */
-    const wchar_t *const *device_ids;   /* CriticalDeviceDatabase key names */
+    const wchar_t *refusal;       /* non-NULL: this combination is refused, and why */
+    const struct service_spec *services;
+    size_t n_services;
+    const struct cdd_spec *cdd;   /* ignored on NT6.2+ */
+    size_t n_cdd;
+    const wchar_t *const *libraries;   /* files without a service (pciidex.sys), NULL-ended */
+    const wchar_t *package_inf;   /* SRC_PACKAGE: the INF's name in the payload */
 };
 
 struct target {
-    const wchar_t *name;          /* as on the command line, VMware's .vmx name where one exists */
+    const wchar_t *name;          /* as on the command line; VMware's .vmx name where one exists */
     const wchar_t *title;
     const wchar_t *pci_ids;       /* for `targets` */
-    const wchar_t *where_to_get;  /* how an admin obtains a payload driver */
+    const wchar_t *where_to_get;  /* how an admin obtains the payload */
     const struct target_rule *rules;
     size_t n_rules;
+    const wchar_t *payload_dir;   /* where its files are; NULL: --payload (an INF's folder) */
 };
 
 extern const struct target p2v_targets[];
 extern const size_t p2v_n_targets;
 
 const struct target *target_find(const wchar_t *name);
-/* The rule for this generation and architecture, or NULL when unsupported there. */
-const struct target_rule *target_rule_for(const struct target *t, unsigned gen, unsigned arch);
 const wchar_t *gen_name(unsigned gen);
+const wchar_t *arch_name(unsigned arch);
+
+/* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */
+#define SERVICE_TYPE_KERNEL 1
+#define SERVICE_START_BOOT 0
+#define SERVICE_ERROR_NORMAL_ 1
+
+/* Setup classes of the CriticalDeviceDatabase entries. */
+#define CLASS_SCSIADAPTER L"{4D36E97B-E325-11CE-BFC1-08002BE10318}"
+#define CLASS_HDC L"{4D36E96A-E325-11CE-BFC1-08002BE10318}"
+#define CLASS_DISKDRIVE L"{4D36E967-E325-11CE-BFC1-08002BE10318}"
 #endif

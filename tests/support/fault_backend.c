@@ -35,6 +35,10 @@ static DWORD f_write_file(void *c, const wchar_t *p, const BYTE *d, DWORD s)
 { return should_fail() ? fail_err : real.write_file(c, p, d, s); }
 static DWORD f_delete_file(void *c, const wchar_t *p)
 { return should_fail() ? fail_err : real.delete_file(c, p); }
+static DWORD f_stage_inf(void *c, const wchar_t *i, wchar_t *o, DWORD n)
+{ return should_fail() ? fail_err : real.stage_inf(c, i, o, n); }
+static DWORD f_unstage_inf(void *c, const wchar_t *o)
+{ return should_fail() ? fail_err : real.unstage_inf(c, o); }
 
 const struct backend *backend_for_exe(BOOL wow64)
 {
@@ -46,6 +50,8 @@ const struct backend *backend_for_exe(BOOL wow64)
     faulty.delete_value = f_delete_value;
     faulty.write_file = f_write_file;
     faulty.delete_file = f_delete_file;
+    faulty.stage_inf = f_stage_inf;
+    faulty.unstage_inf = f_unstage_inf;
     fail_at = env_number(L"P2VPREP_FAULT_AT", 0);
     fail_count = env_number(L"P2VPREP_FAULT_COUNT", 1);
     fail_err = env_number(L"P2VPREP_FAULT_ERR", ERROR_WRITE_FAULT);

@@ -40,9 +40,10 @@ static void payload_ok(struct machine *m, const wchar_t *file)
 static void everything_present(struct machine *m, const struct target *t)
 {
     struct requirements *r = requirements_new();
-    plan_requirements(m, &t, 1, r, NULL);
+    plan_requirements(m, &t, 1, r);
     for (size_t i = 0; i < r->n_wants; i++)
-        machine_add_value(m, r->wants[i].key, r->wants[i].name)->v = r->wants[i].v;
+        if (r->wants[i].kind == WANT_VALUE)
+            machine_add_value(m, r->wants[i].key, r->wants[i].name)->v = r->wants[i].v;
     requirements_free(r);
 }
 
@@ -228,7 +229,6 @@ static void nt6_inbox_service_keeps_its_own_values(void **state)
     struct plan *p = plan_new();
     struct machine_file *f = &m->files[m->n_files++];
     wcscpy(f->name, L"lsi_scsi.sys");
-    f->inbox = TRUE;
     f->dst_status = PE_OK;
     everything_present(m, t);
     regval_sz(&find_value(m, L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI", L"ImagePath")->v,
@@ -242,15 +242,160 @@ static void nt6_inbox_service_keeps_its_own_values(void **state)
     machine_free(m);
 }
 
-static void newer_windows_is_refused_until_supported(void **state)
+/* An inbox driver file, installed. */
+static void inbox_present(struct machine *m, const wchar_t *file)
+{
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, file);
+    wfmt(f->dst, MAX_PATH, L"%ls\\system32\\drivers\\%ls", m->os.systemroot, file);
+    f->dst_status = PE_OK;
+    f->src_status = PE_MISSING;
+}
+
+static void start_override(struct machine *m, const wchar_t *set, const wchar_t *service)
+{
+    struct machine_key *k = &m->keys[m->n_keys++];
+    memset(k, 0, sizeof *k);
+    wfmt(k->key, P2V_KEY_MAX, L"SYSTEM\\%ls\\Services\\%ls\\StartOverride", set, service);
+    k->present = TRUE;
+    wcscpy(k->values, L"0 = 3 (REG_DWORD)");
+}
+
+static size_t count_kind(const struct plan *p, enum change_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_changes; i++)
+        n += p->changes[i].kind == kind;
+    return n;
+}
+
+static void nt62_removes_start_override_in_every_set_and_on_the_bus(void **state)
 {
     struct machine *m = server(10, 0, ARCH_X64, 2);
+    const struct target *t = target_find(L"lsisas1068");
+    struct plan *p = plan_new();
+    inbox_present(m, L"lsi_sas.sys");
+    everything_present(m, t);
+    start_override(m, L"ControlSet001", L"LSI_SAS");
+    start_override(m, L"ControlSet002", L"LSI_SAS");
+    start_override(m, L"ControlSet002", L"pci");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->n_changes, 3);
+    assert_int_equal(count_kind(p, CHANGE_DELETE_KEY), 3);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\pci\\StartOverride", L""));
+    /* no CriticalDeviceDatabase on Windows 8 and later */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r);
+    for (size_t i = 0; i < r->n_wants; i++)
+        assert_null(wcsstr(r->wants[i].key, L"CriticalDeviceDatabase"));
+    requirements_free(r);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nt62_without_inbox_driver_takes_the_payload_package(void **state)
+{
+    struct machine *m = server(10, 0, ARCH_X64, 1);
     const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"lsi_scsi.sys");              /* no inbox copy installed */
+    struct machine_package *pkg = &m->packages[m->n_packages++];
+    wcscpy(pkg->name, L"lsi_scsi.inf");
+    wcscpy(pkg->inf, L"E:\\payload\\amd64\\lsi_scsi.inf");
+    pkg->catalog_present = TRUE;               /* signed through its catalog */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->changes[0].kind, CHANGE_FILE);
+    assert_int_equal(p->changes[1].kind, CHANGE_STAGE);
+    assert_wstr_equal(p->changes[1].src, L"E:\\payload\\amd64\\lsi_scsi.inf");
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI", L"ImagePath");
+    assert_non_null(c);   /* a payload service gets its full values */
+    /* staged already: no second staging */
+    wcscpy(pkg->staged_as, L"oem7.inf");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed(void **state)
+{
+    struct machine *m = server(6, 1, ARCH_X64, 1);
+    const struct target *t = target_find(L"pvscsi");
+    struct plan *p = plan_new();
+    payload_ok(m, L"pvscsi.sys");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_equal(p->problems[0].code, L"unsigned-driver");
+    p->allow_unsigned = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_wstr_equal(p->problems[0].code, L"unsigned-driver");   /* still said */
+    assert_true(p->n_changes > 0);
+    p->allow_unsigned = FALSE;
+    m->files[0].src_signed = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void refusals_name_the_reason(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X64, 1);
+    const struct target *t = target_find(L"buslogic");
     struct plan *p = plan_new();
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 2);
-    assert_wstr_equal(p->problems[0].code, L"unsupported-target");
-    assert_int_equal(p->n_changes, 0);
+    assert_wstr_contains(p->problems[0].message, L"64-bit");
+    m->os.major = 6;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(p->problems[0].message, L"32-bit Windows 2000/XP/2003");
+    t = target_find(L"sata");
+    m->os.major = 5;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(p->problems[0].message, L"--inf");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nt5_ide_takes_missing_inbox_files_from_the_cabinet(void **state)
+{
+    struct machine *m = server(5, 1, ARCH_X86, 1);
+    const struct target *t = target_find(L"ide");
+    struct plan *p = plan_new();
+    inbox_present(m, L"atapi.sys");
+    inbox_present(m, L"pciidex.sys");
+    inbox_present(m, L"pciide.sys");
+    struct machine_file *f = &m->files[m->n_files++];   /* intelide.sys only in sp2.cab */
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"intelide.sys");
+    wcscpy(f->dst, L"D:\\WINDOWS\\system32\\drivers\\intelide.sys");
+    f->dst_status = PE_MISSING;
+    wcscpy(f->cab, L"D:\\WINDOWS\\Driver Cache\\i386\\sp2.cab");
+    f->cab_status = PE_OK;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_FILE), 1);
+    assert_true(p->changes[0].from_cab);
+    assert_wstr_equal(p->changes[0].src, L"D:\\WINDOWS\\Driver Cache\\i386\\sp2.cab");
+    /* three services, and the MergeIDE set of 13 CriticalDeviceDatabase entries */
+    assert_int_equal(count_set(p, L"ControlSet001"), 3 * 5 + 13 * 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_8086&dev_7111", L"Service");
+    assert_non_null(c);
+    assert_memory_equal(c->new.data, L"intelide", c->new.size);
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\gendisk", L"ClassGUID");
+    assert_memory_equal(c->new.data, CLASS_DISKDRIVE, c->new.size);
+    /* not in any cabinet either: a problem naming the file */
+    f->cab_status = PE_MISSING;
+    f->cab[0] = 0;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_contains(p->problems[0].message, L"intelide.sys");
     plan_free(p);
     machine_free(m);
 }
@@ -289,7 +434,11 @@ int main(void)
         cmocka_unit_test(missing_payload_blocks_with_places_and_advice),
         cmocka_unit_test(wrong_architecture_payload_blocks),
         cmocka_unit_test(nt6_inbox_service_keeps_its_own_values),
-        cmocka_unit_test(newer_windows_is_refused_until_supported),
+        cmocka_unit_test(nt62_removes_start_override_in_every_set_and_on_the_bus),
+        cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),
+        cmocka_unit_test(unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed),
+        cmocka_unit_test(refusals_name_the_reason),
+        cmocka_unit_test(nt5_ide_takes_missing_inbox_files_from_the_cabinet),
         cmocka_unit_test(no_control_sets_is_refused),
         cmocka_unit_test(nt4_is_refused),
     };
