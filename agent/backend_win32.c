@@ -312,8 +312,11 @@ static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
 {
     const struct dynapi *api = dynapi();
     (void)ctx;
+    /* Forced: the package was staged for a controller this machine does not have, so no
+     * device here uses it; without the flag some Windows keep it anyway. */
     if (api->SetupUninstallOEMInfW)
-        return api->SetupUninstallOEMInfW(oem, 0, NULL) ? ERROR_SUCCESS : GetLastError();
+        return api->SetupUninstallOEMInfW(oem, 0x1 /* SUOI_FORCEDELETE */, NULL) ? ERROR_SUCCESS
+                                                                                : GetLastError();
     /* Windows 2000 has no uninstall call: the staged package is the INF and its PNF. */
     wchar_t root[MAX_PATH], path[MAX_PATH];
     if (!GetSystemWindowsDirectoryW(root, COUNTOF(root)))

@@ -51,9 +51,11 @@ static void show_machine(const struct machine *m)
 
 static void show_problems(const struct plan *p)
 {
-    for (size_t i = 0; i < p->n_problems; i++)
-        out_error(L"%ls: %ls", p->problems[i].exit_code == 1 ? L"not ready" : L"error",
+    for (size_t i = 0; i < p->n_problems; i++) {
+        int code = p->problems[i].exit_code;
+        out_error(L"%ls: %ls", code == 0 ? L"warning" : code == 1 ? L"not ready" : L"error",
                   p->problems[i].message);
+    }
 }
 
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
@@ -414,10 +416,9 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
 static int cmd_apply(struct run *r)
 {
     struct plan *p = r->p;
-    if (p->blocking_exit) {
-        show_problems(p);
+    show_problems(p);   /* the blocking ones, or warnings the admin accepted */
+    if (p->blocking_exit)
         return p->blocking_exit;
-    }
     if (p->n_changes == 0) {
         out_info(L"Nothing to do: every control set already holds every entry.");
         return EXIT_OK;
@@ -541,6 +542,14 @@ static int cmd_rollback(struct run *r)
     return EXIT_OK;
 }
 
+static size_t count_problems(const struct plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_problems; i++)
+        n += p->problems[i].exit_code != 0;
+    return n;
+}
+
 static BOOL refused_here(const struct plan *p)
 {
     for (size_t i = 0; i < p->n_problems; i++)
@@ -567,18 +576,24 @@ static int cmd_check(struct run *r)
         plan_changes_as_problems(one);
         v->target = t;
         v->reason[0] = 0;
-        if (one->n_problems == 0) {
+        size_t problems = count_problems(one);
+        if (problems == 0) {
             v->verdict = L"ready";
         } else {
             v->verdict = refused_here(one) ? L"unsupported here" : L"not ready";
             const wchar_t *msg = one->problems[0].message;
+            for (size_t k = 0; k < one->n_problems; k++)
+                if (one->problems[k].exit_code != 0) {
+                    msg = one->problems[k].message;
+                    break;
+                }
             size_t skip = wcslen(t->name);
             if (!wcsncmp(msg, t->name, skip) && msg[skip] == L':')   /* the name is in column 1 */
                 msg += skip + 2;
             wcopy(v->reason, COUNTOF(v->reason), msg);
-            if (one->n_problems > 1) {
+            if (problems > 1) {
                 wchar_t more[32];
-                wfmt(more, COUNTOF(more), L" (+%u more)", (unsigned)one->n_problems - 1);
+                wfmt(more, COUNTOF(more), L" (+%u more)", (unsigned)problems - 1);
                 wcsncat(v->reason, more, COUNTOF(v->reason) - wcslen(v->reason) - 1);
             }
         }
@@ -596,7 +611,7 @@ static int cmd_check(struct run *r)
         show_problems(r->p);
     r->ready = ready && counted > 0;
     out_info(r->ready ? L"Ready: this machine will boot on the target controller(s)."
-                      : L"Not ready: %u problem(s).", (unsigned)r->p->n_problems);
+                      : L"Not ready: %u problem(s).", (unsigned)count_problems(r->p));
     return r->ready ? EXIT_OK : EXIT_NOT_READY;
 }
 

@@ -297,7 +297,7 @@ static void check_signature(struct plan *p, const struct target *t, const struct
         return;
     if (pkg && pkg->catalog_present)
         return;
-    plan_add_problem(p, t, p->allow_unsigned ? 1 : 3, L"unsigned-driver",
+    plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"unsigned-driver",
         L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
         L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
         t->name, f->src, pkg ? L" and its package has no catalog" : L"",

@@ -66,7 +66,8 @@ struct problem {
     wchar_t code[32];
     wchar_t target[32];
     wchar_t message[1536];
-    int exit_code;   /* what apply exits with when this problem stops it; 1 = only not ready */
+    int exit_code;   /* what apply exits with when this problem stops it;
+                        1 = only "not ready"; 0 = a warning, the admin accepted it */
 };
 
 struct plan {

@@ -211,8 +211,9 @@ static void probe_file(const struct backend *b, struct machine *m, const struct 
     free(dst);
 }
 
-/* Is this INF already staged? SetupCopyOEMInf keeps one oemNN.inf per distinct INF; an
- * identical one means the package is in Windows' store already. */
+/* Is this INF already staged? The installer keeps one copy per distinct INF in the INF
+ * folder (as oemNN.inf); an identical file there means the package is in place. Only
+ * files of the same size are read. */
 static void find_staged(const struct backend *b, const struct machine *m, struct machine_package *pkg)
 {
     BYTE *inf, *other;
@@ -221,10 +222,12 @@ static void find_staged(const struct backend *b, const struct machine *m, struct
     WIN32_FIND_DATAW fd;
     if (b->read_file(b->ctx, pkg->inf, &inf, &n) != ERROR_SUCCESS)
         return;
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\oem*.inf", m->os.systemroot);
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\*.inf", m->os.systemroot);
     HANDLE h = FindFirstFileW(pattern, &fd);
     if (h != INVALID_HANDLE_VALUE) {
         do {
+            if (fd.nFileSizeHigh || fd.nFileSizeLow != n)
+                continue;
             wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", m->os.systemroot, fd.cFileName);
             if (b->read_file(b->ctx, path, &other, &n_other) != ERROR_SUCCESS)
                 continue;

@@ -5,7 +5,7 @@
 #     libwinpthread, which imports GetTickCount64 and will not load on XP/2003)
 #   - cmake, ninja
 #   - wine64 + wine32:i386 (a win32 prefix for the x86 exe, a win64 one for x64 + WOW64)
-#   - wixl, msitools, osslsigncode
+#   - wixl, msitools, osslsigncode, gcab
 #   - cmocka, cross-built for both architectures from Debian's source package
 set -euo pipefail
 
@@ -24,6 +24,7 @@ have ninja        || need_pkgs+=(ninja-build)
 have wixl         || need_pkgs+=(wixl)
 have msiinfo      || need_pkgs+=(msitools)
 have osslsigncode || need_pkgs+=(osslsigncode)
+have gcab         || need_pkgs+=(gcab)           # test cabinets (driver.cab of NT5 fixtures)
 have dpkg-source  || need_pkgs+=(dpkg-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
 have wine         || need_pkgs+=(wine)

@@ -1,0 +1,84 @@
+/* Readiness beyond the registry: facts about the live machine that break conversions
+ * although the driver is boot-start (boot files on another volume, dynamic disks,
+ * hibernation, Fast Startup, a full system volume, policies against driver installs).
+ * `check` reports them as notes beside its registry verdict; none of them is a change
+ * p2vprep makes. */
+#ifndef P2V_READINESS_H
+#define P2V_READINESS_H
+#include "backend.h"
+#include <stddef.h>
+
+#define READINESS_NOTES_MAX 32
+/* Below this much free space on the volume of system32\drivers, "low-space". */
+#define READINESS_LOW_SPACE_BYTES (50ull * 1024 * 1024)
+
+/* Stable note codes:
+ *   boot-files-elsewhere        warning  boot files and %SystemRoot% on different volumes
+ *   boot-ini-default            info     boot.ini's default entry, its title and ARC path
+ *   boot-default-other-windows  warning  boot.ini's default starts another folder than %SystemRoot%
+ *   no-boot-ini                 info     NT5: boot.ini found nowhere
+ *   system-partition-no-letter  info     NT6+: the system partition has no drive letter
+ *   dynamic-disk                warning  %SystemRoot%'s disk is a dynamic disk
+ *   disk-layout-unknown         info     the disk layout could not be read (error text)
+ *   hibernation-on              warning  NT6.2+: hibernation enabled
+ *   fast-startup-on             warning  NT6.2+: Fast Startup on (information when hibernation is off)
+ *   low-space                   warning  less than 50 MB free for system32\drivers
+ *   free-space-unknown          info     the free space could not be read (error text)
+ *   driver-install-policy       warning  NT6+: device installation restrictions
+ *   driver-signing-policy       info     NT5: unsigned drivers blocked by Windows' installer */
+struct readiness_note {
+    wchar_t code[32];
+    wchar_t message[512];         /* one plain sentence an admin can act on */
+    BOOL warning;                 /* TRUE: a risk to the conversion; FALSE: information */
+};
+
+struct readiness {
+    struct readiness_note notes[READINESS_NOTES_MAX];
+    int n_notes;
+    /* facts, for the JSON report */
+    wchar_t boot_ini[MAX_PATH];          /* path of the boot.ini found (NT5), empty if none */
+    wchar_t boot_default[260];           /* [boot loader] default=, an ARC path */
+    wchar_t boot_default_title[260];     /* its description in [operating systems], may be empty */
+    wchar_t boot_volume[8];              /* "C:": volume holding the boot files, empty if unknown */
+    wchar_t system_volume[8];            /* volume of %SystemRoot%, e.g. "D:" */
+    BOOL boot_files_elsewhere;           /* both known and different */
+    BOOL dynamic_disk;                   /* a disk of %SystemRoot%'s volume is dynamic */
+    BOOL hibernation, fast_startup;      /* NT6.2+ only; FALSE elsewhere */
+    ULONGLONG drivers_free_bytes;        /* free to this user on the volume of system32\drivers */
+};
+
+/* Reads the live machine: the registry through b, files, volumes and disks directly
+ * (reads only). m->os and m->select / m->select_present must be filled (probe_os,
+ * probe_control_sets). Never fails: what cannot be read is left unknown, at most with an
+ * information note. */
+void readiness_probe(const struct backend *b, const struct machine *m, struct readiness *out);
+
+/* The note with this code, or NULL. */
+const struct readiness_note *readiness_find(const struct readiness *r, const wchar_t *code);
+
+/* Parses boot.ini text (ANSI: bytes read as Windows-1252). Returns TRUE when a
+ * [boot loader] section has a default= line; arc receives it. title receives the quoted
+ * description of the [operating systems] line whose key equals it (case-insensitively),
+ * without options such as /fastdetect; empty when no such line exists. Lines starting with
+ * ';' are comments; CRLF and LF both end a line. */
+BOOL bootini_default(const char *text, size_t len, wchar_t *arc, size_t arc_cch,
+                     wchar_t *title, size_t title_cch);
+
+/* multi(0)disk(0)rdisk(0)partition(2)\WINDOWS -> rdisk 0, partition 2, dir \WINDOWS.
+ * Also scsi(a)disk(b)rdisk(c)partition(d)\dir, where rdisk is the LUN as written.
+ * FALSE (rdisk and partition -1, dir empty) for anything else, including
+ * signature(...)disk()rdisk()partition(): that form names the disk by its MBR
+ * signature, which no disk ordinal can express. dir is empty when the path ends after
+ * partition(n). */
+BOOL arc_path_parse(const wchar_t *arc, int *rdisk, int *partition, wchar_t *dir, size_t cch);
+
+/* Reads and parses the boot.ini at path: fills out->boot_ini (the path), boot_default,
+ * boot_default_title and, when path starts with a drive letter, boot_volume. Returns
+ * FALSE, leaving out untouched, when the file cannot be read or has no default entry. */
+BOOL bootini_read(const wchar_t *path, struct readiness *out);
+
+/* From out's boot facts and os->systemroot: sets system_volume and boot_files_elsewhere
+ * and adds the boot notes (boot-files-elsewhere, boot-ini-default,
+ * boot-default-other-windows). readiness_probe calls it; tests call it after bootini_read. */
+void readiness_boot_notes(const struct os_info *os, struct readiness *out);
+#endif

@@ -1,0 +1,400 @@
+/* End to end: every target on the Windows generation given as argument (a Wine version
+ * name: win2k ... win10), with the real exe, in every control set, then rerun, check
+ * and rollback. Fixtures: NT6 and later have their inbox drivers and services (Start=3),
+ * Windows 8 and later StartOverride keys; NT5 keeps intelide.sys only in driver.cab. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "fixture.h"
+
+#define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
+#define WORK L"C:\\p2vtest"
+#define PAYLOAD WORK L"\\payload"
+#define REPORT WORK L"\\report.json"
+
+enum { NT5, NT6, NT62 };
+static int gen;
+static BOOL os64;
+static wchar_t winver[32];
+
+/* What each target should leave behind, per generation; NULL service = refused there. */
+struct expect {
+    const wchar_t *target;
+    const wchar_t *service[3];
+    const wchar_t *file[3];
+    const wchar_t *cdd_id;
+    BOOL x86_only;
+};
+static const struct expect expects[] = {
+    { L"lsilogic", { L"symmpi", L"LSI_SCSI", L"LSI_SCSI" },
+      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE },
+    { L"lsisas1068", { L"LSI_SAS", L"LSI_SAS", L"LSI_SAS" },
+      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE },
+    { L"pvscsi", { L"pvscsi", L"pvscsi", L"pvscsi" },
+      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE },
+    { L"buslogic", { L"vmscsi", NULL, NULL }, { L"vmscsi.sys", NULL, NULL },
+      L"pci#ven_104b&dev_1040", TRUE },
+    { L"ide", { L"intelide", L"intelide", L"intelide" },
+      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE },
+    { L"sata", { NULL, L"msahci", L"storahci" }, { NULL, L"msahci.sys", L"storahci.sys" },
+      L"pci#ven_15ad&dev_07e0", FALSE },
+    { L"virtio-blk", { L"viostor", L"viostor", L"viostor" },
+      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE },
+    { L"virtio-scsi", { L"vioscsi", L"vioscsi", L"vioscsi" },
+      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE },
+};
+
+static const wchar_t *const payload_drivers[] = {
+    L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
+    L"lsi_scsi.sys", NULL };
+static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", NULL };
+static const wchar_t *const all_drivers[] = {
+    L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
+    L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
+    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", NULL };
+
+/* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
+ * lsi_scsi.sys, so lsilogic takes its package from the payload. */
+struct inbox { const wchar_t *service, *file, *group; };
+static const struct inbox nt6_inbox[] = {
+    { L"LSI_SCSI", L"lsi_scsi.sys", L"SCSI miniport" }, { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport" },
+    { L"msahci", L"msahci.sys", L"SCSI miniport" }, { L"atapi", L"atapi.sys", L"SCSI miniport" },
+    { L"intelide", L"intelide.sys", L"System Bus Extender" },
+    { L"pciide", L"pciide.sys", L"System Bus Extender" }, { NULL, L"pciidex.sys", NULL },
+    { NULL, L"ataport.sys", NULL }, { NULL, NULL, NULL } };
+static const struct inbox nt62_inbox[] = {
+    { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport" }, { L"storahci", L"storahci.sys", L"SCSI miniport" },
+    { L"atapi", L"atapi.sys", L"SCSI miniport" }, { L"intelide", L"intelide.sys", L"System Bus Extender" },
+    { L"pciide", L"pciide.sys", L"System Bus Extender" }, { NULL, L"pciidex.sys", NULL },
+    { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" }, { NULL, NULL, NULL } };
+
+static const wchar_t *arch_dir(void) { return os64 ? L"amd64" : L"x86"; }
+
+static wchar_t *path_of(wchar_t *buf, const wchar_t *fmt, const wchar_t *a)
+{
+    swprintf(buf, MAX_PATH, fmt, fx_systemroot(), a);
+    return buf;
+}
+
+static BYTE *fake_driver(DWORD *size)
+{
+    wchar_t src[MAX_PATH];
+    BYTE *data;
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), os64 ? L"amd64" : L"i386");
+    assert_true(fx_read_file(src, &data, size));
+    return data;
+}
+
+static void write_inf(const wchar_t *dir, const wchar_t *name)
+{
+    char text[2048];
+    wchar_t path[MAX_PATH];
+    int n = snprintf(text, sizeof text,
+        "[Version]\r\nSignature=\"$Windows NT$\"\r\nClass=SCSIAdapter\r\n"
+        "ClassGuid={4D36E97B-E325-11CE-BFC1-08002BE10318}\r\nProvider=%%P%%\r\n"
+        "CatalogFile=%ls.cat\r\nDriverVer=01/01/2020,1.0.0.0\r\n\r\n"
+        "[Manufacturer]\r\n%%P%%=Models,NTx86,NTamd64\r\n\r\n"
+        "[Models.NTx86]\r\n%%D%%=Install,PCI\\VEN_1234&DEV_0001\r\n"
+        "[Models.NTamd64]\r\n%%D%%=Install,PCI\\VEN_1234&DEV_0001\r\n\r\n"
+        "[Install]\r\nCopyFiles=Files\r\n[Files]\r\n%ls.sys\r\n"
+        "[Install.Services]\r\nAddService=%ls,2,Service\r\n"
+        "[Service]\r\nServiceType=1\r\nStartType=0\r\nErrorControl=1\r\n"
+        "ServiceBinary=%%12%%\\%ls.sys\r\nLoadOrderGroup=SCSI miniport\r\n\r\n"
+        "[Strings]\r\nP=\"p2vprep test vendor\"\r\nD=\"test controller %ls\"\r\n",
+        name, name, name, name, name);
+    swprintf(path, MAX_PATH, L"%ls\\%ls.inf", dir, name);
+    assert_true(fx_write_file(path, text, (DWORD)n));
+    swprintf(path, MAX_PATH, L"%ls\\%ls.cat", dir, name);
+    assert_true(fx_write_file(path, "catalog", 7));   /* its presence is what p2vprep checks */
+}
+
+static void reset_files(void)
+{
+    wchar_t path[MAX_PATH], pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    for (const wchar_t *const *f = all_drivers; *f; f++)
+        fx_delete_file(path_of(path, L"%ls\\system32\\drivers\\%ls", *f));
+    fx_delete_dir(path_of(path, L"%ls\\Driver Cache", L""));
+    for (const wchar_t *const *n = packages; *n; n++) {   /* staged by an earlier test */
+        swprintf(pattern, MAX_PATH, L"%ls.inf", *n);
+        fx_delete_file(path_of(path, L"%ls\\inf\\%ls", pattern));
+        swprintf(pattern, MAX_PATH, L"%ls.pnf", *n);
+        fx_delete_file(path_of(path, L"%ls\\inf\\%ls", pattern));
+    }
+    swprintf(pattern, MAX_PATH, L"%ls\\inf\\oem*", fx_systemroot());
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            fx_delete_file(path_of(path, L"%ls\\inf\\%ls", fd.cFileName));
+        while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+}
+
+static void shape_inbox(const struct inbox *list, DWORD size, const BYTE *drv)
+{
+    wchar_t path[MAX_PATH], key[256], image[128];
+    for (const struct inbox *i = list; i->file; i++) {
+        assert_true(fx_write_file(path_of(path, L"%ls\\system32\\drivers\\%ls", i->file), drv, size));
+        if (!i->service)
+            continue;
+        for (int s = 1; s <= 3; s++) {
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\%ls", s, i->service);
+            swprintf(image, 128, L"\\SystemRoot\\System32\\drivers\\%ls", i->file);
+            fx_set_dword(key, L"Type", 1);
+            fx_set_dword(key, L"Start", 3);
+            fx_set_dword(key, L"ErrorControl", 1);
+            fx_set_sz(key, L"Group", REG_SZ, i->group);
+            fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
+            if (gen == NT62 && (!wcscmp(i->service, L"LSI_SAS") || !wcscmp(i->service, L"storahci") ||
+                                !wcscmp(i->service, L"pci"))) {
+                wcscat(key, L"\\StartOverride");
+                fx_set_dword(key, L"0", 3);
+            }
+        }
+    }
+}
+
+static int machine(void **state)
+{
+    struct fixture f = { winver, { 1, 2, 3 }, 3, { 2, 2, 3, 0 } };
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    DWORD size;
+    fx_shape(&f);
+    reset_files();
+    BYTE *drv = fake_driver(&size);
+    if (gen == NT5) {
+        /* atapi, pciide and pciidex installed; intelide only in the driver cabinet */
+        static const wchar_t *const nt5[] = { L"atapi.sys", L"pciide.sys", L"pciidex.sys", NULL };
+        for (const wchar_t *const *n = nt5; *n; n++)
+            assert_true(fx_write_file(path_of(path, L"%ls\\system32\\drivers\\%ls", *n), drv, size));
+        swprintf(dir, MAX_PATH, L"%ls\\Driver Cache", fx_systemroot());
+        CreateDirectoryW(dir, NULL);
+        swprintf(dir + wcslen(dir), 16, L"\\%ls", os64 ? L"amd64" : L"i386");
+        CreateDirectoryW(dir, NULL);
+        wchar_t cab[MAX_PATH];
+        swprintf(cab, MAX_PATH, L"%ls\\drivers\\%ls\\driver.cab", fx_bin_dir(), os64 ? L"amd64" : L"i386");
+        swprintf(path, MAX_PATH, L"%ls\\driver.cab", dir);
+        assert_true(fx_copy_file(cab, path));
+    } else {
+        shape_inbox(gen == NT6 ? nt6_inbox : nt62_inbox, size, drv);
+    }
+    fx_delete_dir(WORK);
+    CreateDirectoryW(WORK, NULL);
+    CreateDirectoryW(PAYLOAD, NULL);
+    swprintf(dir, MAX_PATH, L"%ls\\%ls", PAYLOAD, arch_dir());
+    CreateDirectoryW(dir, NULL);
+    for (const wchar_t *const *n = payload_drivers; *n; n++) {
+        swprintf(path, MAX_PATH, L"%ls\\%ls", dir, *n);
+        assert_true(fx_write_file(path, drv, size));
+    }
+    for (const wchar_t *const *n = packages; *n; n++)
+        write_inf(dir, *n);
+    free(drv);
+    return 0;
+}
+
+static char *read_report(void)
+{
+    BYTE *data = NULL;
+    DWORD size;
+    if (!fx_read_file(REPORT, &data, &size))
+        fail_msg("no report at %ls", REPORT);
+    return (char *)data;
+}
+
+static int count_oem_infs(void)
+{
+    wchar_t pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    int n = 0;
+    /* the installer names staged INFs oemNN.inf; Wine keeps their own names */
+    swprintf(pattern, MAX_PATH, L"%ls\\inf\\*.inf", fx_systemroot());
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            n++;
+        while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    return n;
+}
+
+/* Unsigned test drivers: 64-bit Vista/7 needs --allow-unsigned for payload drivers. */
+static const wchar_t *extra_args(void)
+{
+    return os64 && gen == NT6 ? L" --allow-unsigned" : L"";
+}
+
+static void assert_boot_start(const struct expect *e)
+{
+    const wchar_t *svc = e->service[gen];
+    for (int s = 1; s <= 3; s++) {
+        wchar_t key[256];
+        DWORD d = 99;
+        swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\%ls", s, svc);
+        assert_true(fx_get_dword(key, L"Start", &d));
+        if (d != 0)
+            fail_msg("%ls: Start is %lu in ControlSet%03d", svc, d, s);
+        wcscat(key, L"\\StartOverride");
+        assert_false(fx_key_exists(key));
+        if (gen == NT62) {
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\pci\\StartOverride", s);
+            assert_false(fx_key_exists(key));
+        } else {
+            BYTE data[256];
+            DWORD type, size = sizeof data;
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Control\\CriticalDeviceDatabase\\%ls", s, e->cdd_id);
+            assert_true(fx_get(key, L"Service", &type, data, &size));
+            if (_wcsicmp((wchar_t *)data, svc))
+                fail_msg("%ls: CriticalDeviceDatabase %ls -> %ls", e->target, e->cdd_id, (wchar_t *)data);
+        }
+    }
+    wchar_t path[MAX_PATH];
+    assert_true(fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen])));
+}
+
+static void one_target(const struct expect *e)
+{
+    wchar_t args[512], path[MAX_PATH];
+    char *out;
+    BOOL refused = !e->service[gen] || (e->x86_only && os64);
+    print_message("--- %ls\n", e->target);
+    BOOL file_before = e->file[gen] && fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen]));
+    int oem_before = count_oem_infs();
+    wchar_t *before = fx_export_sets();
+
+    swprintf(args, 512, L"apply --target %ls --payload " PAYLOAD L" --report " REPORT L"%ls",
+             e->target, extra_args());
+    int rc = fx_run(EXE, args, &out);
+    if (refused) {
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(out, "Nothing was changed"));
+        wchar_t *after = fx_export_sets();
+        assert_true(!wcscmp(before, after));
+        free(after);
+        free(out);
+        free(before);
+        return;
+    }
+    free(out);
+    if (rc != 0)
+        fail_msg("%ls: apply exit %d", e->target, rc);
+    assert_boot_start(e);
+    if (e->service[gen] == e->service[NT62] && gen == NT62 && wcscmp(e->target, L"ide") &&
+        wcscmp(e->target, L"sata") && wcscmp(e->target, L"lsisas1068"))
+        assert_true(count_oem_infs() > oem_before);   /* the package is staged */
+
+    /* rerun: nothing to do, not a single write */
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    char *json = read_report();
+    assert_non_null(strstr(json, "\"writes\": 0"));
+    assert_non_null(strstr(json, "\"changes\": []"));
+    free(json);
+    swprintf(args, 512, L"check --target %ls --payload " PAYLOAD L"%ls", e->target, extra_args());
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+
+    /* rollback: exactly as before */
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    wchar_t *after = fx_export_sets();
+    if (wcscmp(before, after))
+        fail_msg("%ls: registry differs after rollback", e->target);
+    assert_int_equal(fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen])), file_before);
+    assert_int_equal(count_oem_infs(), oem_before);
+    free(before);
+    free(after);
+}
+
+#define TARGET_TEST(fn, i) static void fn(void **state) { one_target(&expects[i]); }
+TARGET_TEST(lsilogic, 0)
+TARGET_TEST(lsisas1068, 1)
+TARGET_TEST(pvscsi, 2)
+TARGET_TEST(buslogic, 3)
+TARGET_TEST(ide, 4)
+TARGET_TEST(sata, 5)
+TARGET_TEST(virtio_blk, 6)
+TARGET_TEST(virtio_scsi, 7)
+
+static void several_targets_in_one_run(void **state)
+{
+    wchar_t args[256];
+    swprintf(args, 256, L"apply --target lsilogic,pvscsi --payload " PAYLOAD L"%ls", extra_args());
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    assert_boot_start(&expects[0]);
+    assert_boot_start(&expects[2]);
+    wchar_t *before = fx_export_sets();
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    free(before);
+    free(after);
+}
+
+static void check_all_prints_a_table(void **state)
+{
+    char *out;
+    int rc = fx_run(EXE, L"check --target all --payload " PAYLOAD, &out);
+    assert_int_equal(rc, 1);   /* nothing applied yet */
+    assert_non_null(strstr(out, "verdict"));
+    for (size_t i = 0; i < sizeof expects / sizeof expects[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "\n%ls ", expects[i].target);
+        const char *row = strstr(out, name);
+        if (!row)
+            fail_msg("no row for %s", name + 1);
+        BOOL refused = !expects[i].service[gen] || (expects[i].x86_only && os64);
+        if (refused != !strncmp(row + 16, "unsupported here", 16))
+            fail_msg("row for %ls: %.60s", expects[i].target, row + 1);
+    }
+    free(out);
+}
+
+static void unsigned_payload_on_64bit_vista_is_refused(void **state)
+{
+    if (!(os64 && gen == NT6)) {
+        print_message("not 64-bit Vista/7 here: the same apply needs no flag\n");
+        assert_int_equal(fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, NULL), 0);
+        return;
+    }
+    char *out;
+    wchar_t *before = fx_export_sets();
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, &out), 3);
+    assert_non_null(strstr(out, "no Authenticode signature"));
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    free(out);
+    free(before);
+    free(after);
+}
+
+int main(int argc, char **argv)
+{
+    BOOL wow = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow);
+    os64 = wow || sizeof(void *) == 8;
+    const char *v = argc > 1 ? argv[1] : "win2003";
+    swprintf(winver, 32, L"%hs", v);
+    gen = !strncmp(v, "win8", 4) || !strncmp(v, "win10", 5) || !strncmp(v, "win81", 5) ? NT62
+        : !strcmp(v, "vista") || !strncmp(v, "win2008", 7) || !strcmp(v, "win7") ? NT6 : NT5;
+    printf("emulating %ls, %ls exe on %ls Windows\n", winver, P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(lsilogic, machine),
+        cmocka_unit_test_setup(lsisas1068, machine),
+        cmocka_unit_test_setup(pvscsi, machine),
+        cmocka_unit_test_setup(buslogic, machine),
+        cmocka_unit_test_setup(ide, machine),
+        cmocka_unit_test_setup(sata, machine),
+        cmocka_unit_test_setup(virtio_blk, machine),
+        cmocka_unit_test_setup(virtio_scsi, machine),
+        cmocka_unit_test_setup(several_targets_in_one_run, machine),
+        cmocka_unit_test_setup(check_all_prints_a_table, machine),
+        cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

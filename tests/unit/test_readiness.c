@@ -1,0 +1,652 @@
+/* Readiness beyond the registry: the boot.ini and ARC parsers on texts, boot.ini files
+ * in a temp folder, and readiness_probe under Wine with a table-driven registry. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "probe.h"
+#include "readiness.h"
+#include "text.h"
+#include "wassert.h"
+
+/* ---- bootini_default ----------------------------------------------------------------- */
+
+static const char seed_ini[] =
+    "[boot loader]\r\n"
+    "timeout=30\r\n"
+    "default=multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS\r\n"
+    "[operating systems]\r\n"
+    "multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS=\"Windows Server 2003, Enterprise\" /noexecute=optout /fastdetect\r\n"
+    "C:\\CMDCONS\\BOOTSECT.DAT=\"Microsoft Windows Recovery Console\" /cmdcons\r\n";
+
+static BOOL parse(const char *text, wchar_t *arc, wchar_t *title)
+{
+    return bootini_default(text, strlen(text), arc, 260, title, 260);
+}
+
+static void bootini_seed_default_and_title(void **state)
+{
+    wchar_t arc[260], title[260];
+    assert_true(parse(seed_ini, arc, title));
+    assert_wstr_equal(arc, L"multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS");
+    assert_wstr_equal(title, L"Windows Server 2003, Enterprise");
+}
+
+static void bootini_default_without_entry_has_no_title(void **state)
+{
+    wchar_t arc[260], title[260];
+    const char *text =
+        "[boot loader]\r\n"
+        "default=multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        "multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS=\"Windows Server 2003, Enterprise\" /fastdetect\r\n";
+    assert_true(parse(text, arc, title));
+    assert_wstr_equal(arc, L"multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS");
+    assert_wstr_equal(title, L"");
+}
+
+static void bootini_keys_ignore_case_and_lf_lines(void **state)
+{
+    wchar_t arc[260], title[260];
+    const char *text =
+        "[Boot Loader]\n"
+        "Timeout=30\n"
+        "DEFAULT = MULTI(0)DISK(0)RDISK(0)PARTITION(1)\\WINNT\n"
+        "[Operating Systems]\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\winnt=\"Microsoft Windows 2000 Server\" /fastdetect\n";
+    assert_true(parse(text, arc, title));
+    assert_wstr_equal(arc, L"MULTI(0)DISK(0)RDISK(0)PARTITION(1)\\WINNT");
+    assert_wstr_equal(title, L"Microsoft Windows 2000 Server");
+}
+
+static void bootini_without_boot_loader_is_false(void **state)
+{
+    wchar_t arc[260], title[260];
+    const char *text =
+        "default=multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS=\"Windows XP\"\r\n";
+    assert_false(parse(text, arc, title));
+    assert_wstr_equal(arc, L"");
+    /* A [boot loader] without default= is no better. */
+    assert_false(parse("[boot loader]\r\ntimeout=30\r\n[operating systems]\r\n", arc, title));
+    assert_false(parse("", arc, title));
+}
+
+static void bootini_comments_are_skipped(void **state)
+{
+    wchar_t arc[260], title[260];
+    const char *text =
+        "; written by hand\r\n"
+        "[boot loader]\r\n"
+        ";default=multi(0)disk(0)rdisk(0)partition(9)\\OLD\r\n"
+        "default=multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        ";multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS=\"Commented out\"\r\n"
+        "   multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS = \"Windows XP Professional\" /fastdetect\r\n";
+    assert_true(parse(text, arc, title));
+    assert_wstr_equal(arc, L"multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS");
+    assert_wstr_equal(title, L"Windows XP Professional");
+}
+
+static void bootini_sections_in_any_order_cp1252_and_unquoted_titles(void **state)
+{
+    wchar_t arc[260], title[260];
+    /* 0x96 is an en dash in Windows-1252, 0xE7 a c-cedilla. */
+    const char *text =
+        "[operating systems]\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS=\"Windows Server 2003 \x96 Fran\xe7\x61is\" /fastdetect\n"
+        "[boot loader]\n"
+        "default=multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS\n";
+    assert_true(parse(text, arc, title));
+    assert_wstr_equal(title, L"Windows Server 2003 \x2013 Fran\x00e7" L"ais");
+
+    const char *unquoted =
+        "[boot loader]\n"
+        "default=multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS\n"
+        "[operating systems]\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS=Windows XP /fastdetect /noexecute=optin\n";
+    assert_true(parse(unquoted, arc, title));
+    assert_wstr_equal(title, L"Windows XP");
+}
+
+static void bootini_small_buffers_truncate(void **state)
+{
+    wchar_t arc[8], title[4];
+    assert_true(bootini_default(seed_ini, strlen(seed_ini), arc, COUNTOF(arc), title, COUNTOF(title)));
+    assert_wstr_equal(arc, L"multi(0");
+    assert_wstr_equal(title, L"Win");
+}
+
+/* ---- arc_path_parse ------------------------------------------------------------------ */
+
+static void arc_multi_path(void **state)
+{
+    int rdisk, part;
+    wchar_t dir[MAX_PATH];
+    assert_true(arc_path_parse(L"multi(0)disk(0)rdisk(1)partition(3)\\WINNT", &rdisk, &part, dir, MAX_PATH));
+    assert_int_equal(rdisk, 1);
+    assert_int_equal(part, 3);
+    assert_wstr_equal(dir, L"\\WINNT");
+
+    assert_true(arc_path_parse(L"MULTI(0)DISK(0)RDISK(0)PARTITION(2)\\WINDOWS", &rdisk, &part, dir, MAX_PATH));
+    assert_int_equal(rdisk, 0);
+    assert_int_equal(part, 2);
+    assert_wstr_equal(dir, L"\\WINDOWS");
+
+    /* No folder: the partition itself. */
+    assert_true(arc_path_parse(L"multi(0)disk(0)rdisk(0)partition(1)", &rdisk, &part, dir, MAX_PATH));
+    assert_int_equal(part, 1);
+    assert_wstr_equal(dir, L"");
+}
+
+static void arc_scsi_path_gives_the_lun(void **state)
+{
+    int rdisk, part;
+    wchar_t dir[MAX_PATH];
+    assert_true(arc_path_parse(L"scsi(0)disk(1)rdisk(0)partition(1)\\WINDOWS", &rdisk, &part, dir, MAX_PATH));
+    assert_int_equal(rdisk, 0);
+    assert_int_equal(part, 1);
+    assert_wstr_equal(dir, L"\\WINDOWS");
+}
+
+/* signature() names the disk by its MBR signature: documented as FALSE. */
+static void arc_signature_path_is_false(void **state)
+{
+    int rdisk = 7, part = 7;
+    wchar_t dir[MAX_PATH] = L"x";
+    assert_false(arc_path_parse(L"signature(8b467c12)disk(1)rdisk(0)partition(2)\\WINDOWS", &rdisk, &part,
+                                dir, MAX_PATH));
+    assert_int_equal(rdisk, -1);
+    assert_int_equal(part, -1);
+    assert_wstr_equal(dir, L"");
+}
+
+static void arc_garbage_is_false(void **state)
+{
+    static const wchar_t *const bad[] = {
+        L"", L"C:\\WINDOWS", L"multi(0)disk(0)rdisk(0)", L"multi(x)disk(0)rdisk(0)partition(1)\\WINDOWS",
+        L"multi(0)disk(0)rdisk(0)partition(2)WINDOWS", L"multi(0)disk(0)rdisk(0)partition(0)\\WINDOWS",
+        L"multi(0)rdisk(0)disk(0)partition(1)\\WINDOWS", L"multi(0)disk(0)rdisk(0)partition()\\WINDOWS",
+        L"multi(0)disk(0)rdisk(0)partition(1", L"partition(1)\\WINDOWS",
+    };
+    for (size_t i = 0; i < COUNTOF(bad); i++) {
+        int rdisk, part;
+        wchar_t dir[MAX_PATH];
+        if (arc_path_parse(bad[i], &rdisk, &part, dir, MAX_PATH)) {
+            print_error("accepted \"%ls\"\n", bad[i]);
+            fail();
+        }
+    }
+}
+
+/* ---- bootini_read and the boot notes ------------------------------------------------- */
+
+static wchar_t tmpdir[MAX_PATH];
+
+static int make_tmpdir(void **state)
+{
+    wchar_t base[MAX_PATH];
+    assert_true(GetTempPathW(MAX_PATH, base) > 0);
+    wfmt(tmpdir, MAX_PATH, L"%lsp2vprep-readiness-%lu", base, (unsigned long)GetCurrentProcessId());
+    CreateDirectoryW(tmpdir, NULL);
+    return 0;
+}
+
+static void write_file(const wchar_t *path, const char *text)
+{
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD done = 0;
+    assert_true(f != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(f, text, (DWORD)strlen(text), &done, NULL));
+    CloseHandle(f);
+}
+
+static int remove_tmpdir(void **state)
+{
+    static const wchar_t *const names[] = {L"boot.ini", L"empty.ini"};
+    wchar_t path[MAX_PATH];
+    for (size_t i = 0; i < COUNTOF(names); i++) {
+        wfmt(path, MAX_PATH, L"%ls\\%ls", tmpdir, names[i]);
+        DeleteFileW(path);
+    }
+    RemoveDirectoryW(tmpdir);
+    return 0;
+}
+
+static struct readiness *readiness_new(void)
+{
+    struct readiness *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    return r;
+}
+
+static const struct readiness_note *must_find(const struct readiness *r, const wchar_t *code)
+{
+    const struct readiness_note *n = readiness_find(r, code);
+    if (!n) {
+        print_error("no note \"%ls\"; notes:\n", code);
+        for (int i = 0; i < r->n_notes; i++)
+            print_error("  %ls: %ls\n", r->notes[i].code, r->notes[i].message);
+        fail();
+    }
+    return n;
+}
+
+static void bootini_read_fills_the_facts(void **state)
+{
+    wchar_t path[MAX_PATH], vol[3] = {0};
+    struct readiness *r = readiness_new();
+    wfmt(path, MAX_PATH, L"%ls\\boot.ini", tmpdir);
+    write_file(path, seed_ini);
+
+    assert_true(bootini_read(path, r));
+    assert_wstr_equal(r->boot_ini, path);
+    assert_wstr_equal(r->boot_default, L"multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS");
+    assert_wstr_equal(r->boot_default_title, L"Windows Server 2003, Enterprise");
+    vol[0] = (wchar_t)(path[0] & ~0x20);
+    vol[1] = L':';
+    assert_wstr_equal(r->boot_volume, vol);
+    assert_int_equal(r->n_notes, 0);
+    free(r);
+}
+
+static void bootini_read_missing_or_empty_is_false(void **state)
+{
+    wchar_t path[MAX_PATH];
+    struct readiness *r = readiness_new();
+    wfmt(path, MAX_PATH, L"%ls\\absent.ini", tmpdir);
+    assert_false(bootini_read(path, r));
+    wfmt(path, MAX_PATH, L"%ls\\empty.ini", tmpdir);
+    write_file(path, "");
+    assert_false(bootini_read(path, r));
+    assert_wstr_equal(r->boot_ini, L"");
+    assert_wstr_equal(r->boot_volume, L"");
+    free(r);
+}
+
+/* The seed's layout: boot.ini on a small C:, Windows on D: = partition(2). */
+static void boot_files_on_another_volume_warn(void **state)
+{
+    struct readiness *r = readiness_new();
+    struct os_info os;
+    memset(&os, 0, sizeof os);
+    os.major = 5;
+    os.minor = 2;
+    wcscpy(os.systemroot, L"D:\\WINDOWS");
+    wcscpy(r->boot_ini, L"C:\\boot.ini");
+    wcscpy(r->boot_volume, L"C:");
+    wcscpy(r->boot_default, L"multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS");
+    wcscpy(r->boot_default_title, L"Windows Server 2003, Enterprise");
+
+    readiness_boot_notes(&os, r);
+    assert_wstr_equal(r->system_volume, L"D:");
+    assert_true(r->boot_files_elsewhere);
+    const struct readiness_note *n = must_find(r, L"boot-files-elsewhere");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"C:");
+    assert_wstr_contains(n->message, L"D:");
+    assert_wstr_contains(n->message, L"reconfiguration");
+    n = must_find(r, L"boot-ini-default");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"Windows Server 2003, Enterprise");
+    assert_wstr_contains(n->message, L"multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS");
+    assert_wstr_contains(n->message, L"partition 2");
+    assert_null(readiness_find(r, L"boot-default-other-windows"));
+    free(r);
+}
+
+static void boot_files_beside_windows_are_fine(void **state)
+{
+    struct readiness *r = readiness_new();
+    struct os_info os;
+    memset(&os, 0, sizeof os);
+    os.major = 5;
+    wcscpy(os.systemroot, L"c:\\windows");
+    wcscpy(r->boot_ini, L"C:\\boot.ini");
+    wcscpy(r->boot_volume, L"C:");
+    wcscpy(r->boot_default, L"multi(0)disk(0)rdisk(0)partition(1)\\WINDOWS\\");
+
+    readiness_boot_notes(&os, r);
+    assert_false(r->boot_files_elsewhere);
+    assert_null(readiness_find(r, L"boot-files-elsewhere"));
+    assert_null(readiness_find(r, L"boot-default-other-windows"));
+    assert_wstr_contains(must_find(r, L"boot-ini-default")->message, L"(no title)");
+    free(r);
+}
+
+static void boot_default_for_another_windows_warns(void **state)
+{
+    struct readiness *r = readiness_new();
+    struct os_info os;
+    memset(&os, 0, sizeof os);
+    os.major = 5;
+    wcscpy(os.systemroot, L"C:\\WINDOWS");
+    wcscpy(r->boot_ini, L"C:\\boot.ini");
+    wcscpy(r->boot_volume, L"C:");
+    wcscpy(r->boot_default, L"multi(0)disk(0)rdisk(0)partition(1)\\WINNT");
+
+    readiness_boot_notes(&os, r);
+    assert_true(must_find(r, L"boot-default-other-windows")->warning);
+    free(r);
+}
+
+/* ---- readiness_probe with a table-driven registry ------------------------------------ */
+
+struct fake_value {
+    const wchar_t *key, *name;
+    DWORD type;
+    DWORD d;                 /* REG_DWORD, or the single byte of a REG_BINARY */
+    const wchar_t *sz;       /* REG_SZ */
+};
+
+struct fake_registry {
+    struct fake_value v[32];
+    int n;
+};
+
+static DWORD fake_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
+{
+    const struct fake_registry *f = ctx;
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < f->n; i++) {
+        const struct fake_value *v = &f->v[i];
+        if (_wcsicmp(v->key, key) || _wcsicmp(v->name, name))
+            continue;
+        if (v->type == REG_SZ)
+            regval_sz(out, REG_SZ, v->sz);
+        else if (v->type == REG_DWORD)
+            regval_dword(out, v->d);
+        else {
+            out->present = TRUE;
+            out->type = v->type;
+            out->size = 1;
+            out->data[0] = (BYTE)v->d;
+        }
+        return ERROR_SUCCESS;
+    }
+    return ERROR_SUCCESS;   /* absent */
+}
+
+static DWORD fake_key_exists(void *ctx, const wchar_t *key)
+{
+    const struct fake_registry *f = ctx;
+    size_t n = wcslen(key);
+    for (int i = 0; i < f->n; i++)
+        if (!_wcsnicmp(f->v[i].key, key, n) && (f->v[i].key[n] == 0 || f->v[i].key[n] == L'\\'))
+            return ERROR_SUCCESS;
+    return ERROR_FILE_NOT_FOUND;
+}
+
+static DWORD fake_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
+{
+    return ERROR_NO_MORE_ITEMS;
+}
+
+static void put(struct fake_registry *f, const wchar_t *key, const wchar_t *name, DWORD type, DWORD d,
+                const wchar_t *sz)
+{
+    assert_true(f->n < 32);
+    f->v[f->n++] = (struct fake_value){key, name, type, d, sz};
+}
+
+static struct backend fake_backend(struct fake_registry *f)
+{
+    struct backend b;
+    memset(&b, 0, sizeof b);
+    b.ctx = f;
+    b.read_value = fake_read_value;
+    b.key_exists = fake_key_exists;
+    b.enum_subkey = fake_enum_subkey;
+    return b;
+}
+
+/* The running Wine prefix (systemroot, WOW64) dressed as another Windows version. */
+static struct machine *live(DWORD major, DWORD minor, DWORD current)
+{
+    struct machine *m = machine_new();
+    assert_non_null(m);
+    probe_os(&m->os);
+    m->os.major = major;
+    m->os.minor = minor;
+    wcscpy(m->sets[m->n_sets++], L"ControlSet001");
+    wcscpy(m->sets[m->n_sets++], L"ControlSet002");
+    m->select[SEL_CURRENT] = current;
+    m->select_present[SEL_CURRENT] = TRUE;
+    return m;
+}
+
+/* The NT device behind C: in this prefix, as SYSTEM\Setup SystemPartition would name it. */
+static wchar_t c_device[MAX_PATH];
+
+static void the_works(struct fake_registry *f)
+{
+    assert_true(QueryDosDeviceW(L"C:", c_device, MAX_PATH) > 0);
+    put(f, L"SYSTEM\\Select", L"Current", REG_DWORD, 1, NULL);
+    put(f, L"SYSTEM\\Setup", L"SystemPartition", REG_SZ, 0, c_device);
+    put(f, L"SYSTEM\\ControlSet001\\Control\\Power", L"HibernateEnabled", REG_DWORD, 1, NULL);
+    put(f, L"SYSTEM\\ControlSet001\\Control\\Session Manager\\Power", L"HiberbootEnabled", REG_DWORD, 1, NULL);
+    put(f, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DeviceInstall\\Restrictions", L"DenyUnspecified",
+        REG_DWORD, 1, NULL);
+    put(f, L"SOFTWARE\\Microsoft\\Driver Signing", L"Policy", REG_BINARY, 2, NULL);
+}
+
+static void dump(const struct readiness *r)
+{
+    for (int i = 0; i < r->n_notes; i++)
+        print_message("  %-26ls %-7s %ls\n", r->notes[i].code, r->notes[i].warning ? "warning" : "info",
+                      r->notes[i].message);
+}
+
+/* What holds on any machine, the Wine prefix included. */
+static void common_facts(const struct machine *m, const struct readiness *r)
+{
+    wchar_t vol[3] = {(wchar_t)(m->os.systemroot[0] & ~0x20), L':', 0};
+    assert_wstr_equal(r->system_volume, vol);
+    assert_true(r->drivers_free_bytes > 0);
+    assert_null(readiness_find(r, L"low-space"));
+    assert_null(readiness_find(r, L"free-space-unknown"));
+    /* Wine has no real disks (its volume IOCTL reports no extents): the layout is
+     * unknown, which is information, never "dynamic". */
+    assert_false(r->dynamic_disk);
+    assert_null(readiness_find(r, L"dynamic-disk"));
+    const struct readiness_note *unknown = readiness_find(r, L"disk-layout-unknown");
+    if (unknown)
+        assert_false(unknown->warning);
+    for (int i = 0; i < r->n_notes; i++) {
+        assert_true(r->notes[i].code[0] != 0);
+        assert_true(r->notes[i].message[0] != 0);
+    }
+}
+
+static void nt62_fast_startup_hibernation_and_policy_warn(void **state)
+{
+    struct fake_registry f = {0};
+    the_works(&f);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 2, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    dump(r);
+    common_facts(m, r);
+    assert_true(r->fast_startup);
+    assert_true(r->hibernation);
+    const struct readiness_note *n = must_find(r, L"fast-startup-on");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"powercfg /h off");
+    assert_true(must_find(r, L"hibernation-on")->warning);
+    n = must_find(r, L"driver-install-policy");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"DenyUnspecified=1");
+    /* NT5's signing policy is not read on NT6. */
+    assert_null(readiness_find(r, L"driver-signing-policy"));
+    /* SystemPartition is C:'s device, and the prefix's Windows is on C: too. */
+    assert_wstr_equal(r->boot_volume, L"C:");
+    assert_wstr_equal(r->boot_ini, L"");
+    assert_false(r->boot_files_elsewhere);
+    assert_null(readiness_find(r, L"boot-files-elsewhere"));
+    assert_null(readiness_find(r, L"system-partition-no-letter"));
+    free(r);
+    machine_free(m);
+}
+
+static void nt5_ignores_power_and_device_install_policy(void **state)
+{
+    struct fake_registry f = {0};
+    the_works(&f);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(5, 2, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    dump(r);
+    common_facts(m, r);
+    assert_false(r->fast_startup);
+    assert_false(r->hibernation);
+    assert_null(readiness_find(r, L"fast-startup-on"));
+    assert_null(readiness_find(r, L"hibernation-on"));
+    assert_null(readiness_find(r, L"driver-install-policy"));
+    assert_false(must_find(r, L"driver-signing-policy")->warning);
+    /* The prefix has no boot.ini of its own (unless a fixed drive has one): either it was
+     * found or the absence is said. */
+    assert_true((r->boot_ini[0] != 0) != (readiness_find(r, L"no-boot-ini") != NULL));
+    free(r);
+    machine_free(m);
+}
+
+static void nt62_fast_startup_without_hibernation_is_information(void **state)
+{
+    struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\ControlSet001\\Control\\Power", L"HibernateEnabled", REG_DWORD, 0, NULL);
+    put(&f, L"SYSTEM\\ControlSet001\\Control\\Session Manager\\Power", L"HiberbootEnabled", REG_DWORD, 1, NULL);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(10, 0, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    dump(r);
+    common_facts(m, r);
+    assert_false(r->hibernation);
+    assert_true(r->fast_startup);
+    assert_false(must_find(r, L"fast-startup-on")->warning);
+    assert_null(readiness_find(r, L"hibernation-on"));
+    free(r);
+    machine_free(m);
+}
+
+/* Only Select\Current's control set counts: ControlSet001's values are not the running ones. */
+static void power_values_come_from_the_current_control_set(void **state)
+{
+    struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\ControlSet001\\Control\\Power", L"HibernateEnabled", REG_DWORD, 1, NULL);
+    put(&f, L"SYSTEM\\ControlSet001\\Control\\Session Manager\\Power", L"HiberbootEnabled", REG_DWORD, 1, NULL);
+    put(&f, L"SYSTEM\\ControlSet002\\Control\\Power", L"HibernateEnabled", REG_DWORD, 0, NULL);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 3, 2);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    dump(r);
+    assert_false(r->hibernation);
+    assert_false(r->fast_startup);
+    assert_null(readiness_find(r, L"fast-startup-on"));
+    assert_null(readiness_find(r, L"hibernation-on"));
+    free(r);
+    machine_free(m);
+}
+
+/* Nothing set: no hiberfil.sys in the prefix, so hibernation is off; no policy. */
+static void nt62_quiet_machine_has_no_warnings(void **state)
+{
+    struct fake_registry f = {0};
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 2, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    dump(r);
+    common_facts(m, r);
+    assert_false(r->hibernation);
+    assert_false(r->fast_startup);
+    for (int i = 0; i < r->n_notes; i++)
+        assert_false(r->notes[i].warning);
+    free(r);
+    machine_free(m);
+}
+
+static void nt6_deny_device_classes_warns(void **state)
+{
+    struct fake_registry f = {0};
+    put(&f, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DeviceInstall\\Restrictions", L"DenyDeviceClasses",
+        REG_DWORD, 1, NULL);
+    put(&f, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DeviceInstall\\Restrictions", L"DenyUnspecified",
+        REG_DWORD, 0, NULL);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 1, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    const struct readiness_note *n = must_find(r, L"driver-install-policy");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"DenyDeviceClasses=1");
+    if (wcsstr(n->message, L"DenyUnspecified")) {
+        print_error("DenyUnspecified=0 named: %ls\n", n->message);
+        fail();
+    }
+    /* NT6.1 has no Fast Startup to read. */
+    assert_false(r->fast_startup);
+    free(r);
+    machine_free(m);
+}
+
+static void nt6_system_partition_without_letter_is_information(void **state)
+{
+    struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\Setup", L"SystemPartition", REG_SZ, 0, L"\\Device\\HarddiskVolume99");
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 1, 1);
+    struct readiness *r = readiness_new();
+
+    readiness_probe(&b, m, r);
+    const struct readiness_note *n = must_find(r, L"system-partition-no-letter");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"\\Device\\HarddiskVolume99");
+    assert_wstr_equal(r->boot_volume, L"");
+    assert_false(r->boot_files_elsewhere);
+    free(r);
+    machine_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bootini_seed_default_and_title),
+        cmocka_unit_test(bootini_default_without_entry_has_no_title),
+        cmocka_unit_test(bootini_keys_ignore_case_and_lf_lines),
+        cmocka_unit_test(bootini_without_boot_loader_is_false),
+        cmocka_unit_test(bootini_comments_are_skipped),
+        cmocka_unit_test(bootini_sections_in_any_order_cp1252_and_unquoted_titles),
+        cmocka_unit_test(bootini_small_buffers_truncate),
+        cmocka_unit_test(arc_multi_path),
+        cmocka_unit_test(arc_scsi_path_gives_the_lun),
+        cmocka_unit_test(arc_signature_path_is_false),
+        cmocka_unit_test(arc_garbage_is_false),
+        cmocka_unit_test(bootini_read_fills_the_facts),
+        cmocka_unit_test(bootini_read_missing_or_empty_is_false),
+        cmocka_unit_test(boot_files_on_another_volume_warn),
+        cmocka_unit_test(boot_files_beside_windows_are_fine),
+        cmocka_unit_test(boot_default_for_another_windows_warns),
+        cmocka_unit_test(nt62_fast_startup_hibernation_and_policy_warn),
+        cmocka_unit_test(nt5_ignores_power_and_device_install_policy),
+        cmocka_unit_test(nt62_fast_startup_without_hibernation_is_information),
+        cmocka_unit_test(power_values_come_from_the_current_control_set),
+        cmocka_unit_test(nt62_quiet_machine_has_no_warnings),
+        cmocka_unit_test(nt6_deny_device_classes_warns),
+        cmocka_unit_test(nt6_system_partition_without_letter_is_information),
+    };
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
