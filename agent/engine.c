@@ -1,6 +1,8 @@
 #include "engine.h"
 #include "exitcodes.h"
+#include "inf.h"
 #include "journal.h"
+#include "readiness.h"
 #include "out.h"
 #include "pe.h"
 #include "probe.h"
@@ -542,6 +544,52 @@ static int cmd_rollback(struct run *r)
     return EXIT_OK;
 }
 
+/* --inf: the vendor INF becomes one more target, for this Windows and architecture. */
+static int load_inf_target(struct run *r)
+{
+    wchar_t err[1024];
+    const struct os_info *os = &r->m->os;
+    unsigned gen = machine_gen(os);
+    if (gen == 0 || os->arch == 0) {
+        out_error(L"error: Windows %lu.%lu is not supported.", (unsigned long)os->major,
+                  (unsigned long)os->minor);
+        return EXIT_USAGE;
+    }
+    if (!(r->inf = calloc(1, sizeof *r->inf)))
+        return EXIT_USAGE;
+    if (inf_load_target(r->opt->inf, gen, os->arch, os->major, os->minor, r->inf, err,
+                        COUNTOF(err)) != ERROR_SUCCESS) {
+        out_error(L"error: %ls Nothing was changed.", err);
+        return EXIT_PAYLOAD;
+    }
+    if (r->own_opt.n_targets >= P2V_TARGETS_MAX) {
+        out_error(L"error: too many targets.");
+        return EXIT_USAGE;
+    }
+    r->own_opt.targets[r->own_opt.n_targets++] = &r->inf->target;
+    if (r->opt->command == CMD_PLAN) {
+        struct wbuf b = { 0 };
+        inf_describe(r->inf, &b);
+        if (b.ok) {
+            out_info(L"From %ls:", r->opt->inf);
+            for (wchar_t *line = b.s, *next; line && *line; line = next) {
+                next = wcschr(line, L'\n');
+                if (next)
+                    *next++ = 0;
+                out_info(L"  %ls", line);
+            }
+        }
+        wbuf_free(&b);
+    }
+    return EXIT_OK;
+}
+
+static void show_readiness(const struct readiness *rd)
+{
+    for (int i = 0; i < rd->n_notes; i++)
+        out_info(L"%ls %ls", rd->notes[i].warning ? L"warning:" : L"note:   ", rd->notes[i].message);
+}
+
 static size_t count_problems(const struct plan *p)
 {
     size_t n = 0;
@@ -603,12 +651,20 @@ static int cmd_check(struct run *r)
             counted++;
             ready &= v->verdict[0] == L'r';
         }
-        out_info(L"%-14ls %-17ls %ls", t->name, v->verdict, v->reason);
+        /* the console row stays one line; the report keeps the whole reason */
+        wchar_t shown[112];
+        if (!wcopy(shown, COUNTOF(shown), v->reason))
+            wcscpy(shown + COUNTOF(shown) - 4, L"...");
+        out_info(L"%-14ls %-17ls %ls", t->name, v->verdict, shown);
     }
     plan_free(one);
     plan_changes_as_problems(r->p);
     if (!r->opt->all)
         show_problems(r->p);
+    if ((r->readiness = calloc(1, sizeof *r->readiness)) != NULL) {
+        readiness_probe(r->b, r->m, r->readiness);
+        show_readiness(r->readiness);
+    }
     r->ready = ready && counted > 0;
     out_info(r->ready ? L"Ready: this machine will boot on the target controller(s)."
                       : L"Not ready: %u problem(s).", (unsigned)count_problems(r->p));
@@ -623,7 +679,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
     BOOL hires = QueryPerformanceFrequency(&f) && QueryPerformanceCounter(&c0);
 
     memset(r, 0, sizeof *r);
-    r->opt = opt;
+    r->own_opt = *opt;
+    r->opt = opt = &r->own_opt;
     r->b = b;
     r->m = machine_new();
     r->p = plan_new();
@@ -640,6 +697,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
 
     int rc;
     DWORD err = ERROR_SUCCESS;
+    if (opt->inf && (rc = load_inf_target(r)) != EXIT_OK)
+        return r->exit_code = rc;
     if (opt->command == CMD_ROLLBACK) {
         err = probe_control_sets(b, r->m);
         if (err == ERROR_SUCCESS)
@@ -682,6 +741,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
 
 void engine_free(struct run *r)
 {
+    free(r->inf);
+    free(r->readiness);
     machine_free(r->m);
     plan_free(r->p);
     r->m = NULL;

@@ -13,8 +13,14 @@ struct verdict {
     wchar_t reason[400];
 };
 
+struct inf_target;
+struct readiness;
+
 struct run {
-    const struct options *opt;
+    const struct options *opt;      /* points to own_opt: the command line plus an --inf target */
+    struct options own_opt;
+    struct inf_target *inf;         /* --inf */
+    struct readiness *readiness;    /* check: facts beyond the registry */
     const struct backend *b;
     struct machine *m;
     struct plan *p;                 /* apply: the changes made; rollback: the ones undone */

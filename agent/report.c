@@ -1,5 +1,6 @@
 #include "report.h"
 #include "exitcodes.h"
+#include "readiness.h"
 #include "text.h"
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,42 @@ void report_build(const struct run *r, struct wbuf *b)
         wbuf_add(b, L"}");
     }
     wbuf_add(b, r->p->n_problems ? L"\n  ],\n  " : L"],\n  ");
+    if (r->n_verdicts) {
+        json_key(b, L"verdicts");
+        wbuf_add(b, L"[");
+        for (int i = 0; i < r->n_verdicts; i++) {
+            wbuf_add(b, i ? L",\n    {" : L"\n    {");
+            json_key(b, L"target"); json_str(b, r->verdicts[i].target->name);
+            wbuf_add(b, L", "); json_key(b, L"verdict"); json_str(b, r->verdicts[i].verdict);
+            wbuf_add(b, L", "); json_key(b, L"reason"); json_str(b, r->verdicts[i].reason);
+            wbuf_add(b, L"}");
+        }
+        wbuf_add(b, L"\n  ],\n  ");
+    }
+    if (r->readiness) {
+        const struct readiness *rd = r->readiness;
+        json_key(b, L"readiness");
+        wbuf_add(b, L"{");
+        json_key(b, L"boot_ini"); json_str(b, rd->boot_ini);
+        wbuf_add(b, L", "); json_key(b, L"boot_default"); json_str(b, rd->boot_default);
+        wbuf_add(b, L", "); json_key(b, L"boot_volume"); json_str(b, rd->boot_volume);
+        wbuf_add(b, L", "); json_key(b, L"system_volume"); json_str(b, rd->system_volume);
+        wbuf_addf(b, L", \"boot_files_elsewhere\": %ls, \"dynamic_disk\": %ls, \"hibernation\": %ls, "
+                     L"\"fast_startup\": %ls, \"drivers_free_bytes\": %I64u, ",
+                  rd->boot_files_elsewhere ? L"true" : L"false", rd->dynamic_disk ? L"true" : L"false",
+                  rd->hibernation ? L"true" : L"false", rd->fast_startup ? L"true" : L"false",
+                  rd->drivers_free_bytes);
+        json_key(b, L"notes");
+        wbuf_add(b, L"[");
+        for (int i = 0; i < rd->n_notes; i++) {
+            wbuf_add(b, i ? L",\n    {" : L"\n    {");
+            json_key(b, L"code"); json_str(b, rd->notes[i].code);
+            wbuf_addf(b, L", \"warning\": %ls, ", rd->notes[i].warning ? L"true" : L"false");
+            json_key(b, L"message"); json_str(b, rd->notes[i].message);
+            wbuf_add(b, L"}");
+        }
+        wbuf_add(b, rd->n_notes ? L"\n  ]},\n  " : L"]},\n  ");
+    }
     BOOL ready = r->opt->command == CMD_CHECK ? r->ready
                : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
     wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f\n}\n",
