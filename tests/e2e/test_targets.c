@@ -53,10 +53,11 @@ static const wchar_t *const payload_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", NULL };
 static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", NULL };
+static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"acme", NULL };
 static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
-    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", NULL };
+    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -99,6 +100,7 @@ static void write_inf(const wchar_t *dir, const wchar_t *name)
         "ClassGuid={4D36E97B-E325-11CE-BFC1-08002BE10318}\r\nProvider=%%P%%\r\n"
         "CatalogFile=%ls.cat\r\nDriverVer=01/01/2020,1.0.0.0\r\n\r\n"
         "[Manufacturer]\r\n%%P%%=Models,NTx86,NTamd64\r\n\r\n"
+        "[Models]\r\n%%D%%=Install,PCI\\VEN_1234&DEV_0001\r\n"
         "[Models.NTx86]\r\n%%D%%=Install,PCI\\VEN_1234&DEV_0001\r\n"
         "[Models.NTamd64]\r\n%%D%%=Install,PCI\\VEN_1234&DEV_0001\r\n\r\n"
         "[Install]\r\nCopyFiles=Files\r\n[Files]\r\n%ls.sys\r\n"
@@ -120,7 +122,7 @@ static void reset_files(void)
     for (const wchar_t *const *f = all_drivers; *f; f++)
         fx_delete_file(path_of(path, L"%ls\\system32\\drivers\\%ls", *f));
     fx_delete_dir(path_of(path, L"%ls\\Driver Cache", L""));
-    for (const wchar_t *const *n = packages; *n; n++) {   /* staged by an earlier test */
+    for (const wchar_t *const *n = staged_names; *n; n++) {   /* staged by an earlier test */
         swprintf(pattern, MAX_PATH, L"%ls.inf", *n);
         fx_delete_file(path_of(path, L"%ls\\inf\\%ls", pattern));
         swprintf(pattern, MAX_PATH, L"%ls.pnf", *n);
@@ -354,6 +356,47 @@ static void check_all_prints_a_table(void **state)
     free(out);
 }
 
+/* A controller p2vprep has no entry for, given by its vendor INF with its files beside it. */
+static void vendor_driver_from_its_inf(void **state)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH], args[512];
+    DWORD size;
+    swprintf(dir, MAX_PATH, L"%ls\\vendor", WORK);
+    CreateDirectoryW(dir, NULL);
+    write_inf(dir, L"acme");
+    BYTE *drv = fake_driver(&size);
+    swprintf(path, MAX_PATH, L"%ls\\acme.sys", dir);
+    assert_true(fx_write_file(path, drv, size));
+    free(drv);
+    static const struct expect acme = { L"inf:acme", { L"acme", L"acme", L"acme" },
+        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE };
+
+    wchar_t *before = fx_export_sets();
+    int oem_before = count_oem_infs();
+    char *out;
+    swprintf(args, 512, L"plan --inf %ls\\acme.inf%ls", dir, extra_args());
+    assert_int_equal(fx_run(EXE, args, &out), 0);
+    assert_non_null(strstr(out, "PCI\\VEN_1234&DEV_0001"));   /* what it derived */
+    free(out);
+    swprintf(args, 512, L"apply --inf %ls\\acme.inf%ls", dir, extra_args());
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    assert_boot_start(&acme);
+    if (gen == NT62)
+        assert_true(count_oem_infs() > oem_before);
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    assert_false(fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", L"acme.sys")));
+    assert_int_equal(count_oem_infs(), oem_before);
+    free(before);
+    free(after);
+    /* an INF that is not there: exit 3, nothing changed */
+    assert_int_equal(fx_run(EXE, L"apply --inf C:\\nowhere\\x.inf", &out), 3);
+    assert_non_null(strstr(out, "x.inf"));
+    free(out);
+}
+
 static void unsigned_payload_on_64bit_vista_is_refused(void **state)
 {
     if (!(os64 && gen == NT6)) {
@@ -394,6 +437,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(virtio_scsi, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
+        cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
