@@ -16,6 +16,11 @@ const wchar_t cli_usage[] =
     L"  apply    --target NAME[,NAME]  make the changes\n"
     L"  check    --target NAME[,NAME]  readiness verdict; changes nothing\n"
     L"  rollback                       undo the last apply exactly\n"
+    L"  service install --target NAME[,NAME] [--mode apply|check] [options]\n"
+    L"                                 run the job at each start as the service p2vprep\n"
+    L"  service uninstall              remove the service (the journal stays)\n"
+    L"  summarize DIR [--csv FILE] [--html FILE]\n"
+    L"                                 one table of the reports (*.json) in DIR\n"
     L"  --version, --help, /?\n"
     L"\n"
     L"Options:\n"
@@ -24,7 +29,8 @@ const wchar_t cli_usage[] =
     L"  --payload DIR   driver files (default: folder \"payload\" beside the exe);\n"
     L"                  looked up as DIR\\<x86|amd64>\\<file>, then DIR\\<file>\n"
     L"  --allow-unsigned  copy drivers without a signature to 64-bit Windows Vista+\n"
-    L"  --report FILE   write a JSON report (UTF-8)\n"
+    L"  --report FILE   write a JSON report (UTF-8); a folder (existing, or ending in \\)\n"
+    L"                  gets <COMPUTERNAME>.json\n"
     L"  --log FILE      append the output to FILE\n"
     L"  --quiet         print errors only\n"
     L"\n"
@@ -42,6 +48,12 @@ static const struct { const wchar_t *name; enum command cmd; } commands[] = {
 
 const wchar_t *command_name(enum command c)
 {
+    if (c == CMD_SERVICE_INSTALL)
+        return L"service install";
+    if (c == CMD_SERVICE_UNINSTALL)
+        return L"service uninstall";
+    if (c == CMD_SUMMARIZE)
+        return L"summarize";
     for (size_t i = 0; i < COUNTOF(commands); i++)
         if (commands[i].cmd == c)
             return commands[i].name;
@@ -107,15 +119,32 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         return usage_error(err, cch, L"a command is needed (%ls)", L"targets, plan, apply, check, rollback");
 
     BOOL found = FALSE;
+    int first = 2;
     for (size_t i = 0; i < COUNTOF(commands) && !found; i++)
         if (_wcsicmp(argv[1], commands[i].name) == 0) {
             o->command = commands[i].cmd;
             found = TRUE;
         }
+    if (!found && _wcsicmp(argv[1], L"service") == 0) {
+        if (argc < 3 || (_wcsicmp(argv[2], L"install") && _wcsicmp(argv[2], L"uninstall")))
+            return usage_error(err, cch, L"service needs %ls", L"install or uninstall");
+        o->command = _wcsicmp(argv[2], L"install") ? CMD_SERVICE_UNINSTALL : CMD_SERVICE_INSTALL;
+        o->service_mode = CMD_CHECK;
+        found = TRUE;
+        first = 3;
+    }
+    if (!found && _wcsicmp(argv[1], L"summarize") == 0) {
+        if (argc < 3 || argv[2][0] == L'-')
+            return usage_error(err, cch, L"summarize needs %ls", L"the folder of the reports");
+        o->command = CMD_SUMMARIZE;
+        o->dir = argv[2];
+        found = TRUE;
+        first = 3;
+    }
     if (!found)
         return usage_error(err, cch, L"unknown command \"%ls\"", argv[1]);
 
-    for (int i = 2; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const wchar_t *a = argv[i];
         const wchar_t **slot = NULL;
         if (_wcsicmp(a, L"--quiet") == 0 || _wcsicmp(a, L"-q") == 0) {
@@ -142,6 +171,16 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             slot = &o->log;
         else if (_wcsicmp(a, L"--inf") == 0)
             slot = &o->inf;
+        else if (_wcsicmp(a, L"--csv") == 0 && o->command == CMD_SUMMARIZE)
+            slot = &o->csv;
+        else if (_wcsicmp(a, L"--html") == 0 && o->command == CMD_SUMMARIZE)
+            slot = &o->html;
+        else if (_wcsicmp(a, L"--mode") == 0 && o->command == CMD_SERVICE_INSTALL) {
+            if (i + 1 >= argc || (_wcsicmp(argv[i + 1], L"apply") && _wcsicmp(argv[i + 1], L"check")))
+                return usage_error(err, cch, L"--mode is %ls", L"apply or check");
+            o->service_mode = _wcsicmp(argv[++i], L"apply") ? CMD_CHECK : CMD_APPLY;
+            continue;
+        }
         else
             return usage_error(err, cch, L"unknown option \"%ls\"", a);
         if (i + 1 >= argc || argv[i + 1][0] == 0)
@@ -149,13 +188,14 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         *slot = argv[++i];
     }
 
-    BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK;
+    BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
+                         o->command == CMD_SERVICE_INSTALL;
     if (needs_targets && o->n_targets == 0 && !o->inf)
         return usage_error(err, cch, L"%ls needs --target NAME or --inf FILE (see p2vprep targets)",
                            command_name(o->command));
     if (!needs_targets && (o->n_targets || o->inf))
         return usage_error(err, cch, L"%ls takes no --target or --inf", command_name(o->command));
-    if (o->all && o->command == CMD_APPLY)
+    if (o->all && (o->command == CMD_APPLY || (o->command == CMD_SERVICE_INSTALL && o->service_mode == CMD_APPLY)))
         return usage_error(err, cch, L"%ls: name the targets to apply; \"all\" is for check and plan",
                            command_name(o->command));
     return 0;

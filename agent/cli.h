@@ -5,7 +5,10 @@
 
 #define P2V_TARGETS_MAX 16
 
-enum command { CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK };
+enum command {
+    CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK,
+    CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE,
+};
 
 struct options {
     enum command command;
@@ -18,6 +21,9 @@ struct options {
     BOOL quiet;
     BOOL all;                 /* --target all */
     BOOL allow_unsigned;
+    enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
+    const wchar_t *dir;         /* summarize DIR */
+    const wchar_t *csv, *html;  /* summarize --csv, --html */
 };
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */

@@ -421,6 +421,10 @@ static int cmd_apply(struct run *r)
     show_problems(p);   /* the blocking ones, or warnings the admin accepted */
     if (p->blocking_exit)
         return p->blocking_exit;
+    if (r->m->os.wow64)
+        for (size_t i = 0; i < p->n_changes; i++)
+            if (p->changes[i].kind == CHANGE_STAGE)
+                return EXIT_HANDOFF;   /* before any change */
     if (p->n_changes == 0) {
         out_info(L"Nothing to do: every control set already holds every entry.");
         return EXIT_OK;
@@ -530,6 +534,12 @@ static int cmd_rollback(struct run *r)
                   L"folder %ls as it is; its records are plain text.", r->state_dir);
         return EXIT_ROLLBACK_INCOMPLETE;
     }
+    if (r->m->os.wow64)
+        for (size_t i = 0; i < n; i++)
+            if (entries[i].kind == J_STAGED) {
+                free(entries);
+                return EXIT_HANDOFF;
+            }
     out_info(L"Rolling back %ls (%u record(s), status %ls):", r->journal, (unsigned)n, status);
     int left = undo_all(r, entries, n);
     free(entries);

@@ -6,6 +6,10 @@
 #include "exitcodes.h"
 #include "out.h"
 #include "report.h"
+#include "eventlog.h"
+#include "service.h"
+#include "summarize.h"
+#include <string.h>
 #include "text.h"
 #include "winerr.h"
 #include <wchar.h>
@@ -78,9 +82,209 @@ static BOOL running_under_wow64(void)
     return api->IsWow64Process && api->IsWow64Process(GetCurrentProcess(), &wow) && wow;
 }
 
+static struct options opt;
+static int run_service_job(void);
+static wchar_t exe_path[MAX_PATH], exe_dir[MAX_PATH];
+static BOOL as_service;
+
+/* --report DIR (an existing folder, or a path ending in \ or /) means DIR\<COMPUTERNAME>.json:
+ * one share collects a whole migration wave. */
+static void report_path(const wchar_t *arg, const wchar_t *computer, wchar_t *path, size_t cch)
+{
+    size_t n = wcslen(arg);
+    DWORD attr = GetFileAttributesW(arg);
+    BOOL dir = (n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/')) ||
+               (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY));
+    if (dir)
+        wfmt(path, cch, L"%ls%ls%ls.json", arg, n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/') ? L"" : L"\\",
+             computer);
+    else
+        wcopy(path, cch, arg);
+}
+
+/* The 32-bit exe on 64-bit Windows cannot stage driver packages (SetupAPI refuses WOW64
+ * callers); p2vprep-x64.exe beside it does the whole run instead. */
+static int hand_off_to_x64(void)
+{
+    wchar_t x64[MAX_PATH], msg[512];
+    wfmt(x64, COUNTOF(x64), L"%ls\\p2vprep-x64.exe", exe_dir);
+    if (GetFileAttributesW(x64) == INVALID_FILE_ATTRIBUTES) {
+        out_error(L"p2vprep: this step stages a driver package, which 64-bit Windows lets only a "
+                  L"64-bit program do. Run p2vprep-x64.exe, or put it beside this exe (looked for %ls). "
+                  L"Nothing was changed.", x64);
+        return EXIT_USAGE;
+    }
+    /* the same command line, with the other exe */
+    const wchar_t *args = GetCommandLineW();
+    BOOL quoted = *args == L'"';
+    for (args += quoted; *args && (quoted ? *args != L'"' : *args != L' '); args++)
+        ;
+    if (quoted && *args)
+        args++;
+    struct wbuf cmd = { 0 };
+    wbuf_addf(&cmd, L"\"%ls\"%ls", x64, args);
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    out_info(L"Handing this run to %ls (64-bit Windows stages drivers only for 64-bit programs).", x64);
+    if (!cmd.ok || !CreateProcessW(x64, cmd.s, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        out_error(L"p2vprep: cannot start %ls: %ls. Nothing was changed.", x64,
+                  win_error_text(GetLastError(), msg, COUNTOF(msg)));
+        wbuf_free(&cmd);
+        return EXIT_USAGE;
+    }
+    wbuf_free(&cmd);
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = EXIT_USAGE;
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return (int)code;
+}
+
+static void log_outcome(const struct run *run, int rc)
+{
+    enum event_kind kind = rc == EXIT_OK ? EVENT_INFO : rc == EXIT_NOT_READY ? EVENT_WARNING : EVENT_ERROR;
+    for (size_t t = 0; t < run->opt->n_targets; t++) {
+        const struct target *target = run->opt->targets[t];
+        if (run->opt->command == CMD_CHECK) {
+            for (int v = 0; v < run->n_verdicts; v++)
+                if (run->verdicts[v].target == target)
+                    eventlog_write(run->verdicts[v].verdict[0] == L'r' ? EVENT_INFO : EVENT_WARNING,
+                                   L"%ls: %ls. %ls", target->name, run->verdicts[v].verdict,
+                                   run->verdicts[v].reason);
+            continue;
+        }
+        unsigned n = 0;
+        for (size_t c = 0; c < run->p->n_changes; c++)
+            n += run->p->changes[c].target == target;
+        eventlog_write(kind, L"%ls: %u change(s)%ls.", target->name, n,
+                       rc == EXIT_OK ? (n ? L" made" : L", already in place") : L" attempted");
+    }
+    for (size_t i = 0; i < run->p->n_problems; i++)
+        eventlog_write(run->p->problems[i].exit_code == 0 ? EVENT_WARNING : kind, L"%ls",
+                       run->p->problems[i].message);
+    eventlog_write(kind, L"p2vprep %ls finished with exit code %d.", command_name(run->opt->command), rc);
+}
+
+/* plan, apply, check, rollback: in a console or as the service. */
+static int run_job(void)
+{
+    wchar_t msg[512];
+    /* One p2vprep per machine: two applies interleaving journals would make rollback lie. */
+    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
+    if (mutex && GetLastError() == ERROR_ALREADY_EXISTS) {
+        out_error(L"p2vprep: another p2vprep is running on this machine; wait for it to finish "
+                  L"and run again. Nothing was changed.");
+        CloseHandle(mutex);
+        return EXIT_BUSY;
+    }
+    if ((opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK) && !is_elevated()) {
+        out_error(L"p2vprep: %ls needs administrator rights: run it from an elevated prompt "
+                  L"(Run as administrator), as SYSTEM, or as a member of Administrators. "
+                  L"Nothing was changed.", command_name(opt.command));
+        CloseHandle(mutex);
+        return EXIT_ACCESS;
+    }
+    BOOL logged = as_service || opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK;
+    if (logged)
+        eventlog_write(EVENT_INFO, L"p2vprep %ls %ls started%ls.", P2V_VERSION_STR,
+                       command_name(opt.command), as_service ? L" as a service" : L"");
+
+    struct run run;
+    int rc = engine_run(&run, &opt, backend_for_exe(running_under_wow64()), exe_dir);
+    if (rc == EXIT_HANDOFF) {
+        engine_free(&run);
+        CloseHandle(mutex);   /* the 64-bit p2vprep takes it */
+        mutex = NULL;
+        rc = hand_off_to_x64();
+        if (logged)
+            eventlog_write(rc ? EVENT_ERROR : EVENT_INFO, L"p2vprep-x64.exe did the run: exit code %d.", rc);
+    } else {
+        if (opt.report && run.m) {
+            wchar_t path[MAX_PATH];
+            report_path(opt.report, run.m->os.computer, path, COUNTOF(path));
+            DWORD e = report_write(&run, path);
+            /* A report that cannot be written never changes what the job's exit code means. */
+            if (e != ERROR_SUCCESS) {
+                out_error(L"p2vprep: could not write the report %ls: %ls", path,
+                          win_error_text(e, msg, COUNTOF(msg)));
+                if (logged)
+                    eventlog_write(EVENT_WARNING, L"Could not write the report %ls: %ls", path, msg);
+            }
+        }
+        if (logged && run.m && run.p)
+            log_outcome(&run, rc);
+        engine_free(&run);
+    }
+    if (mutex)
+        CloseHandle(mutex);
+    eventlog_close();
+    return rc;
+}
+
+static int run_service_job(void)
+{
+    as_service = TRUE;
+    return run_job();
+}
+
+static void print_lines(wchar_t *text)
+{
+    for (wchar_t *line = text, *next; line && *line; line = next) {
+        next = wcschr(line, L'\n');
+        if (next)
+            *next++ = 0;
+        size_t n = wcslen(line);
+        if (n && line[n - 1] == L'\r')
+            line[n - 1] = 0;
+        out_info(L"%ls", line);
+    }
+}
+
+static BOOL save_output(const wchar_t *path, void (*render)(const struct summary *, struct wbuf *),
+                        const struct summary *s)
+{
+    struct wbuf b = { 0 };
+    wchar_t msg[256];
+    render(s, &b);
+    DWORD e = b.ok ? summarize_save(path, &b) : ERROR_NOT_ENOUGH_MEMORY;
+    wbuf_free(&b);
+    if (e != ERROR_SUCCESS)
+        out_error(L"p2vprep: cannot write %ls: %ls", path, win_error_text(e, msg, COUNTOF(msg)));
+    else
+        out_info(L"Wrote %ls", path);
+    return e == ERROR_SUCCESS;
+}
+
+/* summarize DIR: one table of every report a migration wave wrote to a share. */
+static int summarize_command(const struct options *o)
+{
+    struct summary s = { 0 };
+    wchar_t msg[256];
+    DWORD e = summarize_dir(o->dir, &s);
+    if (e != ERROR_SUCCESS) {
+        out_error(L"p2vprep: cannot read the reports in %ls: %ls. Give the folder that --report "
+                  L"wrote to.", o->dir, win_error_text(e, msg, COUNTOF(msg)));
+        return EXIT_USAGE;
+    }
+    struct wbuf table = { 0 };
+    summarize_table(&s, &table);
+    if (table.ok)
+        print_lines(table.s);
+    wbuf_free(&table);
+    BOOL ok = TRUE;
+    if (o->csv)
+        ok &= save_output(o->csv, summarize_csv, &s);
+    if (o->html)
+        ok &= save_output(o->html, summarize_html, &s);
+    summary_free(&s);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
-    struct options opt;
     wchar_t msg[1024];
     int rc = cli_parse(argc, argv, &opt, msg, COUNTOF(msg));
     if (rc) {
@@ -102,44 +306,40 @@ int wmain(int argc, wchar_t **argv)
         break;
     }
 
+    DWORD n = GetModuleFileNameW(NULL, exe_path, COUNTOF(exe_path));
+    if (n == 0 || n >= COUNTOF(exe_path))
+        exe_path[0] = 0;
+    wcopy(exe_dir, COUNTOF(exe_dir), exe_path);
+    wchar_t *slash = wcsrchr(exe_dir, L'\\');
+    if (slash)
+        *slash = 0;
+
     if (opt.log && !out_open_log(opt.log)) {
         out_error(L"p2vprep: cannot open log file %ls: %ls", opt.log,
                   win_error_text(GetLastError(), msg, COUNTOF(msg)));
         return EXIT_USAGE;
     }
-    /* One p2vprep per machine: two applies interleaving journals would make rollback lie. */
-    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
-    if (mutex && GetLastError() == ERROR_ALREADY_EXISTS) {
-        out_error(L"p2vprep: another p2vprep is running on this machine; wait for it to finish "
-                  L"and run again. Nothing was changed.");
-        return EXIT_BUSY;
-    }
-    if ((opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK) && !is_elevated()) {
-        out_error(L"p2vprep: %ls needs administrator rights: run it from an elevated prompt "
-                  L"(Run as administrator), as SYSTEM, or as a member of Administrators. "
-                  L"Nothing was changed.", command_name(opt.command));
-        return EXIT_ACCESS;
-    }
-
-    wchar_t exe_dir[MAX_PATH];
-    DWORD n = GetModuleFileNameW(NULL, exe_dir, COUNTOF(exe_dir));
-    if (n == 0 || n >= COUNTOF(exe_dir))
-        exe_dir[0] = 0;
-    wchar_t *slash = wcsrchr(exe_dir, L'\\');
-    if (slash)
-        *slash = 0;
-
-    struct run run;
-    rc = engine_run(&run, &opt, backend_for_exe(running_under_wow64()), exe_dir);
-    if (opt.report && run.m) {
-        DWORD e = report_write(&run, opt.report);
-        if (e != ERROR_SUCCESS)
-            out_error(L"p2vprep: could not write the report %ls: %ls", opt.report,
+    if (opt.command == CMD_SERVICE_INSTALL || opt.command == CMD_SERVICE_UNINSTALL) {
+        if (!is_elevated()) {
+            out_error(L"p2vprep: %ls needs administrator rights. Nothing was changed.",
+                      command_name(opt.command));
+            return EXIT_ACCESS;
+        }
+        DWORD e = opt.command == CMD_SERVICE_INSTALL ? service_install(&opt, exe_path) : service_uninstall();
+        if (e != ERROR_SUCCESS) {
+            out_error(L"p2vprep: %ls failed: %ls", command_name(opt.command),
                       win_error_text(e, msg, COUNTOF(msg)));
+            return e == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_USAGE;
+        }
+        return EXIT_OK;
     }
-    engine_free(&run);
+    if (opt.command == CMD_SUMMARIZE)
+        return summarize_command(&opt);
+
+    /* Started by the service control manager? Then this is the service's run. */
+    if ((opt.command == CMD_APPLY || opt.command == CMD_CHECK) && service_dispatch(run_service_job, &rc))
+        return rc;
+    rc = run_job();
     out_close_log();
-    if (mutex)
-        CloseHandle(mutex);
     return rc;
 }

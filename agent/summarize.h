@@ -32,9 +32,10 @@ struct summary { struct host_row *rows; size_t n, cap; size_t ready, not_ready, 
 /* Reads every *.json file in dir (not recursive; "x.json.tmp" and folders are skipped),
  * sorted by host name ignoring case (an invalid report by its file name without
  * ".json", which is the host name by convention), then by file name. A file that cannot
- * be read is an invalid row. Returns ERROR_SUCCESS (also for a folder without reports),
- * or the error for the folder itself / out of memory; out is always initialised and
- * must be freed with summary_free. */
+ * be read is an invalid row; last_run comes from the folder listing. Returns
+ * ERROR_SUCCESS (also for a folder without reports), or the error for the folder itself,
+ * a listing cut short, or out of memory (the rows read so far are kept); out is always
+ * initialised and must be freed with summary_free. */
 DWORD summarize_dir(const wchar_t *dir, struct summary *out);
 
 /* Parses one report's bytes into row: sets valid, reason, host, os, arch, command,
@@ -51,8 +52,8 @@ void summarize_table(const struct summary *s, struct wbuf *out);
  *   host,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason
  * then one record per row; every record ends with CRLF; a field is quoted when it holds
  * a comma, quote, CR or LF, quotes doubled. ready is yes/no/blank, exit_code blank when
- * absent, valid yes/no. A text field that Excel would take as a formula (starting with
- * = + - @ or a tab) gets a leading apostrophe. */
+ * absent, problems blank for an invalid row, valid yes/no. A text field that Excel would
+ * take as a formula (starting with = + - @, tab or CR) gets a leading apostrophe. */
 void summarize_csv(const struct summary *s, struct wbuf *out);
 
 /* One self-contained HTML page (UTF-8 meta charset, inline CSS, no scripts; a CSP that

@@ -178,8 +178,10 @@ static const struct target_rule virtio_scsi[] = {
 
 const struct target p2v_targets[] = {
     { L"lsilogic", L"VMware LSI Logic Parallel (LSI 53C1030)", L"PCI\\VEN_1000&DEV_0030",
-      L"copy symmpi.sys from " VMWARE_TOOLS L"\\scsi of a VMware Tools install, or from "
-      L"system32\\drivers of a working Windows 2003 VM on an LSI Logic controller",
+      L"for Windows 2000/XP/2003 copy symmpi.sys from " VMWARE_TOOLS L"\\scsi of a VMware Tools "
+      L"install, or from system32\\drivers of a working Windows 2003 VM on an LSI Logic controller; "
+      L"for Windows 8 and later without an inbox LSI_SCSI, the LSI Logic 1030 package "
+      L"(lsi_scsi.inf, lsi_scsi.cat, lsi_scsi.sys) from the driver store of a Windows Server 2012 R2",
       lsilogic, N(lsilogic), NULL },
     { L"lsisas1068", L"VMware LSI Logic SAS (LSI SAS 1068)", L"PCI\\VEN_1000&DEV_0054",
       L"copy lsi_sas.sys from the LSI/Broadcom SAS 1068 driver for Windows 2003, or from "

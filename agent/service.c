@@ -1,0 +1,169 @@
+#include "service.h"
+#include "eventlog.h"
+#include "out.h"
+#include "text.h"
+#include "winerr.h"
+#include <tlhelp32.h>
+#include <wchar.h>
+
+static SERVICE_STATUS_HANDLE status_handle;
+static int (*service_job)(void);
+static int service_rc;
+
+static void set_status(DWORD state, int rc)
+{
+    SERVICE_STATUS st = { 0 };
+    st.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+    st.dwCurrentState = state;
+    st.dwControlsAccepted = 0;   /* the job is short and must not be cut in half */
+    if (state == SERVICE_STOPPED && rc != 0) {
+        st.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
+        st.dwServiceSpecificExitCode = (DWORD)rc;
+    }
+    st.dwWaitHint = state == SERVICE_START_PENDING ? 30000 : 0;
+    SetServiceStatus(status_handle, &st);
+}
+
+static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data, LPVOID context)
+{
+    (void)type; (void)data; (void)context;
+    return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+static void WINAPI service_main(DWORD argc, LPWSTR *argv)
+{
+    (void)argc; (void)argv;
+    status_handle = RegisterServiceCtrlHandlerExW(P2V_SERVICE_NAME, control_handler, NULL);
+    if (!status_handle)
+        return;
+    set_status(SERVICE_RUNNING, 0);
+    service_rc = service_job();
+    set_status(SERVICE_STOPPED, service_rc);
+}
+
+/* Was this process started by the service control manager (services.exe)? Asked first
+ * because StartServiceCtrlDispatcher, the real test, can take seconds to fail in a
+ * console process on some systems. */
+static BOOL parent_is_scm(void)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    PROCESSENTRY32W pe;
+    DWORD self = GetCurrentProcessId(), parent = 0;
+    BOOL scm = FALSE;
+    if (snap == INVALID_HANDLE_VALUE)
+        return TRUE;   /* cannot tell: let the dispatcher decide */
+    pe.dwSize = sizeof pe;
+    for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe))
+        if (pe.th32ProcessID == self)
+            parent = pe.th32ParentProcessID;
+    pe.dwSize = sizeof pe;
+    for (BOOL ok = Process32FirstW(snap, &pe); ok && parent; ok = Process32NextW(snap, &pe))
+        if (pe.th32ProcessID == parent) {
+            const wchar_t *base = wcsrchr(pe.szExeFile, L'\\');
+            scm = _wcsicmp(base ? base + 1 : pe.szExeFile, L"services.exe") == 0;
+            break;
+        }
+    CloseHandle(snap);
+    return scm;
+}
+
+BOOL service_dispatch(int (*job)(void), int *rc)
+{
+    SERVICE_TABLE_ENTRYW table[] = { { (LPWSTR)P2V_SERVICE_NAME, service_main }, { NULL, NULL } };
+    if (!parent_is_scm())
+        return FALSE;
+    service_job = job;
+    if (!StartServiceCtrlDispatcherW(table))
+        return FALSE;   /* ERROR_FAILED_SERVICE_CONTROLLER_CONNECT: a console run */
+    *rc = service_rc;
+    return TRUE;
+}
+
+static void append_quoted(struct wbuf *b, const wchar_t *option, const wchar_t *value)
+{
+    if (value)
+        wbuf_addf(b, L" %ls \"%ls\"", option, value);
+}
+
+DWORD service_install(const struct options *o, const wchar_t *exe_path)
+{
+    struct wbuf cmd = { 0 };
+    DWORD e = ERROR_SUCCESS;
+    wbuf_addf(&cmd, L"\"%ls\" %ls --target ", exe_path, o->service_mode == CMD_APPLY ? L"apply" : L"check");
+    for (size_t i = 0; i < o->n_targets; i++)
+        wbuf_addf(&cmd, L"%ls%ls", i ? L"," : L"", o->targets[i]->name);
+    append_quoted(&cmd, L"--inf", o->inf);
+    append_quoted(&cmd, L"--payload", o->payload);
+    append_quoted(&cmd, L"--report", o->report);
+    append_quoted(&cmd, L"--log", o->log);
+    if (o->allow_unsigned)
+        wbuf_add(&cmd, L" --allow-unsigned");
+    if (!cmd.ok)
+        return ERROR_NOT_ENOUGH_MEMORY;
+
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE | SC_MANAGER_CONNECT);
+    if (!scm) {
+        wbuf_free(&cmd);
+        return GetLastError();
+    }
+    SC_HANDLE svc = CreateServiceW(scm, P2V_SERVICE_NAME, L"p2vprep P2V preparation", SERVICE_ALL_ACCESS,
+                                   SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
+                                   cmd.s, NULL, NULL, NULL, NULL, NULL);
+    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
+        /* installed before: take the new command line */
+        svc = OpenServiceW(scm, P2V_SERVICE_NAME, SERVICE_ALL_ACCESS);
+        if (svc && !ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+                                         SERVICE_ERROR_NORMAL, cmd.s, NULL, NULL, NULL, NULL, NULL, NULL))
+            e = GetLastError();
+    } else if (!svc) {
+        e = GetLastError();
+    }
+    if (svc) {
+        SERVICE_DESCRIPTIONW desc = { (LPWSTR)L"Makes the virtual disk controller's driver boot-start "
+                                               L"before this server is converted to a virtual machine." };
+        ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc);
+        CloseServiceHandle(svc);
+    }
+    CloseServiceHandle(scm);
+    if (e == ERROR_SUCCESS) {
+        out_info(L"Service %ls installed (automatic start): %ls", P2V_SERVICE_NAME, cmd.s);
+        out_info(L"It runs once at each start; start it now with: sc start %ls", P2V_SERVICE_NAME);
+        DWORD ev = eventlog_register(exe_path);
+        if (ev != ERROR_SUCCESS) {
+            wchar_t msg[256];
+            out_error(L"warning: the Event Log source was not registered: %ls",
+                      win_error_text(ev, msg, COUNTOF(msg)));
+        }
+    }
+    wbuf_free(&cmd);
+    return e;
+}
+
+DWORD service_uninstall(void)
+{
+    DWORD e = ERROR_SUCCESS;
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    if (!scm)
+        return GetLastError();
+    SC_HANDLE svc = OpenServiceW(scm, P2V_SERVICE_NAME, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
+    if (!svc) {
+        e = GetLastError();
+    } else {
+        SERVICE_STATUS st;
+        ControlService(svc, SERVICE_CONTROL_STOP, &st);   /* usually stopped already */
+        if (!DeleteService(svc))
+            e = GetLastError();
+        CloseServiceHandle(svc);
+    }
+    CloseServiceHandle(scm);
+    if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
+        out_info(L"Service %ls is not installed.", P2V_SERVICE_NAME);
+        e = ERROR_SUCCESS;
+    } else if (e == ERROR_SUCCESS) {
+        out_info(L"Service %ls removed. The journal in %%SystemRoot%%\\p2vprep stays, so rollback "
+                 L"remains possible.", P2V_SERVICE_NAME);
+    }
+    if (e == ERROR_SUCCESS)
+        eventlog_unregister();
+    return e;
+}

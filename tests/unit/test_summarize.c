@@ -1,0 +1,928 @@
+/* `summarize` (summarize.c): the JSON reader on strings, the sample reports in
+ * tests/unit/reports (the folder comes as the first argument, a Unix path; Wine shows it
+ * as Z:), temp folders for file names and times, and the table, CSV and HTML outputs.
+ *
+ * last_run is the file's last-write time, which a checkout sets to "now": the sample test
+ * checks its form on every row, then blanks it before comparing the CSV with
+ * reports/expected.csv byte for byte (whose last_run column is empty). The value itself
+ * is checked on a temp copy whose time the test sets (file_time_is_utc_minutes). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "summarize.h"
+#include "text.h"
+#include "wassert.h"
+
+static wchar_t reports_dir[MAX_PATH];
+
+/* ---- summarize_parse on strings -------------------------------------------------------- */
+
+/* Parses len bytes placed right before a no-access page, so that reading one byte past
+ * the end crashes the test. Parsed fields start stale; file and last_run must survive. */
+static const struct host_row *parse_n(const char *json, size_t len)
+{
+    static struct host_row row;
+    SYSTEM_INFO si;
+    DWORD old;
+    GetSystemInfo(&si);
+    size_t page = si.dwPageSize, span = (len + page - 1) / page * page;
+    BYTE *base = VirtualAlloc(NULL, span + page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    assert_non_null(base);
+    assert_true(VirtualProtect(base + span, page, PAGE_NOACCESS, &old));
+    char *text = (char *)base + span - len;
+    memcpy(text, json, len);
+
+    memset(&row, 0, sizeof row);
+    wcscpy(row.file, L"(file)");
+    wcscpy(row.last_run, L"(last_run)");
+    wcscpy(row.reason, L"(stale)");
+    wcscpy(row.host, L"(stale)");
+    wcscpy(row.os, L"(stale)");
+    wcscpy(row.arch, L"(st)");
+    wcscpy(row.command, L"(stale)");
+    wcscpy(row.targets, L"(stale)");
+    wcscpy(row.first_problem, L"(stale)");
+    row.valid = 42;
+    row.ready = row.exit_code = row.n_problems = 42;
+    summarize_parse(len ? text : NULL, len, &row);
+    VirtualFree(base, 0, MEM_RELEASE);
+
+    assert_wstr_equal(row.file, L"(file)");
+    assert_wstr_equal(row.last_run, L"(last_run)");
+    assert_true(row.valid == TRUE || row.valid == FALSE);
+    return &row;
+}
+
+static const struct host_row *parse(const char *json)
+{
+    return parse_n(json, strlen(json));
+}
+
+static void assert_valid(const struct host_row *r)
+{
+    if (!r->valid)
+        print_error("invalid: %ls\n", r->reason);
+    assert_true(r->valid);
+    assert_wstr_equal(r->reason, L"");
+}
+
+/* An invalid row carries its reason and nothing else. */
+static void assert_invalid(const struct host_row *r, const wchar_t *reason)
+{
+    assert_false(r->valid);
+    assert_wstr_equal(r->reason, reason);
+    assert_wstr_equal(r->host, L"");
+    assert_wstr_equal(r->os, L"");
+    assert_wstr_equal(r->arch, L"");
+    assert_wstr_equal(r->command, L"");
+    assert_wstr_equal(r->targets, L"");
+    assert_wstr_equal(r->first_problem, L"");
+    assert_int_equal(r->ready, -1);
+    assert_int_equal(r->exit_code, -1);
+    assert_int_equal(r->n_problems, 0);
+}
+
+static const char full_report[] =
+    "{\n"
+    "  \"version\": \"0.1.0\",\n"
+    "  \"exe_arch\": \"x86\",\n"
+    "  \"computer\": \"SRV-DB07\",\n"
+    "  \"command\": \"check\",\n"
+    "  \"targets\": [\"lsilogic\", \"pvscsi\"],\n"
+    "  \"os\": {\"version\": \"5.2.3790\", \"service_pack\": 2, \"arch\": \"x86\", \"wow64\": false, "
+    "\"systemroot\": \"C:\\\\WINDOWS\", \"product_type\": \"server\"},\n"
+    "  \"control_sets\": [\"ControlSet001\", \"ControlSet002\"],\n"
+    "  \"select\": {\"Current\": 1, \"Default\": 1, \"LastKnownGood\": 2, \"Failed\": null},\n"
+    "  \"payload_dir\": \"C:\\\\p2v\\\\payload\",\n"
+    "  \"state_dir\": \"C:\\\\WINDOWS\\\\p2vprep\",\n"
+    "  \"journal\": null,\n"
+    "  \"changes\": [\n"
+    "    {\"kind\": \"registry\", \"target\": \"lsilogic\", \"control_set\": \"ControlSet002\", "
+    "\"path\": \"HKLM\\\\SYSTEM\\\\ControlSet002\\\\Services\\\\symmpi\", \"name\": \"Start\", "
+    "\"type\": \"REG_DWORD\", \"old_type\": \"REG_DWORD\", \"old\": 3, \"new\": 0},\n"
+    "    {\"kind\": \"file\", \"target\": \"pvscsi\", \"path\": \"C:\\\\WINDOWS\\\\system32\\\\drivers\\\\pvscsi.sys\", "
+    "\"name\": \"pvscsi.sys\", \"type\": \"file\", \"old\": \"absent\", \"new\": \"C:\\\\p2v\\\\payload\\\\x86\\\\pvscsi.sys\"}\n"
+    "  ],\n"
+    "  \"problems\": [\n"
+    "    {\"code\": \"value-wrong\", \"message\": \"lsilogic: ControlSet002: Services\\\\symmpi\\\\Start is 3 (REG_DWORD), needs 0 (REG_DWORD).\"},\n"
+    "    {\"code\": \"file-missing\", \"message\": \"pvscsi: C:\\\\WINDOWS\\\\system32\\\\drivers\\\\pvscsi.sys is missing; \\u00e9\\ud83d\\ude00 "
+    "Z\xc3\xbc" "rich \xe2\x82\xac \xf0\x9f\x98\x80\"}\n"
+    "  ],\n"
+    "  \"ready\": false,\n"
+    "  \"exit_code\": 1,\n"
+    "  \"writes\": 0,\n"
+    "  \"elapsed_ms\": 12.500\n"
+    "}\n";
+
+static void full_report_fills_every_field(void **state)
+{
+    const struct host_row *r = parse(full_report);
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"SRV-DB07");
+    assert_wstr_equal(r->os, L"5.2.3790");
+    assert_wstr_equal(r->arch, L"x86");
+    assert_wstr_equal(r->command, L"check");
+    assert_wstr_equal(r->targets, L"lsilogic,pvscsi");
+    assert_int_equal(r->ready, 0);
+    assert_int_equal(r->exit_code, 1);
+    assert_int_equal(r->n_problems, 2);
+    assert_wstr_equal(r->first_problem,
+                      L"lsilogic: ControlSet002: Services\\symmpi\\Start is 3 (REG_DWORD), needs 0 (REG_DWORD).");
+
+    r = parse("{\"computer\":\"A\",\"ready\":true,\"exit_code\":0}");
+    assert_valid(r);
+    assert_int_equal(r->ready, 1);
+    assert_int_equal(r->exit_code, 0);
+}
+
+static void missing_and_null_optional_fields_are_empty(void **state)
+{
+    const struct host_row *r = parse("{\"computer\":\"LONELY\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"LONELY");
+    assert_wstr_equal(r->os, L"");
+    assert_wstr_equal(r->arch, L"");
+    assert_wstr_equal(r->command, L"");
+    assert_wstr_equal(r->targets, L"");
+    assert_wstr_equal(r->first_problem, L"");
+    assert_int_equal(r->ready, -1);
+    assert_int_equal(r->exit_code, -1);
+    assert_int_equal(r->n_problems, 0);
+
+    r = parse("{\"computer\":\"N\",\"command\":null,\"targets\":null,\"os\":null,\"problems\":null,"
+              "\"ready\":null,\"exit_code\":null}");
+    assert_valid(r);
+    assert_wstr_equal(r->command, L"");
+    assert_wstr_equal(r->targets, L"");
+    assert_wstr_equal(r->os, L"");
+    assert_int_equal(r->ready, -1);
+    assert_int_equal(r->exit_code, -1);
+    assert_int_equal(r->n_problems, 0);
+
+    r = parse("{\"computer\":\"E\",\"targets\":[],\"os\":{},\"problems\":[]}");
+    assert_valid(r);
+    assert_wstr_equal(r->targets, L"");
+    assert_wstr_equal(r->os, L"");
+
+    /* a problem without a message shows its code */
+    r = parse("{\"computer\":\"C\",\"problems\":[{\"code\":\"only-code\"},{\"message\":\"second\"}]}");
+    assert_valid(r);
+    assert_int_equal(r->n_problems, 2);
+    assert_wstr_equal(r->first_problem, L"only-code");
+}
+
+static void string_escapes(void **state)
+{
+    const struct host_row *r = parse("{\"computer\":\"A\\\"B\\\\C\\/D\\bE\\fF\\nG\\rH\\tI\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"A\"B\\C/D\bE\fF\nG\rH\tI");
+
+    r = parse("{\"computer\":\"X\",\"problems\":[{\"message\":\"say \\\"hi\\\", then\\nleave\"}]}");
+    assert_valid(r);
+    assert_wstr_equal(r->first_problem, L"say \"hi\", then\nleave");
+
+    /* keys are unescaped before they are compared */
+    r = parse("{\"comp\\u0075ter\":\"ESCAPED-KEY\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"ESCAPED-KEY");
+}
+
+static void unicode_escapes_and_surrogate_pairs(void **state)
+{
+    const struct host_row *r = parse("{\"computer\":\"Z\\u00fcrich-\\u20ac-\\uD83D\\uDE00-\\u0041\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"Z\u00fcrich-\u20ac-\U0001F600-A");
+    assert_int_equal(r->host[9], 0xD83D);
+    assert_int_equal(r->host[10], 0xDE00);
+
+    /* the same characters as raw UTF-8 */
+    r = parse("{\"computer\":\"Z\xc3\xbc" "rich-\xe2\x82\xac-\xf0\x9f\x98\x80-A\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"Z\u00fcrich-\u20ac-\U0001F600-A");
+
+    /* the highest code point, lowercase hex */
+    r = parse("{\"computer\":\"\\udbff\\udfff\"}");
+    assert_valid(r);
+    assert_int_equal(r->host[0], 0xDBFF);
+    assert_int_equal(r->host[1], 0xDFFF);
+    assert_int_equal(r->host[2], 0);
+}
+
+static void bad_strings_are_refused_with_the_byte(void **state)
+{
+    static const struct { const char *json; const wchar_t *reason; } cases[] = {
+        /* {"computer":" is 13 bytes: the string's text starts at byte 13 */
+        { "{\"computer\":\"\\ud800\"}", L"not JSON: unpaired surrogate \\uD800 at byte 13" },
+        { "{\"computer\":\"\\udc00\"}", L"not JSON: unpaired surrogate \\uDC00 at byte 13" },
+        { "{\"computer\":\"\\ud800\\u0041\"}", L"not JSON: unpaired surrogate \\uD800 at byte 13" },
+        { "{\"computer\":\"\\ud800x\"}", L"not JSON: unpaired surrogate \\uD800 at byte 13" },
+        { "{\"computer\":\"\\ud800\\n\"}", L"not JSON: unpaired surrogate \\uD800 at byte 13" },
+        { "{\"computer\":\"\\u12G4\"}", L"not JSON: bad \\u escape at byte 13" },
+        { "{\"computer\":\"\\x\"}", L"not JSON: bad escape at byte 13" },
+        { "{\"computer\":\"\\U00e9\"}", L"not JSON: bad escape at byte 13" },
+        { "{\"computer\":\"a\xc3\x28\"}", L"not JSON: invalid UTF-8 at byte 14" },
+        { "{\"computer\":\"\xc0\x80\"}", L"not JSON: invalid UTF-8 at byte 13" },          /* overlong */
+        { "{\"computer\":\"\xe0\x80\xaf\"}", L"not JSON: invalid UTF-8 at byte 13" },      /* overlong */
+        { "{\"computer\":\"\xed\xa0\x80\"}", L"not JSON: invalid UTF-8 at byte 13" },      /* surrogate */
+        { "{\"computer\":\"\xf4\x90\x80\x80\"}", L"not JSON: invalid UTF-8 at byte 13" },  /* > U+10FFFF */
+        { "{\"computer\":\"\x80\"}", L"not JSON: invalid UTF-8 at byte 13" },
+        { "{\"computer\":\"\xff\"}", L"not JSON: invalid UTF-8 at byte 13" },
+        { "{\"computer\":\"a\tb\"}", L"not JSON: control character 0x09 in a string at byte 14" },
+        { "{\"computer\":\"a\nb\"}", L"not JSON: control character 0x0A in a string at byte 14" },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        print_message("    %s\n", cases[i].json);
+        assert_invalid(parse(cases[i].json), cases[i].reason);
+    }
+}
+
+static void not_json_is_refused_with_the_byte(void **state)
+{
+    /* sizeof: the length with any NULs inside */
+#define CASE(json, reason) { json, reason, sizeof(json) - 1 }
+    static const struct { const char *json; const wchar_t *reason; size_t len; } cases[] = {
+        CASE("hello", L"not JSON: unexpected 'h' at byte 0"),
+        CASE("<html><body>404</body></html>", L"not JSON: unexpected '<' at byte 0"),
+        CASE("   \r\n", L"not JSON: unexpected end at byte 5"),
+        CASE("\xff\xfe{\0\"\0", L"not JSON: UTF-16 text, expected UTF-8"),
+        CASE("{'computer':1}", L"not JSON: unexpected ''' at byte 1"),
+        CASE("{computer:1}", L"not JSON: unexpected 'c' at byte 1"),
+        CASE("{\"computer\" \"A\"}", L"not JSON: unexpected '\"' at byte 12"),
+        CASE("{\"computer\":\"A\" \"ready\":true}", L"not JSON: unexpected '\"' at byte 16"),
+        CASE("{\"computer\":\"A\",}", L"not JSON: unexpected '}' at byte 16"),
+        CASE("{\"computer\":\"A\"} x", L"not JSON: unexpected 'x' at byte 17"),
+        CASE("{\"computer\":\"A\"}{}", L"not JSON: unexpected '{' at byte 16"),
+        CASE("{\"computer\":\"A\",\"ready\":tru}", L"not JSON: unexpected '}' at byte 27"),
+        CASE("{\"computer\":\"A\",\"ready\":TRUE}", L"not JSON: unexpected 'T' at byte 24"),
+        CASE("{\"computer\":\"A\",\"x\":[1,]}", L"not JSON: unexpected ']' at byte 23"),
+        CASE("{\"computer\":\"A\",\"x\":[,1]}", L"not JSON: unexpected ',' at byte 21"),
+        CASE("{\"computer\":\"A\",\"x\":[1 2]}", L"not JSON: unexpected '2' at byte 23"),
+        CASE("{\"computer\":\"A\",\"x\":{\"k\"}}", L"not JSON: unexpected '}' at byte 24"),
+        CASE("{\"computer\":\"A\",\"x\":\x01}", L"not JSON: unexpected byte 0x01 at byte 20"),
+        CASE("{\"computer\":\"A\"}\x00", L"not JSON: unexpected byte 0x00 at byte 16"),
+        CASE("[1,2]", L"not a report: the top level is an array, not an object"),
+        CASE("\"text\"", L"not a report: the top level is a string, not an object"),
+        CASE("null", L"not a report: the top level is null, not an object"),
+        CASE("[1,2] [", L"not JSON: unexpected '[' at byte 6"),
+    };
+#undef CASE
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        print_message("    %s\n", cases[i].json);
+        assert_invalid(parse_n(cases[i].json, cases[i].len), cases[i].reason);
+    }
+    assert_invalid(parse_n("", 0), L"empty file");
+
+    /* a UTF-8 BOM is allowed */
+    assert_valid(parse("\xef\xbb\xbf{\"computer\":\"BOM\"}"));
+    /* whitespace around the object is allowed */
+    assert_valid(parse(" \t\r\n{ \"computer\" : \"WS\" } \r\n"));
+}
+
+static void numbers(void **state)
+{
+    static const char *const ok[] = {
+        "0", "-0", "7", "-12", "3.25", "-0.5e-3", "1E+10", "2e9", "1.0E-2",
+        "123456789012345678901234567890", "-123456789012345678901234567890.5",
+    };
+    static const struct { const char *num; const wchar_t *reason; } bad[] = {
+        /* {"computer":"A","n": is 20 bytes */
+        { "01", L"not JSON: unexpected '1' at byte 21" },
+        { "-01", L"not JSON: unexpected '1' at byte 22" },
+        { "1.", L"not JSON: unexpected '}' at byte 22" },
+        { "-", L"not JSON: unexpected '}' at byte 21" },
+        { ".5", L"not JSON: unexpected '.' at byte 20" },
+        { "+1", L"not JSON: unexpected '+' at byte 20" },
+        { "1e", L"not JSON: unexpected '}' at byte 22" },
+        { "1e+", L"not JSON: unexpected '}' at byte 23" },
+        { "0x10", L"not JSON: unexpected 'x' at byte 21" },
+        { "1.5.2", L"not JSON: unexpected '.' at byte 23" },
+        { "NaN", L"not JSON: unexpected 'N' at byte 20" },
+        { "-Infinity", L"not JSON: unexpected 'I' at byte 21" },
+    };
+    char json[128];
+    for (size_t i = 0; i < COUNTOF(ok); i++) {
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"n\":%s}", ok[i]);
+        print_message("    %s\n", json);
+        assert_valid(parse(json));
+    }
+    for (size_t i = 0; i < COUNTOF(bad); i++) {
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"n\":%s}", bad[i].num);
+        print_message("    %s\n", json);
+        assert_invalid(parse(json), bad[i].reason);
+    }
+
+    static const struct { const char *num; int value; } codes[] = {
+        { "0", 0 }, { "7", 7 }, { "-3", -3 }, { "2147483647", 2147483647 },
+        { "-2147483648", -2147483647 - 1 }, { "-0", 0 },
+    };
+    for (size_t i = 0; i < COUNTOF(codes); i++) {
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"exit_code\":%s}", codes[i].num);
+        const struct host_row *r = parse(json);
+        assert_valid(r);
+        assert_int_equal(r->exit_code, codes[i].value);
+    }
+    static const char *const not_int[] = { "1.5", "1e2", "2147483648", "-2147483649",
+                                           "99999999999999999999999", "0.0" };
+    for (size_t i = 0; i < COUNTOF(not_int); i++) {
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"exit_code\":%s}", not_int[i]);
+        print_message("    %s\n", json);
+        assert_invalid(parse(json), L"\"exit_code\" is not an integer in the range of int");
+    }
+}
+
+static void unknown_keys_and_nested_objects_are_skipped(void **state)
+{
+    const struct host_row *r = parse(
+        "{\"version\":\"9.9\",\"extra\":{\"computer\":\"WRONG\",\"ready\":false,\"os\":{\"arch\":\"bad\"},"
+        "\"list\":[{\"computer\":\"W2\"},[[{\"exit_code\":9}]],\"s\",1.5e3,true,false,null,{}],\"e\":[]},"
+        "\"computer\":\"REAL\",\"os\":{\"version\":\"5.2.3790\",\"nested\":{\"arch\":\"WRONG\",\"version\":\"X\"},"
+        "\"arch\":\"x86\",\"more\":[{\"arch\":\"W\"}]},"
+        "\"problems\":[{\"code\":\"c1\",\"message\":\"first\",\"detail\":{\"message\":\"WRONG\"}},"
+        "{\"message\":\"second\",\"list\":[1,[2,[3]]]}],"
+        "\"ready\":true,\"exit_code\":0,\"tail\":{\"problems\":[{\"message\":\"W\"}],\"computer\":\"W3\"},"
+        "\"Computer\":\"case matters\",\"\":\"empty key\",\"\\u00e9\":1}");
+    assert_valid(r);
+    assert_wstr_equal(r->host, L"REAL");
+    assert_wstr_equal(r->os, L"5.2.3790");
+    assert_wstr_equal(r->arch, L"x86");
+    assert_wstr_equal(r->first_problem, L"first");
+    assert_int_equal(r->n_problems, 2);
+    assert_int_equal(r->ready, 1);
+    assert_int_equal(r->exit_code, 0);
+}
+
+static void depth_limit(void **state)
+{
+    char json[256];
+    /* {"computer":"A","x": is 20 bytes; the object counts as the first level */
+    for (int levels = SUMMARIZE_MAX_DEPTH - 1; levels <= SUMMARIZE_MAX_DEPTH; levels++) {
+        int n = snprintf(json, sizeof json, "{\"computer\":\"A\",\"x\":");
+        for (int i = 0; i < levels; i++)
+            json[n++] = '[';
+        for (int i = 0; i < levels; i++)
+            json[n++] = ']';
+        json[n++] = '}';
+        json[n] = 0;
+        const struct host_row *r = parse(json);
+        if (levels < SUMMARIZE_MAX_DEPTH) {
+            assert_valid(r);
+        } else {
+            wchar_t want[96];
+            wfmt(want, COUNTOF(want), L"not JSON: nested deeper than %d at byte %d", SUMMARIZE_MAX_DEPTH,
+                 20 + SUMMARIZE_MAX_DEPTH - 1);
+            assert_invalid(r, want);
+        }
+    }
+    /* objects count too, and a deep document is refused without a crash */
+    static char deep[100000];
+    size_t n = 0;
+    for (int i = 0; i < 20000; i++)
+        memcpy(deep + n, "{\"a\":", 5), n += 5;
+    const struct host_row *r = parse_n(deep, n);
+    assert_invalid(r, L"not JSON: nested deeper than 32 at byte 160");
+}
+
+/* A half-written report, cut at any byte, is "unexpected end" at that byte. */
+static void every_truncation_is_unexpected_end(void **state)
+{
+    size_t full = strlen(full_report);
+    size_t end = strrchr(full_report, '}') - full_report + 1;   /* the rest is a newline */
+    for (size_t len = 1; len < end; len++) {
+        wchar_t want[64];
+        const struct host_row *r = parse_n(full_report, len);
+        wfmt(want, COUNTOF(want), L"not JSON: unexpected end at byte %lu", (unsigned long)len);
+        if (r->valid || wcscmp(r->reason, want))
+            print_error("cut at %lu: %ls\n", (unsigned long)len, r->reason);
+        assert_invalid(r, want);
+    }
+    assert_valid(parse_n(full_report, end));
+    assert_valid(parse_n(full_report, full));
+}
+
+static void wrong_types_are_named(void **state)
+{
+    static const struct { const char *json; const wchar_t *reason; } cases[] = {
+        { "{\"computer\":5}", L"\"computer\" is a number, expected a string" },
+        { "{\"computer\":null}", L"\"computer\" is null, expected a string" },
+        { "{\"computer\":[\"A\"]}", L"\"computer\" is an array, expected a string" },
+        { "{\"computer\":\"\"}", L"\"computer\" is empty" },
+        { "{\"version\":\"0.1.0\",\"ready\":true}", L"not a report: no \"computer\"" },
+        { "{}", L"not a report: no \"computer\"" },
+        { "{\"computer\":\"A\",\"command\":[]}", L"\"command\" is an array, expected a string" },
+        { "{\"computer\":\"A\",\"targets\":\"lsilogic\"}", L"\"targets\" is a string, expected an array" },
+        { "{\"computer\":\"A\",\"targets\":[\"lsilogic\",7]}", L"\"targets[1]\" is a number, expected a string" },
+        { "{\"computer\":\"A\",\"os\":[]}", L"\"os\" is an array, expected an object" },
+        { "{\"computer\":\"A\",\"os\":{\"arch\":64}}", L"\"os.arch\" is a number, expected a string" },
+        { "{\"computer\":\"A\",\"os\":{\"version\":{}}}", L"\"os.version\" is an object, expected a string" },
+        { "{\"computer\":\"A\",\"problems\":{}}", L"\"problems\" is an object, expected an array" },
+        { "{\"computer\":\"A\",\"problems\":[{\"message\":\"x\"},\"y\"]}",
+          L"\"problems[1]\" is a string, expected an object" },
+        { "{\"computer\":\"A\",\"problems\":[{\"code\":\"c\",\"message\":false}]}",
+          L"\"problems[0].message\" is a boolean, expected a string" },
+        { "{\"computer\":\"A\",\"problems\":[{},{\"code\":1}]}", L"\"problems[1].code\" is a number, expected a string" },
+        { "{\"computer\":\"A\",\"ready\":1}", L"\"ready\" is a number, expected true or false" },
+        { "{\"computer\":\"A\",\"ready\":\"yes\"}", L"\"ready\" is a string, expected true or false" },
+        { "{\"computer\":\"A\",\"exit_code\":\"1\"}", L"\"exit_code\" is a string, expected an integer" },
+        { "{\"computer\":\"A\",\"exit_code\":false}", L"\"exit_code\" is a boolean, expected an integer" },
+        { "{\"computer\":\"A\",\"computer\":\"B\"}", L"duplicate key \"computer\"" },
+        { "{\"computer\":\"A\",\"ready\":true,\"ready\":false}", L"duplicate key \"ready\"" },
+        /* the first wrong type is named */
+        { "{\"computer\":\"A\",\"ready\":0,\"exit_code\":\"x\"}", L"\"ready\" is a number, expected true or false" },
+        /* a wrong type in a report that is also cut short: cut short wins */
+        { "{\"computer\":5,\"ready\":tr", L"not JSON: unexpected end at byte 24" },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        print_message("    %s\n", cases[i].json);
+        assert_invalid(parse(cases[i].json), cases[i].reason);
+    }
+}
+
+static void long_fields_are_cut_with_an_ellipsis(void **state)
+{
+    char json[4096];
+    wchar_t want[512];
+    int n;
+
+    /* host: 63 characters fit, 64 do not */
+    n = snprintf(json, sizeof json, "{\"computer\":\"%s\"}",
+                 "123456789012345678901234567890123456789012345678901234567890123");
+    assert_wstr_equal(parse(json)->host, L"123456789012345678901234567890123456789012345678901234567890123");
+    n = snprintf(json, sizeof json, "{\"computer\":\"%s\"}",
+                 "1234567890123456789012345678901234567890123456789012345678901234");
+    assert_wstr_equal(parse(json)->host, L"123456789012345678901234567890123456789012345678901234567890...");
+
+    /* targets: a long list ends in "..." */
+    n = snprintf(json, sizeof json, "{\"computer\":\"A\",\"targets\":[");
+    for (int i = 0; i < 20; i++)
+        n += snprintf(json + n, sizeof json - n, "%s\"target%02d\"", i ? "," : "", i);
+    snprintf(json + n, sizeof json - n, "]}");
+    const struct host_row *r = parse(json);
+    assert_valid(r);
+    assert_int_equal(wcslen(r->targets), COUNTOF(r->targets) - 1);
+    assert_wstr_equal(r->targets + COUNTOF(r->targets) - 4, L"...");
+    assert_memory_equal(r->targets, L"target00,target01,", 18 * sizeof(wchar_t));
+
+    /* first problem: 251 letters then an emoji across the cut: the pair is not split */
+    n = snprintf(json, sizeof json, "{\"computer\":\"A\",\"problems\":[{\"message\":\"");
+    for (int i = 0; i < 251; i++)
+        json[n++] = 'a';
+    snprintf(json + n, sizeof json - n, "\\ud83d\\ude00 and more text\"}]}");
+    r = parse(json);
+    assert_valid(r);
+    for (int i = 0; i < 251; i++)
+        want[i] = L'a';
+    wcscpy(want + 251, L"...");
+    assert_wstr_equal(r->first_problem, want);
+}
+
+/* ---- the sample folder ------------------------------------------------------------------ */
+
+static const wchar_t *const sample_order[] = {
+    L"APP01.json", L"app02.json", L"DB01.json", L"DB02.json", L"FILESRV.json", L"MAIL01.json",
+    L"PRINT01.json", L"SQL01.json", L"WEB03.json", L"Z\u00dcRICH-FS01.json",
+};
+
+static void load_samples(struct summary *s)
+{
+    DWORD rc = summarize_dir(reports_dir, s);
+    assert_int_equal(rc, ERROR_SUCCESS);
+    assert_int_equal(s->n, COUNTOF(sample_order));
+}
+
+static char *read_all(const wchar_t *path, DWORD *size)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    *size = GetFileSize(h, NULL);
+    char *buf = malloc(*size + 1);
+    DWORD done = 0;
+    assert_true(ReadFile(h, buf, *size, &done, NULL));
+    assert_int_equal(done, *size);
+    CloseHandle(h);
+    buf[*size] = 0;
+    return buf;
+}
+
+static BOOL is_minute_stamp(const wchar_t *s)
+{
+    static const wchar_t form[] = L"dddd-dd-dd dd:dd";
+    if (wcslen(s) != wcslen(form))
+        return FALSE;
+    for (size_t i = 0; form[i]; i++)
+        if (form[i] == L'd' ? !(s[i] >= L'0' && s[i] <= L'9') : s[i] != form[i])
+            return FALSE;
+    return TRUE;
+}
+
+static void sample_folder_matches_expected_csv(void **state)
+{
+    struct summary s;
+    load_samples(&s);
+    for (size_t i = 0; i < s.n; i++)
+        assert_wstr_equal(s.rows[i].file, sample_order[i]);
+    assert_int_equal(s.ready, 3);
+    assert_int_equal(s.not_ready, 2);
+    assert_int_equal(s.invalid, 5);
+
+    const struct host_row *db01 = &s.rows[2], *zurich = &s.rows[9];
+    assert_valid(db01);
+    assert_wstr_equal(db01->host, L"DB01");
+    assert_wstr_equal(db01->first_problem,
+                      L"lsilogic: ControlSet002: Services\\symmpi\\Group is \"SCSI Class\" (REG_SZ), "
+                      L"needs \"SCSI miniport\" (REG_SZ).\nRun \"apply\", then check again.");
+    assert_wstr_equal(zurich->host, L"Z\u00dcRICH-FS01");
+    assert_wstr_equal(s.rows[3].reason, L"not JSON: unexpected end at byte 613");
+
+    for (size_t i = 0; i < s.n; i++) {
+        if (!is_minute_stamp(s.rows[i].last_run))
+            print_error("%ls: last_run \"%ls\"\n", s.rows[i].file, s.rows[i].last_run);
+        assert_true(is_minute_stamp(s.rows[i].last_run));
+        s.rows[i].last_run[0] = 0;
+    }
+
+    struct wbuf csv = { 0 };
+    summarize_csv(&s, &csv);
+    assert_true(csv.ok);
+    int len;
+    char *got = utf8_from_wide(csv.s, &len);
+    wchar_t path[MAX_PATH];
+    DWORD size;
+    char *want = read_all(wfmt(path, COUNTOF(path), L"%ls\\expected.csv", reports_dir), &size);
+    if ((DWORD)len != size || memcmp(got, want, size)) {
+        size_t k = 0;
+        while (k < size && k < (size_t)len && got[k] == want[k])
+            k++;
+        print_error("CSV differs from expected.csv at byte %lu (%d vs %lu bytes)\n--- got:\n%s\n",
+                    (unsigned long)k, len, (unsigned long)size, got);
+    }
+    assert_int_equal(len, size);
+    assert_memory_equal(got, want, size);
+    free(got);
+    free(want);
+    wbuf_free(&csv);
+    summary_free(&s);
+    assert_null(s.rows);
+    assert_int_equal(s.n, 0);
+}
+
+/* ---- temp folders ----------------------------------------------------------------------- */
+
+static void remove_tree(const wchar_t *dir);
+
+static void temp_dir(wchar_t *dir, const wchar_t *name)
+{
+    wchar_t tmp[MAX_PATH];
+    assert_true(GetTempPathW(MAX_PATH, tmp) > 0);
+    wfmt(dir, MAX_PATH, L"%lsp2v-summarize-%ls-%lu", tmp, name, (unsigned long)GetCurrentProcessId());
+    remove_tree(dir);                       /* left by an earlier run that failed */
+    assert_true(CreateDirectoryW(dir, NULL));
+}
+
+static void put_file(const wchar_t *dir, const wchar_t *name, const char *text, const FILETIME *when)
+{
+    wchar_t path[MAX_PATH];
+    DWORD done;
+    wfmt(path, COUNTOF(path), L"%ls\\%ls", dir, name);
+    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(h, text, (DWORD)strlen(text), &done, NULL));
+    if (when)
+        assert_true(SetFileTime(h, NULL, NULL, when));
+    CloseHandle(h);
+}
+
+static void remove_tree(const wchar_t *dir)
+{
+    wchar_t pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(wfmt(pattern, COUNTOF(pattern), L"%ls\\*", dir), &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+                continue;
+            wfmt(path, COUNTOF(path), L"%ls\\%ls", dir, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                remove_tree(path);
+            else
+                DeleteFileW(path);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+}
+
+static void only_json_files_count_and_file_time_is_utc_minutes(void **state)
+{
+    wchar_t dir[MAX_PATH], sub[MAX_PATH];
+    SYSTEMTIME st = { 2026, 11, 4, 26, 1, 2, 33, 500 };   /* 2026-11-26 01:02:33.5 UTC */
+    FILETIME ft;
+    struct summary s;
+    assert_true(SystemTimeToFileTime(&st, &ft));
+    temp_dir(dir, L"files");
+    put_file(dir, L"bravo.json", "{\"computer\":\"BRAVO\",\"ready\":true}", &ft);
+    put_file(dir, L"alpha.JSON", "{\"computer\":\"alpha\",\"ready\":false}", NULL);
+    put_file(dir, L"bravo.json.tmp", "{\"computer\":\"TEMP\"}", NULL);
+    put_file(dir, L"notes.txt", "not a report", NULL);
+    put_file(dir, L"x.jsonl", "{\"computer\":\"JSONL\"}", NULL);
+    put_file(dir, L".json", "{\"computer\":\"NO-STEM\"}", NULL);
+    CreateDirectoryW(wfmt(sub, COUNTOF(sub), L"%ls\\folder.json", dir), NULL);
+    put_file(sub, L"inner.json", "{\"computer\":\"INNER\"}", NULL);
+
+    /* with and without a trailing backslash */
+    for (int k = 0; k < 2; k++) {
+        wchar_t arg[MAX_PATH];
+        wfmt(arg, COUNTOF(arg), k ? L"%ls\\" : L"%ls", dir);
+        assert_int_equal(summarize_dir(arg, &s), ERROR_SUCCESS);
+        assert_int_equal(s.n, 2);
+        assert_wstr_equal(s.rows[0].host, L"alpha");
+        assert_wstr_equal(s.rows[0].file, L"alpha.JSON");
+        assert_wstr_equal(s.rows[1].host, L"BRAVO");
+        assert_wstr_equal(s.rows[1].last_run, L"2026-11-26 01:02");
+        assert_int_equal(s.ready, 1);
+        assert_int_equal(s.not_ready, 1);
+        assert_int_equal(s.invalid, 0);
+        summary_free(&s);
+    }
+    remove_tree(dir);
+}
+
+/* Invalid rows sort by file name without ".json", among the hosts; ties by file name. */
+static void invalid_rows_sort_by_file_stem(void **state)
+{
+    wchar_t dir[MAX_PATH];
+    struct summary s;
+    temp_dir(dir, L"sort");
+    put_file(dir, L"c.json", "{\"computer\":\"B-HOST\"}", NULL);
+    put_file(dir, L"A-BROKEN.json", "{\"computer\":", NULL);
+    put_file(dir, L"c-broken.json", "", NULL);
+    put_file(dir, L"a.json", "{\"computer\":\"b-host\"}", NULL);
+    assert_int_equal(summarize_dir(dir, &s), ERROR_SUCCESS);
+    assert_int_equal(s.n, 4);
+    assert_wstr_equal(s.rows[0].file, L"A-BROKEN.json");
+    assert_wstr_equal(s.rows[1].file, L"a.json");      /* B-HOST = b-host: by file name */
+    assert_wstr_equal(s.rows[2].file, L"c.json");
+    assert_wstr_equal(s.rows[3].file, L"c-broken.json");
+    assert_int_equal(s.invalid, 2);
+    assert_int_equal(s.not_ready, 2);
+    summary_free(&s);
+    remove_tree(dir);
+}
+
+/* A file over SUMMARIZE_MAX_FILE is not read; one just under is (and is not JSON). */
+static void huge_file_is_invalid(void **state)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    struct summary s;
+    temp_dir(dir, L"huge");
+    for (int k = 0; k < 2; k++) {
+        HANDLE h = CreateFileW(wfmt(path, COUNTOF(path), L"%ls\\%ls", dir, k ? L"big.json" : L"huge.json"),
+                               GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        assert_true(h != INVALID_HANDLE_VALUE);
+        assert_int_not_equal(SetFilePointer(h, SUMMARIZE_MAX_FILE + 1 - k, NULL, FILE_BEGIN),
+                             INVALID_SET_FILE_POINTER);
+        assert_true(SetEndOfFile(h));
+        CloseHandle(h);
+    }
+    assert_int_equal(summarize_dir(dir, &s), ERROR_SUCCESS);
+    assert_int_equal(s.n, 2);
+    assert_wstr_equal(s.rows[0].file, L"big.json");
+    assert_wstr_equal(s.rows[0].reason, L"not JSON: unexpected byte 0x00 at byte 0");
+    assert_wstr_equal(s.rows[1].file, L"huge.json");
+    assert_wstr_equal(s.rows[1].reason, L"too big for a report (over 16 MB)");
+    summary_free(&s);
+    remove_tree(dir);
+}
+
+static void missing_folder_is_an_error_empty_folder_is_not(void **state)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    struct summary s;
+    temp_dir(dir, L"empty");
+    assert_int_equal(summarize_dir(dir, &s), ERROR_SUCCESS);
+    assert_int_equal(s.n, 0);
+    assert_null(s.rows);
+
+    DWORD rc = summarize_dir(wfmt(path, COUNTOF(path), L"%ls\\no-such-folder", dir), &s);
+    assert_true(rc == ERROR_PATH_NOT_FOUND || rc == ERROR_FILE_NOT_FOUND);
+    assert_int_equal(s.n, 0);
+
+    put_file(dir, L"plain.txt", "x", NULL);
+    rc = summarize_dir(wfmt(path, COUNTOF(path), L"%ls\\plain.txt", dir), &s);
+    assert_int_not_equal(rc, ERROR_SUCCESS);
+    assert_int_equal(s.n, 0);
+    summary_free(&s);
+    remove_tree(dir);
+}
+
+/* ---- outputs ---------------------------------------------------------------------------- */
+
+static void table_lines_up(void **state)
+{
+    struct summary s;
+    struct wbuf t = { 0 };
+    load_samples(&s);
+    summarize_table(&s, &t);
+    assert_true(t.ok);
+
+    /* one line per report, a header and the totals: DB01's newline is a space here */
+    wchar_t *lines[32];
+    size_t n = 0;
+    for (wchar_t *p = t.s; *p && n < COUNTOF(lines);) {
+        lines[n++] = p;
+        wchar_t *nl = wcschr(p, L'\n');
+        assert_non_null(nl);
+        *nl = 0;
+        p = nl + 1;
+    }
+    assert_int_equal(n, s.n + 2);
+    assert_wstr_equal(lines[n - 1], L"10 reports: 3 ready, 2 not ready, 5 invalid");
+    for (size_t i = 0; i < n; i++)
+        for (wchar_t *p = lines[i]; *p; p++)
+            assert_true(*p >= 0x20);
+
+    /* every column starts where its title does */
+    const wchar_t *h = lines[0];
+    assert_true(wcsncmp(h, L"HOST ", 5) == 0);
+    size_t c_os = wcsstr(h, L"  OS ") - h + 2, c_ready = wcsstr(h, L"  READY") - h + 2;
+    size_t c_last = wcsstr(h, L"  LAST RUN (UTC)") - h + 2, c_msg = wcsstr(h, L"  FIRST PROBLEM") - h + 2;
+    for (size_t i = 0; i < s.n; i++) {
+        const struct host_row *r = &s.rows[i];
+        const wchar_t *l = lines[i + 1];
+        assert_true(wcslen(l) >= c_last + 16);
+        assert_true(wcsncmp(l, r->valid ? r->host : r->file, wcslen(r->valid ? r->host : r->file)) == 0);
+        assert_true(l[c_os - 1] == L' ' && l[c_ready - 1] == L' ' && l[c_last - 1] == L' ');
+        assert_true(wcsncmp(l + c_last, r->last_run, wcslen(r->last_run)) == 0);
+        if (r->valid) {
+            assert_true(wcsncmp(l + c_os, r->os, wcslen(r->os)) == 0);
+            assert_true(wcsncmp(l + c_ready, r->ready == 1 ? L"yes " : L"no ", r->ready == 1 ? 4 : 3) == 0);
+        } else {
+            assert_true(wcsncmp(l + c_ready, L"INVALID", 7) == 0);
+            assert_wstr_equal(l + c_msg, r->reason);
+        }
+    }
+    /* DB01: its newline as a space, cut to 120 characters */
+    assert_wstr_equal(lines[3] + c_msg, L"lsilogic: ControlSet002: Services\\symmpi\\Group is \"SCSI Class\" "
+                                        L"(REG_SZ), needs \"SCSI miniport\" (REG_SZ). Run \"apply\",...");
+    assert_int_equal(wcslen(lines[3] + c_msg), 120);
+    wbuf_free(&t);
+
+    /* an empty summary still has its header and totals */
+    struct summary none = { 0 };
+    summarize_table(&none, &t);
+    assert_non_null(wcsstr(t.s, L"HOST"));
+    assert_non_null(wcsstr(t.s, L"\n0 reports: 0 ready, 0 not ready, 0 invalid\n"));
+    wbuf_free(&t);
+    summary_free(&s);
+}
+
+static struct host_row crafted_row(const wchar_t *host, const wchar_t *message, int ready)
+{
+    struct host_row r;
+    memset(&r, 0, sizeof r);
+    r.valid = TRUE;
+    wcscpy(r.host, host);
+    wcscpy(r.os, L"5.2.3790");
+    wcscpy(r.arch, L"x86");
+    wcscpy(r.command, L"check");
+    wcscpy(r.targets, L"lsilogic");
+    wcscpy(r.first_problem, message);
+    wcscpy(r.file, L"f.json");
+    wcscpy(r.last_run, L"2026-11-26 01:02");
+    r.ready = ready;
+    r.exit_code = ready == 1 ? 0 : ready == 0 ? 1 : -1;
+    r.n_problems = message[0] ? 1 : 0;
+    return r;
+}
+
+static void csv_quotes_and_defuses_formulas(void **state)
+{
+    struct host_row rows[5];
+    rows[0] = crafted_row(L"=HYPERLINK(\"http://x\")", L"a,b", 1);
+    rows[1] = crafted_row(L"-2+3", L"he said \"hi\"", 0);
+    rows[2] = crafted_row(L"@SUM", L"x\r\ny", -1);
+    rows[3] = crafted_row(L"+1", L"\tindent", 0);
+    memset(&rows[4], 0, sizeof rows[4]);
+    wcscpy(rows[4].file, L"bad,name.json");
+    wcscpy(rows[4].reason, L"not JSON: unexpected 'x' at byte 3");
+    rows[4].ready = rows[4].exit_code = -1;
+    struct summary s = { rows, 5, 5, 1, 3, 1 };
+    struct wbuf b = { 0 };
+    summarize_csv(&s, &b);
+    assert_true(b.ok);
+    assert_wstr_equal(b.s,
+        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason\r\n"
+        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"'-2+3,5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"'@SUM,5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"'+1,5.2.3790,x86,lsilogic,no,1,1,'\tindent,2026-11-26 01:02,f.json,yes,\r\n"
+        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3\r\n");
+    wbuf_free(&b);
+
+    /* UTF-8 with a BOM once saved */
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    DWORD size;
+    struct summary one = { rows, 1, 1, 1, 0, 0 };
+    wcscpy(rows[0].host, L"Z\u00dcRICH");
+    summarize_csv(&one, &b);
+    temp_dir(dir, L"save");
+    wfmt(path, COUNTOF(path), L"%ls\\out.csv", dir);
+    assert_int_equal(summarize_save(path, &b), ERROR_SUCCESS);
+    char *bytes = read_all(path, &size);
+    assert_true(size > 3);
+    assert_memory_equal(bytes, "\xef\xbb\xbfhost,", 8);
+    assert_non_null(strstr(bytes, "\r\nZ\xc3\x9cRICH,5.2.3790,"));
+    free(bytes);
+    wchar_t tmp[MAX_PATH];
+    assert_int_equal(GetFileAttributesW(wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path)), INVALID_FILE_ATTRIBUTES);
+    wbuf_free(&b);
+    remove_tree(dir);
+}
+
+static size_t count(const wchar_t *hay, const wchar_t *needle)
+{
+    size_t n = 0;
+    for (const wchar_t *p = hay; (p = wcsstr(p, needle)); p += wcslen(needle))
+        n++;
+    return n;
+}
+
+static void html_escapes_everything(void **state)
+{
+    struct host_row rows[3];
+    rows[0] = crafted_row(L"<script>alert(1)</script>", L"a & b \"c\" 'd' <b>", 1);
+    rows[1] = crafted_row(L"DB01", L"line one\nline two", 0);
+    memset(&rows[2], 0, sizeof rows[2]);
+    wcscpy(rows[2].file, L"<img src=x onerror=alert(2)>.json");
+    wcscpy(rows[2].reason, L"not JSON: unexpected '<' at byte 0");
+    rows[2].ready = rows[2].exit_code = -1;
+    struct summary s = { rows, 3, 3, 1, 1, 1 };
+    struct wbuf b = { 0 };
+    summarize_html(&s, &b);
+    assert_true(b.ok);
+    const wchar_t *h = b.s;
+    assert_true(wcsncmp(h, L"<!DOCTYPE html>\n", 16) == 0);
+    assert_int_equal(wcscmp(h + wcslen(h) - 8, L"</html>\n"), 0);
+    assert_non_null(wcsstr(h, L"<meta charset=\"utf-8\">"));
+    assert_non_null(wcsstr(h, L"<style>"));
+    assert_non_null(wcsstr(h, L"default-src 'none'"));
+    assert_int_equal(count(h, L"<script"), 0);
+    assert_int_equal(count(h, L"<img"), 0);
+    assert_int_equal(count(h, L"<b>"), 0);
+    assert_int_equal(count(h, L"<tr"), 4);
+    assert_non_null(wcsstr(h, L"<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    assert_non_null(wcsstr(h, L"a &amp; b &quot;c&quot; &#39;d&#39; &lt;b&gt;"));
+    assert_non_null(wcsstr(h, L"&lt;img src=x onerror=alert(2)&gt;.json"));
+    assert_non_null(wcsstr(h, L"line one\nline two"));
+    assert_non_null(wcsstr(h, L"1 ready, 1 not ready, 1 invalid"));
+    assert_non_null(wcsstr(h, L"<tr class=\"invalid\">"));
+    assert_non_null(wcsstr(h, L"<tr class=\"ready\">"));
+    assert_non_null(wcsstr(h, L"<tr class=\"notready\">"));
+    wbuf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_summarize DIR  (the folder of the sample reports, a Unix path)\n");
+        return 2;
+    }
+    /* Wine maps the Unix root to Z:. */
+    wchar_t *p = reports_dir;
+    if (argv[1][0] == '/') {
+        wcscpy(reports_dir, L"Z:");
+        p += 2;
+    }
+    mbstowcs(p, argv[1], MAX_PATH - 3);
+    for (p = reports_dir; *p; p++)
+        if (*p == L'/')
+            *p = L'\\';
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(full_report_fills_every_field),
+        cmocka_unit_test(missing_and_null_optional_fields_are_empty),
+        cmocka_unit_test(string_escapes),
+        cmocka_unit_test(unicode_escapes_and_surrogate_pairs),
+        cmocka_unit_test(bad_strings_are_refused_with_the_byte),
+        cmocka_unit_test(not_json_is_refused_with_the_byte),
+        cmocka_unit_test(numbers),
+        cmocka_unit_test(unknown_keys_and_nested_objects_are_skipped),
+        cmocka_unit_test(depth_limit),
+        cmocka_unit_test(every_truncation_is_unexpected_end),
+        cmocka_unit_test(wrong_types_are_named),
+        cmocka_unit_test(long_fields_are_cut_with_an_ellipsis),
+        cmocka_unit_test(sample_folder_matches_expected_csv),
+        cmocka_unit_test(only_json_files_count_and_file_time_is_utc_minutes),
+        cmocka_unit_test(invalid_rows_sort_by_file_stem),
+        cmocka_unit_test(huge_file_is_invalid),
+        cmocka_unit_test(missing_folder_is_an_error_empty_folder_is_not),
+        cmocka_unit_test(table_lines_up),
+        cmocka_unit_test(csv_quotes_and_defuses_formulas),
+        cmocka_unit_test(html_escapes_everything),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
