@@ -79,10 +79,19 @@ BOOL service_dispatch(int (*job)(void), int *rc)
     return TRUE;
 }
 
+/* " --option "value"", quoted as the C runtime parses it back: backslashes before the
+ * closing quote are doubled, so "C:\reports\" stays a folder. */
 static void append_quoted(struct wbuf *b, const wchar_t *option, const wchar_t *value)
 {
-    if (value)
-        wbuf_addf(b, L" %ls \"%ls\"", option, value);
+    if (!value)
+        return;
+    size_t n = wcslen(value), trailing = 0;
+    while (trailing < n && value[n - 1 - trailing] == L'\\')
+        trailing++;
+    wbuf_addf(b, L" %ls \"%ls", option, value);
+    while (trailing--)
+        wbuf_add(b, L"\\");
+    wbuf_add(b, L"\"");
 }
 
 DWORD service_install(const struct options *o, const wchar_t *exe_path)
