@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "embedded.h"
 #include "exitcodes.h"
 #include "inf.h"
 #include "journal.h"
@@ -699,10 +700,16 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
         return r->exit_code = EXIT_USAGE;
     }
     probe_os(&r->m->os);
-    if (opt->payload)
+    /* --payload; else the folder beside the exe; else the payload built into the exe */
+    if (opt->payload) {
         wcopy(r->payload_dir, COUNTOF(r->payload_dir), opt->payload);
-    else
+    } else {
         wfmt(r->payload_dir, COUNTOF(r->payload_dir), L"%ls\\payload", exe_dir);
+        if (GetFileAttributesW(r->payload_dir) == INVALID_FILE_ATTRIBUTES &&
+            opt->command != CMD_ROLLBACK &&
+            embedded_payload_extract(r->embedded_dir, COUNTOF(r->embedded_dir)))
+            wcopy(r->payload_dir, COUNTOF(r->payload_dir), r->embedded_dir);
+    }
     journal_state_dir(r->m->os.systemroot, r->state_dir, COUNTOF(r->state_dir));
 
     int rc;
@@ -751,6 +758,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
 
 void engine_free(struct run *r)
 {
+    embedded_payload_remove(r->embedded_dir);
+    r->embedded_dir[0] = 0;
     free(r->inf);
     free(r->readiness);
     machine_free(r->m);

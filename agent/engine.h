@@ -25,6 +25,7 @@ struct run {
     struct machine *m;
     struct plan *p;                 /* apply: the changes made; rollback: the ones undone */
     wchar_t payload_dir[MAX_PATH];
+    wchar_t embedded_dir[MAX_PATH]; /* the exe's own payload, unpacked for this run */
     wchar_t state_dir[MAX_PATH];
     wchar_t journal[MAX_PATH];      /* the journal written or replayed, if any */
     unsigned writes;                /* calls that changed the machine, undo included */

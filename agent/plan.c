@@ -337,6 +337,10 @@ static void plan_files(struct plan *p, const struct machine *m, const struct req
                 continue;
             }
         } else {
+            /* No payload at hand, but a valid driver is installed already (a check run
+             * from a share, a rerun without the folder): it is what will boot. */
+            if (f->src_status == PE_MISSING && f->dst_status == PE_OK)
+                continue;
             if (f->src_status != PE_OK) {
                 problem_for_file(p, w->target, f, FALSE, m);
                 continue;

@@ -390,6 +390,34 @@ static void a_second_instance_is_exit_7(void **state)
     free(after);
 }
 
+/* The single-file build for PsExec: no payload folder beside it, the drivers inside. */
+static void embedded_payload_needs_no_folder(void **state)
+{
+    wchar_t beside[MAX_PATH], pattern[MAX_PATH], tmp[MAX_PATH];
+    swprintf(beside, MAX_PATH, L"%ls\\payload", fx_bin_dir());
+    assert_false(fx_file_exists(beside));
+    assert_int_equal(fx_run(L"p2vprep-embedtest-" P2V_ARCH_STR L".exe", L"apply --target lsilogic --report " REPORT, NULL), 0);
+    assert_lsilogic_everywhere(sets3, 3);
+    assert_driver_installed();
+    char *json = report();
+    assert_contains(json, "p2vprep-payload-");   /* the payload it used was its own */
+    free(json);
+    /* and the unpacked copy is gone again */
+    GetTempPathW(MAX_PATH, tmp);
+    swprintf(pattern, MAX_PATH, L"%lsp2vprep-payload-*", tmp);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    assert_true(h == INVALID_HANDLE_VALUE);
+    /* the plain exe, with no folder and nothing inside, says where it looked */
+    char *out;
+    assert_int_equal(fx_run(EXE, L"check --target lsilogic", &out), 0);
+    free(out);
+    fx_delete_file(driver_path);
+    assert_int_equal(fx_run(EXE, L"apply --target lsilogic", &out), 3);
+    assert_contains(out, "payload\\symmpi.sys");
+    free(out);
+}
+
 static void usage_errors_are_exit_2(void **state)
 {
     char *out;
@@ -429,6 +457,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(check_names_each_missing_piece_then_says_ready, server),
         cmocka_unit_test_setup(control_sets_are_enumerated_not_assumed, server),
         cmocka_unit_test_setup(a_second_instance_is_exit_7, server),
+        cmocka_unit_test_setup(embedded_payload_needs_no_folder, server),
         cmocka_unit_test_setup(usage_errors_are_exit_2, server),
     };
     printf("emulating %ls, %ls exe on %ls Windows\n", winver, P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");

@@ -205,6 +205,25 @@ static void missing_payload_blocks_with_places_and_advice(void **state)
     machine_free(m);
 }
 
+static void installed_driver_counts_when_the_payload_is_not_at_hand(void **state)
+{
+    struct machine *m = server(5, 2, ARCH_X86, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"symmpi.sys");
+    everything_present(m, t);
+    m->files[0].src_status = PE_MISSING;
+    m->files[0].dst_status = PE_OK;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->n_changes, 0);
+    m->files[0].dst_status = PE_WRONG_MACHINE;   /* but not a wrong one */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    plan_free(p);
+    machine_free(m);
+}
+
 static void wrong_architecture_payload_blocks(void **state)
 {
     struct machine *m = server(5, 2, ARCH_X64, 1);
@@ -433,6 +452,7 @@ int main(void)
         cmocka_unit_test(strings_match_without_case),
         cmocka_unit_test(missing_payload_blocks_with_places_and_advice),
         cmocka_unit_test(wrong_architecture_payload_blocks),
+        cmocka_unit_test(installed_driver_counts_when_the_payload_is_not_at_hand),
         cmocka_unit_test(nt6_inbox_service_keeps_its_own_values),
         cmocka_unit_test(nt62_removes_start_override_in_every_set_and_on_the_bus),
         cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),

@@ -1,0 +1,82 @@
+#include "embedded.h"
+#include "text.h"
+#include <string.h>
+#include <wchar.h>
+
+#define PAYLOAD_TYPE L"P2VPAYLOAD"
+
+static BOOL write_one(const wchar_t *dir, int id, const char *rel)
+{
+    HRSRC res = FindResourceW(NULL, MAKEINTRESOURCEW(id), PAYLOAD_TYPE);
+    HGLOBAL mem = res ? LoadResource(NULL, res) : NULL;
+    const void *data = mem ? LockResource(mem) : NULL;
+    DWORD size = res ? SizeofResource(NULL, res) : 0, done = 0;
+    wchar_t path[MAX_PATH];
+    size_t n = wcslen(dir);
+    if (!data || n + 2 + strlen(rel) >= COUNTOF(path))
+        return FALSE;
+    wfmt(path, COUNTOF(path), L"%ls\\", dir);
+    /* relative paths are ASCII, '/'-separated; folders are made on the way */
+    for (size_t i = 0; rel[i]; i++) {
+        path[n + 1 + i] = rel[i] == '/' ? L'\\' : (wchar_t)(unsigned char)rel[i];
+        path[n + 2 + i] = 0;
+        if (rel[i] == '/')
+            CreateDirectoryW(path, NULL);
+    }
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    BOOL ok = WriteFile(f, data, size, &done, NULL) && done == size;
+    CloseHandle(f);
+    return ok;
+}
+
+BOOL embedded_payload_extract(wchar_t *dir, size_t cch)
+{
+    wchar_t tmp[MAX_PATH];
+    HRSRC index = FindResourceW(NULL, L"PAYLOAD-INDEX", PAYLOAD_TYPE);
+    HGLOBAL mem = index ? LoadResource(NULL, index) : NULL;
+    const char *names = mem ? LockResource(mem) : NULL;
+    DWORD size = index ? SizeofResource(NULL, index) : 0;
+    if (!names || size == 0 || names[size - 1] != 0 || !GetTempPathW(COUNTOF(tmp), tmp))
+        return FALSE;
+    wfmt(dir, cch, L"%lsp2vprep-payload-%lu", tmp, (unsigned long)GetCurrentProcessId());
+    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+        return FALSE;
+    BOOL ok = TRUE;
+    int id = 1;
+    for (const char *p = names; p < names + size && *p; p += strlen(p) + 1)
+        ok &= write_one(dir, id++, p);
+    if (!ok) {
+        embedded_payload_remove(dir);
+        dir[0] = 0;
+    }
+    return ok;
+}
+
+static void remove_tree(const wchar_t *dir)
+{
+    wchar_t pattern[MAX_PATH], child[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\*", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+                continue;
+            wfmt(child, COUNTOF(child), L"%ls\\%ls", dir, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                remove_tree(child);
+            else
+                DeleteFileW(child);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+}
+
+void embedded_payload_remove(const wchar_t *dir)
+{
+    if (dir && dir[0])
+        remove_tree(dir);
+}

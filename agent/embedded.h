@@ -1,0 +1,12 @@
+/* A payload carried inside the exe (build option P2V_EMBED_PAYLOAD), so that one file
+ * pushed with `psexec -c` brings its drivers along. */
+#ifndef P2V_EMBEDDED_H
+#define P2V_EMBEDDED_H
+#include <windows.h>
+
+/* When the exe carries payload files, writes them under a new folder in %TEMP% (same
+ * layout: x86\..., amd64\...) and returns TRUE with that folder in dir. */
+BOOL embedded_payload_extract(wchar_t *dir, size_t cch);
+/* Removes what embedded_payload_extract wrote. */
+void embedded_payload_remove(const wchar_t *dir);
+#endif
