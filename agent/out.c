@@ -13,6 +13,17 @@ BOOL out_open_log(const wchar_t *path)
 {
     log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
                            FILE_ATTRIBUTE_NORMAL, NULL);
+    if (log_file == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PATH_NOT_FOUND) {
+        /* e.g. %SystemRoot%\p2vprep\startup.log before the first apply made the folder */
+        wchar_t dir[MAX_PATH];
+        wchar_t *slash;
+        if (wcopy(dir, COUNTOF(dir), path) && (slash = wcsrchr(dir, L'\\')) != NULL) {
+            *slash = 0;
+            CreateDirectoryW(dir, NULL);
+            log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
+                                   FILE_ATTRIBUTE_NORMAL, NULL);
+        }
+    }
     return log_file != INVALID_HANDLE_VALUE;
 }
 

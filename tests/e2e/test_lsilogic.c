@@ -426,6 +426,9 @@ static void usage_errors_are_exit_2(void **state)
     free(out);
     assert_int_equal(fx_run(EXE, L"apply --target nosuch", NULL), 2);
     assert_int_equal(fx_run(EXE, L"frobnicate", NULL), 2);
+    /* a log in a folder that does not exist yet: the folder is made */
+    assert_int_equal(fx_run(EXE, L"check" LSI L" --log " WORK L"\\logs\\check.log", NULL), 1);
+    assert_true(fx_file_exists(WORK L"\\logs\\check.log"));
     assert_int_equal(fx_run(EXE, L"--version", &out), 0);
     assert_contains(out, "p2vprep ");
     free(out);

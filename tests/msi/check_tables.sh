@@ -76,6 +76,9 @@ ca_type=$(col CustomAction Type Action SetReportsFolder)
 check "CustomAction SetReportsFolder type (set property)" "$(( ${ca_type:-0} & 63 ))" 51
 check "CustomAction SetReportsFolder sets" "$(col CustomAction Source Action SetReportsFolder)" ReportsFolder
 check "CustomAction SetReportsFolder value" "$(col CustomAction Target Action SetReportsFolder)" '[REPORTDIR]'
+# The package creates a local report folder, not a share's (an unreachable share would fail
+# the installation).
+check "SetReportsFolder condition" "$(col InstallExecuteSequence Condition Action SetReportsFolder)" 'NOT (REPORTDIR << "\\")'
 s_default=$(seq_of SetDefaultReportDir) s_folder=$(seq_of SetReportsFolder) s_costfin=$(seq_of CostFinalize)
 if [ -n "$s_default" ] && [ -n "$s_folder" ] && [ -n "$s_costfin" ] &&
    [ "$s_default" -lt "$s_folder" ] && [ "$s_folder" -lt "$s_costfin" ]; then
@@ -187,6 +190,16 @@ if [ -n "$s_inst" ] && [ -n "$s_start" ] && [ "$s_inst" -lt "$s_start" ] &&
 else
   fail "InstallExecuteSequence service actions missing or out of order"
 fi
+
+# The Event Log source the service writes to (as "p2vprep service install" registers it),
+# in the exe's component so that uninstall removes it. Root 2 = HKLM.
+evkey='SYSTEM\CurrentControlSet\Services\EventLog\Application\p2vprep'
+ev() {  # ev NAME: "Root|Value|Component" of the Event Log source's value NAME
+  rows Registry | awk -F'\t' -v k="$evkey" -v n="$1" '{ key = $3; sub(/\\$/, "", key) }
+    key == k && $4 == n { print $2 "|" $5 "|" $6 }'
+}
+check "Event Log source EventMessageFile (root|value|component)" "$(ev EventMessageFile)" "2|[#$exe_file]|$exe_comp"
+check "Event Log source TypesSupported (root|value|component)" "$(ev TypesSupported)" "2|#7|$exe_comp"
 
 # --- Upgrades: a newer version replaces an older one, an older one is refused.
 up=$(rows Upgrade | awk -F'\t' -v c="$upgrade_code" '$1 == c && $2 == "" && $3 != "" && $7 != "" { print $3 }' | head -1)

@@ -55,6 +55,10 @@ expect reportdir-row 'Property REPORTDIR has a row' \
 expect mode-apply 'Property MODE' "UPDATE Property SET Value='apply' WHERE Property='MODE'"
 expect late-rep 'RemoveExistingProducts at' \
   "UPDATE InstallExecuteSequence SET Sequence=6601 WHERE Action='RemoveExistingProducts'"
+expect no-event-source 'Event Log source EventMessageFile' \
+  "DELETE FROM Registry WHERE Name='EventMessageFile'"
+expect share-folder 'SetReportsFolder condition' \
+  "UPDATE InstallExecuteSequence SET Condition='' WHERE Action='SetReportsFolder'"
 expect journal-removed 'RemoveFile rows' \
   "INSERT INTO RemoveFile (FileKey, Component_, FileName, DirProperty, InstallMode) VALUES ('J', 'Exe', '*', 'JournalFolder', 2)"
 

@@ -32,6 +32,8 @@
 #define SERVICE L"p2vprep"
 #define WORK L"C:\\p2vtest-msi"      /* msiexec logs */
 #define REPORTS L"C:\\reports"       /* REPORTDIR given on the command line */
+#define SHARE L"\\\\p2vtest-nosuchserver\\reports"   /* a REPORTDIR on a share */
+#define EVENT_SOURCE L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\p2vprep"
 
 static wchar_t product_msi[MAX_PATH], test_msi[MAX_PATH], test_version[32];
 static wchar_t computer[MAX_COMPUTERNAME_LENGTH + 1];
@@ -217,6 +219,26 @@ static void assert_installed_files(BOOL test_driver)
     assert_int_equal(fx_file_exists(path), test_driver);
 }
 
+/* The Event Log source of the service: EventMessageFile = the installed exe. */
+static void assert_event_source(BOOL installed)
+{
+    wchar_t exe[MAX_PATH];
+    BYTE data[2048];
+    DWORD type, size = sizeof data - sizeof(wchar_t), types = 0;
+    memset(data, 0, sizeof data);
+    BOOL present = fx_get(EVENT_SOURCE, L"EventMessageFile", &type, data, &size);
+    if (!installed) {
+        assert_false(present);
+        return;
+    }
+    assert_true(present);
+    swprintf(exe, MAX_PATH, L"%ls\\p2vprep-" ARCH L".exe", install_dir);
+    if (_wcsicmp((wchar_t *)data, exe))
+        fail_msg("EventMessageFile is %ls, expected %ls", (wchar_t *)data, exe);
+    assert_true(fx_get_dword(EVENT_SOURCE, L"TypesSupported", &types));
+    assert_int_equal(types, 7);
+}
+
 /* Removes whatever an earlier (possibly failed) run left, then shapes the prefix like a
  * Windows Server 2003 with ControlSet001-003, Current=2, LastKnownGood=3. */
 static int clean_server(void **state)
@@ -260,6 +282,7 @@ static void default_install_checks_and_reports_not_ready(void **state)
              install_dir, default_reports);
     assert_service_config(args);
     assert_installed_files(FALSE);
+    assert_event_source(TRUE);
 
     swprintf(report, MAX_PATH, L"%ls\\%ls.json", default_reports, computer);
     char *json = read_text(report);
@@ -277,7 +300,28 @@ static void default_install_checks_and_reports_not_ready(void **state)
     assert_msiexec(L"uninstall-default", args, 0);
     assert_false(service_exists());
     assert_false(dir_exists(install_dir));
+    assert_event_source(FALSE);
     assert_int_equal(related_products(codes, 8), 0);
+    assert_true(fx_file_exists(report));   /* reports are kept */
+}
+
+/* REPORTDIR on a share: the package does not try to create it (an unreachable share would
+ * fail the installation); the job runs all the same, its verdict unchanged by the report
+ * it could not write. */
+static void share_reportdir_is_passed_but_not_created(void **state)
+{
+    wchar_t args[1024];
+    swprintf(args, 1024, L"/i \"%ls\" REPORTDIR=" SHARE, product_msi);
+    assert_msiexec(L"install-share", args, 0);
+    SERVICE_STATUS_PROCESS st = wait_service_stopped();
+    assert_service_result(&st, 1);
+    swprintf(args, 1024, L"check --target lsilogic --payload \"%ls\\payload\" --report \"" SHARE L"\"",
+             install_dir);
+    assert_service_config(args);
+    assert_true(dir_exists(default_reports));
+    swprintf(args, 1024, L"/x \"%ls\"", product_msi);
+    assert_msiexec(L"uninstall-share", args, 0);
+    assert_false(service_exists());
 }
 
 /* The shipped package first (check), then the test package, a newer version, with
@@ -346,6 +390,7 @@ static void upgrade_applies_once_and_uninstall_keeps_journal(void **state)
     assert_msiexec(L"uninstall", args, 0);
     assert_false(service_exists());
     assert_false(dir_exists(install_dir));
+    assert_event_source(FALSE);
     assert_int_equal(related_products(codes, 8), 0);
     /* kept: the journal (rollback stays possible), the preparation itself, the report */
     assert_true(dir_exists(journal_dir));
@@ -380,6 +425,7 @@ int main(int argc, char **argv)
         }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(default_install_checks_and_reports_not_ready, clean_server),
+        cmocka_unit_test_setup(share_reportdir_is_passed_but_not_created, clean_server),
         cmocka_unit_test_setup(upgrade_applies_once_and_uninstall_keeps_journal, clean_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
