@@ -197,28 +197,8 @@ void report_build(const struct run *r, struct wbuf *b)
 DWORD report_write(const struct run *r, const wchar_t *path)
 {
     struct wbuf b = { 0 };
-    wchar_t tmp[MAX_PATH + 16];
-    DWORD done, err = ERROR_SUCCESS;
-    int len = 0;
-
     report_build(r, &b);
-    char *text = b.ok ? utf8_from_wide(b.s, &len) : NULL;
+    DWORD err = b.ok ? text_save_utf8(path, b.s) : ERROR_NOT_ENOUGH_MEMORY;
     wbuf_free(&b);
-    if (!text)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path);
-    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE) {
-        err = GetLastError();
-    } else {
-        if (!WriteFile(f, text, (DWORD)len, &done, NULL) || done != (DWORD)len || !FlushFileBuffers(f))
-            err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-        CloseHandle(f);
-        if (err == ERROR_SUCCESS && !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            err = GetLastError();
-        if (err != ERROR_SUCCESS)
-            DeleteFileW(tmp);
-    }
-    free(text);
     return err;
 }

@@ -1165,33 +1165,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
 
 DWORD summarize_save(const wchar_t *path, const struct wbuf *text)
 {
-    wchar_t tmp[MAX_PATH + 16];
-    DWORD done, err = ERROR_SUCCESS;
-    int len = 0;
-    char *bytes;
-
     if (text->s && !text->ok)
         return ERROR_NOT_ENOUGH_MEMORY;
-    bytes = utf8_from_wide(text->s ? text->s : L"", &len);
-    if (!bytes)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    if (wcslen(path) + 5 > MAX_PATH) {
-        free(bytes);
-        return ERROR_FILENAME_EXCED_RANGE;
-    }
-    wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path);
-    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE) {
-        err = GetLastError();
-    } else {
-        if (!WriteFile(f, bytes, (DWORD)len, &done, NULL) || done != (DWORD)len || !FlushFileBuffers(f))
-            err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-        CloseHandle(f);
-        if (err == ERROR_SUCCESS && !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            err = GetLastError();
-        if (err != ERROR_SUCCESS)
-            DeleteFileW(tmp);
-    }
-    free(bytes);
-    return err;
+    return text_save_utf8(path, text->s ? text->s : L"");
 }

@@ -22,6 +22,10 @@ void wbuf_free(struct wbuf *b);
 char *utf8_from_wide(const wchar_t *w, int *len_out);
 wchar_t *wide_from_utf8(const char *s, int len);
 
+/* Writes text as UTF-8 to path atomically: path.tmp, flushed, then renamed over path,
+ * so a reader (summarize on a share) never sees half a file. */
+DWORD text_save_utf8(const wchar_t *path, const wchar_t *text);
+
 /* Hex encoding of registry data for the journal. */
 void hex_encode(const BYTE *data, DWORD size, char *out);          /* out: 2*size+1 */
 BOOL hex_decode(const char *hex, BYTE *out, DWORD cap, DWORD *size);
