@@ -235,6 +235,7 @@ struct applying {
     struct journal j;
     struct jentry *entries;
     size_t n;
+    const wchar_t *last_key;   /* the key of the previous value change: known to exist */
 };
 
 static DWORD record(struct run *r, struct applying *a, const struct jentry *e)
@@ -254,6 +255,9 @@ static DWORD record(struct run *r, struct applying *a, const struct jentry *e)
 static DWORD ensure_key(struct run *r, struct applying *a, const wchar_t *key)
 {
     const struct backend *b = r->b;
+    /* changes come grouped by key: one look per key, not per value */
+    if (a->last_key && _wcsicmp(a->last_key, key) == 0)
+        return ERROR_SUCCESS;
     if (b->key_exists(b->ctx, key) == ERROR_SUCCESS)
         return ERROR_SUCCESS;
     const wchar_t *p = wcschr(key, L'\\');
@@ -311,6 +315,8 @@ static DWORD apply_value(struct run *r, struct applying *a, const struct change 
     err = b->set_value(b->ctx, c->key, c->name, &c->new);
     if (err != ERROR_SUCCESS)
         fail(what, err);
+    else
+        a->last_key = c->key;
     return err;
 }
 
@@ -370,6 +376,7 @@ static DWORD apply_delete_key(struct run *r, struct applying *a, const struct ch
     const struct backend *b = r->b;
     wchar_t what[P2V_KEY_MAX + 16];
     DWORD err;
+    a->last_key = NULL;
     wfmt(what, COUNTOF(what), L"HKLM\\%ls", c->key);
     for (;;) {
         struct jentry e = { .kind = J_VALUE };
