@@ -1,5 +1,6 @@
 #include "backend.h"
 #include "dynapi.h"
+#include "journal.h"
 #include <setupapi.h>
 #include "text.h"
 #include <stdlib.h>
@@ -94,12 +95,15 @@ static DWORD w_enum_value(void *ctx, const wchar_t *key, DWORD index, wchar_t *n
     DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_QUERY_VALUE), &h);
     if (e != ERROR_SUCCESS)
         return e;
-    DWORD size = REGVAL_MAX;
-    e = RegEnumValueW(h, index, name, &cch, NULL, &out->type, out->data, &size);
-    if (e == ERROR_MORE_DATA && cch > 0) {
-        /* the name fitted, the data did not */
-        out->truncated = TRUE;
-        e = ERROR_SUCCESS;
+    DWORD size = REGVAL_MAX, name_cch = cch;
+    e = RegEnumValueW(h, index, name, &name_cch, NULL, &out->type, out->data, &size);
+    if (e == ERROR_MORE_DATA) {
+        /* the name alone, to tell a long name (an error) from long data (truncated) */
+        name_cch = cch;
+        DWORD type;
+        e = RegEnumValueW(h, index, name, &name_cch, NULL, &type, NULL, NULL);
+        if (e == ERROR_SUCCESS)
+            out->truncated = TRUE;
     }
     if (e == ERROR_SUCCESS) {
         out->present = TRUE;
@@ -279,9 +283,9 @@ static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
     *size = 0;
     if (GetFileAttributesW(cab) == INVALID_FILE_ATTRIBUTES)
         return ERROR_FILE_NOT_FOUND;
-    if (!GetTempPathW(COUNTOF(dir), dir) || !GetTempFileNameW(dir, L"p2v", 0, s.target))
-        return GetLastError();
-    DeleteFileW(s.target);   /* only the unique name is wanted */
+    if (!scratch_dir_create(L"cab", dir, COUNTOF(dir)))
+        return GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
+    wfmt(s.target, COUNTOF(s.target), L"%ls\\%ls", dir, name);
     DWORD e = ERROR_SUCCESS;
     if (!SetupIterateCabinetW(cab, 0, cab_callback, &s))
         e = GetLastError() ? GetLastError() : ERROR_INVALID_DATA;
@@ -291,7 +295,7 @@ static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
         struct win32_ctx plain = { FALSE };   /* the temp folder is never redirected */
         e = w_read_file(&plain, s.target, data, size);
     }
-    DeleteFileW(s.target);
+    scratch_dir_remove(dir);
     return e;
 }
 
@@ -302,7 +306,10 @@ static DWORD w_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
     wchar_t dest[MAX_PATH];
     PWSTR component = NULL;
     (void)ctx;
-    if (!SetupCopyOEMInfW(inf, NULL, SPOST_PATH, 0, dest, COUNTOF(dest), NULL, &component))
+    /* NOOVERWRITE: an INF Windows already has is reported (ERROR_FILE_EXISTS), not taken
+     * over, so rollback never removes a package that was there before */
+    if (!SetupCopyOEMInfW(inf, NULL, SPOST_PATH, SP_COPY_NOOVERWRITE, dest, COUNTOF(dest), NULL,
+                          &component))
         return GetLastError();
     wcopy(oem, cch, component ? component : dest);
     return ERROR_SUCCESS;

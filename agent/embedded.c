@@ -1,4 +1,5 @@
 #include "embedded.h"
+#include "journal.h"
 #include "text.h"
 #include <string.h>
 #include <wchar.h>
@@ -23,7 +24,7 @@ static BOOL write_one(const wchar_t *dir, int id, const char *rel)
         if (rel[i] == '/')
             CreateDirectoryW(path, NULL);
     }
-    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
     if (f == INVALID_HANDLE_VALUE)
         return FALSE;
     BOOL ok = WriteFile(f, data, size, &done, NULL) && done == size;
@@ -33,15 +34,11 @@ static BOOL write_one(const wchar_t *dir, int id, const char *rel)
 
 BOOL embedded_payload_extract(wchar_t *dir, size_t cch)
 {
-    wchar_t tmp[MAX_PATH];
     HRSRC index = FindResourceW(NULL, L"PAYLOAD-INDEX", PAYLOAD_TYPE);
     HGLOBAL mem = index ? LoadResource(NULL, index) : NULL;
     const char *names = mem ? LockResource(mem) : NULL;
     DWORD size = index ? SizeofResource(NULL, index) : 0;
-    if (!names || size == 0 || names[size - 1] != 0 || !GetTempPathW(COUNTOF(tmp), tmp))
-        return FALSE;
-    wfmt(dir, cch, L"%lsp2vprep-payload-%lu", tmp, (unsigned long)GetCurrentProcessId());
-    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+    if (!names || size == 0 || names[size - 1] != 0 || !scratch_dir_create(L"payload", dir, cch))
         return FALSE;
     BOOL ok = TRUE;
     int id = 1;
@@ -54,29 +51,7 @@ BOOL embedded_payload_extract(wchar_t *dir, size_t cch)
     return ok;
 }
 
-static void remove_tree(const wchar_t *dir)
-{
-    wchar_t pattern[MAX_PATH], child[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\*", dir);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h != INVALID_HANDLE_VALUE) {
-        do {
-            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
-                continue;
-            wfmt(child, COUNTOF(child), L"%ls\\%ls", dir, fd.cFileName);
-            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-                remove_tree(child);
-            else
-                DeleteFileW(child);
-        } while (FindNextFileW(h, &fd));
-        FindClose(h);
-    }
-    RemoveDirectoryW(dir);
-}
-
 void embedded_payload_remove(const wchar_t *dir)
 {
-    if (dir && dir[0])
-        remove_tree(dir);
+    scratch_dir_remove(dir);
 }

@@ -96,6 +96,14 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
     case J_KEY:
         r->writes++;
         err = b->delete_key(b->ctx, e->key);
+        if (err != ERROR_SUCCESS && err != ERROR_FILE_NOT_FOUND) {
+            /* once the driver has run, the kernel adds a volatile Enum subkey to its
+             * service key; it is not ours to keep */
+            wchar_t sub[P2V_KEY_MAX];
+            wfmt(sub, COUNTOF(sub), L"%ls\\Enum", e->key);
+            if (b->delete_key(b->ctx, sub) == ERROR_SUCCESS)
+                err = b->delete_key(b->ctx, e->key);
+        }
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
     case J_FILE:
         if (e->backup[0]) {
@@ -119,6 +127,8 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
         r->writes++;
         err = b->unstage_inf(b->ctx, e->name);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+    case J_STAGING:
+        break;   /* a note; the J_STAGED after it is what undoes */
     }
     return ERROR_SUCCESS;
 }
@@ -149,6 +159,9 @@ static void describe_entry(const struct jentry *e, wchar_t *buf, size_t cch)
     case J_STAGED:
         wfmt(buf, cch, L"remove  driver package %ls (staged from %ls)", e->name, e->key);
         break;
+    case J_STAGING:
+        wfmt(buf, cch, L"(staging of %ls began here)", e->key);
+        break;
     }
 }
 
@@ -170,6 +183,8 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
         free(data);
         return e1 == ERROR_FILE_NOT_FOUND;
     }
+    case J_STAGING:
+        return TRUE;
     case J_VALUE: {
         struct regval now;
         if (b->read_value(b->ctx, e->key, e->name, &now) != ERROR_SUCCESS)
@@ -408,19 +423,32 @@ static DWORD apply_delete_key(struct run *r, struct applying *a, const struct ch
     return err;
 }
 
-/* Stages a driver package. Its oemNN.inf name is known only afterwards, so the journal
- * gets the record right after the call; the INF path is in it for a human either way. */
+/* Stages a driver package. Its oemNN.inf name is known only afterwards: an intent record
+ * goes first, the undoable one right after the call. */
 static DWORD apply_stage(struct run *r, struct applying *a, const struct change *c)
 {
-    struct jentry e = { .kind = J_STAGED };
+    struct jentry intent = { .kind = J_STAGING }, e = { .kind = J_STAGED };
+    wcopy(intent.key, COUNTOF(intent.key), c->src);
     wcopy(e.key, COUNTOF(e.key), c->src);
+    DWORD err = record(r, a, &intent);
+    if (err != ERROR_SUCCESS)
+        return err;
     r->writes++;
-    DWORD err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
+    err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
+    if (err == ERROR_FILE_EXISTS)
+        return ERROR_SUCCESS;   /* Windows has this very INF already: not ours to remove */
     if (err != ERROR_SUCCESS) {
         fail(c->src, err);
         return err;
     }
-    return record(r, a, &e);
+    /* In the undo list even if the journal cannot take it: a failure right after must
+     * still remove the package. */
+    if (a->n < JENTRIES_MAX)
+        a->entries[a->n++] = e;
+    err = journal_add(&a->j, &e);
+    if (err != ERROR_SUCCESS)
+        fail(L"writing the journal", err);
+    return err;
 }
 
 static int cmd_apply(struct run *r)
@@ -447,6 +475,8 @@ static int cmd_apply(struct run *r)
     DWORD err = journal_begin(&a.j, r->state_dir, header);
     if (err != ERROR_SUCCESS) {
         journal_close(&a.j);
+        if (a.j.path[0])
+            DeleteFileW(a.j.path);   /* a journal of nothing must not stand for an apply */
         free(a.entries);
         fail(L"creating the journal in the state folder", err);
         out_error(L"Nothing was changed (state folder %ls).", r->state_dir);

@@ -12,19 +12,76 @@ void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch)
     wfmt(dir, cch, L"%ls\\p2vprep", systemroot);
 }
 
+static BOOL new_dir_in(const wchar_t *parent, const wchar_t *what, wchar_t *dir, size_t cch)
+{
+    for (int n = 0; n < 100; n++) {
+        wfmt(dir, cch, L"%ls\\%ls-%lu-%d", parent, what, (unsigned long)GetCurrentProcessId(), n);
+        if (CreateDirectoryW(dir, NULL))
+            return TRUE;   /* made now, by us: nobody placed anything in it */
+        if (GetLastError() != ERROR_ALREADY_EXISTS)
+            return FALSE;
+    }
+    return FALSE;
+}
+
+BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch)
+{
+    wchar_t root[MAX_PATH], state[MAX_PATH], tmp[MAX_PATH];
+    if (GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
+        journal_state_dir(root, state, COUNTOF(state));
+        CreateDirectoryW(state, NULL);
+        if (new_dir_in(state, what, dir, cch))
+            return TRUE;
+    }
+    DWORD n = GetTempPathW(COUNTOF(tmp), tmp);
+    if (n == 0 || n >= COUNTOF(tmp))
+        return FALSE;
+    if (n && tmp[n - 1] == L'\\')
+        tmp[n - 1] = 0;
+    return new_dir_in(tmp, what, dir, cch);
+}
+
+void scratch_dir_remove(const wchar_t *dir)
+{
+    wchar_t pattern[MAX_PATH], child[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    if (!dir || !dir[0])
+        return;
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\*", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+                continue;
+            wfmt(child, COUNTOF(child), L"%ls\\%ls", dir, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                scratch_dir_remove(child);
+            else
+                DeleteFileW(child);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+}
+
 static DWORD write_line(struct journal *j, const wchar_t *line)
 {
     int len;
     DWORD done;
     char *s = utf8_from_wide(line, &len);
-    if (!s)
+    char *rec = s ? realloc(s, (size_t)len + 1) : NULL;
+    if (!rec) {
+        free(s);
         return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    /* Record and newline in one write, flushed before the change it describes is made:
+     * a line without its newline was cut by a crash and is not a record (journal_load). */
+    rec[len] = '\n';
     DWORD e = ERROR_SUCCESS;
-    /* Each record is on disk before the change it describes is made. */
-    if (!WriteFile(j->file, s, (DWORD)len, &done, NULL) || done != (DWORD)len ||
-        !WriteFile(j->file, "\n", 1, &done, NULL) || !FlushFileBuffers(j->file))
+    if (!WriteFile(j->file, rec, (DWORD)len + 1, &done, NULL) || done != (DWORD)len + 1 ||
+        !FlushFileBuffers(j->file))
         e = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-    free(s);
+    free(rec);
     return e;
 }
 
@@ -115,6 +172,9 @@ DWORD journal_add(struct journal *j, const struct jentry *e)
     case J_STAGED:
         wbuf_addf(&b, L"staged\t%ls\t%ls", e->name, e->key);
         break;
+    case J_STAGING:
+        wbuf_addf(&b, L"staging\t%ls", e->key);
+        break;
     }
     DWORD err = b.ok ? write_line(j, b.s) : ERROR_NOT_ENOUGH_MEMORY;
     wbuf_free(&b);
@@ -145,6 +205,11 @@ static char *read_all(const wchar_t *path, DWORD *size, DWORD *err)
         return NULL;
     }
     DWORD n = GetFileSize(f, NULL), got = 0;
+    if (n == INVALID_FILE_SIZE || n > (64u << 20)) {
+        *err = n == INVALID_FILE_SIZE ? GetLastError() : ERROR_FILE_TOO_LARGE;
+        CloseHandle(f);
+        return NULL;
+    }
     char *s = malloc(n + 1);
     if (!s || !ReadFile(f, s, n, &got, NULL) || got != n) {
         *err = s ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
@@ -182,6 +247,10 @@ static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_
     }
     if (n == 2 && wcscmp(f[0], L"keydeleted") == 0) {
         e->kind = J_KEY_DELETED;
+        return wcopy(e->key, COUNTOF(e->key), f[1]);
+    }
+    if (n == 2 && wcscmp(f[0], L"staging") == 0) {
+        e->kind = J_STAGING;
         return wcopy(e->key, COUNTOF(e->key), f[1]);
     }
     if (n == 3 && wcscmp(f[0], L"staged") == 0) {
@@ -250,20 +319,18 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
     err = ERROR_SUCCESS;
     for (wchar_t *line = w; line && *line;) {
         wchar_t *next = wcschr(line, L'\n');
-        if (next)
-            *next++ = 0;
+        if (!next)
+            break;   /* torn by a crash: the change it would describe was never made */
+        *next++ = 0;
         if (first) {
             if (wcscmp(line, L"" JOURNAL_MAGIC) != 0)
                 err = ERROR_INVALID_DATA;
             first = FALSE;
         } else if (*line) {
             struct jentry e;
-            /* A last line cut short by a crash is not a record: the change it would have
-             * described was never started. */
-            if (!parse_record(line, &e, status, cch)) {
-                if (next && *next)
-                    err = ERROR_INVALID_DATA;
-            } else if (e.kind) {
+            if (!parse_record(line, &e, status, cch))
+                err = ERROR_INVALID_DATA;
+            else if (e.kind) {
                 list[count++] = e;
             }
         }
@@ -272,6 +339,8 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
         line = next;
     }
     free(w);
+    if (err == ERROR_SUCCESS && first)
+        err = ERROR_INVALID_DATA;   /* empty: not even the first line made it */
     if (err != ERROR_SUCCESS) {
         free(list);
         return err;

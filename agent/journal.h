@@ -14,6 +14,7 @@ enum jentry_kind {
     J_FILE,           /* file written: undo restores the old copy or deletes it */
     J_KEY_DELETED,    /* key deleted (StartOverride): undo creates it again */
     J_STAGED,         /* driver package staged as oemNN.inf (name): undo removes it */
+    J_STAGING,        /* about to stage the INF in key: for a human if the next line is missing */
 };
 
 struct jentry {
@@ -32,6 +33,11 @@ struct journal {
 };
 
 void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch);
+/* A new, empty folder for temporary files (what-<pid>-<n>) in the state folder, which only
+ * administrators and SYSTEM may write; %TEMP% of a SYSTEM process is writable by users.
+ * Without administrator rights (check, plan), the user's own temp folder. */
+BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch);
+void scratch_dir_remove(const wchar_t *dir);
 /* Creates the next apply-NNNN.journal in dir. */
 DWORD journal_begin(struct journal *j, const wchar_t *dir, const wchar_t *header);
 DWORD journal_add(struct journal *j, const struct jentry *e);

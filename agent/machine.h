@@ -9,7 +9,7 @@
 #define P2V_NAME_MAX 80
 #define P2V_SETS_MAX 16
 #define P2V_FILES_MAX 16
-#define P2V_ITEMS_MAX 512
+#define P2V_ITEMS_MAX 1536
 #define REGVAL_MAX 1024
 
 struct regval {
@@ -87,7 +87,7 @@ struct machine {
     int n_files;
     struct machine_package packages[P2V_FILES_MAX];
     int n_packages;
-    struct machine_key keys[P2V_SETS_MAX * 8];
+    struct machine_key keys[P2V_SETS_MAX * 24];
     int n_keys;
 };
 

@@ -174,10 +174,13 @@ static int run_job(void)
     wchar_t msg[512];
     /* One p2vprep per machine: two applies interleaving journals would make rollback lie. */
     HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
-    if (mutex && GetLastError() == ERROR_ALREADY_EXISTS) {
-        out_error(L"p2vprep: another p2vprep is running on this machine; wait for it to finish "
-                  L"and run again. Nothing was changed.");
-        CloseHandle(mutex);
+    /* NULL with access denied: it exists, made by SYSTEM (the service, psexec -s) */
+    if (!mutex || GetLastError() == ERROR_ALREADY_EXISTS) {
+        out_error(L"p2vprep: another p2vprep is running on this machine (%ls); wait for it to "
+                  L"finish and run again. Nothing was changed.",
+                  mutex ? L"it holds the lock" : win_error_text(GetLastError(), msg, COUNTOF(msg)));
+        if (mutex)
+            CloseHandle(mutex);
         return EXIT_BUSY;
     }
     if ((opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK) && !is_elevated()) {
@@ -198,6 +201,7 @@ static int run_job(void)
         engine_free(&run);
         CloseHandle(mutex);   /* the 64-bit p2vprep takes it */
         mutex = NULL;
+        out_close_log();      /* ... and the log */
         rc = hand_off_to_x64();
         if (logged)
             eventlog_write(rc ? EVENT_ERROR : EVENT_INFO, L"p2vprep-x64.exe did the run: exit code %d.", rc);

@@ -11,8 +11,8 @@ void out_set_quiet(BOOL q) { quiet = q; }
 
 BOOL out_open_log(const wchar_t *path)
 {
-    log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
-                           FILE_ATTRIBUTE_NORMAL, NULL);
+    log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (log_file == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PATH_NOT_FOUND) {
         /* e.g. %SystemRoot%\p2vprep\startup.log before the first apply made the folder */
         wchar_t dir[MAX_PATH];
@@ -20,8 +20,8 @@ BOOL out_open_log(const wchar_t *path)
         if (wcopy(dir, COUNTOF(dir), path) && (slash = wcsrchr(dir, L'\\')) != NULL) {
             *slash = 0;
             CreateDirectoryW(dir, NULL);
-            log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
-                                   FILE_ATTRIBUTE_NORMAL, NULL);
+            log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                   NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         }
     }
     return log_file != INVALID_HANDLE_VALUE;

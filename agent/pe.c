@@ -53,8 +53,8 @@ BOOL pe_has_signature(const BYTE *buf, size_t len)
     size_t opt = rd32(buf + 0x3c) + 4 + 20;
     WORD magic = rd16(buf + opt), optsize = rd16(buf + opt - 4);
     /* data directories follow the fixed part: 96 bytes in PE32, 112 in PE32+ */
-    size_t dirs = opt + (magic == 0x20b ? 112 : 96), count_at = dirs - 4;
-    if (rd32(buf + count_at) <= IMAGE_DIRECTORY_ENTRY_SECURITY ||
+    size_t fixed = magic == 0x20b ? 112 : 96, dirs = opt + fixed, count_at = dirs - 4;
+    if (optsize < fixed || rd32(buf + count_at) <= IMAGE_DIRECTORY_ENTRY_SECURITY ||
         dirs + 8 * (IMAGE_DIRECTORY_ENTRY_SECURITY + 1) > opt + optsize)
         return FALSE;
     const BYTE *sec = buf + dirs + 8 * IMAGE_DIRECTORY_ENTRY_SECURITY;

@@ -90,8 +90,10 @@ static struct want *add_want(struct requirements *r, enum want_kind kind, const 
         if (r->wants[i].kind == kind && !_wcsicmp(r->wants[i].key, key) &&
             !_wcsicmp(r->wants[i].name, name))
             return NULL;
-    if (r->n_wants >= P2V_ITEMS_MAX)
+    if (r->n_wants >= P2V_ITEMS_MAX) {
+        r->overflow = TRUE;
         return NULL;
+    }
     struct want *w = &r->wants[r->n_wants++];
     memset(w, 0, sizeof *w);
     w->kind = kind;
@@ -141,6 +143,8 @@ static void want_file(struct requirements *r, const struct target *t, const wcha
         }
     if (r->n_files < P2V_FILES_MAX)
         r->files[r->n_files++] = (struct want_file){ t, name, 1u << source, t->payload_dir };
+    else
+        r->overflow = TRUE;
 }
 
 static void rule_requirements(struct requirements *r, const struct machine *m, const struct target *t,
@@ -152,6 +156,8 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
         want_file(r, t, *lib, SRC_INBOX);
     if (rule->package_inf && r->n_packages < P2V_FILES_MAX)
         r->packages[r->n_packages++] = (struct want_package){ t, rule->package_inf, t->payload_dir };
+    else if (rule->package_inf)
+        r->overflow = TRUE;
 
     for (int s = 0; s < m->n_sets; s++) {
         const wchar_t *set = m->sets[s];
@@ -202,6 +208,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
     unsigned gen = machine_gen(&m->os);
     r->n_wants = 0;
     r->n_files = r->n_packages = 0;
+    r->overflow = FALSE;
     if (gen == 0 || m->os.arch == 0)
         return;
     for (size_t i = 0; i < n_targets; i++)
@@ -457,6 +464,13 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
                 arch_name(m->os.arch), rule->refusal);
         else
             rule_requirements(r, m, t, rule, gen);
+    }
+    if (r->overflow) {
+        plan_add_problem(p, NULL, 2, L"too-many-entries",
+            L"These targets need more entries in %d control sets than one run handles; run "
+            L"p2vprep for fewer targets at a time. Nothing was changed.", m->n_sets);
+        requirements_free(r);
+        return;
     }
     /* Files first, then the package: a service must never point at a driver that is
      * not there yet. */

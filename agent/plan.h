@@ -40,6 +40,7 @@ struct requirements {
     int n_files;
     struct want_package packages[P2V_FILES_MAX];
     int n_packages;
+    BOOL overflow;               /* more than fits: the plan must refuse, never drop */
 };
 
 enum change_kind {

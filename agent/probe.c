@@ -49,6 +49,10 @@ void probe_os(struct os_info *os)
     BOOL wow = FALSE;
     if (api->IsWow64Process && api->IsWow64Process(GetCurrentProcess(), &wow))
         os->wow64 = wow;
+    /* WOW64 means a 64-bit Windows; "x86" then is an emulating ARM64 one, where drivers
+     * for x86 would not load: unsupported rather than wrong. */
+    if (os->wow64 && os->arch == ARCH_X86)
+        os->arch = 0;
 
     /* The system's own Windows folder, not the per-user one Terminal Services may give
      * GetWindowsDirectory; on the seed's server it is D:\WINDOWS. */
@@ -127,8 +131,10 @@ static BYTE *read_driver(const struct backend *b, const struct os_info *os, cons
 
 static DWORD probe_key(const struct backend *b, struct machine *m, const wchar_t *key)
 {
-    if (machine_key(m, key) || m->n_keys >= (int)COUNTOF(m->keys))
+    if (machine_key(m, key))
         return ERROR_SUCCESS;
+    if (m->n_keys >= (int)COUNTOF(m->keys))
+        return ERROR_BUFFER_OVERFLOW;   /* never leave a key unchecked */
     struct machine_key *k = &m->keys[m->n_keys++];
     memset(k, 0, sizeof *k);
     wcopy(k->key, COUNTOF(k->key), key);

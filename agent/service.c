@@ -83,8 +83,13 @@ BOOL service_dispatch(int (*job)(void), int *rc)
  * closing quote are doubled, so "C:\reports\" stays a folder. */
 static void append_quoted(struct wbuf *b, const wchar_t *option, const wchar_t *value)
 {
+    wchar_t full[MAX_PATH];
     if (!value)
         return;
+    /* the service starts in System32: a relative path would mean something else there */
+    DWORD got = GetFullPathNameW(value, COUNTOF(full), full, NULL);
+    if (got > 0 && got < COUNTOF(full) && value[0] != L'\\')
+        value = full;
     size_t n = wcslen(value), trailing = 0;
     while (trailing < n && value[n - 1 - trailing] == L'\\')
         trailing++;
@@ -121,7 +126,9 @@ DWORD service_install(const struct options *o, const wchar_t *exe_path)
     if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
         /* installed before: take the new command line */
         svc = OpenServiceW(scm, P2V_SERVICE_NAME, SERVICE_ALL_ACCESS);
-        if (svc && !ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+        if (!svc)
+            e = GetLastError();
+        else if (!ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
                                          SERVICE_ERROR_NORMAL, cmd.s, NULL, NULL, NULL, NULL, NULL, NULL))
             e = GetLastError();
     } else if (!svc) {

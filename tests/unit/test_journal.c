@@ -153,6 +153,15 @@ static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
     assert_wstr_equal(found, path);
     write_text(path, "something else\n");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    /* empty: not a journal of nothing */
+    write_text(path, "");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    /* a last record that parses but lost its newline was cut mid-write: not a record */
+    write_text(path, "p2vprep journal 1\nkey\tSYSTEM\\ControlSet001\\Services\\x\n"
+                     "value\tSYSTEM\\ControlSet001\\Services\\x\tStart\t4\t");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    free(out);
     DeleteFileW(path);
 }
 
