@@ -25,6 +25,7 @@ have wixl         || need_pkgs+=(wixl)
 have msiinfo      || need_pkgs+=(msitools)
 have osslsigncode || need_pkgs+=(osslsigncode)
 have gcab         || need_pkgs+=(gcab)           # test cabinets (driver.cab of NT5 fixtures)
+have openssl      || need_pkgs+=(openssl)        # a throwaway certificate to sign a test driver
 have dpkg-source  || need_pkgs+=(dpkg-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
 have wine         || need_pkgs+=(wine)

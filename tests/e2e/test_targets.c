@@ -443,6 +443,13 @@ static void unsigned_payload_on_64bit_vista_is_refused(void **state)
     free(out);
     free(before);
     free(after);
+    /* the same driver with a signature goes in without the flag */
+    wchar_t src[MAX_PATH], dst[MAX_PATH];
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\signed.sys", fx_bin_dir());
+    swprintf(dst, MAX_PATH, L"%ls\\amd64\\pvscsi.sys", PAYLOAD);
+    assert_true(fx_copy_file(src, dst));
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, NULL), 0);
+    assert_boot_start(&expects[2]);
 }
 
 int main(int argc, char **argv)

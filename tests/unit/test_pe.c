@@ -89,6 +89,23 @@ static void other_files_are_not_pe(void **state)
     free(drv);
 }
 
+static void signatures_are_seen(void **state)
+{
+    size_t n;
+    for (int a = 0; a < 2; a++) {
+        BYTE *plain = load(a ? "amd64\\symmpi.sys" : "i386\\symmpi.sys", &n);
+        assert_false(pe_has_signature(plain, n));
+        free(plain);
+        BYTE *signed_ = load(a ? "amd64\\signed.sys" : "i386\\signed.sys", &n);
+        assert_true(pe_has_signature(signed_, n));
+        /* still the same driver for the checks */
+        assert_int_equal(pe_check_driver(signed_, n, a ? PE_MACHINE_AMD64 : PE_MACHINE_I386, NULL), PE_OK);
+        /* a certificate table pointing past the end is not a signature */
+        assert_false(pe_has_signature(signed_, n - 16));
+        free(signed_);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +114,7 @@ int main(void)
         cmocka_unit_test(console_program_is_not_a_driver),
         cmocka_unit_test(truncated_copies_are_caught),
         cmocka_unit_test(other_files_are_not_pe),
+        cmocka_unit_test(signatures_are_seen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
