@@ -214,7 +214,7 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
 }
 
 /* Undoes entries in reverse order, then checks each. Returns how many are not restored. */
-static int undo_all(struct run *r, const struct jentry *entries, size_t n)
+int engine_undo(struct run *r, const struct jentry *entries, size_t n)
 {
     int failed = 0;
     for (size_t i = n; i-- > 0;) {
@@ -535,7 +535,7 @@ static int cmd_apply(struct run *r)
                  (unsigned)p->n_changes, r->m->n_sets, r->journal);
     } else {
         out_error(L"Apply failed; undoing the %u change(s) made so far.", (unsigned)a.n);
-        int left = undo_all(r, a.entries, a.n);
+        int left = engine_undo(r, a.entries, a.n);
         journal_end(&a.j, left ? L"rollback-incomplete" : L"rolled-back");
         if (left) {
             out_error(L"Rollback incomplete: %d change(s) could not be undone; they are listed "
@@ -579,7 +579,7 @@ static int cmd_rollback(struct run *r)
                 return EXIT_HANDOFF;
             }
     out_info(L"Rolling back %ls (%u record(s), status %ls):", r->journal, (unsigned)n, status);
-    int left = undo_all(r, entries, n);
+    int left = engine_undo(r, entries, n);
     free(entries);
     struct journal j;
     if (journal_reopen(&j, r->journal) == ERROR_SUCCESS)

@@ -41,4 +41,10 @@ struct run {
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
                const wchar_t *exe_dir);
 void engine_free(struct run *r);
+
+struct jentry;
+/* Undoes journal records in reverse order, flushes every control set of r->m, then checks
+ * that each record's "before" state is back. What a failed apply and rollback both do.
+ * Returns how many records are not restored. */
+int engine_undo(struct run *r, const struct jentry *entries, size_t n);
 #endif

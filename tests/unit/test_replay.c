@@ -1,0 +1,341 @@
+/* Journal replay: records written to disk, read back, and undone through the backend
+ * interface against an in-memory machine — the registry and files exactly as before. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "backend.h"
+#include "engine.h"
+#include "journal.h"
+#include "text.h"
+
+/* ---- a machine in memory: keys, values, files ---- */
+#define MAXN 64
+struct mem {
+    wchar_t keys[MAXN][P2V_KEY_MAX];
+    int n_keys;
+    struct { wchar_t key[P2V_KEY_MAX], name[P2V_NAME_MAX]; struct regval v; } vals[MAXN];
+    int n_vals;
+    struct { wchar_t path[MAX_PATH]; BYTE data[64]; DWORD size; } files[MAXN];
+    int n_files;
+    int fail_delete_key;   /* delete_key fails this many times */
+};
+
+static int key_at(struct mem *m, const wchar_t *k)
+{
+    for (int i = 0; i < m->n_keys; i++)
+        if (!_wcsicmp(m->keys[i], k))
+            return i;
+    return -1;
+}
+static int val_at(struct mem *m, const wchar_t *k, const wchar_t *n)
+{
+    for (int i = 0; i < m->n_vals; i++)
+        if (!_wcsicmp(m->vals[i].key, k) && !_wcsicmp(m->vals[i].name, n))
+            return i;
+    return -1;
+}
+static int file_at(struct mem *m, const wchar_t *p)
+{
+    for (int i = 0; i < m->n_files; i++)
+        if (!_wcsicmp(m->files[i].path, p))
+            return i;
+    return -1;
+}
+static DWORD m_key_exists(void *c, const wchar_t *k) { return key_at(c, k) >= 0 ? 0 : ERROR_FILE_NOT_FOUND; }
+static DWORD m_read_value(void *c, const wchar_t *k, const wchar_t *n, struct regval *out)
+{
+    int i = val_at(c, k, n);
+    memset(out, 0, sizeof *out);
+    if (i >= 0)
+        *out = ((struct mem *)c)->vals[i].v;
+    return 0;
+}
+static DWORD m_create_key(void *c, const wchar_t *k)
+{
+    struct mem *m = c;
+    if (key_at(m, k) < 0)
+        wcscpy(m->keys[m->n_keys++], k);
+    return 0;
+}
+static DWORD m_delete_key(void *c, const wchar_t *k)
+{
+    struct mem *m = c;
+    int i = key_at(m, k);
+    if (m->fail_delete_key > 0) {
+        m->fail_delete_key--;
+        return ERROR_ACCESS_DENIED;
+    }
+    if (i < 0)
+        return ERROR_FILE_NOT_FOUND;
+    for (int v = m->n_vals - 1; v >= 0; v--)   /* a key goes with its values */
+        if (!_wcsicmp(m->vals[v].key, k))
+            m->vals[v] = m->vals[--m->n_vals];
+    wcscpy(m->keys[i], m->keys[--m->n_keys]);
+    return 0;
+}
+static DWORD m_set_value(void *c, const wchar_t *k, const wchar_t *n, const struct regval *v)
+{
+    struct mem *m = c;
+    if (key_at(m, k) < 0)
+        return ERROR_FILE_NOT_FOUND;
+    int i = val_at(m, k, n);
+    if (i < 0) {
+        i = m->n_vals++;
+        wcscpy(m->vals[i].key, k);
+        wcscpy(m->vals[i].name, n);
+    }
+    m->vals[i].v = *v;
+    return 0;
+}
+static DWORD m_delete_value(void *c, const wchar_t *k, const wchar_t *n)
+{
+    struct mem *m = c;
+    int i = val_at(m, k, n);
+    if (i < 0)
+        return ERROR_FILE_NOT_FOUND;
+    m->vals[i] = m->vals[--m->n_vals];
+    return 0;
+}
+static DWORD m_read_file(void *c, const wchar_t *p, BYTE **data, DWORD *size)
+{
+    struct mem *m = c;
+    int i = file_at(m, p);
+    if (i < 0)
+        return ERROR_FILE_NOT_FOUND;
+    *data = malloc(m->files[i].size + 1);
+    memcpy(*data, m->files[i].data, m->files[i].size);
+    *size = m->files[i].size;
+    return 0;
+}
+static DWORD m_write_file(void *c, const wchar_t *p, const BYTE *d, DWORD s)
+{
+    struct mem *m = c;
+    int i = file_at(m, p);
+    if (i < 0) {
+        i = m->n_files++;
+        wcscpy(m->files[i].path, p);
+    }
+    memcpy(m->files[i].data, d, s);
+    m->files[i].size = s;
+    return 0;
+}
+static DWORD m_delete_file(void *c, const wchar_t *p)
+{
+    struct mem *m = c;
+    int i = file_at(m, p);
+    if (i < 0)
+        return ERROR_FILE_NOT_FOUND;
+    m->files[i] = m->files[--m->n_files];
+    return 0;
+}
+static DWORD m_flush(void *c, const wchar_t *k) { return 0; }
+static DWORD m_unstage(void *c, const wchar_t *o) { return 0; }
+
+static struct backend mem_backend(struct mem *m)
+{
+    struct backend b = { 0 };
+    b.ctx = m;
+    b.key_exists = m_key_exists;
+    b.read_value = m_read_value;
+    b.read_file = m_read_file;
+    b.create_key = m_create_key;
+    b.delete_key = m_delete_key;
+    b.set_value = m_set_value;
+    b.delete_value = m_delete_value;
+    b.write_file = m_write_file;
+    b.delete_file = m_delete_file;
+    b.flush_key = m_flush;
+    b.unstage_inf = m_unstage;
+    return b;
+}
+
+/* A textual picture of the whole machine, order-independent. */
+static int cmp_w(const void *a, const void *b) { return wcscmp(*(wchar_t *const *)a, *(wchar_t *const *)b); }
+static wchar_t *picture(struct mem *m)
+{
+    wchar_t *lines[3 * MAXN];
+    int n = 0;
+    for (int i = 0; i < m->n_keys; i++) {
+        lines[n] = malloc(2 * P2V_KEY_MAX * sizeof(wchar_t));
+        wfmt(lines[n++], 2 * P2V_KEY_MAX, L"K %ls", m->keys[i]);
+    }
+    for (int i = 0; i < m->n_vals; i++) {
+        wchar_t d[300];
+        regval_describe(&m->vals[i].v, d, 300);
+        lines[n] = malloc(1024 * sizeof(wchar_t));
+        wfmt(lines[n++], 1024, L"V %ls\\%ls=%ls", m->vals[i].key, m->vals[i].name, d);
+    }
+    for (int i = 0; i < m->n_files; i++) {
+        lines[n] = malloc(512 * sizeof(wchar_t));
+        wfmt(lines[n++], 512, L"F %ls %lu %.*hs", m->files[i].path, m->files[i].size,
+             (int)m->files[i].size, m->files[i].data);
+    }
+    qsort(lines, n, sizeof lines[0], cmp_w);
+    struct wbuf b = { 0 };
+    wbuf_add(&b, L"");
+    for (int i = 0; i < n; i++) {
+        wbuf_add(&b, lines[i]);
+        wbuf_add(&b, L"\n");
+        free(lines[i]);
+    }
+    return b.s;
+}
+
+#define SVC L"SYSTEM\\ControlSet002\\Services\\symmpi"
+#define LSI L"SYSTEM\\ControlSet002\\Services\\LSI_SAS"
+#define DRV L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys"
+#define OLD L"C:\\WINDOWS\\system32\\drivers\\lsi_sas.sys"
+
+static wchar_t dir[MAX_PATH];
+
+/* Before: ControlSet002 with LSI_SAS (Start 3, StartOverride 0=3) and an old lsi_sas.sys. */
+static void before_state(struct mem *m)
+{
+    memset(m, 0, sizeof *m);
+    struct backend b = mem_backend(m);
+    struct regval v;
+    b.create_key(m, L"SYSTEM\\ControlSet002");
+    b.create_key(m, L"SYSTEM\\ControlSet002\\Services");
+    b.create_key(m, LSI);
+    b.create_key(m, LSI L"\\StartOverride");
+    regval_dword(&v, 3);
+    b.set_value(m, LSI, L"Start", &v);
+    b.set_value(m, LSI L"\\StartOverride", L"0", &v);
+    b.write_file(m, OLD, (const BYTE *)"old driver", 10);
+}
+
+/* What an apply would record, written to a journal on disk and read back. */
+static struct jentry *journal_of_an_apply(struct mem *m, size_t *n, wchar_t *path)
+{
+    struct journal j;
+    struct jentry e[8];
+    struct regval v;
+    memset(e, 0, sizeof e);
+    e[0].kind = J_KEY;          wcscpy(e[0].key, SVC);
+    e[1].kind = J_VALUE;        wcscpy(e[1].key, SVC); wcscpy(e[1].name, L"Start");
+    e[2].kind = J_VALUE;        wcscpy(e[2].key, LSI); wcscpy(e[2].name, L"Start");
+    regval_dword(&e[2].old, 3);
+    e[3].kind = J_VALUE;        wcscpy(e[3].key, LSI L"\\StartOverride"); wcscpy(e[3].name, L"0");
+    regval_dword(&e[3].old, 3);
+    e[4].kind = J_KEY_DELETED;  wcscpy(e[4].key, LSI L"\\StartOverride");
+    e[5].kind = J_FILE;         wcscpy(e[5].key, DRV);
+    e[6].kind = J_FILE;         wcscpy(e[6].key, OLD);
+    wfmt(e[6].backup, MAX_PATH, L"%ls\\old-lsi_sas.sys", dir);
+    assert_int_equal(journal_begin(&j, dir, L"TEST\tapply"), ERROR_SUCCESS);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(journal_add(&j, &e[i]), ERROR_SUCCESS);
+    wcscpy(path, j.path);
+    journal_end(&j, L"ok");
+
+    /* ... and the machine as that apply left it */
+    struct backend b = mem_backend(m);
+    b.create_key(m, SVC);
+    regval_dword(&v, 0);
+    b.set_value(m, SVC, L"Start", &v);
+    b.set_value(m, LSI, L"Start", &v);
+    b.delete_value(m, LSI L"\\StartOverride", L"0");
+    b.delete_key(m, LSI L"\\StartOverride");
+    b.write_file(m, DRV, (const BYTE *)"symmpi", 6);
+    b.write_file(m, e[6].backup, (const BYTE *)"old driver", 10);   /* the copy kept aside */
+    b.write_file(m, OLD, (const BYTE *)"new driver", 10);
+
+    struct jentry *loaded;
+    wchar_t status[32];
+    assert_int_equal(journal_load(path, &loaded, n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(*n, 7);
+    return loaded;
+}
+
+static int make_dir(void **state)
+{
+    wchar_t tmp[MAX_PATH];
+    GetTempPathW(MAX_PATH, tmp);
+    wfmt(dir, MAX_PATH, L"%lsp2vreplay-%lu", tmp, GetCurrentProcessId());
+    CreateDirectoryW(dir, NULL);
+    return 0;
+}
+
+static int drop_dir(void **state)
+{
+    wchar_t pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    wfmt(pattern, MAX_PATH, L"%ls\\*", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            DeleteFileW(wfmt(path, MAX_PATH, L"%ls\\%ls", dir, fd.cFileName));
+        while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+    return 0;
+}
+
+static struct run run_on(struct backend *b)
+{
+    struct run r;
+    memset(&r, 0, sizeof r);
+    r.b = b;
+    r.m = machine_new();
+    wcscpy(r.m->sets[r.m->n_sets++], L"ControlSet002");
+    wcscpy(r.m->os.systemroot, L"C:\\WINDOWS");
+    return r;
+}
+
+static void replay_restores_everything_exactly(void **state)
+{
+    struct mem *m = calloc(1, sizeof *m);
+    wchar_t path[MAX_PATH];
+    size_t n;
+    before_state(m);
+    wchar_t *before = picture(m);
+    struct jentry *entries = journal_of_an_apply(m, &n, path);
+    /* the backup copy lives in the state folder, not part of the "before" machine */
+    wchar_t *applied = picture(m);
+    assert_true(wcscmp(before, applied) != 0);
+
+    struct backend b = mem_backend(m);
+    struct run r = run_on(&b);
+    assert_int_equal(engine_undo(&r, entries, n), 0);
+    m_delete_file(m, entries[6].backup);
+    wchar_t *after = picture(m);
+    if (wcscmp(before, after))
+        fail_msg("before:\n%ls\nafter:\n%ls", before, after);
+    /* replaying again is harmless: every record is already in its "before" state */
+    assert_int_equal(engine_undo(&r, entries, 0), 0);
+    machine_free(r.m);
+    free(entries);
+    free(before);
+    free(applied);
+    free(after);
+    free(m);
+}
+
+static void an_undo_that_cannot_be_done_is_counted(void **state)
+{
+    struct mem *m = calloc(1, sizeof *m);
+    wchar_t path[MAX_PATH];
+    size_t n;
+    before_state(m);
+    struct jentry *entries = journal_of_an_apply(m, &n, path);
+    m->fail_delete_key = 3;   /* the created key, and its Enum retry, refuse */
+    struct backend b = mem_backend(m);
+    struct run r = run_on(&b);
+    assert_int_equal(engine_undo(&r, entries, n), 1);
+    machine_free(r.m);
+    free(entries);
+    free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(replay_restores_everything_exactly, make_dir, drop_dir),
+        cmocka_unit_test_setup_teardown(an_undo_that_cannot_be_done_is_counted, make_dir, drop_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
