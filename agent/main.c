@@ -91,7 +91,14 @@ static BOOL as_service;
  * one share collects a whole migration wave. */
 static void report_path(const wchar_t *arg, const wchar_t *computer, wchar_t *path, size_t cch)
 {
+    wchar_t fixed[MAX_PATH];
     size_t n = wcslen(arg);
+    /* "C:\reports\" on a command line arrives as C:\reports" (the backslash escaped the
+     * quote); no Windows path holds a quote, so it can only mean the folder */
+    if (n && arg[n - 1] == L'"' && wcopy(fixed, COUNTOF(fixed), arg)) {
+        fixed[n - 1] = L'\\';
+        arg = fixed;
+    }
     DWORD attr = GetFileAttributesW(arg);
     BOOL dir = (n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/')) ||
                (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY));

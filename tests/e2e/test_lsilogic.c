@@ -427,6 +427,14 @@ static void usage_errors_are_exit_2(void **state)
     free(out);
     assert_int_equal(fx_run(EXE, L"apply --target nosuch", NULL), 2);
     assert_int_equal(fx_run(EXE, L"frobnicate", NULL), 2);
+    /* --report "C:\dir\" reaches the program as C:\dir" : still that folder */
+    CreateDirectoryW(WORK L"\\reports", NULL);
+    assert_int_equal(fx_run(EXE, L"check" LSI L" --report \"" WORK L"\\reports\\\"", NULL), 1);
+    wchar_t computer[64], expected[MAX_PATH];
+    DWORD cn = 64;
+    GetComputerNameW(computer, &cn);
+    swprintf(expected, MAX_PATH, L"%ls\\reports\\%ls.json", WORK, computer);
+    assert_true(fx_file_exists(expected));
     /* a log in a folder that does not exist yet: the folder is made */
     assert_int_equal(fx_run(EXE, L"check" LSI L" --log " WORK L"\\logs\\check.log", NULL), 1);
     assert_true(fx_file_exists(WORK L"\\logs\\check.log"));
