@@ -80,6 +80,23 @@ static DWORD survey(struct run *r)
     return e;
 }
 
+/* RegFlushKey on every control set: the changes are on disk before p2vprep says so.
+ * Returns the first error. */
+static DWORD flush_sets(struct run *r)
+{
+    DWORD first = ERROR_SUCCESS;
+    for (int s = 0; s < r->m->n_sets; s++) {
+        wchar_t root[64];
+        wfmt(root, COUNTOF(root), L"SYSTEM\\%ls", r->m->sets[s]);
+        DWORD e = r->b->flush_key(r->b->ctx, root);
+        if (e != ERROR_SUCCESS && first == ERROR_SUCCESS) {
+            fail(root, e);
+            first = e;
+        }
+    }
+    return first;
+}
+
 /* ---- undo: shared by a failed apply and by rollback ---- */
 
 static DWORD undo_entry(struct run *r, const struct jentry *e)
@@ -228,11 +245,7 @@ int engine_undo(struct run *r, const struct jentry *entries, size_t n)
             out_info(L"  %ls", line);
         }
     }
-    for (int s = 0; s < r->m->n_sets; s++) {
-        wchar_t root[64];
-        wfmt(root, COUNTOF(root), L"SYSTEM\\%ls", r->m->sets[s]);
-        r->b->flush_key(r->b->ctx, root);
-    }
+    flush_sets(r);   /* an error is printed; each record is checked just below */
     if (failed == 0)
         for (size_t i = 0; i < n; i++)
             if (!entry_restored(r, &entries[i])) {
@@ -497,16 +510,8 @@ static int cmd_apply(struct run *r)
         case CHANGE_STAGE: err = apply_stage(r, &a, c); break;
         }
     }
-    if (err == ERROR_SUCCESS) {
-        for (int s = 0; s < r->m->n_sets; s++) {
-            wchar_t root[64];
-            wfmt(root, COUNTOF(root), L"SYSTEM\\%ls", r->m->sets[s]);
-            if ((err = r->b->flush_key(r->b->ctx, root)) != ERROR_SUCCESS) {
-                fail(root, err);
-                break;
-            }
-        }
-    }
+    if (err == ERROR_SUCCESS)
+        err = flush_sets(r);
     if (err == ERROR_SUCCESS) {
         /* Verify by reading everything back and planning again: nothing may be left. */
         struct plan *check = plan_new();
@@ -620,12 +625,7 @@ static int load_inf_target(struct run *r)
         inf_describe(r->inf, &b);
         if (b.ok) {
             out_info(L"From %ls:", r->opt->inf);
-            for (wchar_t *line = b.s, *next; line && *line; line = next) {
-                next = wcschr(line, L'\n');
-                if (next)
-                    *next++ = 0;
-                out_info(L"  %ls", line);
-            }
+            out_info_lines(L"  ", b.s);
         }
         wbuf_free(&b);
     }

@@ -241,19 +241,6 @@ static int run_service_job(void)
     return run_job();
 }
 
-static void print_lines(wchar_t *text)
-{
-    for (wchar_t *line = text, *next; line && *line; line = next) {
-        next = wcschr(line, L'\n');
-        if (next)
-            *next++ = 0;
-        size_t n = wcslen(line);
-        if (n && line[n - 1] == L'\r')
-            line[n - 1] = 0;
-        out_info(L"%ls", line);
-    }
-}
-
 static BOOL save_output(const wchar_t *path, void (*render)(const struct summary *, struct wbuf *),
                         const struct summary *s)
 {
@@ -283,7 +270,7 @@ static int summarize_command(const struct options *o)
     struct wbuf table = { 0 };
     summarize_table(&s, &table);
     if (table.ok)
-        print_lines(table.s);
+        out_info_lines(L"", table.s);
     wbuf_free(&table);
     BOOL ok = TRUE;
     if (o->csv)

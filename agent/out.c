@@ -80,6 +80,19 @@ void out_info(const wchar_t *fmt, ...)
     va_end(ap);
 }
 
+void out_info_lines(const wchar_t *prefix, wchar_t *text)
+{
+    for (wchar_t *line = text, *next; line && *line; line = next) {
+        next = wcschr(line, L'\n');
+        if (next)
+            *next++ = 0;
+        size_t n = wcslen(line);
+        if (n && line[n - 1] == L'\r')
+            line[n - 1] = 0;
+        out_info(L"%ls%ls", prefix, line);
+    }
+}
+
 void out_error(const wchar_t *fmt, ...)
 {
     va_list ap;

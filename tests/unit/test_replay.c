@@ -250,28 +250,15 @@ static struct jentry *journal_of_an_apply(struct mem *m, size_t *n, wchar_t *pat
     return loaded;
 }
 
+/* A fresh, empty folder per test (the agent's own scratch folders), removed after. */
 static int make_dir(void **state)
 {
-    wchar_t tmp[MAX_PATH];
-    GetTempPathW(MAX_PATH, tmp);
-    wfmt(dir, MAX_PATH, L"%lsp2vreplay-%lu", tmp, GetCurrentProcessId());
-    CreateDirectoryW(dir, NULL);
-    return 0;
+    return scratch_dir_create(L"replaytest", dir, MAX_PATH) ? 0 : -1;
 }
 
 static int drop_dir(void **state)
 {
-    wchar_t pattern[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    wfmt(pattern, MAX_PATH, L"%ls\\*", dir);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h != INVALID_HANDLE_VALUE) {
-        do
-            DeleteFileW(wfmt(path, MAX_PATH, L"%ls\\%ls", dir, fd.cFileName));
-        while (FindNextFileW(h, &fd));
-        FindClose(h);
-    }
-    RemoveDirectoryW(dir);
+    scratch_dir_remove(dir);
     return 0;
 }
 
