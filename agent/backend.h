@@ -34,6 +34,15 @@ struct backend {
     DWORD (*unstage_inf)(void *ctx, const wchar_t *oem);
     /* Makes registry changes under key durable (RegFlushKey). Not counted as a write. */
     DWORD (*flush_key)(void *ctx, const wchar_t *key);
+    /* The state folder: the journal and the old copies of replaced files. Not counted as
+     * writes to the machine, but behind this table so that tests can fail or cut them.
+     * make_dir: ERROR_ALREADY_EXISTS when the folder is there. append_open: create_new
+     * makes a file that did not exist (never one someone placed), else opens an existing
+     * one at its end. append: written whole and flushed before it returns. */
+    DWORD (*make_dir)(void *ctx, const wchar_t *dir);
+    DWORD (*append_open)(void *ctx, const wchar_t *path, BOOL create_new, HANDLE *h);
+    DWORD (*append)(void *ctx, HANDLE h, const void *data, DWORD size);
+    void (*append_close)(void *ctx, HANDLE h);
 };
 
 /* The real machine. wow64: this process is 32-bit on 64-bit Windows. */

@@ -339,6 +339,38 @@ static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
     return ERROR_SUCCESS;
 }
 
+/* ---- the state folder ---- */
+
+static DWORD w_make_dir(void *ctx, const wchar_t *dir)
+{
+    (void)ctx;
+    return CreateDirectoryW(dir, NULL) ? ERROR_SUCCESS : GetLastError();
+}
+
+static DWORD w_append_open(void *ctx, const wchar_t *path, BOOL create_new, HANDLE *h)
+{
+    (void)ctx;
+    *h = CreateFileW(path, create_new ? GENERIC_WRITE : FILE_APPEND_DATA, FILE_SHARE_READ, NULL,
+                     create_new ? CREATE_NEW : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    return *h == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+}
+
+static DWORD w_append(void *ctx, HANDLE h, const void *data, DWORD size)
+{
+    DWORD done = 0;
+    (void)ctx;
+    if (!WriteFile(h, data, size, &done, NULL) || done != size || !FlushFileBuffers(h))
+        return GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    return ERROR_SUCCESS;
+}
+
+static void w_append_close(void *ctx, HANDLE h)
+{
+    (void)ctx;
+    if (h && h != INVALID_HANDLE_VALUE)
+        CloseHandle(h);
+}
+
 static struct win32_ctx the_ctx;
 
 void backend_win32_init(struct backend *b, BOOL wow64)
@@ -361,5 +393,9 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .write_file = w_write_file,
         .delete_file = w_delete_file,
         .flush_key = w_flush_key,
+        .make_dir = w_make_dir,
+        .append_open = w_append_open,
+        .append = w_append,
+        .append_close = w_append_close,
     };
 }

@@ -348,22 +348,6 @@ static DWORD apply_value(struct run *r, struct applying *a, const struct change 
     return err;
 }
 
-static DWORD write_backup(const wchar_t *dir, const wchar_t *name, const BYTE *data, DWORD size,
-                          wchar_t *path, size_t cch)
-{
-    DWORD done, err = ERROR_SUCCESS;
-    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
-        return GetLastError();
-    wfmt(path, cch, L"%ls\\%ls", dir, name);
-    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE)
-        return GetLastError();
-    if (!WriteFile(f, data, size, &done, NULL) || done != size || !FlushFileBuffers(f))
-        err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-    CloseHandle(f);
-    return err;
-}
-
 static DWORD apply_file(struct run *r, struct applying *a, const struct change *c)
 {
     const struct backend *b = r->b;
@@ -374,7 +358,7 @@ static DWORD apply_file(struct run *r, struct applying *a, const struct change *
 
     DWORD err = b->read_file(b->ctx, c->key, &old, &n_old);
     if (err == ERROR_SUCCESS)
-        err = write_backup(a->j.files_dir, c->name, old, n_old, e.backup, COUNTOF(e.backup));
+        err = journal_keep_copy(&a->j, c->name, old, n_old, e.backup, COUNTOF(e.backup));
     else if (err == ERROR_FILE_NOT_FOUND)
         err = ERROR_SUCCESS;
     if (err == ERROR_SUCCESS)
@@ -485,11 +469,11 @@ static int cmd_apply(struct run *r)
         return EXIT_ROLLED_BACK;
     wchar_t header[512];
     wfmt(header, COUNTOF(header), L"%ls\tapply", r->m->os.computer);
-    DWORD err = journal_begin(&a.j, r->state_dir, header);
+    DWORD err = journal_begin(&a.j, r->b, r->state_dir, r->m->os.systemroot, header);
     if (err != ERROR_SUCCESS) {
         journal_close(&a.j);
-        if (a.j.path[0])
-            DeleteFileW(a.j.path);   /* a journal of nothing must not stand for an apply */
+        if (a.j.path[0])   /* a journal of nothing must not stand for an apply */
+            r->b->delete_file(r->b->ctx, a.j.path);
         free(a.entries);
         fail(L"creating the journal in the state folder", err);
         out_error(L"Nothing was changed (state folder %ls).", r->state_dir);
@@ -577,6 +561,7 @@ static int cmd_rollback(struct run *r)
                   L"folder %ls as it is; its records are plain text.", r->state_dir);
         return EXIT_ROLLBACK_INCOMPLETE;
     }
+    journal_resolve(entries, n, r->m->os.systemroot);
     if (r->m->os.wow64)
         for (size_t i = 0; i < n; i++)
             if (entries[i].kind == J_STAGED) {
@@ -587,7 +572,7 @@ static int cmd_rollback(struct run *r)
     int left = engine_undo(r, entries, n);
     free(entries);
     struct journal j;
-    if (journal_reopen(&j, r->journal) == ERROR_SUCCESS)
+    if (journal_reopen(&j, r->b, r->journal) == ERROR_SUCCESS)
         journal_end(&j, left ? L"rollback-incomplete" : L"rolled-back");
     if (left) {
         out_error(L"Rollback incomplete: %d record(s) not restored.", left);

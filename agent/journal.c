@@ -67,7 +67,6 @@ void scratch_dir_remove(const wchar_t *dir)
 static DWORD write_line(struct journal *j, const wchar_t *line)
 {
     int len;
-    DWORD done;
     char *s = utf8_from_wide(line, &len);
     char *rec = s ? realloc(s, (size_t)len + 1) : NULL;
     if (!rec) {
@@ -77,12 +76,38 @@ static DWORD write_line(struct journal *j, const wchar_t *line)
     /* Record and newline in one write, flushed before the change it describes is made:
      * a line without its newline was cut by a crash and is not a record (journal_load). */
     rec[len] = '\n';
-    DWORD e = ERROR_SUCCESS;
-    if (!WriteFile(j->file, rec, (DWORD)len + 1, &done, NULL) || done != (DWORD)len + 1 ||
-        !FlushFileBuffers(j->file))
-        e = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    DWORD e = j->b->append(j->b->ctx, j->file, rec, (DWORD)len + 1);
     free(rec);
     return e;
+}
+
+#define SYSTEMROOT_VAR L"%SystemRoot%"
+
+/* path, or %SystemRoot%\rest when it lies under the journal's Windows folder */
+static const wchar_t *portable(const struct journal *j, const wchar_t *path, wchar_t *buf, size_t cch)
+{
+    size_t n = wcslen(j->systemroot);
+    if (n && _wcsnicmp(path, j->systemroot, n) == 0 && path[n] == L'\\')
+        return wfmt(buf, cch, L"%ls%ls", SYSTEMROOT_VAR, path + n);
+    return path;
+}
+
+static void resolve_one(wchar_t *path, size_t cch, const wchar_t *systemroot)
+{
+    size_t n = wcslen(SYSTEMROOT_VAR);
+    wchar_t rest[MAX_PATH];
+    if (_wcsnicmp(path, SYSTEMROOT_VAR, n) != 0 || path[n] != L'\\' || !wcopy(rest, COUNTOF(rest), path + n))
+        return;
+    wfmt(path, cch, L"%ls%ls", systemroot, rest);
+}
+
+void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot)
+{
+    for (size_t i = 0; i < n; i++)
+        if (entries[i].kind == J_FILE) {
+            resolve_one(entries[i].key, COUNTOF(entries[i].key), systemroot);
+            resolve_one(entries[i].backup, COUNTOF(entries[i].backup), systemroot);
+        }
 }
 
 static int journal_number(const wchar_t *name)
@@ -113,33 +138,56 @@ static int highest_number(const wchar_t *dir)
     return best;
 }
 
-DWORD journal_begin(struct journal *j, const wchar_t *dir, const wchar_t *header)
+DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *dir,
+                    const wchar_t *systemroot, const wchar_t *header)
 {
     memset(j, 0, sizeof *j);
+    j->b = b;
     j->file = INVALID_HANDLE_VALUE;
-    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
-        return GetLastError();
+    wcopy(j->systemroot, COUNTOF(j->systemroot), systemroot ? systemroot : L"");
+    DWORD e = b->make_dir(b->ctx, dir);
+    if (e != ERROR_SUCCESS && e != ERROR_ALREADY_EXISTS)
+        return e;
     int n = highest_number(dir) + 1;
     wfmt(j->path, COUNTOF(j->path), L"%ls\\apply-%04d.journal", dir, n);
     wfmt(j->files_dir, COUNTOF(j->files_dir), L"%ls\\apply-%04d", dir, n);
-    j->file = CreateFileW(j->path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW,
-                          FILE_ATTRIBUTE_NORMAL, NULL);
-    if (j->file == INVALID_HANDLE_VALUE)
-        return GetLastError();
+    e = b->append_open(b->ctx, j->path, TRUE, &j->file);
+    if (e != ERROR_SUCCESS) {
+        j->file = INVALID_HANDLE_VALUE;
+        return e;
+    }
     wchar_t line[1024];
-    DWORD e = write_line(j, L"" JOURNAL_MAGIC);
+    e = write_line(j, L"" JOURNAL_MAGIC);
     if (e == ERROR_SUCCESS)
         e = write_line(j, wfmt(line, COUNTOF(line), L"started\t%ls", header));
     return e;
 }
 
-DWORD journal_reopen(struct journal *j, const wchar_t *path)
+DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path)
 {
     memset(j, 0, sizeof *j);
+    j->b = b;
     wcopy(j->path, COUNTOF(j->path), path);
-    j->file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ, NULL, OPEN_EXISTING,
-                          FILE_ATTRIBUTE_NORMAL, NULL);
-    return j->file == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    DWORD e = b->append_open(b->ctx, path, FALSE, &j->file);
+    if (e != ERROR_SUCCESS)
+        j->file = INVALID_HANDLE_VALUE;
+    return e;
+}
+
+DWORD journal_keep_copy(struct journal *j, const wchar_t *name, const BYTE *data, DWORD size,
+                        wchar_t *path, size_t cch)
+{
+    const struct backend *b = j->b;
+    HANDLE h;
+    DWORD e = b->make_dir(b->ctx, j->files_dir);
+    if (e != ERROR_SUCCESS && e != ERROR_ALREADY_EXISTS)
+        return e;
+    wfmt(path, cch, L"%ls\\%ls", j->files_dir, name);
+    if ((e = b->append_open(b->ctx, path, TRUE, &h)) != ERROR_SUCCESS)
+        return e;
+    e = b->append(b->ctx, h, data, size);
+    b->append_close(b->ctx, h);
+    return e;
 }
 
 DWORD journal_add(struct journal *j, const struct jentry *e)
@@ -163,9 +211,12 @@ DWORD journal_add(struct journal *j, const struct jentry *e)
             wbuf_add(&b, whex);
         }
         break;
-    case J_FILE:
-        wbuf_addf(&b, L"file\t%ls\t%ls", e->key, e->backup[0] ? e->backup : L"absent");
+    case J_FILE: {
+        wchar_t file[MAX_PATH + 16], backup[MAX_PATH + 16];
+        wbuf_addf(&b, L"file\t%ls\t%ls", portable(j, e->key, file, COUNTOF(file)),
+                  e->backup[0] ? portable(j, e->backup, backup, COUNTOF(backup)) : L"absent");
         break;
+    }
     case J_KEY_DELETED:
         wbuf_addf(&b, L"keydeleted\t%ls", e->key);
         break;
@@ -191,8 +242,8 @@ DWORD journal_end(struct journal *j, const wchar_t *status)
 
 void journal_close(struct journal *j)
 {
-    if (j->file != INVALID_HANDLE_VALUE && j->file != NULL)
-        CloseHandle(j->file);
+    if (j->b && j->file != INVALID_HANDLE_VALUE && j->file != NULL)
+        j->b->append_close(j->b->ctx, j->file);
     j->file = INVALID_HANDLE_VALUE;
 }
 

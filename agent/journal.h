@@ -3,10 +3,15 @@
  *
  * State folder: %SystemRoot%\p2vprep. Each apply that changes something gets
  * apply-NNNN.journal (UTF-8 text, one record per line) and, for replaced files,
- * apply-NNNN\<file> with the old copy. The folder travels with the disk into the VM. */
+ * apply-NNNN\<file> with the old copy. The folder travels with the disk into the VM.
+ *
+ * Every write goes through the backend (make_dir, append_open, append), so that tests can
+ * fail or cut it like any change to the machine. Files under %SystemRoot% are recorded as
+ * %SystemRoot%\..., so a journal written from a helper that sees the disk as F:\WINDOWS is
+ * undone by the booted Windows that sees it as C:\WINDOWS, and the other way round. */
 #ifndef P2V_JOURNAL_H
 #define P2V_JOURNAL_H
-#include "machine.h"
+#include "backend.h"
 
 enum jentry_kind {
     J_KEY = 1,        /* key created by apply: undo deletes it */
@@ -27,7 +32,9 @@ struct jentry {
 };
 
 struct journal {
+    const struct backend *b;
     HANDLE file;
+    wchar_t systemroot[MAX_PATH]; /* what %SystemRoot% stands for in the records */
     wchar_t path[MAX_PATH];
     wchar_t files_dir[MAX_PATH];  /* where old copies of replaced files go */
 };
@@ -38,9 +45,14 @@ void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch);
  * Without administrator rights (check, plan), the user's own temp folder. */
 BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch);
 void scratch_dir_remove(const wchar_t *dir);
-/* Creates the next apply-NNNN.journal in dir. */
-DWORD journal_begin(struct journal *j, const wchar_t *dir, const wchar_t *header);
+/* Creates the next apply-NNNN.journal in dir (made if missing). */
+DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *dir,
+                    const wchar_t *systemroot, const wchar_t *header);
 DWORD journal_add(struct journal *j, const struct jentry *e);
+/* Keeps the old copy of a file about to be replaced in apply-NNNN\<name>, a file made
+ * new; path receives where. */
+DWORD journal_keep_copy(struct journal *j, const wchar_t *name, const BYTE *data, DWORD size,
+                        wchar_t *path, size_t cch);
 /* Appends "end <status>" (ok, rolled-back, rollback-incomplete) and closes. */
 DWORD journal_end(struct journal *j, const wchar_t *status);
 void journal_close(struct journal *j);
@@ -51,6 +63,9 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch);
 /* Loads the records of a journal (malloc'ed array) and its last status
  * ("ok", "rolled-back", ..., or "incomplete" when the apply never finished). */
 DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
+/* Turns %SystemRoot%\... in loaded records into paths under systemroot. Records of
+ * journals that wrote full paths are left as they are. */
+void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot);
 /* Reopens an existing journal to append its final status. */
-DWORD journal_reopen(struct journal *j, const wchar_t *path);
+DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path);
 #endif

@@ -11,10 +11,12 @@
 #include "wassert.h"
 
 static wchar_t dir[MAX_PATH];
+static struct backend disk;
 
 /* A fresh, empty folder per test (the agent's own scratch folders), removed after. */
 static int make_dir(void **state)
 {
+    backend_win32_init(&disk, FALSE);
     return scratch_dir_create(L"journaltest", dir, MAX_PATH) ? 0 : -1;
 }
 
@@ -22,6 +24,14 @@ static int drop_dir(void **state)
 {
     scratch_dir_remove(dir);
     return 0;
+}
+
+static void write_text(const wchar_t *path, const char *text)
+{
+    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD done;
+    WriteFile(f, text, (DWORD)strlen(text), &done, NULL);
+    CloseHandle(f);
 }
 
 static void sample(struct jentry e[4])
@@ -48,7 +58,7 @@ static void records_read_back_exactly(void **state)
     size_t n;
     wchar_t status[32];
     sample(in);
-    assert_int_equal(journal_begin(&j, dir, L"SRV01\tapply"), ERROR_SUCCESS);
+    assert_int_equal(journal_begin(&j, &disk, dir, L"D:\\WINDOWS", L"SRV01\tapply"), ERROR_SUCCESS);
     assert_non_null(wcsstr(j.path, L"apply-0001.journal"));
     for (int i = 0; i < 4; i++)
         assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
@@ -64,6 +74,7 @@ static void records_read_back_exactly(void **state)
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_wstr_equal(status, L"ok");
     assert_int_equal(n, 4);
+    journal_resolve(out, n, L"D:\\WINDOWS");
     for (int i = 0; i < 4; i++) {
         assert_int_equal(out[i].kind, in[i].kind);
         assert_wstr_equal(out[i].key, in[i].key);
@@ -77,6 +88,57 @@ static void records_read_back_exactly(void **state)
     free(out);
 }
 
+/* A journal written from a helper that sees the offline disk as F:\WINDOWS is undone by
+ * the booted Windows that sees it as C:\WINDOWS; files elsewhere keep their full path. */
+static void files_under_systemroot_are_recorded_relative_to_it(void **state)
+{
+    struct journal j;
+    struct jentry in[4], *out;
+    size_t n;
+    wchar_t status[32], path[MAX_PATH];
+    sample(in);
+    wcscpy(in[3].key, L"F:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    wcscpy(in[3].backup, L"F:\\windows\\p2vprep\\apply-0001\\symmpi.sys");   /* any case */
+    in[2].kind = J_FILE;
+    wcscpy(in[2].key, L"F:\\WINDOWSX\\other.sys");   /* a sibling folder, not under it */
+    in[2].backup[0] = 0;
+    assert_int_equal(journal_begin(&j, &disk, dir, L"F:\\WINDOWS", L"SRV01\tapply"), ERROR_SUCCESS);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
+    wcscpy(path, j.path);
+    assert_int_equal(journal_end(&j, L"ok"), ERROR_SUCCESS);
+
+    BYTE *raw;
+    DWORD size;
+    struct backend *b = &disk;
+    assert_int_equal(b->read_file(b->ctx, path, &raw, &size), ERROR_SUCCESS);
+    raw = realloc(raw, size + 1);
+    raw[size] = 0;
+    assert_non_null(strstr((char *)raw, "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\t"
+                                        "%SystemRoot%\\p2vprep\\apply-0001\\symmpi.sys\n"));
+    assert_non_null(strstr((char *)raw, "file\tF:\\WINDOWSX\\other.sys\tabsent\n"));
+    assert_null(strstr((char *)raw, "F:\\WINDOWS\\"));
+    free(raw);
+
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 4);
+    journal_resolve(out, n, L"C:\\WINDOWS");
+    assert_wstr_equal(out[3].key, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    assert_wstr_equal(out[3].backup, L"C:\\WINDOWS\\p2vprep\\apply-0001\\symmpi.sys");
+    assert_wstr_equal(out[2].key, L"F:\\WINDOWSX\\other.sys");
+    assert_wstr_equal(out[0].key, in[0].key);   /* registry keys are relative to HKLM already */
+    free(out);
+
+    /* a journal of an earlier version, with full paths, is taken as it is */
+    write_text(path, "p2vprep journal 1\nstarted\tSRV\tapply\n"
+                     "file\tD:\\WINDOWS\\system32\\drivers\\symmpi.sys\tabsent\nend\tok\n");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    journal_resolve(out, n, L"C:\\WINDOWS");
+    assert_int_equal(n, 1);
+    assert_wstr_equal(out[0].key, L"D:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    free(out);
+}
+
 static void newest_live_journal_is_found(void **state)
 {
     struct journal j;
@@ -85,11 +147,11 @@ static void newest_live_journal_is_found(void **state)
     sample(in);
     assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
 
-    journal_begin(&j, dir, L"a");
+    journal_begin(&j, &disk, dir, NULL, L"a");
     journal_add(&j, &in[0]);
     wcscpy(first, j.path);
     journal_end(&j, L"ok");
-    journal_begin(&j, dir, L"b");
+    journal_begin(&j, &disk, dir, NULL, L"b");
     journal_add(&j, &in[1]);
     wcscpy(second, j.path);
     journal_end(&j, L"ok");
@@ -98,21 +160,13 @@ static void newest_live_journal_is_found(void **state)
     assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, second);
     /* once the second is rolled back, the first is next */
-    assert_int_equal(journal_reopen(&j, second), ERROR_SUCCESS);
+    assert_int_equal(journal_reopen(&j, &disk, second), ERROR_SUCCESS);
     journal_end(&j, L"rolled-back");
     assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, first);
-    assert_int_equal(journal_reopen(&j, first), ERROR_SUCCESS);
+    assert_int_equal(journal_reopen(&j, &disk, first), ERROR_SUCCESS);
     journal_end(&j, L"rolled-back");
     assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
-}
-
-static void write_text(const wchar_t *path, const char *text)
-{
-    HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    DWORD done;
-    WriteFile(f, text, (DWORD)strlen(text), &done, NULL);
-    CloseHandle(f);
 }
 
 static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
@@ -151,6 +205,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
+        cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(torn_last_line_is_ignored_but_damage_inside_is_not, make_dir, drop_dir),
     };
