@@ -45,13 +45,32 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+# The archive comes from the machine's own apt sources (its mirror, proxy or snapshot):
+# the project names no mirror of its own.
+if ! mirror=$(bash "$here/apt-sources.sh" /etc/apt/sources.list /etc/apt/sources.list.d/*); then
+  say "no Debian archive found in this machine's apt sources."
+  cat >&2 <<'MSG'
+Looked in /etc/apt/sources.list and /etc/apt/sources.list.d/*.list (one-line entries) and
+/etc/apt/sources.list.d/*.sources (deb822 stanzas) for an enabled deb or deb-src source with
+an http:// or https:// URI, suite bookworm or bookworm-updates, and component main
+(bookworm-security alone is not enough). Add one, e.g. /etc/apt/sources.list.d/debian.sources:
+
+Types: deb
+URIs: <your Debian mirror URI>
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+or a line in /etc/apt/sources.list:
+
+deb <your Debian mirror URI> bookworm main
+MSG
+  exit 1
+fi
+
 # A private apt configuration that sees only bookworm and bookworm-updates main
 # (deb and deb-src). The security suite's i386 index is not always downloadable,
 # which leaves amd64 libraries newer than their i386 twins and apt refusing wine32.
-mirror=http://deb.debian.org/debian
-src=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-      | grep -v security | grep -oE 'https?://[^ ]+/debian/?' | head -n1 || true)
-[ -n "$src" ] && mirror=${src%/}
 APTDIR="$DEPS/apt"
 mkdir -p "$APTDIR/sources.d" "$APTDIR/lists/partial"
 cat > "$APTDIR/sources.d/bookworm.sources" <<SRC
