@@ -39,10 +39,21 @@ static int server(void **state)
     swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), os64 ? L"amd64" : L"i386");
     swprintf(dst, MAX_PATH, L"%ls\\%ls\\symmpi.sys", PAYLOAD, os64 ? L"amd64" : L"x86");
     assert_true(fx_copy_file(src, dst));
-    fx_setenv(L"P2VPREP_FAULT_AT", NULL);
-    fx_setenv(L"P2VPREP_FAULT_COUNT", NULL);
-    fx_setenv(L"P2VPREP_FAULT_ERR", NULL);
+    static const wchar_t *const knobs[] = {
+        L"P2VPREP_FAULT_AT", L"P2VPREP_FAULT_COUNT", L"P2VPREP_FAULT_ERR", L"P2VPREP_FAULT_JOURNAL_AT",
+        L"P2VPREP_FAULT_FLUSH_AT", L"P2VPREP_FAULT_ANY", L"P2VPREP_FAULT_KILL", L"P2VPREP_LIE",
+        L"P2VPREP_LIE_AT",
+    };
+    for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++)
+        fx_setenv(knobs[i], NULL);
     return 0;
+}
+
+static BOOL state_folder_exists(void)
+{
+    wchar_t path[MAX_PATH];
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    return fx_file_exists(path);
 }
 
 static char *report(void)
@@ -419,6 +430,142 @@ static void embedded_payload_needs_no_folder(void **state)
     free(out);
 }
 
+/* A write that "succeeds" but stores something else is caught by reading back: apply
+ * undoes everything and exits 5. Without the read-back, each of these would exit 0. */
+static void readback_catches_a_write_that_lied(void **state)
+{
+    static const struct { const wchar_t *mode, *at; } lies[] = {
+        { L"data", L"1" }, { L"type", L"5" }, { L"drop", L"9" }, { L"data", L"20" }, { L"truncate", L"1" },
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        wchar_t *before = fx_export_sets();
+        char *out;
+        fx_setenv(L"P2VPREP_LIE", lies[i].mode);
+        fx_setenv(L"P2VPREP_LIE_AT", lies[i].at);
+        int rc = fx_run(FAULT_EXE, L"apply" LSI, &out);
+        if (rc != 5)
+            fail_msg("lie %ls at %ls: exit %d, expected 5\n%s", lies[i].mode, lies[i].at, rc, out);
+        assert_contains(out, "Every change was undone");
+        free(out);
+        wchar_t *after = fx_export_sets();
+        assert_true(!wcscmp(before, after));
+        assert_false(fx_file_exists(driver_path));
+        free(before);
+        free(after);
+    }
+}
+
+/* "A rerun makes no writes", seen from outside the engine: under a layer that fails and
+ * names every write of any kind, the rerun, check and plan succeed and name none. */
+static void rerun_check_and_plan_attempt_no_write(void **state)
+{
+    char *out;
+    fx_setenv(L"P2VPREP_FAULT_ANY", L"1");
+    assert_int_equal(fx_run(FAULT_EXE, L"plan" LSI, &out), 0);
+    assert_null(strstr(out, "fault: attempted"));
+    free(out);
+    assert_int_equal(fx_run(FAULT_EXE, L"check" LSI, &out), 1);
+    assert_null(strstr(out, "fault: attempted"));
+    free(out);
+    assert_false(state_folder_exists());
+    /* the layer does catch writes: the first apply fails on its first one */
+    assert_int_equal(fx_run(FAULT_EXE, L"apply" LSI, &out), 5);
+    assert_contains(out, "fault: attempted");
+    free(out);
+    fx_setenv(L"P2VPREP_FAULT_ANY", NULL);
+    assert_int_equal(fx_run(EXE, L"apply" LSI, NULL), 0);
+    fx_setenv(L"P2VPREP_FAULT_ANY", L"1");
+    static const wchar_t *const cmds[] = { L"apply" LSI, L"check" LSI, L"plan" LSI };
+    for (int i = 0; i < 3; i++) {
+        int rc = fx_run(FAULT_EXE, cmds[i], &out);
+        if (rc != 0 || strstr(out, "fault: attempted"))
+            fail_msg("%ls after apply: exit %d\n%s", cmds[i], rc, out);
+        free(out);
+    }
+}
+
+/* Each record is on disk before its change: the journal lists the values in the order
+ * apply printed them, framed by its header and "end ok". */
+static void journal_records_precede_changes_in_order(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(EXE, L"apply" LSI, &out), 0);
+    wchar_t path[MAX_PATH];
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep\\apply-0001.journal", fx_systemroot());
+    BYTE *raw;
+    DWORD n;
+    assert_true(fx_read_file(path, &raw, &n));
+    char *j = realloc(raw, n + 1);
+    j[n] = 0;
+    assert_true(!strncmp(j, "p2vprep journal 1\nstarted\t", strlen("p2vprep journal 1\nstarted\t")));
+    assert_non_null(strstr(j, "\nend\tok\n"));
+    assert_true(n >= 8 && !strcmp(j + n - 7, "end\tok\n"));
+    /* the driver: recorded relative to %SystemRoot%, as absent before */
+    assert_contains(j, "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\tabsent\n");
+    const char *o = out, *r = j;
+    int values = 0;
+    while ((o = strstr(o, "\n  set     HKLM\\")) != NULL) {
+        o += strlen("\n  set     HKLM\\");
+        const char *eq = strstr(o, " = ");
+        const char *slash = eq;
+        while (slash > o && *slash != '\\')
+            slash--;
+        char want[600];
+        snprintf(want, sizeof want, "\nvalue\t%.*s\t%.*s\t", (int)(slash - o), o, (int)(eq - slash - 1), slash + 1);
+        const char *found = strstr(r, want);
+        if (!found)
+            fail_msg("journal lacks, or has out of order: %s", want + 1);
+        r = found + 1;
+        values++;
+    }
+    assert_int_equal(values, 30);   /* 31 changes: the driver and 30 values */
+    free(j);
+    free(out);
+}
+
+/* Every step of apply, failed in turn: each journal record, each write to the machine,
+ * each flush. After each, exit 5 and the machine as it was (the driver absent, symmpi's
+ * values in set 2 as the admin left them). */
+static void a_failure_at_any_step_leaves_nothing_changed(void **state)
+{
+    static const wchar_t *const knobs[] = {
+        L"P2VPREP_FAULT_JOURNAL_AT", L"P2VPREP_FAULT_AT", L"P2VPREP_FAULT_FLUSH_AT",
+    };
+    /* an existing, disabled service: its values are changed in a key that stays */
+    fx_set_dword(L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Start", 4);
+    fx_set_sz(L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Group", REG_SZ, L"Other");
+    wchar_t *before = fx_export_sets();
+    for (int k = 0; k < 3; k++) {
+        /* the first journal appends are its header; "end ok" failing does not undo */
+        int first = k == 0 ? 3 : 1, n;
+        for (n = first;; n++) {
+            wchar_t at[16];
+            char *out;
+            swprintf(at, 16, L"%d", n);
+            fx_setenv(knobs[k], at);
+            int rc = fx_run(FAULT_EXE, L"apply" LSI, &out);
+            fx_setenv(knobs[k], NULL);
+            free(out);
+            if (rc == 0) {
+                assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+                break;
+            }
+            if (rc != 5)
+                fail_msg("%ls=%d: exit %d, expected 5", knobs[k], n, rc);
+            wchar_t *after = fx_export_sets();
+            if (wcscmp(before, after))
+                fail_msg("%ls=%d: the registry differs after the undo", knobs[k], n);
+            free(after);
+            assert_false(fx_file_exists(driver_path));
+        }
+        /* every step was reached: 31 records, 31 writes (3 keys are new), 3 flushes */
+        static const int steps[] = { 3 + 35, 1 + 34, 1 + 3 };
+        if (n < steps[k])
+            fail_msg("%ls: apply succeeded at %d, before every step was failed", knobs[k], n);
+    }
+    free(before);
+}
+
 static void usage_errors_are_exit_2(void **state)
 {
     char *out;
@@ -471,6 +618,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(a_second_instance_is_exit_7, server),
         cmocka_unit_test_setup(embedded_payload_needs_no_folder, server),
         cmocka_unit_test_setup(usage_errors_are_exit_2, server),
+        cmocka_unit_test_setup(readback_catches_a_write_that_lied, server),
+        cmocka_unit_test_setup(rerun_check_and_plan_attempt_no_write, server),
+        cmocka_unit_test_setup(journal_records_precede_changes_in_order, server),
+        cmocka_unit_test_setup(a_failure_at_any_step_leaves_nothing_changed, server),
     };
     printf("emulating %ls, %ls exe on %ls Windows\n", winver, P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
     return cmocka_run_group_tests(tests, NULL, NULL);

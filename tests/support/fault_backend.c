@@ -1,14 +1,30 @@
-/* The backend of p2vprep-fault-<arch>.exe: the real one behind a layer that makes chosen
- * writes fail, to test that a failure midway leaves the machine as it was.
- *   P2VPREP_FAULT_AT=N     the Nth write (1-based) fails
- *   P2VPREP_FAULT_COUNT=K  and the K-1 writes after it (default 1)
- *   P2VPREP_FAULT_ERR=E    with Win32 error E (default ERROR_WRITE_FAULT) */
+/* The backend of p2vprep-fault-<arch>.exe: the real one behind a layer that fails, lies
+ * or dies on request, to test what apply promises when the machine misbehaves.
+ *   P2VPREP_FAULT_AT=N      the Nth write to the machine (1-based) fails
+ *   P2VPREP_FAULT_COUNT=K   and the K-1 writes after it (default 1)
+ *   P2VPREP_FAULT_ERR=E     with Win32 error E (default ERROR_WRITE_FAULT)
+ *   P2VPREP_FAULT_JOURNAL_AT=N  the Nth append to the state folder (journal records,
+ *                           kept copies of replaced files) fails
+ *   P2VPREP_FAULT_FLUSH_AT=N    the Nth registry flush fails
+ *   P2VPREP_FAULT_ANY=1     every write of any kind fails (registry, files, folders, the
+ *                           journal), each one named on stderr: a command that must
+ *                           change nothing shows every attempt
+ *   P2VPREP_FAULT_KILL=1    instead of failing, the process ends at once (exit 99), as
+ *                           in a power cut, before the write happens
+ *   P2VPREP_LIE=data|type|drop|truncate  with P2VPREP_LIE_AT=N: the Nth value set (data,
+ *                           type, drop) or file written (truncate) reports success but
+ *                           stores other data, another type, nothing at all, or a file
+ *                           one byte short */
 #include "backend.h"
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct backend real, faulty;
-static unsigned writes, fail_at, fail_count = 1;
+static unsigned writes, value_sets, file_writes, appends, flushes, fail_at, fail_count = 1, journal_at, flush_at, lie_at;
+static BOOL fail_any, kill;
 static DWORD fail_err = ERROR_WRITE_FAULT;
+static wchar_t lie[16];
 
 static unsigned env_number(const wchar_t *name, unsigned dflt)
 {
@@ -17,28 +33,125 @@ static unsigned env_number(const wchar_t *name, unsigned dflt)
     return n && n < 32 ? (unsigned)wcstoul(buf, NULL, 10) : dflt;
 }
 
-static BOOL should_fail(void)
+/* Decides for one write: ERROR_SUCCESS to carry it out, else the error to return. */
+static DWORD fault(const wchar_t *op, const wchar_t *what, BOOL hit)
+{
+    if (fail_any) {
+        fwprintf(stderr, L"fault: attempted %ls %ls\n", op, what);
+        return fail_err;
+    }
+    if (!hit)
+        return ERROR_SUCCESS;
+    if (kill) {
+        fflush(stdout);
+        TerminateProcess(GetCurrentProcess(), 99);
+    }
+    return fail_err;
+}
+
+static BOOL nth_write(void)
 {
     writes++;
     return fail_at && writes >= fail_at && writes < fail_at + fail_count;
 }
 
+static BOOL lying_now(unsigned count, const wchar_t *mode)
+{
+    return lie_at && count == lie_at && !wcscmp(lie, mode);
+}
+
 static DWORD f_create_key(void *c, const wchar_t *k)
-{ return should_fail() ? fail_err : real.create_key(c, k); }
+{
+    DWORD e = fault(L"create_key", k, nth_write());
+    return e ? e : real.create_key(c, k);
+}
+
 static DWORD f_delete_key(void *c, const wchar_t *k)
-{ return should_fail() ? fail_err : real.delete_key(c, k); }
+{
+    DWORD e = fault(L"delete_key", k, nth_write());
+    return e ? e : real.delete_key(c, k);
+}
+
 static DWORD f_set_value(void *c, const wchar_t *k, const wchar_t *n, const struct regval *v)
-{ return should_fail() ? fail_err : real.set_value(c, k, n, v); }
+{
+    DWORD e = fault(L"set_value", k, nth_write());
+    if (e != ERROR_SUCCESS)
+        return e;
+    struct regval other = *v;
+    value_sets++;
+    if (lying_now(value_sets, L"drop"))
+        return ERROR_SUCCESS;
+    if (lying_now(value_sets, L"data") && other.size)
+        other.data[0] ^= 0x01;   /* 0 becomes 1, "SCSI miniport" becomes "RCSI miniport" */
+    if (lying_now(value_sets, L"type"))
+        other.type = other.type == REG_DWORD ? REG_BINARY : other.type == REG_SZ ? REG_EXPAND_SZ : REG_SZ;
+    return real.set_value(c, k, n, &other);
+}
+
 static DWORD f_delete_value(void *c, const wchar_t *k, const wchar_t *n)
-{ return should_fail() ? fail_err : real.delete_value(c, k, n); }
+{
+    DWORD e = fault(L"delete_value", k, nth_write());
+    return e ? e : real.delete_value(c, k, n);
+}
+
 static DWORD f_write_file(void *c, const wchar_t *p, const BYTE *d, DWORD s)
-{ return should_fail() ? fail_err : real.write_file(c, p, d, s); }
+{
+    DWORD e = fault(L"write_file", p, nth_write());
+    if (e != ERROR_SUCCESS)
+        return e;
+    file_writes++;
+    if (lying_now(file_writes, L"truncate") && s)
+        s--;
+    return real.write_file(c, p, d, s);
+}
+
 static DWORD f_delete_file(void *c, const wchar_t *p)
-{ return should_fail() ? fail_err : real.delete_file(c, p); }
+{
+    DWORD e = fault(L"delete_file", p, nth_write());
+    return e ? e : real.delete_file(c, p);
+}
+
 static DWORD f_stage_inf(void *c, const wchar_t *i, wchar_t *o, DWORD n)
-{ return should_fail() ? fail_err : real.stage_inf(c, i, o, n); }
+{
+    DWORD e = fault(L"stage_inf", i, nth_write());
+    return e ? e : real.stage_inf(c, i, o, n);
+}
+
 static DWORD f_unstage_inf(void *c, const wchar_t *o)
-{ return should_fail() ? fail_err : real.unstage_inf(c, o); }
+{
+    DWORD e = fault(L"unstage_inf", o, nth_write());
+    return e ? e : real.unstage_inf(c, o);
+}
+
+static DWORD f_flush_key(void *c, const wchar_t *k)
+{
+    flushes++;
+    DWORD e = fault(L"flush_key", k, flush_at && flushes == flush_at);
+    return e ? e : real.flush_key(c, k);
+}
+
+static DWORD f_make_dir(void *c, const wchar_t *d)
+{
+    DWORD e = fault(L"make_dir", d, FALSE);
+    return e ? e : real.make_dir(c, d);
+}
+
+static DWORD f_append_open(void *c, const wchar_t *p, BOOL create_new, HANDLE *h)
+{
+    DWORD e = fault(L"append_open", p, FALSE);
+    if (e != ERROR_SUCCESS) {
+        *h = INVALID_HANDLE_VALUE;
+        return e;
+    }
+    return real.append_open(c, p, create_new, h);
+}
+
+static DWORD f_append(void *c, HANDLE h, const void *d, DWORD s)
+{
+    appends++;
+    DWORD e = fault(L"append", L"(state folder)", journal_at && appends == journal_at);
+    return e ? e : real.append(c, h, d, s);
+}
 
 const struct backend *backend_for_exe(BOOL wow64)
 {
@@ -52,8 +165,19 @@ const struct backend *backend_for_exe(BOOL wow64)
     faulty.delete_file = f_delete_file;
     faulty.stage_inf = f_stage_inf;
     faulty.unstage_inf = f_unstage_inf;
+    faulty.flush_key = f_flush_key;
+    faulty.make_dir = f_make_dir;
+    faulty.append_open = f_append_open;
+    faulty.append = f_append;
     fail_at = env_number(L"P2VPREP_FAULT_AT", 0);
     fail_count = env_number(L"P2VPREP_FAULT_COUNT", 1);
     fail_err = env_number(L"P2VPREP_FAULT_ERR", ERROR_WRITE_FAULT);
+    journal_at = env_number(L"P2VPREP_FAULT_JOURNAL_AT", 0);
+    flush_at = env_number(L"P2VPREP_FAULT_FLUSH_AT", 0);
+    fail_any = env_number(L"P2VPREP_FAULT_ANY", 0) != 0;
+    kill = env_number(L"P2VPREP_FAULT_KILL", 0) != 0;
+    lie_at = env_number(L"P2VPREP_LIE_AT", 0);
+    if (!GetEnvironmentVariableW(L"P2VPREP_LIE", lie, 16))
+        lie[0] = 0;
     return &faulty;
 }
