@@ -10,6 +10,8 @@
 struct backend {
     void *ctx;
     /* reading */
+    /* The Windows this backend reaches: version, architecture, %SystemRoot%, name. */
+    DWORD (*describe_os)(void *ctx, struct os_info *os);
     DWORD (*key_exists)(void *ctx, const wchar_t *key);
     DWORD (*enum_subkey)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch);
     DWORD (*read_value)(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out);

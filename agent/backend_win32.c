@@ -1,6 +1,7 @@
 #include "backend.h"
 #include "dynapi.h"
 #include "journal.h"
+#include "probe.h"
 #include <setupapi.h>
 #include "text.h"
 #include <stdlib.h>
@@ -40,6 +41,13 @@ static void redirect_restore(struct redirect *r)
 {
     if (r->off)
         dynapi()->Wow64RevertWow64FsRedirection(r->old);
+}
+
+static DWORD w_describe_os(void *ctx, struct os_info *os)
+{
+    (void)ctx;
+    probe_os(os);
+    return ERROR_SUCCESS;
 }
 
 static DWORD w_key_exists(void *ctx, const wchar_t *key)
@@ -213,6 +221,11 @@ static DWORD w_read_file(void *ctx, const wchar_t *path, BYTE **data, DWORD *siz
     return ERROR_SUCCESS;
 }
 
+/* Attributes a replaced file keeps: boot.ini is read-only, hidden and system, and a
+ * read-only old driver must not make the copy fail. */
+#define KEPT_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | \
+                         FILE_ATTRIBUTE_ARCHIVE)
+
 static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWORD size)
 {
     wchar_t tmp[MAX_PATH + 16];
@@ -228,9 +241,16 @@ static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWOR
         if (!WriteFile(f, data, size, &done, NULL) || done != size || !FlushFileBuffers(f))
             e = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
         CloseHandle(f);
+        DWORD attrs = GetFileAttributesW(path);
+        BOOL keep = attrs != INVALID_FILE_ATTRIBUTES && (attrs & (FILE_ATTRIBUTE_READONLY |
+                    FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM));
+        if (e == ERROR_SUCCESS && keep && !SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL))
+            e = GetLastError();
         if (e == ERROR_SUCCESS &&
             !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
             e = GetLastError();
+        if (keep)   /* on the new file, or back on the old one when the move failed */
+            SetFileAttributesW(path, attrs & KEPT_ATTRIBUTES);
         if (e != ERROR_SUCCESS)
             DeleteFileW(tmp);
     }
@@ -378,6 +398,7 @@ void backend_win32_init(struct backend *b, BOOL wow64)
     the_ctx.wow64 = wow64;
     *b = (struct backend){
         .ctx = &the_ctx,
+        .describe_os = w_describe_os,
         .key_exists = w_key_exists,
         .enum_subkey = w_enum_subkey,
         .read_value = w_read_value,

@@ -21,6 +21,9 @@ const wchar_t cli_usage[] =
     L"  service uninstall              remove the service (the journal stays)\n"
     L"  summarize DIR [--csv FILE] [--html FILE]\n"
     L"                                 one table of the reports (*.json) in DIR\n"
+    L"  find                           list the offline Windows installations on this\n"
+    L"                                 machine's volumes (a converted disk attached to a\n"
+    L"                                 helper VM or WinPE)\n"
     L"  --version, --help, /?\n"
     L"\n"
     L"Options:\n"
@@ -31,6 +34,12 @@ const wchar_t cli_usage[] =
     L"  --allow-unsigned  copy drivers without a signature to 64-bit Windows Vista+\n"
     L"  --report FILE   write a JSON report (UTF-8); a folder (existing, or ending in \\)\n"
     L"                  gets <COMPUTERNAME>.json\n"
+    L"  --offline PATH  plan, apply, check, rollback: work on the offline Windows at PATH\n"
+    L"                  (its folder, F:\\WINDOWS, or a volume root, E:\\, whose boot.ini is\n"
+    L"                  followed), or \"auto\": the only one find lists. Never touches\n"
+    L"                  the running Windows\n"
+    L"  --fix-boot-ini  (apply --offline) point boot.ini's default entry at the partition\n"
+    L"                  that holds the Windows folder\n"
     L"  --log FILE      append the output to FILE\n"
     L"  --quiet         print errors only\n"
     L"\n"
@@ -40,7 +49,7 @@ const wchar_t cli_usage[] =
 
 static const struct { const wchar_t *name; enum command cmd; } commands[] = {
     { L"targets", CMD_TARGETS }, { L"plan", CMD_PLAN }, { L"apply", CMD_APPLY },
-    { L"check", CMD_CHECK }, { L"rollback", CMD_ROLLBACK },
+    { L"check", CMD_CHECK }, { L"rollback", CMD_ROLLBACK }, { L"find", CMD_FIND },
     { L"--version", CMD_VERSION }, { L"/version", CMD_VERSION },
     { L"--help", CMD_HELP }, { L"-h", CMD_HELP }, { L"/?", CMD_HELP }, { L"-?", CMD_HELP },
     { L"help", CMD_HELP },
@@ -151,6 +160,10 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             o->quiet = TRUE;
             continue;
         }
+        if (_wcsicmp(a, L"--fix-boot-ini") == 0) {
+            o->fix_boot_ini = TRUE;
+            continue;
+        }
         if (_wcsicmp(a, L"--allow-unsigned") == 0) {
             o->allow_unsigned = TRUE;
             continue;
@@ -171,6 +184,8 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             slot = &o->log;
         else if (_wcsicmp(a, L"--inf") == 0)
             slot = &o->inf;
+        else if (_wcsicmp(a, L"--offline") == 0)
+            slot = &o->offline;
         else if (_wcsicmp(a, L"--csv") == 0 && o->command == CMD_SUMMARIZE)
             slot = &o->csv;
         else if (_wcsicmp(a, L"--html") == 0 && o->command == CMD_SUMMARIZE)
@@ -195,6 +210,13 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
                            command_name(o->command));
     if (!needs_targets && (o->n_targets || o->inf))
         return usage_error(err, cch, L"%ls takes no --target or --inf", command_name(o->command));
+    BOOL offline_ok = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
+                      o->command == CMD_ROLLBACK;
+    if (o->offline && !offline_ok)
+        return usage_error(err, cch, L"%ls takes no --offline (it is for plan, apply, check and rollback)",
+                           command_name(o->command));
+    if (o->fix_boot_ini && (o->command != CMD_APPLY || !o->offline))
+        return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");
     if (o->all && (o->command == CMD_APPLY || (o->command == CMD_SERVICE_INSTALL && o->service_mode == CMD_APPLY)))
         return usage_error(err, cch, L"%ls: name the targets to apply; \"all\" is for check and plan",
                            command_name(o->command));

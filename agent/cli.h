@@ -7,7 +7,7 @@
 
 enum command {
     CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK,
-    CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE,
+    CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE, CMD_FIND,
 };
 
 struct options {
@@ -24,6 +24,8 @@ struct options {
     enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
     const wchar_t *dir;         /* summarize DIR */
     const wchar_t *csv, *html;  /* summarize --csv, --html */
+    const wchar_t *offline;     /* --offline: a Windows folder, a volume root, or "auto" */
+    BOOL fix_boot_ini;          /* apply --offline: correct boot.ini's partition(N) */
 };
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */

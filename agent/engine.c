@@ -3,6 +3,7 @@
 #include "exitcodes.h"
 #include "inf.h"
 #include "journal.h"
+#include "offline.h"
 #include "readiness.h"
 #include "out.h"
 #include "pe.h"
@@ -14,6 +15,13 @@
 #include <wchar.h>
 
 #define JENTRIES_MAX (P2V_ITEMS_MAX * 4)
+
+static volatile LONG stop_requested;
+
+void engine_request_stop(void)
+{
+    InterlockedExchange(&stop_requested, 1);
+}
 
 static void fail(const wchar_t *what, DWORD e)
 {
@@ -31,6 +39,9 @@ static const wchar_t *product_name(BYTE type)
 static void show_machine(const struct machine *m)
 {
     const struct os_info *os = &m->os;
+    if (os->offline)
+        out_info(L"Offline Windows at %ls (this computer, %ls, is only the helper):", os->systemroot,
+                 os->helper);
     out_info(L"Windows %lu.%lu.%lu SP%lu %ls, %ls%ls, SystemRoot %ls, computer %ls",
              (unsigned long)os->major, (unsigned long)os->minor, (unsigned long)os->build,
              (unsigned long)os->sp_major, product_name(os->product_type),
@@ -61,6 +72,105 @@ static void show_problems(const struct plan *p)
     }
 }
 
+/* Folder names compare without case and without a trailing backslash. */
+static BOOL same_folder(const wchar_t *a, const wchar_t *b)
+{
+    size_t na = wcslen(a), nb = wcslen(b);
+    while (na > 1 && a[na - 1] == L'\\')
+        na--;
+    while (nb > 1 && b[nb - 1] == L'\\')
+        nb--;
+    return na == nb && _wcsnicmp(a, b, na) == 0;
+}
+
+/* NT5 offline: boot.ini's default entry must lead to the Windows folder. A partition the
+ * converter left out (a recovery or OEM partition) shifts the numbers: partition(N) then
+ * names a volume without it, the most frequent 0x7B after P2V on 2000/XP/2003. Read afresh
+ * at each survey, so that apply's read-back sees the corrected file. */
+static void survey_boot_ini(struct run *r)
+{
+    const struct offline *o = r->offline;
+    const struct offline_boot *bt = &o->boot;
+    BYTE *text = NULL;
+    DWORD size;
+    wchar_t arc[260], title[260], dir[MAX_PATH];
+    int rdisk, partition;
+    if (!bt->boot_ini[0] || r->b->read_file(r->b->ctx, bt->boot_ini, &text, &size) != ERROR_SUCCESS)
+        return;
+    if (!bootini_default((const char *)text, size, arc, COUNTOF(arc), title, COUNTOF(title)) ||
+        !arc_path_parse(arc, &rdisk, &partition, dir, COUNTOF(dir)) || o->windir[1] != L':') {
+        free(text);
+        return;
+    }
+    if (!same_folder(dir, o->windir + 2)) {
+        plan_add_problem(r->p, NULL, r->opt->command == CMD_CHECK ? 1 : 0, L"boot-ini-other-folder",
+                         L"%ls: the default entry %ls starts %ls, not %ls: set default= to this "
+                         L"Windows' entry in boot.ini (or pick it at the boot menu).",
+                         bt->boot_ini, arc, dir[0] ? dir : L"\\", o->windir + 2);
+    } else if (bt->numbers_known && partition != bt->actual_partition) {
+        char *fixed = NULL;
+        size_t n = 0;
+        if (r->opt->fix_boot_ini && r->opt->command == CMD_APPLY &&
+            bootini_set_partition((const char *)text, size, bt->actual_partition, &fixed, &n) &&
+            r->p->n_changes < P2V_ITEMS_MAX) {
+            /* the corrected file goes through the same journaled copy as a driver */
+            wchar_t src[MAX_PATH];
+            HANDLE h;
+            DWORD e = ERROR_SUCCESS;
+            if (!r->bootini_dir[0] && !scratch_dir_create(L"bootini", r->bootini_dir, COUNTOF(r->bootini_dir)))
+                e = GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
+            wfmt(src, COUNTOF(src), L"%ls\\boot.ini", r->bootini_dir);
+            r->b->delete_file(r->b->ctx, src);
+            if (e == ERROR_SUCCESS && (e = r->b->append_open(r->b->ctx, src, TRUE, &h)) == ERROR_SUCCESS) {
+                e = r->b->append(r->b->ctx, h, fixed, (DWORD)n);
+                r->b->append_close(r->b->ctx, h);
+            }
+            if (e == ERROR_SUCCESS) {
+                struct change *c = &r->p->changes[r->p->n_changes++];
+                memset(c, 0, sizeof *c);
+                c->kind = CHANGE_FILE;
+                c->replaces = TRUE;
+                wcopy(c->key, COUNTOF(c->key), bt->boot_ini);
+                wcopy(c->name, COUNTOF(c->name), L"boot.ini");
+                wcopy(c->src, COUNTOF(c->src), src);
+            } else {
+                plan_add_problem(r->p, NULL, EXIT_USAGE, L"boot-ini-partition",
+                                 L"%ls: could not prepare the corrected boot.ini in %ls (error %lu). "
+                                 L"Nothing was changed.", bt->boot_ini, r->bootini_dir, (unsigned long)e);
+            }
+            free(fixed);
+        } else {
+            plan_add_problem(r->p, NULL, r->opt->command == CMD_CHECK ? 1 : 0, L"boot-ini-partition",
+                             L"%ls: the default entry %ls names partition %d, but %ls is on partition "
+                             L"%d of that disk (a partition left out of the conversion shifts the "
+                             L"numbers), so the VM cannot find its Windows. Run apply --offline %ls "
+                             L"--fix-boot-ini to point it at partition %d (the old file is kept and "
+                             L"rollback restores it).",
+                             bt->boot_ini, arc, partition, o->windir, bt->actual_partition,
+                             o->windir, bt->actual_partition);
+        }
+    }
+    free(text);
+}
+
+/* --offline: what only an offline repair has to decide. */
+static void survey_offline(struct run *r)
+{
+    wchar_t dism[MAX_PATH];
+    for (size_t i = 0; i < r->p->n_changes; i++)
+        if (r->p->changes[i].kind == CHANGE_STAGE && !offline_dism_path(dism, COUNTOF(dism))) {
+            const struct target *t = r->p->changes[i].target;
+            plan_add_problem(r->p, t, EXIT_PAYLOAD, L"no-dism",
+                             L"%ls: an offline Windows 8 or later takes driver packages through DISM, "
+                             L"which was not found at %ls. Run p2vprep on a helper with Windows 8 / "
+                             L"Server 2012 or later, or in a WinPE that has DISM. Nothing was changed.",
+                             t ? t->name : L"package", dism);
+            break;
+        }
+    if (machine_gen(&r->m->os) == GEN_NT5)
+        survey_boot_ini(r);
+}
+
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
 static DWORD survey(struct run *r)
 {
@@ -76,6 +186,8 @@ static DWORD survey(struct run *r)
     if (e == ERROR_SUCCESS) {
         r->p->allow_unsigned = r->opt->allow_unsigned;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+        if (r->offline)
+            survey_offline(r);
     }
     return e;
 }
@@ -484,6 +596,11 @@ static int cmd_apply(struct run *r)
     size_t done = 0;
     for (; done < p->n_changes && err == ERROR_SUCCESS; done++) {
         const struct change *c = &p->changes[done];
+        if (stop_requested) {
+            out_error(L"Stopped (Ctrl+C or the console closed).");
+            err = ERROR_CANCELLED;
+            break;
+        }
         wchar_t line[1024];
         change_describe(c, line, COUNTOF(line));
         out_info(L"  %ls", line);
@@ -691,6 +808,10 @@ static int cmd_check(struct run *r)
         out_info(L"%-14ls %-17ls %ls", t->name, v->verdict, shown);
     }
     plan_free(one);
+    /* problems of no one target (an offline boot.ini) make the machine not ready too */
+    for (size_t i = 0; i < r->p->n_problems; i++)
+        if (!r->p->problems[i].target[0] && r->p->problems[i].exit_code == 1)
+            ready = FALSE;
     plan_changes_as_problems(r->p);
     if (!r->opt->all)
         show_problems(r->p);
@@ -705,7 +826,7 @@ static int cmd_check(struct run *r)
 }
 
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
-               const wchar_t *exe_dir)
+               const struct offline *offline, const wchar_t *exe_dir)
 {
     DWORD t0 = GetTickCount();
     LARGE_INTEGER f, c0, c1;
@@ -715,13 +836,20 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
     r->own_opt = *opt;
     r->opt = opt = &r->own_opt;
     r->b = b;
+    r->offline = offline;
     r->m = machine_new();
     r->p = plan_new();
     if (!r->m || !r->p) {
         out_error(L"error: out of memory");
         return r->exit_code = EXIT_USAGE;
     }
-    probe_os(&r->m->os);
+    DWORD e = b->describe_os(b->ctx, &r->m->os);
+    if (e != ERROR_SUCCESS) {
+        fail(offline ? L"reading the offline Windows" : L"reading this Windows", e);
+        return r->exit_code = EXIT_USAGE;
+    }
+    /* temporary folders go into the state folder of the Windows being prepared */
+    scratch_root_set(r->m->os.systemroot);
     /* --payload; else the folder beside the exe; else the payload built into the exe */
     if (opt->payload) {
         wcopy(r->payload_dir, COUNTOF(r->payload_dir), opt->payload);
@@ -780,6 +908,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
 
 void engine_free(struct run *r)
 {
+    scratch_dir_remove(r->bootini_dir);
+    r->bootini_dir[0] = 0;
     embedded_payload_remove(r->embedded_dir);
     r->embedded_dir[0] = 0;
     free(r->inf);

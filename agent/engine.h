@@ -15,6 +15,7 @@ struct verdict {
 
 struct inf_target;
 struct readiness;
+struct offline;
 
 struct run {
     const struct options *opt;      /* points to own_opt: the command line plus an --inf target */
@@ -22,10 +23,12 @@ struct run {
     struct inf_target *inf;         /* --inf */
     struct readiness *readiness;    /* check: facts beyond the registry */
     const struct backend *b;
+    const struct offline *offline;  /* --offline: the Windows being repaired, else NULL */
     struct machine *m;
     struct plan *p;                 /* apply: the changes made; rollback: the ones undone */
     wchar_t payload_dir[MAX_PATH];
     wchar_t embedded_dir[MAX_PATH]; /* the exe's own payload, unpacked for this run */
+    wchar_t bootini_dir[MAX_PATH];  /* --fix-boot-ini: where the corrected boot.ini waits */
     wchar_t state_dir[MAX_PATH];
     wchar_t journal[MAX_PATH];      /* the journal written or replayed, if any */
     unsigned writes;                /* calls that changed the machine, undo included */
@@ -39,7 +42,9 @@ struct run {
 /* Runs opt->command (plan, apply, check, rollback). r->m and r->p are allocated here
  * and freed by engine_free. Returns the exit code. */
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
-               const wchar_t *exe_dir);
+               const struct offline *offline, const wchar_t *exe_dir);
+/* Ctrl+C, a closed console: apply stops before its next change and undoes what it made. */
+void engine_request_stop(void);
 void engine_free(struct run *r);
 
 struct jentry;

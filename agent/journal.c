@@ -24,10 +24,19 @@ static BOOL new_dir_in(const wchar_t *parent, const wchar_t *what, wchar_t *dir,
     return FALSE;
 }
 
+static wchar_t scratch_windir[MAX_PATH];
+
+void scratch_root_set(const wchar_t *windir)
+{
+    wcopy(scratch_windir, COUNTOF(scratch_windir), windir ? windir : L"");
+}
+
 BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch)
 {
     wchar_t root[MAX_PATH], state[MAX_PATH], tmp[MAX_PATH];
-    if (GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
+    if (scratch_windir[0])
+        wcopy(root, COUNTOF(root), scratch_windir);
+    if (scratch_windir[0] || GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
         journal_state_dir(root, state, COUNTOF(state));
         CreateDirectoryW(state, NULL);
         if (new_dir_in(state, what, dir, cch))

@@ -45,6 +45,9 @@ void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch);
  * Without administrator rights (check, plan), the user's own temp folder. */
 BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch);
 void scratch_dir_remove(const wchar_t *dir);
+/* The Windows folder whose state folder holds the scratch folders: the offline Windows'
+ * for --offline, so that nothing is written to the running one. NULL: the running one. */
+void scratch_root_set(const wchar_t *windir);
 /* Creates the next apply-NNNN.journal in dir (made if missing). */
 DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *dir,
                     const wchar_t *systemroot, const wchar_t *header);

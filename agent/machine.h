@@ -26,6 +26,8 @@ struct os_info {
     BOOL wow64;                   /* this process is 32-bit on 64-bit Windows */
     wchar_t systemroot[MAX_PATH];
     wchar_t computer[64];
+    BOOL offline;                 /* a Windows that is not running (--offline) */
+    wchar_t helper[64];           /* offline: the computer p2vprep runs on */
 };
 
 /* Select\Current, Default, LastKnownGood, Failed */

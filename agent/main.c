@@ -7,8 +7,10 @@
 #include "out.h"
 #include "report.h"
 #include "eventlog.h"
+#include "offline.h"
 #include "service.h"
 #include "summarize.h"
+#include <stdlib.h>
 #include <string.h>
 #include "text.h"
 #include "winerr.h"
@@ -175,6 +177,64 @@ static void log_outcome(const struct run *run, int rc)
     eventlog_write(kind, L"p2vprep %ls finished with exit code %d.", command_name(run->opt->command), rc);
 }
 
+/* --offline: the Windows to repair found, its hive loaded, a backend over it. Ctrl+C and a
+ * closing console stop apply between changes (it undoes them) and the hive is unloaded
+ * before the process ends. */
+static struct offline the_offline;
+static HANDLE offline_done;
+
+static BOOL WINAPI on_console_event(DWORD event)
+{
+    engine_request_stop();
+    /* for a closing console, Windows ends the process when this returns: wait for the
+     * undo and the unload, within the few seconds Windows allows */
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && offline_done)
+        WaitForSingleObject(offline_done, 4000);
+    return TRUE;
+}
+
+static int offline_open(struct backend *ob, const struct backend *inner)
+{
+    wchar_t msg[4096], err[256];
+    offline_unload_stale();
+    int rc = offline_locate(inner, opt.offline, &the_offline, msg, COUNTOF(msg));
+    if (rc != EXIT_OK) {
+        out_error(L"p2vprep: %ls", msg);
+        return rc;
+    }
+    out_info(L"Offline Windows: %ls", the_offline.how);
+    offline_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SetConsoleCtrlHandler(on_console_event, TRUE);
+    DWORD e = offline_mount(&the_offline);
+    if (e != ERROR_SUCCESS) {
+        win_error_text(e, err, COUNTOF(err));
+        if (e == ERROR_PRIVILEGE_NOT_HELD || e == ERROR_ACCESS_DENIED)
+            out_error(L"p2vprep: cannot load %ls: %ls Run p2vprep as an administrator (it needs "
+                      L"the backup and restore privileges). Nothing was changed.", the_offline.hive, err);
+        else
+            out_error(L"p2vprep: cannot load %ls: %ls It may be in use (is that Windows running, "
+                      L"or its hive loaded in regedit?) or damaged. Nothing was changed.",
+                      the_offline.hive, err);
+        SetConsoleCtrlHandler(on_console_event, FALSE);
+        return e == ERROR_PRIVILEGE_NOT_HELD || e == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_USAGE;
+    }
+    backend_offline_init(ob, inner, &the_offline);
+    return EXIT_OK;
+}
+
+static void offline_close(void)
+{
+    wchar_t err[256];
+    DWORD e = offline_unmount(&the_offline);
+    if (e != ERROR_SUCCESS)
+        out_error(L"p2vprep: could not unload the offline hive HKLM\\%ls: %ls The next p2vprep "
+                  L"run unloads it; until then do not detach the disk.", the_offline.mount,
+                  win_error_text(e, err, COUNTOF(err)));
+    if (offline_done)
+        SetEvent(offline_done);
+    SetConsoleCtrlHandler(on_console_event, FALSE);
+}
+
 /* plan, apply, check, rollback: in a console or as the service. */
 static int run_job(void)
 {
@@ -197,13 +257,27 @@ static int run_job(void)
         CloseHandle(mutex);
         return EXIT_ACCESS;
     }
-    BOOL logged = as_service || opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK;
+    /* An offline repair writes nothing to the helper it runs on, its event log included. */
+    BOOL logged = !opt.offline && (as_service || opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK);
     if (logged)
         eventlog_write(EVENT_INFO, L"p2vprep %ls %ls started%ls.", P2V_VERSION_STR,
                        command_name(opt.command), as_service ? L" as a service" : L"");
 
     struct run run;
-    int rc = engine_run(&run, &opt, backend_for_exe(running_under_wow64()), exe_dir);
+    const struct backend *b = backend_for_exe(running_under_wow64());
+    struct backend offline_backend;
+    int rc;
+    if (opt.offline) {
+        rc = offline_open(&offline_backend, b);
+        if (rc != EXIT_OK) {
+            CloseHandle(mutex);
+            return rc;
+        }
+        b = &offline_backend;
+    }
+    rc = engine_run(&run, &opt, b, opt.offline ? &the_offline : NULL, exe_dir);
+    if (opt.offline)
+        offline_close();
     if (rc == EXIT_HANDOFF) {
         engine_free(&run);
         CloseHandle(mutex);   /* the 64-bit p2vprep takes it */
@@ -281,6 +355,30 @@ static int summarize_command(const struct options *o)
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* find: the offline Windows installations this machine sees. */
+static int find_command(void)
+{
+    struct found_windows *list = calloc(OFFLINE_FOUND_MAX, sizeof *list);
+    if (!list)
+        return EXIT_USAGE;
+    offline_unload_stale();
+    int n = offline_find_all(backend_for_exe(running_under_wow64()), list, OFFLINE_FOUND_MAX);
+    if (n == 0)
+        out_info(L"No offline Windows found on this machine's volumes (the running Windows is not "
+                 L"listed). Attach the converted disk, bring it online (Disk Management, or "
+                 L"diskpart: online disk) and give its volumes letters, then run find again.");
+    for (int i = 0; i < n; i++) {
+        wchar_t line[1536];
+        offline_describe(&list[i], line, COUNTOF(line));
+        out_info(L"%ls", line);
+    }
+    if (n)
+        out_info(L"%d offline Windows found. Next: p2vprep check --offline %ls --target <name>",
+                 n, n == 1 ? L"auto" : L"<folder>");
+    free(list);
+    return EXIT_OK;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     wchar_t msg[1024];
@@ -333,6 +431,8 @@ int wmain(int argc, wchar_t **argv)
     }
     if (opt.command == CMD_SUMMARIZE)
         return summarize_command(&opt);
+    if (opt.command == CMD_FIND)
+        return find_command();
 
     /* Started by the service control manager? Then this is the service's run. */
     if ((opt.command == CMD_APPLY || opt.command == CMD_CHECK) && service_dispatch(run_service_job, &rc))

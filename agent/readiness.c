@@ -305,6 +305,80 @@ BOOL arc_path_parse(const wchar_t *arc, int *rdisk, int *partition, wchar_t *dir
     return TRUE;
 }
 
+static BOOL arc_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '\\' || c == '_' || c == '-' || c == '.' || c == '(' || c == ')' || c == '$';
+}
+
+BOOL bootini_set_partition(const char *text, size_t len, int new_partition, char **out, size_t *out_len)
+{
+    struct bootini_line l;
+    enum bootini_section sec = SEC_OTHER;
+    BOOL saw_loader = FALSE;
+    const char *def = NULL, *def_end = NULL;
+    size_t pos = 0;
+    *out = NULL;
+    while (next_entry(text, len, &pos, &sec, &saw_loader, &l))
+        if (l.section == SEC_LOADER && span_ieq(l.key, l.key_end, "default")) {
+            def = l.value;
+            def_end = l.value_end;
+            break;
+        }
+    if (!def || def == def_end || new_partition < 1 || new_partition > 999)
+        return FALSE;
+    /* the new ARC path: the old one with its partition(N) renumbered */
+    size_t dlen = (size_t)(def_end - def);
+    const char *part = NULL;
+    for (const char *p = def; p + 10 <= def_end && !part; p++)
+        if (span_ieq(p, p + 10, "partition("))
+            part = p + 10;
+    if (!part || !((dlen > 6 && span_ieq(def, def + 6, "multi(")) ||
+                   (dlen > 5 && span_ieq(def, def + 5, "scsi("))))
+        return FALSE;
+    const char *digits_end = part;
+    while (digits_end < def_end && *digits_end >= '0' && *digits_end <= '9')
+        digits_end++;
+    if (digits_end == part || digits_end >= def_end || *digits_end != ')')
+        return FALSE;
+    char arc[600], num[4];
+    int digits = 0;
+    for (int v = new_partition; v; v /= 10)
+        num[digits++] = (char)('0' + v % 10);
+    size_t head = (size_t)(part - def), tail = (size_t)(def_end - digits_end);
+    if (dlen >= sizeof arc || head + (size_t)digits + tail >= sizeof arc)
+        return FALSE;
+    memcpy(arc, def, head);
+    for (int k = 0; k < digits; k++)
+        arc[head + (size_t)k] = num[digits - 1 - k];
+    memcpy(arc + head + digits, digits_end, tail);
+    size_t n = head + (size_t)digits + tail;
+    char old[600];
+    memcpy(old, def, dlen);
+    old[dlen] = 0;
+
+    char *buf = malloc(len + 64 * (n + 1) + 1);
+    size_t o = 0, grow = 0;
+    if (!buf)
+        return FALSE;
+    for (size_t i = 0; i < len;) {
+        /* an occurrence of the old path that is not the start of a longer one */
+        if (i + dlen <= len && span_ieq_span(text + i, text + i + dlen, old, old + dlen) &&
+            (i + dlen == len || !arc_char(text[i + dlen])) && (i == 0 || !arc_char(text[i - 1])) &&
+            grow < 64) {
+            memcpy(buf + o, arc, n);
+            o += n;
+            i += dlen;
+            grow++;
+        } else {
+            buf[o++] = text[i++];
+        }
+    }
+    *out = buf;
+    *out_len = o;
+    return TRUE;
+}
+
 BOOL bootini_read(const wchar_t *path, struct readiness *out)
 {
     wchar_t arc[COUNTOF(out->boot_default)], title[COUNTOF(out->boot_default_title)];
@@ -727,7 +801,14 @@ static void probe_policies(const struct backend *b, const struct machine *m, str
 void readiness_probe(const struct backend *b, const struct machine *m, struct readiness *out)
 {
     memset(out, 0, sizeof *out);
-    probe_boot_files(b, m, out);     /* also sets system_volume */
+    /* An offline Windows' boot files are judged by --offline's own boot.ini check; the
+     * running system partition is the helper's, not its. */
+    if (m->os.offline) {
+        if (!volume_of(m->os.systemroot, out->system_volume, COUNTOF(out->system_volume)))
+            out->system_volume[0] = 0;
+    } else {
+        probe_boot_files(b, m, out);     /* also sets system_volume */
+    }
     probe_dynamic_disk(out);
     probe_power(b, m, out);
     probe_free_space(m, out);

@@ -72,6 +72,12 @@ BOOL bootini_default(const char *text, size_t len, wchar_t *arc, size_t arc_cch,
  * partition(n). */
 BOOL arc_path_parse(const wchar_t *arc, int *rdisk, int *partition, wchar_t *dir, size_t cch);
 
+/* boot.ini text whose default entry's partition(N) is partition(new_partition): every
+ * occurrence of the default's ARC path (the default= line and the [operating systems]
+ * lines that start it, with their options) is rewritten, all else is kept byte for byte.
+ * *out is malloc'ed. FALSE when there is no default entry or it is no multi()/scsi() path. */
+BOOL bootini_set_partition(const char *text, size_t len, int new_partition, char **out, size_t *out_len);
+
 /* Reads and parses the boot.ini at path: fills out->boot_ini (the path), boot_default,
  * boot_default_title and, when path starts with a drive letter, boot_volume. Returns
  * FALSE, leaving out untouched, when the file cannot be read or has no default entry. */

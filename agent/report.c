@@ -70,6 +70,17 @@ void report_build(const struct run *r, struct wbuf *b)
     json_key(b, L"version"); json_str(b, P2V_VERSION_STR);
     wbuf_add(b, L",\n  "); json_key(b, L"exe_arch"); json_str(b, P2V_ARCH_STR);
     wbuf_add(b, L",\n  "); json_key(b, L"computer"); json_str(b, os->computer);
+    wbuf_add(b, L",\n  "); json_key(b, L"mode"); json_str(b, os->offline ? L"offline" : L"live");
+    wbuf_add(b, L",\n  "); json_key(b, L"offline");
+    if (os->offline)
+        json_str(b, os->systemroot);
+    else
+        wbuf_add(b, L"null");
+    wbuf_add(b, L",\n  "); json_key(b, L"helper_computer");
+    if (os->offline)
+        json_str(b, os->helper);
+    else
+        wbuf_add(b, L"null");
     wbuf_add(b, L",\n  "); json_key(b, L"command"); json_str(b, command_name(r->opt->command));
     wbuf_add(b, L",\n  "); json_key(b, L"targets"); wbuf_add(b, L"[");
     for (size_t i = 0; i < r->opt->n_targets; i++) {

@@ -14,11 +14,20 @@
  *   P2VPREP_LIE=data|type|drop|truncate  with P2VPREP_LIE_AT=N: the Nth value set (data,
  *                           type, drop) or file written (truncate) reports success but
  *                           stores other data, another type, nothing at all, or a file
- *                           one byte short */
+ *                           one byte short
+ *   P2VPREP_LAYOUT=E:0:1,F:0:2  the disk and partition number of each drive letter, for
+ *                           the boot.ini tests (Wine makes the numbers up)
+ *   P2VPREP_DISM=PATH       the DISM that stages packages into an offline image (Wine's
+ *                           dism.exe does nothing)
+ * and, since Wine does not write a loaded hive back to its file when it is unloaded,
+ * --offline saves the hive right before unloading it (the shipped exe never does). */
 #include "backend.h"
+#include "offline.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 static struct backend real, faulty;
 static unsigned writes, value_sets, file_writes, appends, flushes, fail_at, fail_count = 1, journal_at, flush_at, lie_at;
@@ -153,8 +162,45 @@ static DWORD f_append(void *c, HANDLE h, const void *d, DWORD s)
     return e ? e : real.append(c, h, d, s);
 }
 
+static DWORD save_hive(HKEY root, const wchar_t *file)
+{
+    return RegSaveKeyW(root, file, NULL);
+}
+
+static BOOL layout_number(wchar_t letter, DWORD *disk, DWORD *partition)
+{
+    wchar_t layout[256];
+    if (!GetEnvironmentVariableW(L"P2VPREP_LAYOUT", layout, 256))
+        return FALSE;
+    for (wchar_t *p = layout; *p;) {
+        unsigned d, n;
+        wchar_t l;
+        if (swscanf(p, L"%lc:%u:%u", &l, &d, &n) == 3 && towupper(l) == towupper(letter)) {
+            *disk = d;
+            *partition = n;
+            return TRUE;
+        }
+        wchar_t *comma = wcschr(p, L',');
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return FALSE;
+}
+
+static BOOL test_dism(wchar_t *path, size_t cch)
+{
+    DWORD n = GetEnvironmentVariableW(L"P2VPREP_DISM", path, (DWORD)cch);
+    return n && n < cch && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
 const struct backend *backend_for_exe(BOOL wow64)
 {
+    wchar_t dism[8];
+    if (GetEnvironmentVariableW(L"P2VPREP_DISM", dism, 8))
+        offline_find_dism = test_dism;
+    offline_save_hive = save_hive;
+    offline_volume_number = layout_number;
     backend_win32_init(&real, wow64);
     faulty = real;
     faulty.create_key = f_create_key;

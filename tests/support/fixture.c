@@ -119,24 +119,38 @@ static void append(wchar_t **out, size_t *len, size_t *cap, const wchar_t *s)
 static void dump(HKEY root, const wchar_t *key, FILE *unused, wchar_t **out, size_t *len, size_t *cap)
 {
     HKEY h;
-    wchar_t line[4096];
+    DWORD max_name = 0, max_data = 0;
     (void)unused;
     if (RegOpenKeyExW(root, key, 0, native(KEY_READ), &h))
         return;
-    swprintf(line, 4096, L"[%ls]\n", key);
+    wchar_t *line = malloc((wcslen(key) + 8) * sizeof(wchar_t));
+    swprintf(line, wcslen(key) + 8, L"[%ls]\n", key);
     append(out, len, cap, line);
+    free(line);
+    /* every value whole, whatever its size: a dump that cut long data would hide a change */
+    RegQueryInfoKeyW(h, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &max_name, &max_data, NULL, NULL);
+    wchar_t *name = malloc((max_name + 2) * sizeof(wchar_t));
+    BYTE *data = malloc(max_data + 1);
+    size_t line_cch = max_name + 2 * (size_t)max_data + 64;
+    line = malloc(line_cch * sizeof(wchar_t));
     for (DWORD i = 0;; i++) {
-        wchar_t name[256];
-        BYTE data[2048];
-        DWORD n = 256, size = sizeof data, type;
-        if (RegEnumValueW(h, i, name, &n, NULL, &type, data, &size))
+        DWORD n = max_name + 1, size = max_data, type;
+        LONG e = RegEnumValueW(h, i, name, &n, NULL, &type, data, &size);
+        if (e == ERROR_MORE_DATA) {
+            fprintf(stderr, "fixture: a value of %ls grew while it was dumped\n", key);
+            exit(99);
+        }
+        if (e)
             break;
-        int pos = swprintf(line, 4096, L"  \"%ls\" type=%lu data=", name, type);
-        for (DWORD k = 0; k < size && pos < 4000; k++)
-            pos += swprintf(line + pos, 4096 - pos, L"%02x", data[k]);
-        swprintf(line + pos, 4096 - pos, L"\n");
+        int pos = swprintf(line, line_cch, L"  \"%ls\" type=%lu data=", name, type);
+        for (DWORD k = 0; k < size; k++)
+            pos += swprintf(line + pos, line_cch - pos, L"%02x", data[k]);
+        swprintf(line + pos, line_cch - pos, L"\n");
         append(out, len, cap, line);
     }
+    free(line);
+    free(name);
+    free(data);
     for (DWORD i = 0;; i++) {
         wchar_t sub[256], child[1024];
         DWORD n = 256;
@@ -333,10 +347,10 @@ int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
     return (int)code;
 }
 
-static void shape_set(int n)
+static void shape_set(const wchar_t *root, int n)
 {
     wchar_t base[64], key[256];
-    swprintf(base, 64, L"SYSTEM\\ControlSet%03d", n);
+    swprintf(base, 64, L"%ls\\ControlSet%03d", root, n);
 
     swprintf(key, 256, L"%ls\\Control\\ServiceGroupOrder", base);
     fx_set_sz(key, L"List", REG_MULTI_SZ,
@@ -391,7 +405,7 @@ void fx_shape(const struct fixture *f)
     fx_delete_tree(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\symmpi");
 
     for (int i = 0; i < f->n_sets; i++)
-        shape_set(f->sets[i]);
+        shape_set(L"SYSTEM", f->sets[i]);
     static const wchar_t *sel[] = { L"Current", L"Default", L"LastKnownGood", L"Failed" };
     for (int s = 0; s < 4; s++)
         fx_set_dword(L"SYSTEM\\Select", sel[s], f->select[s]);
@@ -406,4 +420,93 @@ void fx_shape(const struct fixture *f)
     fx_delete_file(path);
     swprintf(path, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
     fx_delete_dir(path);
+}
+
+/* ---- offline Windows ---- */
+
+static void privilege(const wchar_t *name)
+{
+    HANDLE t;
+    TOKEN_PRIVILEGES tp;
+    memset(&tp, 0, sizeof tp);
+    tp.PrivilegeCount = 1;
+    OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &t);
+    LookupPrivilegeValueW(NULL, name, &tp.Privileges[0].Luid);
+    tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+    AdjustTokenPrivileges(t, FALSE, &tp, 0, NULL, NULL);
+    CloseHandle(t);
+}
+
+#define SHAPE L"p2vtest-offline-shape"
+#define LOOK L"p2vtest-offline-look"
+
+void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o)
+{
+    wchar_t key[256];
+    privilege(L"SeBackupPrivilege");
+    privilege(L"SeRestorePrivilege");
+    fx_delete_tree(HKEY_LOCAL_MACHINE, SHAPE);
+    for (int i = 0; i < o->n_sets; i++) {
+        shape_set(SHAPE, o->sets[i]);
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\ProductOptions", o->sets[i]);
+        fx_set_sz(key, L"ProductType", REG_SZ, o->product);
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\ComputerName\\ComputerName", o->sets[i]);
+        fx_set_sz(key, L"ComputerName", REG_SZ, o->computer);
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\Windows", o->sets[i]);
+        fx_set_dword(key, L"CSDVersion", o->csd_version);
+    }
+    static const wchar_t *sel[] = { L"Current", L"Default", L"LastKnownGood", L"Failed" };
+    for (int s = 0; s < 4; s++)
+        fx_set_dword(SHAPE L"\\Select", sel[s], o->select[s]);
+    if (o->disabled_symmpi_in) {
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Services\\symmpi", o->disabled_symmpi_in);
+        fx_set_dword(key, L"Start", 4);
+    }
+    HKEY h;
+    RegOpenKeyExW(HKEY_LOCAL_MACHINE, SHAPE, 0, KEY_READ, &h);
+    fx_delete_file(file);
+    LONG e = RegSaveKeyW(h, file, NULL);
+    RegCloseKey(h);
+    fx_delete_tree(HKEY_LOCAL_MACHINE, SHAPE);
+    if (e)
+        die("RegSaveKeyW", file, e);
+}
+
+wchar_t *fx_export_hive(const wchar_t *file)
+{
+    privilege(L"SeBackupPrivilege");
+    privilege(L"SeRestorePrivilege");
+    LONG e = RegLoadKeyW(HKEY_LOCAL_MACHINE, LOOK, file);
+    if (e)
+        die("RegLoadKeyW", file, e);
+    wchar_t *out = fx_export(LOOK);
+    RegUnLoadKeyW(HKEY_LOCAL_MACHINE, LOOK);
+    /* the dump names the keys by where the hive was loaded: compare by content only */
+    return out;
+}
+
+BOOL fx_hive_get_dword(const wchar_t *file, const wchar_t *key, const wchar_t *name, DWORD *d)
+{
+    wchar_t full[512];
+    privilege(L"SeBackupPrivilege");
+    privilege(L"SeRestorePrivilege");
+    if (RegLoadKeyW(HKEY_LOCAL_MACHINE, LOOK, file))
+        return FALSE;
+    swprintf(full, 512, LOOK L"\\%ls", key);
+    BOOL ok = fx_get_dword(full, name, d);
+    RegUnLoadKeyW(HKEY_LOCAL_MACHINE, LOOK);
+    return ok;
+}
+
+int fx_loaded_offline_hives(void)
+{
+    wchar_t sub[256];
+    int n = 0;
+    for (DWORD i = 0;; i++) {
+        DWORD cch = 256;
+        if (RegEnumKeyExW(HKEY_LOCAL_MACHINE, i, sub, &cch, NULL, NULL, NULL, NULL))
+            break;
+        n += !_wcsnicmp(sub, L"p2vprep-offline-", 16);
+    }
+    return n;
 }

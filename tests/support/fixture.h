@@ -45,4 +45,22 @@ BOOL fx_copy_file(const wchar_t *from, const wchar_t *to);
 int fx_run(const wchar_t *exe, const wchar_t *args, char **output);
 /* Environment for fx_run's children. */
 void fx_setenv(const wchar_t *name, const wchar_t *value);
+
+/* An offline Windows' SYSTEM hive, in the format of the Windows the test runs on (Wine's
+ * own), made by shaping a key and saving it. */
+struct offline_fixture {
+    int sets[8];
+    int n_sets;
+    DWORD select[4];
+    const wchar_t *computer;      /* Control\ComputerName\ComputerName */
+    const wchar_t *product;       /* Control\ProductOptions ProductType: ServerNT, WinNT */
+    DWORD csd_version;            /* Control\Windows CSDVersion: 0x200 = SP2 */
+    int disabled_symmpi_in;       /* a control set with symmpi Start=4, 0 for none */
+};
+void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o);
+/* fx_export of the whole hive in file (loaded for the moment under a test name). */
+wchar_t *fx_export_hive(const wchar_t *file);
+BOOL fx_hive_get_dword(const wchar_t *file, const wchar_t *key, const wchar_t *name, DWORD *d);
+/* How many hives p2vprep has loaded under HKLM right now. */
+int fx_loaded_offline_hives(void);
 #endif

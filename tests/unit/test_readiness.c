@@ -121,6 +121,47 @@ static void bootini_small_buffers_truncate(void **state)
     assert_wstr_equal(title, L"Win");
 }
 
+/* ---- bootini_set_partition ----------------------------------------------------------- */
+
+/* A partition the converter left out shifts the numbers: partition(3) must become (2) in
+ * the default line and in every line that starts that installation, nothing else moves. */
+static void bootini_partition_is_renumbered_everywhere_and_nothing_else(void **state)
+{
+    static const char in[] =
+        "[boot loader]\r\ntimeout=30\r\ndefault=multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        "multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS=\"Windows Server 2003\" /fastdetect\r\n"
+        "MULTI(0)DISK(0)RDISK(0)PARTITION(3)\\WINDOWS=\"Safe\" /safeboot:minimal\r\n"
+        "multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS2=\"Other\" /fastdetect\r\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\WINNT=\"Old\"\r\n"
+        "C:\\CMDCONS\\BOOTSECT.DAT=\"Recovery Console\" /cmdcons\r\n";
+    static const char want[] =
+        "[boot loader]\r\ntimeout=30\r\ndefault=multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        "multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS=\"Windows Server 2003\" /fastdetect\r\n"
+        "multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS=\"Safe\" /safeboot:minimal\r\n"
+        "multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS2=\"Other\" /fastdetect\r\n"
+        "multi(0)disk(0)rdisk(0)partition(1)\\WINNT=\"Old\"\r\n"
+        "C:\\CMDCONS\\BOOTSECT.DAT=\"Recovery Console\" /cmdcons\r\n";
+    char *out;
+    size_t n;
+    assert_true(bootini_set_partition(in, strlen(in), 2, &out, &n));
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(out, want, n);
+    free(out);
+    /* two-digit numbers, and a number that grows the text */
+    assert_true(bootini_set_partition(in, strlen(in), 12, &out, &n));
+    assert_int_equal(n, strlen(in) + 3);
+    assert_non_null(strstr(out, "default=multi(0)disk(0)rdisk(0)partition(12)\\WINDOWS\r\n"));
+    free(out);
+    /* no default entry, a signature() path, a nonsense number: nothing to rewrite */
+    static const char none[] = "[boot loader]\r\ntimeout=30\r\n";
+    static const char sig[] = "[boot loader]\r\ndefault=signature(8b467c12)disk(1)rdisk(0)partition(2)\\WINDOWS\r\n";
+    assert_false(bootini_set_partition(none, strlen(none), 2, &out, &n));
+    assert_false(bootini_set_partition(sig, strlen(sig), 2, &out, &n));
+    assert_false(bootini_set_partition(in, strlen(in), 0, &out, &n));
+}
+
 /* ---- arc_path_parse ------------------------------------------------------------------ */
 
 static void arc_multi_path(void **state)
@@ -631,6 +672,7 @@ int main(void)
         cmocka_unit_test(bootini_comments_are_skipped),
         cmocka_unit_test(bootini_sections_in_any_order_cp1252_and_unquoted_titles),
         cmocka_unit_test(bootini_small_buffers_truncate),
+        cmocka_unit_test(bootini_partition_is_renumbered_everywhere_and_nothing_else),
         cmocka_unit_test(arc_multi_path),
         cmocka_unit_test(arc_scsi_path_gives_the_lun),
         cmocka_unit_test(arc_signature_path_is_false),

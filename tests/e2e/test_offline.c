@@ -1,0 +1,470 @@
+/* End to end: an already-converted disk repaired offline. The disk is drives E: (the
+ * 100 MB system partition with boot.ini, partition 1) and F: (\WINDOWS, partition 2) of
+ * disk 0; the helper runs from C: on disk 1. The offline Windows is a 32-bit Server 2003
+ * SP2 with three control sets, Select Current=2, and symmpi disabled in set 2.
+ *
+ * Wine does not write a loaded hive back to its file, so commands whose changes must be
+ * seen afterwards run the test build (p2vprep-fault-<arch>.exe), which saves the hive just
+ * before unloading it and reads the disk layout from P2VPREP_LAYOUT. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "fixture.h"
+
+#define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
+#define TEST_EXE L"p2vprep-fault-" P2V_ARCH_STR L".exe"
+#define WORK L"C:\\p2vtest"
+#define PAYLOAD WORK L"\\payload"
+#define REPORT WORK L"\\report.json"
+#define WINDIR L"F:\\WINDOWS"
+#define HIVE WINDIR L"\\system32\\config\\SYSTEM"
+#define DRIVER WINDIR L"\\system32\\drivers\\symmpi.sys"
+#define BOOT_INI L"E:\\boot.ini"
+#define LSI L" --target lsilogic --payload " PAYLOAD
+#define LAYOUT L"C:1:1,E:0:1,F:0:2"
+
+static BOOL os64;
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("expected to find: %s\nin:\n%s", needle, hay);
+}
+
+static void write_text(const wchar_t *path, const char *text)
+{
+    assert_true(fx_write_file(path, text, (DWORD)strlen(text)));
+}
+
+static const char seed_boot_ini[] =
+    "[boot loader]\r\ntimeout=30\r\ndefault=multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS\r\n"
+    "[operating systems]\r\n"
+    "multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS=\"Windows Server 2003, Standard\" /fastdetect\r\n";
+
+static void mkdirs(const wchar_t *path)
+{
+    wchar_t buf[MAX_PATH];
+    wcscpy(buf, path);
+    for (wchar_t *p = buf + 3; *p; p++)
+        if (*p == L'\\') {
+            *p = 0;
+            CreateDirectoryW(buf, NULL);
+            *p = L'\\';
+        }
+    CreateDirectoryW(buf, NULL);
+}
+
+/* An offline Windows at dir: its hive, kernel (the i386 or amd64 build of a test kernel
+ * with a version resource) and an empty drivers folder. */
+static void offline_windows(const wchar_t *dir, const wchar_t *kernel, const wchar_t *machine,
+                            const wchar_t *computer)
+{
+    wchar_t path[MAX_PATH], src[MAX_PATH];
+    swprintf(path, MAX_PATH, L"%ls\\system32\\config", dir);
+    mkdirs(path);
+    swprintf(path, MAX_PATH, L"%ls\\system32\\drivers", dir);
+    CreateDirectoryW(path, NULL);
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\%ls", fx_bin_dir(), machine, kernel);
+    swprintf(path, MAX_PATH, L"%ls\\system32\\ntoskrnl.exe", dir);
+    assert_true(fx_copy_file(src, path));
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2 };
+    swprintf(path, MAX_PATH, L"%ls\\system32\\config\\SYSTEM", dir);
+    fx_make_offline_hive(path, &f);
+}
+
+static wchar_t *live_before;
+
+static int seed_disk(void **state)
+{
+    wchar_t src[MAX_PATH], dst[MAX_PATH];
+    struct fixture live = { os64 ? L"win2003" : L"win2003", { 1 }, 1, { 1, 1, 1, 0 } };
+    fx_shape(&live);   /* the helper: one control set, nothing of symmpi */
+    fx_delete_dir(L"E:\\WINNT");
+    fx_delete_dir(L"E:\\WINDOWS");
+    fx_delete_file(BOOT_INI);
+    fx_delete_dir(WINDIR);
+    fx_delete_dir(WORK);
+    CreateDirectoryW(WORK, NULL);
+    CreateDirectoryW(PAYLOAD, NULL);
+    CreateDirectoryW(PAYLOAD L"\\x86", NULL);
+    CreateDirectoryW(PAYLOAD L"\\amd64", NULL);
+    static const wchar_t *const m[][2] = { { L"i386", L"x86" }, { L"amd64", L"amd64" } };
+    for (int i = 0; i < 2; i++) {
+        swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), m[i][0]);
+        swprintf(dst, MAX_PATH, L"%ls\\%ls\\symmpi.sys", PAYLOAD, m[i][1]);
+        assert_true(fx_copy_file(src, dst));
+    }
+    write_text(BOOT_INI, seed_boot_ini);
+    SetFileAttributesW(BOOT_INI, FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
+    offline_windows(WINDIR, L"ntoskrnl-2003.exe", L"i386", L"OLDSRV03");
+    static const wchar_t *const knobs[] = {
+        L"P2VPREP_FAULT_AT", L"P2VPREP_FAULT_KILL", L"P2VPREP_FAULT_ANY", L"P2VPREP_LIE",
+        L"P2VPREP_LIE_AT", L"P2VPREP_DISM",
+    };
+    for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++)
+        fx_setenv(knobs[i], NULL);
+    fx_setenv(L"P2VPREP_LAYOUT", LAYOUT);
+    free(live_before);
+    live_before = fx_export(L"SYSTEM");
+    return 0;
+}
+
+/* The helper is never touched: its registry, its drivers folder, its state folder. */
+static void assert_live_untouched(void)
+{
+    wchar_t *now = fx_export(L"SYSTEM"), path[MAX_PATH];
+    if (wcscmp(live_before, now))
+        fail_msg("the helper's HKLM\\SYSTEM changed");
+    free(now);
+    swprintf(path, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
+    assert_false(fx_file_exists(path));
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    assert_false(fx_file_exists(path));
+    assert_int_equal(fx_loaded_offline_hives(), 0);
+}
+
+static char *read_text(const wchar_t *path)
+{
+    BYTE *data;
+    DWORD n;
+    assert_true(fx_read_file(path, &data, &n));
+    char *s = realloc(data, n + 1);
+    s[n] = 0;
+    return s;
+}
+
+static void assert_offline_prepared(void)
+{
+    for (int set = 1; set <= 3; set++) {
+        wchar_t key[128];
+        DWORD d;
+        swprintf(key, 128, L"ControlSet%03d\\Services\\symmpi", set);
+        assert_true(fx_hive_get_dword(HIVE, key, L"Start", &d));
+        assert_int_equal(d, 0);
+        assert_true(fx_hive_get_dword(HIVE, key, L"Type", &d));
+        assert_int_equal(d, 1);
+        swprintf(key, 128, L"ControlSet%03d\\Services\\symmpi\\Parameters\\PnpInterface", set);
+        assert_true(fx_hive_get_dword(HIVE, key, L"5", &d));
+    }
+    /* the offline Windows is 32-bit: the x86 payload, whatever this exe's architecture */
+    BYTE *a, *b;
+    DWORD na, nb;
+    assert_true(fx_read_file(DRIVER, &a, &na));
+    assert_true(fx_read_file(PAYLOAD L"\\x86\\symmpi.sys", &b, &nb));
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+}
+
+static void find_lists_the_offline_windows_and_how_it_boots(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(TEST_EXE, L"find", &out), 0);
+    assert_contains(out, "F:\\WINDOWS: Windows 5.2.3790 SP2, x86, server, computer OLDSRV03");
+    assert_contains(out, "ControlSet001 ControlSet002 ControlSet003; Select Current=2 Default=2 "
+                         "LastKnownGood=3 Failed=0");
+    assert_contains(out, "boots from E:\\boot.ini, default multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS: "
+                         "points at it");
+    /* the running Windows is not an offline one */
+    assert_null(strstr(out, "C:\\windows:"));
+    free(out);
+    assert_live_untouched();
+}
+
+static void plan_and_check_change_nothing_anywhere(void **state)
+{
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    BYTE *hive_bytes;
+    DWORD hive_n;
+    assert_true(fx_read_file(HIVE, &hive_bytes, &hive_n));
+    char *out;
+    assert_int_equal(fx_run(EXE, L"plan --offline " WINDIR LSI, &out), 0);
+    assert_contains(out, "Offline Windows at F:\\WINDOWS");
+    assert_contains(out, "computer OLDSRV03");
+    assert_contains(out, "HKLM\\SYSTEM\\ControlSet003\\Services\\symmpi\\Start = 0");
+    assert_contains(out, "HKLM\\SYSTEM\\ControlSet002\\Services\\symmpi\\Start = 0 (REG_DWORD) (was 4 (REG_DWORD))");
+    assert_contains(out, "copy    file F:\\WINDOWS\\system32\\drivers\\symmpi.sys <- C:\\p2vtest\\payload\\x86\\symmpi.sys");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"check --offline " WINDIR LSI L" --report " REPORT, &out), 1);
+    assert_contains(out, "symmpi.sys is missing");
+    free(out);
+    char *json = read_text(REPORT);
+    assert_contains(json, "\"computer\": \"OLDSRV03\"");
+    assert_contains(json, "\"mode\": \"offline\"");
+    assert_contains(json, "\"offline\": \"F:\\\\WINDOWS\"");
+    assert_contains(json, "\"systemroot\": \"F:\\\\WINDOWS\"");
+    assert_contains(json, "\"arch\": \"x86\"");
+    free(json);
+    /* not a byte of the offline disk either */
+    BYTE *now;
+    DWORD n;
+    assert_true(fx_read_file(HIVE, &now, &n));
+    assert_int_equal(n, hive_n);
+    assert_memory_equal(now, hive_bytes, n);
+    free(now);
+    free(hive_bytes);
+    assert_false(fx_file_exists(WINDIR L"\\p2vprep"));
+    assert_false(fx_file_exists(DRIVER));
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    assert_true(!wcscmp(hive_before, hive_after));
+    free(hive_before);
+    free(hive_after);
+    assert_live_untouched();
+}
+
+static void apply_from_the_volume_root_then_check_rerun_and_rollback(void **state)
+{
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    char *out;
+    /* E:\ holds boot.ini: its default entry leads to partition 2 = F:, \WINDOWS */
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline E:\\" LSI L" --report " REPORT, &out), 0);
+    assert_contains(out, "E:\\boot.ini: default entry multi(0)disk(0)rdisk(0)partition(2)\\WINDOWS is "
+                         "F:\\WINDOWS (partition 2)");
+    free(out);
+    assert_offline_prepared();
+    char *json = read_text(REPORT);
+    assert_contains(json, "\"mode\": \"offline\"");
+    assert_contains(json, "\"helper_computer\": \"");
+    assert_contains(json, "\"exit_code\": 0");
+    free(json);
+    /* the journal is on the offline disk, portable to the booted VM */
+    char *journal = read_text(WINDIR L"\\p2vprep\\apply-0001.journal");
+    assert_contains(journal, "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\tabsent\n");
+    assert_contains(journal, "value\tSYSTEM\\ControlSet002\\Services\\symmpi\tStart\t4\t04000000\n");
+    assert_null(strstr(journal, "p2vprep-offline-"));
+    assert_null(strstr(journal, "F:\\"));
+    free(journal);
+    assert_live_untouched();
+
+    /* ready (the test build: Wine makes the partition numbers the boot.ini check needs up) */
+    assert_int_equal(fx_run(TEST_EXE, L"check --offline " WINDIR LSI, &out), 0);
+    free(out);
+    /* a rerun attempts no write of any kind */
+    fx_setenv(L"P2VPREP_FAULT_ANY", L"1");
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline " WINDIR LSI, &out), 0);
+    assert_null(strstr(out, "fault: attempted"));
+    assert_contains(out, "Nothing to do");
+    free(out);
+    fx_setenv(L"P2VPREP_FAULT_ANY", NULL);
+
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
+    assert_contains(out, "Rolled back");
+    free(out);
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    if (wcscmp(hive_before, hive_after))
+        fail_msg("the offline hive differs after rollback:\n%ls\n---\n%ls", hive_before, hive_after);
+    assert_false(fx_file_exists(DRIVER));
+    free(hive_before);
+    free(hive_after);
+    assert_live_untouched();
+}
+
+static void a_failure_midway_leaves_the_offline_windows_as_it_was(void **state)
+{
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    static const wchar_t *const at[] = { L"1", L"7", L"20" };
+    for (int i = 0; i < 3; i++) {
+        char *out;
+        fx_setenv(L"P2VPREP_FAULT_AT", at[i]);
+        int rc = fx_run(TEST_EXE, L"apply --offline " WINDIR LSI, &out);
+        if (rc != 5)
+            fail_msg("fault at %ls: exit %d\n%s", at[i], rc, out);
+        free(out);
+        wchar_t *hive_after = fx_export_hive(HIVE);
+        assert_true(!wcscmp(hive_before, hive_after));
+        free(hive_after);
+        assert_false(fx_file_exists(DRIVER));
+    }
+    fx_setenv(L"P2VPREP_FAULT_AT", NULL);
+    free(hive_before);
+    assert_live_untouched();
+}
+
+/* A run killed with the hive loaded leaves it loaded; the next run unloads it first. */
+static void a_killed_run_leaves_a_hive_the_next_run_unloads(void **state)
+{
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    char *out;
+    fx_setenv(L"P2VPREP_FAULT_KILL", L"1");
+    fx_setenv(L"P2VPREP_FAULT_AT", L"5");
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline " WINDIR LSI, &out), 99);
+    free(out);
+    fx_setenv(L"P2VPREP_FAULT_KILL", NULL);
+    fx_setenv(L"P2VPREP_FAULT_AT", NULL);
+    assert_int_equal(fx_loaded_offline_hives(), 1);
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
+    assert_contains(out, "unloaded HKLM\\p2vprep-offline-");
+    assert_contains(out, "status incomplete");
+    free(out);
+    assert_int_equal(fx_loaded_offline_hives(), 0);
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    assert_true(!wcscmp(hive_before, hive_after));
+    free(hive_before);
+    free(hive_after);
+    assert_false(fx_file_exists(DRIVER));
+}
+
+static void what_is_not_an_offline_windows_is_refused(void **state)
+{
+    char *out;
+    wchar_t args[512];
+    swprintf(args, 512, L"apply --offline %ls" LSI, fx_systemroot());
+    assert_int_equal(fx_run(EXE, args, &out), 2);
+    assert_contains(out, "is the running Windows");
+    assert_contains(out, "Nothing was changed");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"apply --offline " WORK LSI, &out), 2);
+    assert_contains(out, "no Windows there");
+    assert_contains(out, "C:\\p2vtest\\system32\\config\\SYSTEM");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"check --offline G:\\nowhere" LSI, &out), 2);
+    assert_contains(out, "no such folder or volume");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"summarize " WORK L" --offline " WINDIR, NULL), 2);
+    assert_int_equal(fx_run(EXE, L"apply --fix-boot-ini" LSI, NULL), 2);
+    assert_live_untouched();
+    assert_false(fx_file_exists(DRIVER));
+}
+
+static void auto_takes_the_only_one_and_refuses_several(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(EXE, L"plan --offline auto" LSI, &out), 0);
+    assert_contains(out, "F:\\WINDOWS, the only offline Windows found");
+    free(out);
+    /* a second installation on the disk: auto must not guess */
+    offline_windows(L"E:\\WINNT", L"ntoskrnl-2003.exe", L"i386", L"OLDSRV2K");
+    assert_int_equal(fx_run(EXE, L"apply --offline auto" LSI, &out), 2);
+    assert_contains(out, "more than one");
+    assert_contains(out, "F:\\WINDOWS: Windows 5.2.3790");
+    assert_contains(out, "E:\\WINNT: Windows 5.2.3790");
+    assert_contains(out, "computer OLDSRV2K");
+    free(out);
+    assert_false(fx_file_exists(DRIVER));
+    assert_live_untouched();
+}
+
+/* A recovery partition the converter left out: boot.ini says partition(3), Windows is on
+ * partition 2. check says so; apply --fix-boot-ini corrects it; rollback restores it. */
+static void a_shifted_partition_number_is_reported_fixed_and_rolled_back(void **state)
+{
+    static const char shifted[] =
+        "[boot loader]\r\ntimeout=30\r\ndefault=multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS\r\n"
+        "[operating systems]\r\n"
+        "multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS=\"Windows Server 2003, Standard\" /fastdetect\r\n";
+    SetFileAttributesW(BOOT_INI, FILE_ATTRIBUTE_NORMAL);
+    write_text(BOOT_INI, shifted);
+    DWORD attrs = FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+    SetFileAttributesW(BOOT_INI, attrs);
+    char *out;
+    /* following boot.ini from E:\ still finds \WINDOWS, and says how */
+    assert_int_equal(fx_run(TEST_EXE, L"check --offline E:\\" LSI, &out), 1);
+    assert_contains(out, "that partition holds no such folder");
+    assert_contains(out, "names partition 3, but F:\\WINDOWS is on partition 2");
+    assert_contains(out, "--fix-boot-ini");
+    free(out);
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline " WINDIR LSI L" --fix-boot-ini", &out), 0);
+    free(out);
+    char *now = read_text(BOOT_INI);
+    assert_string_equal(now, seed_boot_ini);
+    free(now);
+    assert_int_equal(GetFileAttributesW(BOOT_INI) & attrs, attrs);
+    assert_true(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001\\boot.ini"));
+    assert_int_equal(fx_run(TEST_EXE, L"check --offline " WINDIR LSI, &out), 0);
+    free(out);
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
+    free(out);
+    now = read_text(BOOT_INI);
+    assert_string_equal(now, shifted);
+    free(now);
+    assert_int_equal(GetFileAttributesW(BOOT_INI) & attrs, attrs);
+    assert_live_untouched();
+}
+
+/* Windows 10: a driver package goes into the image through DISM, with p2vprep's hive
+ * unloaded while DISM runs; without DISM, exit 3 before anything changes. */
+static void a_package_goes_in_through_dism_and_out_on_rollback(void **state)
+{
+    offline_windows(L"E:\\WINDOWS", L"ntoskrnl-10.exe", L"amd64", L"NEWSRV19");
+    fx_delete_dir(WINDIR);
+    static const char inf[] =
+        "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nClass=SCSIAdapter\r\nCatalogFile=viostor.cat\r\n";
+    write_text(PAYLOAD L"\\amd64\\viostor.inf", inf);
+    write_text(PAYLOAD L"\\amd64\\viostor.cat", "catalog");
+    wchar_t src[MAX_PATH], dism[MAX_PATH];
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\signed.sys", fx_bin_dir());
+    assert_true(fx_copy_file(src, PAYLOAD L"\\amd64\\viostor.sys"));
+    wchar_t *hive_before = fx_export_hive(L"E:\\WINDOWS\\system32\\config\\SYSTEM");
+    char *out;
+
+    fx_setenv(L"P2VPREP_DISM", L"C:\\nowhere\\dism.exe");
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline E:\\WINDOWS --target virtio-blk --payload " PAYLOAD, &out), 3);
+    assert_contains(out, "DISM");
+    assert_contains(out, "C:\\nowhere\\dism.exe");
+    free(out);
+    assert_false(fx_file_exists(L"E:\\WINDOWS\\p2vprep"));
+
+    swprintf(dism, MAX_PATH, L"%ls\\fake-dism.exe", fx_bin_dir());
+    fx_setenv(L"P2VPREP_DISM", dism);
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline E:\\WINDOWS --target virtio-blk --payload " PAYLOAD, &out), 0);
+    assert_contains(out, "Windows 10.0.17763");
+    free(out);
+    BYTE *a, *b;
+    DWORD na, nb;
+    assert_true(fx_read_file(L"E:\\WINDOWS\\inf\\oem0.inf", &a, &na));
+    assert_true(fx_read_file(PAYLOAD L"\\amd64\\viostor.inf", &b, &nb));
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+    DWORD d;
+    assert_true(fx_hive_get_dword(L"E:\\WINDOWS\\system32\\config\\SYSTEM", L"ControlSet001\\Services\\viostor",
+                                  L"Start", &d));
+    assert_int_equal(d, 0);
+    char *journal = read_text(L"E:\\WINDOWS\\p2vprep\\apply-0001.journal");
+    assert_contains(journal, "staged\toem0.inf\t");
+    free(journal);
+
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline E:\\WINDOWS", &out), 0);
+    free(out);
+    assert_false(fx_file_exists(L"E:\\WINDOWS\\inf\\oem0.inf"));
+    char *calls = read_text(L"E:\\WINDOWS\\dism-calls.log");
+    assert_null(strstr(calls, "hive loaded!"));
+    assert_contains(calls, "add C:\\p2vtest\\payload\\amd64\\viostor.inf\r\n");
+    assert_contains(calls, "remove oem0.inf\r\n");
+    free(calls);
+    wchar_t *hive_after = fx_export_hive(L"E:\\WINDOWS\\system32\\config\\SYSTEM");
+    if (wcscmp(hive_before, hive_after))
+        fail_msg("the offline hive differs after rollback");
+    free(hive_before);
+    free(hive_after);
+    fx_setenv(L"P2VPREP_DISM", NULL);
+    fx_delete_dir(L"E:\\WINDOWS");
+    assert_live_untouched();
+}
+
+int main(int argc, char **argv)
+{
+    BOOL wow = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow);
+    os64 = wow || sizeof(void *) == 8;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(find_lists_the_offline_windows_and_how_it_boots, seed_disk),
+        cmocka_unit_test_setup(plan_and_check_change_nothing_anywhere, seed_disk),
+        cmocka_unit_test_setup(apply_from_the_volume_root_then_check_rerun_and_rollback, seed_disk),
+        cmocka_unit_test_setup(a_failure_midway_leaves_the_offline_windows_as_it_was, seed_disk),
+        cmocka_unit_test_setup(a_killed_run_leaves_a_hive_the_next_run_unloads, seed_disk),
+        cmocka_unit_test_setup(what_is_not_an_offline_windows_is_refused, seed_disk),
+        cmocka_unit_test_setup(auto_takes_the_only_one_and_refuses_several, seed_disk),
+        cmocka_unit_test_setup(a_shifted_partition_number_is_reported_fixed_and_rolled_back, seed_disk),
+        cmocka_unit_test_setup(a_package_goes_in_through_dism_and_out_on_rollback, seed_disk),
+    };
+    printf("offline repair, %ls exe on %ls Windows\n", P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
