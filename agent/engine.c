@@ -679,6 +679,9 @@ static int cmd_rollback(struct run *r)
         return EXIT_ROLLBACK_INCOMPLETE;
     }
     journal_resolve(entries, n, r->m->os.systemroot);
+    if (r->m->os.offline && journal_rebase(entries, n, r->m->os.systemroot))
+        out_info(L"The journal names files as the booted Windows saw them; they are taken as "
+                 L"under %ls.", r->m->os.systemroot);
     if (r->m->os.wow64)
         for (size_t i = 0; i < n; i++)
             if (entries[i].kind == J_STAGED) {

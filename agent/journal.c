@@ -110,6 +110,33 @@ static void resolve_one(wchar_t *path, size_t cch, const wchar_t *systemroot)
     wfmt(path, cch, L"%ls%ls", systemroot, rest);
 }
 
+static BOOL rebase_one(wchar_t *path, size_t cch, const wchar_t *windir)
+{
+    size_t n = wcslen(windir);
+    const wchar_t *name = wcsrchr(windir, L'\\');
+    wchar_t rest[MAX_PATH];
+    if (!path[0] || !name || (_wcsnicmp(path, windir, n) == 0 && path[n] == L'\\'))
+        return FALSE;
+    name++;
+    size_t len = wcslen(name);
+    if (path[1] != L':' || path[2] != L'\\' || _wcsnicmp(path + 3, name, len) != 0 ||
+        path[3 + len] != L'\\' || !wcopy(rest, COUNTOF(rest), path + 3 + len))
+        return FALSE;
+    wfmt(path, cch, L"%ls%ls", windir, rest);
+    return TRUE;
+}
+
+int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir)
+{
+    int moved = 0;
+    for (size_t i = 0; i < n; i++)
+        if (entries[i].kind == J_FILE) {
+            moved += rebase_one(entries[i].key, COUNTOF(entries[i].key), windir);
+            moved += rebase_one(entries[i].backup, COUNTOF(entries[i].backup), windir);
+        }
+    return moved;
+}
+
 void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot)
 {
     for (size_t i = 0; i < n; i++)

@@ -69,6 +69,10 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
 /* Turns %SystemRoot%\... in loaded records into paths under systemroot. Records of
  * journals that wrote full paths are left as they are. */
 void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot);
+/* Offline: a journal of an earlier version names files by the full path the booted Windows
+ * saw (C:\WINDOWS\system32\...). Paths on another drive whose first folder is the offline
+ * Windows folder's name are taken as under windir. Returns how many were rebased. */
+int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir);
 /* Reopens an existing journal to append its final status. */
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path);
 #endif

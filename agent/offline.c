@@ -604,19 +604,34 @@ static DWORD o_unstage_inf(void *ctx, const wchar_t *oem)
     return dism_on_image(c->o, wfmt(what, COUNTOF(what), L"/Remove-Driver /Driver:%ls", oem));
 }
 
-/* Files are the offline Windows' own paths: passed through to the inner backend. */
+/* Files are the offline Windows' own paths, passed through to the inner backend. Writes
+ * land only in its folder or on its boot.ini: a record naming any other path (a journal
+ * of an earlier version with the running Windows' C:\WINDOWS in it) is refused, never
+ * carried out on the helper. */
+static BOOL writable(const struct offline_ctx *c, const wchar_t *path)
+{
+    size_t n = wcslen(c->o->windir);
+    if (wcsstr(path, L"\\..\\") || wcsstr(path, L"/"))
+        return FALSE;
+    return (_wcsnicmp(path, c->o->windir, n) == 0 && path[n] == L'\\') ||
+           (c->o->boot.boot_ini[0] && _wcsicmp(path, c->o->boot.boot_ini) == 0);
+}
+
 static DWORD o_read_file(void *ctx, const wchar_t *p, BYTE **d, DWORD *n)
 { return INNER->read_file(INNER->ctx, p, d, n); }
 static DWORD o_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **d, DWORD *n)
 { return INNER->read_cab_file(INNER->ctx, cab, name, d, n); }
 static DWORD o_write_file(void *ctx, const wchar_t *p, const BYTE *d, DWORD n)
-{ return INNER->write_file(INNER->ctx, p, d, n); }
+{ return writable(ctx, p) ? INNER->write_file(INNER->ctx, p, d, n) : ERROR_ACCESS_DENIED; }
 static DWORD o_delete_file(void *ctx, const wchar_t *p)
-{ return INNER->delete_file(INNER->ctx, p); }
+{ return writable(ctx, p) ? INNER->delete_file(INNER->ctx, p) : ERROR_ACCESS_DENIED; }
 static DWORD o_make_dir(void *ctx, const wchar_t *d)
-{ return INNER->make_dir(INNER->ctx, d); }
+{ return writable(ctx, d) ? INNER->make_dir(INNER->ctx, d) : ERROR_ACCESS_DENIED; }
 static DWORD o_append_open(void *ctx, const wchar_t *p, BOOL create_new, HANDLE *h)
-{ return INNER->append_open(INNER->ctx, p, create_new, h); }
+{
+    *h = INVALID_HANDLE_VALUE;
+    return writable(ctx, p) ? INNER->append_open(INNER->ctx, p, create_new, h) : ERROR_ACCESS_DENIED;
+}
 static DWORD o_append(void *ctx, HANDLE h, const void *d, DWORD n)
 { return INNER->append(INNER->ctx, h, d, n); }
 static void o_append_close(void *ctx, HANDLE h)

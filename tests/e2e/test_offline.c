@@ -449,6 +449,42 @@ static void a_package_goes_in_through_dism_and_out_on_rollback(void **state)
     assert_live_untouched();
 }
 
+/* A journal of an earlier version names files by the booted Windows' full path. Offline,
+ * a path under a folder of the same name is taken as the offline Windows'; anything else is
+ * refused, and the helper's own files are never touched. */
+static void an_old_journal_never_reaches_the_helpers_files(void **state)
+{
+    wchar_t helper_driver[MAX_PATH];
+    swprintf(helper_driver, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
+    assert_true(fx_write_file(helper_driver, "helper", 6));
+    assert_true(fx_write_file(DRIVER, "offline", 7));
+    assert_true(fx_write_file(L"E:\\other.sys", "other", 5));
+    CreateDirectoryW(WINDIR L"\\p2vprep", NULL);
+    write_text(WINDIR L"\\p2vprep\\apply-0001.journal",
+               "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+               "file\tC:\\WINDOWS\\system32\\drivers\\symmpi.sys\tabsent\n"
+               "end\tok\n");
+    char *out;
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
+    assert_contains(out, "taken as under F:\\WINDOWS");
+    free(out);
+    assert_false(fx_file_exists(DRIVER));
+    assert_true(fx_file_exists(helper_driver));
+    /* a path that is not the offline Windows' at all */
+    write_text(WINDIR L"\\p2vprep\\apply-0002.journal",
+               "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+               "file\tE:\\other.sys\tabsent\n"
+               "end\tok\n");
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 6);
+    assert_contains(out, "E:\\other.sys");
+    free(out);
+    assert_true(fx_file_exists(L"E:\\other.sys"));
+    assert_true(fx_file_exists(helper_driver));
+    fx_delete_file(helper_driver);
+    fx_delete_file(L"E:\\other.sys");
+    assert_live_untouched();
+}
+
 int main(int argc, char **argv)
 {
     BOOL wow = FALSE;
@@ -464,6 +500,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(auto_takes_the_only_one_and_refuses_several, seed_disk),
         cmocka_unit_test_setup(a_shifted_partition_number_is_reported_fixed_and_rolled_back, seed_disk),
         cmocka_unit_test_setup(a_package_goes_in_through_dism_and_out_on_rollback, seed_disk),
+        cmocka_unit_test_setup(an_old_journal_never_reaches_the_helpers_files, seed_disk),
     };
     printf("offline repair, %ls exe on %ls Windows\n", P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
     return cmocka_run_group_tests(tests, NULL, NULL);

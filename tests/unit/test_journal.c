@@ -139,6 +139,25 @@ static void files_under_systemroot_are_recorded_relative_to_it(void **state)
     free(out);
 }
 
+static void old_absolute_paths_are_rebased_onto_the_offline_folder_only_by_name(void **state)
+{
+    struct jentry e[4];
+    memset(e, 0, sizeof e);
+    for (int i = 0; i < 4; i++)
+        e[i].kind = J_FILE;
+    wcscpy(e[0].key, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    wcscpy(e[0].backup, L"C:\\windows\\p2vprep\\apply-0001\\symmpi.sys");
+    wcscpy(e[1].key, L"D:\\WINNT\\system32\\drivers\\a.sys");      /* another folder name */
+    wcscpy(e[2].key, L"F:\\WINDOWS\\system32\\drivers\\b.sys");    /* already there */
+    wcscpy(e[3].key, L"C:\\WINDOWSX\\c.sys");                       /* a longer name */
+    assert_int_equal(journal_rebase(e, 4, L"F:\\WINDOWS"), 2);
+    assert_wstr_equal(e[0].key, L"F:\\WINDOWS\\system32\\drivers\\symmpi.sys");
+    assert_wstr_equal(e[0].backup, L"F:\\WINDOWS\\p2vprep\\apply-0001\\symmpi.sys");
+    assert_wstr_equal(e[1].key, L"D:\\WINNT\\system32\\drivers\\a.sys");
+    assert_wstr_equal(e[2].key, L"F:\\WINDOWS\\system32\\drivers\\b.sys");
+    assert_wstr_equal(e[3].key, L"C:\\WINDOWSX\\c.sys");
+}
+
 static void newest_live_journal_is_found(void **state)
 {
     struct journal j;
@@ -207,6 +226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
+        cmocka_unit_test(old_absolute_paths_are_rebased_onto_the_offline_folder_only_by_name),
         cmocka_unit_test_setup_teardown(torn_last_line_is_ignored_but_damage_inside_is_not, make_dir, drop_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
