@@ -193,8 +193,17 @@ static BOOL WINAPI on_console_event(DWORD event)
     return TRUE;
 }
 
+static double ms_since(const LARGE_INTEGER *t0)
+{
+    LARGE_INTEGER f, t1;
+    if (!QueryPerformanceFrequency(&f) || !QueryPerformanceCounter(&t1) || !f.QuadPart)
+        return 0;
+    return (double)(t1.QuadPart - t0->QuadPart) * 1000.0 / (double)f.QuadPart;
+}
+
 static int offline_open(struct backend *ob, const struct backend *inner)
 {
+    LARGE_INTEGER t0;
     wchar_t msg[4096], err[256];
     offline_unload_stale();
     int rc = offline_locate(inner, opt.offline, &the_offline, msg, COUNTOF(msg));
@@ -205,7 +214,10 @@ static int offline_open(struct backend *ob, const struct backend *inner)
     out_info(L"Offline Windows: %ls", the_offline.how);
     offline_done = CreateEventW(NULL, TRUE, FALSE, NULL);
     SetConsoleCtrlHandler(on_console_event, TRUE);
+    QueryPerformanceCounter(&t0);
     DWORD e = offline_mount(&the_offline);
+    if (e == ERROR_SUCCESS)
+        out_info(L"Loaded %ls as HKLM\\%ls in %.1f ms.", the_offline.hive, the_offline.mount, ms_since(&t0));
     if (e != ERROR_SUCCESS) {
         win_error_text(e, err, COUNTOF(err));
         if (e == ERROR_PRIVILEGE_NOT_HELD || e == ERROR_ACCESS_DENIED)
@@ -224,8 +236,13 @@ static int offline_open(struct backend *ob, const struct backend *inner)
 
 static void offline_close(void)
 {
-    wchar_t err[256];
+    wchar_t err[256], mount[64];
+    LARGE_INTEGER t0;
+    wcopy(mount, COUNTOF(mount), the_offline.mount);
+    QueryPerformanceCounter(&t0);
     DWORD e = offline_unmount(&the_offline);
+    if (e == ERROR_SUCCESS)
+        out_info(L"Unloaded HKLM\\%ls in %.1f ms.", mount, ms_since(&t0));
     if (e != ERROR_SUCCESS)
         out_error(L"p2vprep: could not unload the offline hive HKLM\\%ls: %ls The next p2vprep "
                   L"run unloads it; until then do not detach the disk.", the_offline.mount,

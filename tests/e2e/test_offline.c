@@ -72,7 +72,7 @@ static void offline_windows(const wchar_t *dir, const wchar_t *kernel, const wch
     swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\%ls", fx_bin_dir(), machine, kernel);
     swprintf(path, MAX_PATH, L"%ls\\system32\\ntoskrnl.exe", dir);
     assert_true(fx_copy_file(src, path));
-    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2 };
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2, 0 };
     swprintf(path, MAX_PATH, L"%ls\\system32\\config\\SYSTEM", dir);
     fx_make_offline_hive(path, &f);
 }

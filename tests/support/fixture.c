@@ -454,6 +454,18 @@ void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o)
         fx_set_sz(key, L"ComputerName", REG_SZ, o->computer);
         swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\Windows", o->sets[i]);
         fx_set_dword(key, L"CSDVersion", o->csd_version);
+        for (int k = 0; k < o->extra_services; k++) {
+            wchar_t image[64];
+            swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Services\\svc%04d", o->sets[i], k);
+            swprintf(image, 64, L"system32\\drivers\\svc%04d.sys", k);
+            fx_set_dword(key, L"Type", 1);
+            fx_set_dword(key, L"Start", 3);
+            fx_set_dword(key, L"ErrorControl", 1);
+            fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
+            fx_set_sz(key, L"DisplayName", REG_SZ, image + 17);
+            swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Services\\svc%04d\\Enum", o->sets[i], k);
+            fx_set_dword(key, L"Count", 0);
+        }
     }
     static const wchar_t *sel[] = { L"Current", L"Default", L"LastKnownGood", L"Failed" };
     for (int s = 0; s < 4; s++)

@@ -56,6 +56,7 @@ struct offline_fixture {
     const wchar_t *product;       /* Control\ProductOptions ProductType: ServerNT, WinNT */
     DWORD csd_version;            /* Control\Windows CSDVersion: 0x200 = SP2 */
     int disabled_symmpi_in;       /* a control set with symmpi Start=4, 0 for none */
+    int extra_services;           /* that many more services per set, as a real server has */
 };
 void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o);
 /* fx_export of the whole hive in file (loaded for the moment under a test name). */
