@@ -261,6 +261,89 @@ static void nt6_inbox_service_keeps_its_own_values(void **state)
     machine_free(m);
 }
 
+/* Windows 7 with its own LSI_SCSI, written out by hand: the service as Windows installs
+ * it, PnpInterface and the two CriticalDeviceDatabase entries in place, Start=3. */
+static struct machine *win7_with_lsi_scsi(void)
+{
+    struct machine *m = server(6, 1, ARCH_X64, 1);
+    static const wchar_t svc[] = L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI";
+    static const wchar_t cdd[] = L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_1000&dev_0030";
+    static const wchar_t cdd2[] =
+        L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_1000&dev_0030&subsys_197615ad";
+    struct machine_file *f = &m->files[m->n_files++];
+    wcscpy(f->name, L"lsi_scsi.sys");
+    f->dst_status = PE_OK;
+    regval_dword(&machine_add_value(m, svc, L"Type")->v, 1);
+    regval_dword(&machine_add_value(m, svc, L"Start")->v, 3);
+    regval_dword(&machine_add_value(m, svc, L"ErrorControl")->v, 1);
+    regval_sz(&machine_add_value(m, svc, L"Group")->v, REG_SZ, L"SCSI miniport");
+    regval_sz(&machine_add_value(m, svc, L"ImagePath")->v, REG_EXPAND_SZ,
+              L"\\SystemRoot\\System32\\drivers\\lsi_scsi.sys");
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI\\Parameters\\PnpInterface",
+                                    L"5")->v, 1);
+    regval_sz(&machine_add_value(m, cdd, L"ClassGUID")->v, REG_SZ, L"{4D36E97B-E325-11CE-BFC1-08002BE10318}");
+    regval_sz(&machine_add_value(m, cdd, L"Service")->v, REG_SZ, L"LSI_SCSI");
+    regval_sz(&machine_add_value(m, cdd2, L"ClassGUID")->v, REG_SZ, L"{4D36E97B-E325-11CE-BFC1-08002BE10318}");
+    regval_sz(&machine_add_value(m, cdd2, L"Service")->v, REG_SZ, L"LSI_SCSI");
+    return m;
+}
+
+/* Each of the inbox service's own values, set to what another Windows build or an admin
+ * left there, is kept: the only change is Start. Values p2vprep never wants (Tag,
+ * DisplayName, DependOnService) are never in a plan. A missing one is filled in. */
+static void inbox_service_keeps_each_of_its_values(void **state)
+{
+    static const wchar_t svc[] = L"SYSTEM\\ControlSet001\\Services\\LSI_SCSI";
+    static const struct { const wchar_t *name; DWORD type; DWORD d; const wchar_t *s; } own[] = {
+        { L"ImagePath", REG_EXPAND_SZ, 0, L"system32\\drivers\\lsi_scsi_v2.sys" },
+        { L"ImagePath", REG_SZ, 0, L"\\SystemRoot\\System32\\drivers\\lsi_scsi.sys" },
+        { L"Group", REG_SZ, 0, L"SCSI Miniport (vendor)" },
+        { L"Type", REG_DWORD, 2, NULL },
+        { L"ErrorControl", REG_DWORD, 3, NULL },
+    };
+    const struct target *t = lsilogic();
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        struct machine *m = win7_with_lsi_scsi();
+        struct plan *p = plan_new();
+        struct machine_value *v = find_value(m, svc, own[i].name);
+        if (own[i].s)
+            regval_sz(&v->v, own[i].type, own[i].s);
+        else
+            regval_dword(&v->v, own[i].d);
+        plan_make(m, &t, 1, p);
+        assert_int_equal(p->n_problems, 0);
+        if (p->n_changes != 1)
+            fail_msg("%ls varied: %u changes", own[i].name, (unsigned)p->n_changes);
+        assert_wstr_equal(p->changes[0].key, svc);
+        assert_wstr_equal(p->changes[0].name, L"Start");
+        assert_int_equal(p->changes[0].new.type, REG_DWORD);
+        assert_int_equal(dword_of(&p->changes[0].new), 0);
+        plan_free(p);
+        machine_free(m);
+    }
+    /* ImagePath missing: filled in with the recipe's, beside Start */
+    struct machine *m = win7_with_lsi_scsi();
+    struct plan *p = plan_new();
+    find_value(m, svc, L"ImagePath")->v.present = FALSE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 2);
+    const struct change *c = find_change(p, svc, L"ImagePath");
+    assert_non_null(c);
+    assert_int_equal(c->new.type, REG_EXPAND_SZ);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"system32\\DRIVERS\\lsi_scsi.sys");
+    /* nothing p2vprep does not own is ever asked for */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r);
+    for (size_t k = 0; k < r->n_wants; k++) {
+        assert_int_not_equal(_wcsicmp(r->wants[k].name, L"Tag"), 0);
+        assert_int_not_equal(_wcsicmp(r->wants[k].name, L"DisplayName"), 0);
+        assert_int_not_equal(_wcsicmp(r->wants[k].name, L"DependOnService"), 0);
+    }
+    requirements_free(r);
+    plan_free(p);
+    machine_free(m);
+}
+
 /* An inbox driver file, installed. */
 static void inbox_present(struct machine *m, const wchar_t *file)
 {
@@ -454,6 +537,7 @@ int main(void)
         cmocka_unit_test(wrong_architecture_payload_blocks),
         cmocka_unit_test(installed_driver_counts_when_the_payload_is_not_at_hand),
         cmocka_unit_test(nt6_inbox_service_keeps_its_own_values),
+        cmocka_unit_test(inbox_service_keeps_each_of_its_values),
         cmocka_unit_test(nt62_removes_start_override_in_every_set_and_on_the_bus),
         cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),
         cmocka_unit_test(unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed),
