@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "fixture.h"
+#include "json_check.h"
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
 #define FAULT_EXE L"p2vprep-fault-" P2V_ARCH_STR L".exe"
@@ -56,12 +57,18 @@ static BOOL state_folder_exists(void)
     return fx_file_exists(path);
 }
 
+/* The report, checked to be well-formed JSON by a reader that is not the agent's. */
 static char *report(void)
 {
     BYTE *data;
     DWORD size;
+    char err[128];
     assert_true(fx_read_file(REPORT, &data, &size));
-    return (char *)data;
+    if (!json_check((const char *)data, size, err, sizeof err))
+        fail_msg("the report is not JSON: %s\n%.*s", err, (int)size, (const char *)data);
+    char *text = realloc(data, size + 1);
+    text[size] = 0;
+    return text;
 }
 
 static void assert_contains(const char *hay, const char *needle)
@@ -707,6 +714,58 @@ static void a_failure_at_any_step_leaves_nothing_changed(void **state)
     free(before);
 }
 
+/* The checker the reports are held to rejects what it should. */
+static void json_checker_is_strict(void **state)
+{
+    static const char *const good[] = { "{}", "[1, -0.5e+3, \"a\\u00e9\\ud83d\\ude00\", true, null]",
+                                        " {\"a\": {\"b\": []}} " };
+    static const char *const wrong[] = { "{", "{\"a\": 1,}", "[01]", "{\"a\" 1}", "\"\\x\"",
+                                         "\"\\ud800\"", "[1] [2]", "{'a': 1}", "\"tab\there\"", "nul",
+                                         "\"\xC3\x28\"" };
+    char err[128];
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        if (!json_check(good[i], strlen(good[i]), err, sizeof err))
+            fail_msg("rejected %s: %s", good[i], err);
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++)
+        if (json_check(wrong[i], strlen(wrong[i]), err, sizeof err))
+            fail_msg("accepted %s", wrong[i]);
+}
+
+/* summarize as an admin runs it: reports of a wave in a folder, one of them damaged, one
+ * cut off mid-write; the table, the CSV and the HTML are written and say which is which. */
+static void summarize_runs_as_a_command(void **state)
+{
+    char *out;
+    CreateDirectoryW(WORK L"\\wave", NULL);
+    assert_int_equal(fx_run(EXE, L"check" LSI L" --report " WORK L"\\wave\\", NULL), 1);
+    assert_int_equal(fx_run(EXE, L"apply" LSI L" --report " WORK L"\\wave\\applied.json", NULL), 0);
+    assert_true(fx_write_file(WORK L"\\wave\\SRV-BROKEN.json", "{\"computer\": ", 14));
+    assert_true(fx_write_file(WORK L"\\wave\\notes.txt", "not a report", 12));
+    assert_int_equal(fx_run(EXE, L"summarize " WORK L"\\wave --csv " WORK L"\\wave.csv --html " WORK L"\\wave.html", &out), 0);
+    assert_contains(out, "SRV-BROKEN");
+    free(out);
+    BYTE *csv, *html;
+    DWORD nc, nh;
+    assert_true(fx_read_file(WORK L"\\wave.csv", &csv, &nc));
+    assert_true(fx_read_file(WORK L"\\wave.html", &html, &nh));
+    csv = realloc(csv, nc + 1);
+    csv[nc] = 0;
+    html = realloc(html, nh + 1);
+    html[nh] = 0;
+    assert_contains((char *)csv, "host,os,arch,targets,ready,exit_code");
+    assert_contains((char *)csv, "SRV-BROKEN.json");
+    assert_contains((char *)csv, ",no,");            /* the damaged one: not valid */
+    assert_contains((char *)csv, "applied.json");
+    assert_contains((char *)html, "<table");
+    assert_null(strstr((char *)csv, "notes.txt"));
+    free(csv);
+    free(html);
+    /* a folder that is not there: exit 2, saying which */
+    assert_int_equal(fx_run(EXE, L"summarize " WORK L"\\nowhere", &out), 2);
+    assert_contains(out, "C:\\p2vtest\\nowhere");
+    free(out);
+}
+
 static void usage_errors_are_exit_2(void **state)
 {
     char *out;
@@ -759,6 +818,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(a_second_instance_is_exit_7, server),
         cmocka_unit_test_setup(embedded_payload_needs_no_folder, server),
         cmocka_unit_test_setup(usage_errors_are_exit_2, server),
+        cmocka_unit_test(json_checker_is_strict),
+        cmocka_unit_test_setup(summarize_runs_as_a_command, server),
         cmocka_unit_test_setup(readback_catches_a_write_that_lied, server),
         cmocka_unit_test_setup(rerun_check_and_plan_attempt_no_write, server),
         cmocka_unit_test_setup(journal_records_precede_changes_in_order, server),

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "fixture.h"
+#include "json_check.h"
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
 #define TEST_EXE L"p2vprep-fault-" P2V_ARCH_STR L".exe"
@@ -195,6 +196,9 @@ static void plan_and_check_change_nothing_anywhere(void **state)
     assert_contains(out, "symmpi.sys is missing");
     free(out);
     char *json = read_text(REPORT);
+    char err[128];
+    if (!json_check(json, strlen(json), err, sizeof err))
+        fail_msg("the report is not JSON: %s", err);
     assert_contains(json, "\"computer\": \"OLDSRV03\"");
     assert_contains(json, "\"mode\": \"offline\"");
     assert_contains(json, "\"offline\": \"F:\\\\WINDOWS\"");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "fixture.h"
+#include "json_check.h"
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
 #define WORK L"C:\\p2vtest"
@@ -268,8 +269,13 @@ static char *read_report(void)
 {
     BYTE *data = NULL;
     DWORD size;
+    char err[128];
     if (!fx_read_file(REPORT, &data, &size))
         fail_msg("no report at %ls", REPORT);
+    if (!json_check((const char *)data, size, err, sizeof err))
+        fail_msg("the report is not JSON: %s", err);
+    data = realloc(data, size + 1);
+    data[size] = 0;
     return (char *)data;
 }
 
