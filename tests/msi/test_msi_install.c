@@ -324,6 +324,29 @@ static void share_reportdir_is_passed_but_not_created(void **state)
     assert_false(service_exists());
 }
 
+/* TARGETS other than the default reaches the service's command line as given, and the
+ * service checks those targets (lsisas1068 and ide on this Server 2003: payload missing for
+ * lsisas1068's lsi_sas.sys, so not ready). */
+static void non_default_targets_reach_the_service(void **state)
+{
+    wchar_t args[1024];
+    swprintf(args, 1024, L"/i \"%ls\" TARGETS=lsisas1068,ide", product_msi);
+    assert_msiexec(L"install-targets", args, 0);
+    SERVICE_STATUS_PROCESS st = wait_service_stopped();
+    assert_service_result(&st, 1);
+    swprintf(args, 1024, L"check --target lsisas1068,ide --payload \"%ls\\payload\" --report \"%ls\"",
+             install_dir, default_reports);
+    assert_service_config(args);
+    wchar_t report[MAX_PATH];
+    swprintf(report, MAX_PATH, L"%ls\\%ls.json", default_reports, computer);
+    char *json = read_text(report);
+    assert_contains(json, "\"targets\": [\"lsisas1068\", \"ide\"]");
+    free(json);
+    swprintf(args, 1024, L"/x \"%ls\"", product_msi);
+    assert_msiexec(L"uninstall-targets", args, 0);
+    assert_false(service_exists());
+}
+
 /* The shipped package first (check), then the test package, a newer version, with
  * MODE=apply TARGETS=lsilogic REPORTDIR=C:\reports: the major upgrade removes the old
  * product, the new service applies once; an older package is then refused; msiexec /x
@@ -426,6 +449,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(default_install_checks_and_reports_not_ready, clean_server),
         cmocka_unit_test_setup(share_reportdir_is_passed_but_not_created, clean_server),
+        cmocka_unit_test_setup(non_default_targets_reach_the_service, clean_server),
         cmocka_unit_test_setup(upgrade_applies_once_and_uninstall_keeps_journal, clean_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
