@@ -30,6 +30,11 @@ have dpkg-source  || need_pkgs+=(dpkg-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
 have wine         || need_pkgs+=(wine)
 [ -x /usr/lib/wine/wine ] || need_pkgs+=(wine32:i386)
+# The preloaders reserve the address ranges Windows programs expect before anything else
+# is mapped; without them a process start fails now and then (CreateProcess error 1359)
+# when address-space randomization puts a library in the way.
+[ -x /usr/lib/wine/wine64-preloader ] || need_pkgs+=(wine64-preloader)
+[ -x /usr/lib/wine/wine-preloader ] || need_pkgs+=(wine32-preloader:i386)
 
 cmocka_ok=1
 for t in i686-w64-mingw32 x86_64-w64-mingw32; do

@@ -14,6 +14,7 @@
 #include "json_check.h"
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
+#define FAULT_EXE L"p2vprep-fault-" P2V_ARCH_STR L".exe"
 #define WORK L"C:\\p2vtest"
 #define PAYLOAD WORK L"\\payload"
 #define REPORT WORK L"\\report.json"
@@ -433,6 +434,61 @@ static void several_targets_in_one_run(void **state)
     free(after);
 }
 
+/* Every write of an apply failed in turn, with an old driver in the way of the copy: on
+ * NT5 lsilogic and pvscsi (values, keys, a file replaced), on NT6 lsisas1068 and pvscsi
+ * (an inbox service, a payload file), on Windows 8+ the same with StartOverride keys
+ * deleted and a driver package staged. After each: exit 5, registry, drivers and staged
+ * packages as they were. */
+static void a_failure_at_any_write_leaves_everything_as_it_was(void **state)
+{
+    const wchar_t *targets = gen == NT5 ? L"lsilogic,pvscsi" : L"lsisas1068,pvscsi";
+    wchar_t args[512], path[MAX_PATH], at[16];
+    if (handoff_refused(&expects[2]))
+        return (void)print_message("pvscsi stages a package here and no p2vprep-x64.exe is beside: "
+                                   "several_targets_in_one_run checks that refusal\n");
+    DWORD size;
+    BYTE *drv = fake_driver(&size);
+    assert_true(write_driver(path_of(path, L"%ls\\system32\\drivers\\%ls", L"pvscsi.sys"), drv, size, L"old"));
+    free(drv);
+    swprintf(args, 512, L"apply --target %ls --payload " PAYLOAD L"%ls", targets, extra_args());
+    wchar_t *before = fx_export_sets();
+    char *disk_before = picture_disk();
+    int n;
+    for (n = 1; n < 400; n++) {
+        char *out;
+        swprintf(at, 16, L"%d", n);
+        fx_setenv(L"P2VPREP_FAULT_AT", at);
+        int rc = fx_run(FAULT_EXE, args, &out);
+        fx_setenv(L"P2VPREP_FAULT_AT", NULL);
+        if (rc == 0) {
+            free(out);
+            break;
+        }
+        if (rc != 5)
+            fail_msg("write %d failed: exit %d, expected 5\n%s", n, rc, out);
+        free(out);
+        wchar_t *after = fx_export_sets();
+        if (wcscmp(before, after))
+            fail_msg("write %d failed: the registry differs after the undo", n);
+        free(after);
+        char *disk_after = picture_disk();
+        if (strcmp(disk_before, disk_after))
+            fail_msg("write %d failed: files differ after the undo:\n%s---\n%s", n, disk_before, disk_after);
+        free(disk_after);
+    }
+    print_message("apply made %d writes; each one failed in turn was undone\n", n - 1);
+    assert_true(n > 5);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    char *disk_after = picture_disk();
+    assert_string_equal(disk_before, disk_after);
+    free(after);
+    free(disk_after);
+    free(before);
+    free(disk_before);
+}
+
 static void check_all_prints_a_table(void **state)
 {
     char *out;
@@ -549,6 +605,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(virtio_blk, machine),
         cmocka_unit_test_setup(virtio_scsi, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
+        cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
