@@ -19,6 +19,9 @@ const struct dynapi *dynapi(void)
             (void *)lookup(L"kernel32.dll", "Wow64RevertWow64FsRedirection");
         api.RtlGetVersion = (void *)lookup(L"ntdll.dll", "RtlGetVersion");
         api.SetupUninstallOEMInfW = (void *)lookup(L"setupapi.dll", "SetupUninstallOEMInfW");
+        api.GetVolumePathNameW = (void *)lookup(L"kernel32.dll", "GetVolumePathNameW");
+        api.GetVolumeNameForVolumeMountPointW =
+            (void *)lookup(L"kernel32.dll", "GetVolumeNameForVolumeMountPointW");
         done = TRUE;
     }
     return &api;

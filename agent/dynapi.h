@@ -18,6 +18,8 @@ struct dynapi {
     BOOL (WINAPI *Wow64RevertWow64FsRedirection)(PVOID);          /* XP x64, 2003 SP1 */
     LONG (WINAPI *RtlGetVersion)(p2v_rtl_osversioninfoexw *);     /* ntdll, XP */
     BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* setupapi, XP */
+    BOOL (WINAPI *GetVolumePathNameW)(LPCWSTR, LPWSTR, DWORD);     /* 2000, looked up to be safe */
+    BOOL (WINAPI *GetVolumeNameForVolumeMountPointW)(LPCWSTR, LPWSTR, DWORD);   /* 2000, ditto */
 };
 
 const struct dynapi *dynapi(void);

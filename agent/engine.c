@@ -111,16 +111,17 @@ static void survey_boot_ini(struct run *r)
         char *fixed = NULL;
         size_t n = 0;
         if (r->opt->fix_boot_ini && r->opt->command == CMD_APPLY &&
-            bootini_set_partition((const char *)text, size, bt->actual_partition, &fixed, &n) &&
-            r->p->n_changes < P2V_ITEMS_MAX) {
+            bootini_set_partition((const char *)text, size, bt->actual_partition, &fixed, &n)) {
             /* the corrected file goes through the same journaled copy as a driver */
             wchar_t src[MAX_PATH];
             HANDLE h;
-            DWORD e = ERROR_SUCCESS;
-            if (!r->bootini_dir[0] && !scratch_dir_create(L"bootini", r->bootini_dir, COUNTOF(r->bootini_dir)))
+            DWORD e = r->p->n_changes < P2V_ITEMS_MAX ? ERROR_SUCCESS : ERROR_BUFFER_OVERFLOW;
+            if (e == ERROR_SUCCESS && !r->bootini_dir[0] &&
+                !scratch_dir_create(L"bootini", r->bootini_dir, COUNTOF(r->bootini_dir)))
                 e = GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
             wfmt(src, COUNTOF(src), L"%ls\\boot.ini", r->bootini_dir);
-            r->b->delete_file(r->b->ctx, src);
+            if (e == ERROR_SUCCESS)
+                r->b->delete_file(r->b->ctx, src);   /* an earlier survey's copy */
             if (e == ERROR_SUCCESS && (e = r->b->append_open(r->b->ctx, src, TRUE, &h)) == ERROR_SUCCESS) {
                 e = r->b->append(r->b->ctx, h, fixed, (DWORD)n);
                 r->b->append_close(r->b->ctx, h);
@@ -157,16 +158,29 @@ static void survey_boot_ini(struct run *r)
 static void survey_offline(struct run *r)
 {
     wchar_t dism[MAX_PATH];
-    for (size_t i = 0; i < r->p->n_changes; i++)
-        if (r->p->changes[i].kind == CHANGE_STAGE && !offline_dism_path(dism, COUNTOF(dism))) {
-            const struct target *t = r->p->changes[i].target;
+    DWORD major, minor;
+    const struct os_info *os = &r->m->os;
+    for (size_t i = 0; i < r->p->n_changes; i++) {
+        const struct target *t = r->p->changes[i].target;
+        if (r->p->changes[i].kind != CHANGE_STAGE)
+            continue;
+        if (!offline_dism_path(dism, COUNTOF(dism)))
             plan_add_problem(r->p, t, EXIT_PAYLOAD, L"no-dism",
                              L"%ls: an offline Windows 8 or later takes driver packages through DISM, "
                              L"which was not found at %ls. Run p2vprep on a helper with Windows 8 / "
                              L"Server 2012 or later, or in a WinPE that has DISM. Nothing was changed.",
                              t ? t->name : L"package", dism);
-            break;
-        }
+        /* DISM services images of its own Windows version and older only */
+        else if (offline_dism_version(dism, &major, &minor) &&
+                 (major < os->major || (major == os->major && minor < os->minor)))
+            plan_add_problem(r->p, t, EXIT_PAYLOAD, L"old-dism",
+                             L"%ls: %ls is DISM %lu.%lu, which cannot service a Windows %lu.%lu image. "
+                             L"Run p2vprep on a helper (or WinPE) of Windows %lu.%lu or later. Nothing "
+                             L"was changed.", t ? t->name : L"package", dism, (unsigned long)major,
+                             (unsigned long)minor, (unsigned long)os->major, (unsigned long)os->minor,
+                             (unsigned long)os->major, (unsigned long)os->minor);
+        break;
+    }
     if (machine_gen(&r->m->os) == GEN_NT5)
         survey_boot_ini(r);
 }
@@ -546,18 +560,20 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
     err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
     if (err == ERROR_FILE_EXISTS)
         return ERROR_SUCCESS;   /* Windows has this very INF already: not ours to remove */
-    if (err != ERROR_SUCCESS) {
+    if (err != ERROR_SUCCESS && !e.name[0]) {
         fail(c->src, err);
         return err;
     }
-    /* In the undo list even if the journal cannot take it: a failure right after must
-     * still remove the package. */
+    /* In the undo list even if the journal cannot take it, and even when staging failed
+     * after the package landed (a backend names it then): it must still be removed. */
     if (a->n < JENTRIES_MAX)
         a->entries[a->n++] = e;
-    err = journal_add(&a->j, &e);
+    DWORD jerr = journal_add(&a->j, &e);
+    if (jerr != ERROR_SUCCESS)
+        fail(L"writing the journal", jerr);
     if (err != ERROR_SUCCESS)
-        fail(L"writing the journal", err);
-    return err;
+        fail(c->src, err);
+    return err != ERROR_SUCCESS ? err : jerr;
 }
 
 static int cmd_apply(struct run *r)
@@ -582,6 +598,8 @@ static int cmd_apply(struct run *r)
     wchar_t header[512];
     wfmt(header, COUNTOF(header), L"%ls\tapply", r->m->os.computer);
     DWORD err = journal_begin(&a.j, r->b, r->state_dir, r->m->os.systemroot, header);
+    if (r->offline)   /* recorded as %BootIni%: its drive letter belongs to this helper */
+        wcopy(a.j.boot_ini, COUNTOF(a.j.boot_ini), r->offline->boot.boot_ini);
     if (err != ERROR_SUCCESS) {
         journal_close(&a.j);
         if (a.j.path[0])   /* a journal of nothing must not stand for an apply */
@@ -678,7 +696,12 @@ static int cmd_rollback(struct run *r)
                   L"folder %ls as it is; its records are plain text.", r->state_dir);
         return EXIT_ROLLBACK_INCOMPLETE;
     }
-    journal_resolve(entries, n, r->m->os.systemroot);
+    journal_resolve(entries, n, r->m->os.systemroot, r->offline ? r->offline->boot.boot_ini : NULL);
+    for (size_t i = 0; i < n; i++)
+        if (entries[i].kind == J_FILE && !_wcsicmp(entries[i].key, L"%BootIni%"))
+            out_error(L"This journal also corrected boot.ini on the converted disk's system partition "
+                      L"(--fix-boot-ini); that is undone offline only: run rollback --offline from a "
+                      L"helper, or put back the old copy %ls by hand.", entries[i].backup);
     if (r->m->os.offline && journal_rebase(entries, n, r->m->os.systemroot))
         out_info(L"The journal names files as the booted Windows saw them; they are taken as "
                  L"under %ls.", r->m->os.systemroot);

@@ -41,6 +41,8 @@ BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch)
         CreateDirectoryW(state, NULL);
         if (new_dir_in(state, what, dir, cch))
             return TRUE;
+        if (scratch_windir[0])
+            return FALSE;   /* an offline Windows' run never falls back to the helper's %TEMP% */
     }
     DWORD n = GetTempPathW(COUNTOF(tmp), tmp);
     if (n == 0 || n >= COUNTOF(tmp))
@@ -92,9 +94,12 @@ static DWORD write_line(struct journal *j, const wchar_t *line)
 
 #define SYSTEMROOT_VAR L"%SystemRoot%"
 
-/* path, or %SystemRoot%\rest when it lies under the journal's Windows folder */
+/* path, or %SystemRoot%\rest when it lies under the journal's Windows folder, or
+ * %BootIni% for the offline boot.ini */
 static const wchar_t *portable(const struct journal *j, const wchar_t *path, wchar_t *buf, size_t cch)
 {
+    if (j->boot_ini[0] && _wcsicmp(path, j->boot_ini) == 0)
+        return wcopy(buf, cch, L"%BootIni%") ? buf : path;
     size_t n = wcslen(j->systemroot);
     if (n && _wcsnicmp(path, j->systemroot, n) == 0 && path[n] == L'\\')
         return wfmt(buf, cch, L"%ls%ls", SYSTEMROOT_VAR, path + n);
@@ -137,10 +142,12 @@ int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir)
     return moved;
 }
 
-void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot)
+void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot, const wchar_t *boot_ini)
 {
     for (size_t i = 0; i < n; i++)
         if (entries[i].kind == J_FILE) {
+            if (boot_ini && boot_ini[0] && !_wcsicmp(entries[i].key, L"%BootIni%"))
+                wcopy(entries[i].key, COUNTOF(entries[i].key), boot_ini);
             resolve_one(entries[i].key, COUNTOF(entries[i].key), systemroot);
             resolve_one(entries[i].backup, COUNTOF(entries[i].backup), systemroot);
         }

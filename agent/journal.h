@@ -35,6 +35,7 @@ struct journal {
     const struct backend *b;
     HANDLE file;
     wchar_t systemroot[MAX_PATH]; /* what %SystemRoot% stands for in the records */
+    wchar_t boot_ini[MAX_PATH];   /* offline: the boot.ini recorded as %BootIni% */
     wchar_t path[MAX_PATH];
     wchar_t files_dir[MAX_PATH];  /* where old copies of replaced files go */
 };
@@ -66,9 +67,10 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch);
 /* Loads the records of a journal (malloc'ed array) and its last status
  * ("ok", "rolled-back", ..., or "incomplete" when the apply never finished). */
 DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
-/* Turns %SystemRoot%\... in loaded records into paths under systemroot. Records of
- * journals that wrote full paths are left as they are. */
-void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot);
+/* Turns %SystemRoot%\... in loaded records into paths under systemroot, and %BootIni% into
+ * boot_ini (offline; NULL leaves it, which no backend can write). Records of journals that
+ * wrote full paths are left as they are. */
+void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot, const wchar_t *boot_ini);
 /* Offline: a journal of an earlier version names files by the full path the booted Windows
  * saw (C:\WINDOWS\system32\...). Paths on another drive whose first folder is the offline
  * Windows folder's name are taken as under windir. Returns how many were rebased. */

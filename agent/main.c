@@ -375,9 +375,20 @@ static int summarize_command(const struct options *o)
 /* find: the offline Windows installations this machine sees. */
 static int find_command(void)
 {
+    /* find loads hives too: not while another p2vprep works on one */
+    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
+    if (!mutex || GetLastError() == ERROR_ALREADY_EXISTS) {
+        out_error(L"p2vprep: another p2vprep is running on this machine; wait for it to finish "
+                  L"and run find again.");
+        if (mutex)
+            CloseHandle(mutex);
+        return EXIT_BUSY;
+    }
     struct found_windows *list = calloc(OFFLINE_FOUND_MAX, sizeof *list);
-    if (!list)
+    if (!list) {
+        CloseHandle(mutex);
         return EXIT_USAGE;
+    }
     offline_unload_stale();
     int n = offline_find_all(backend_for_exe(running_under_wow64()), list, OFFLINE_FOUND_MAX);
     if (n == 0)
@@ -393,6 +404,7 @@ static int find_command(void)
         out_info(L"%d offline Windows found. Next: p2vprep check --offline %ls --target <name>",
                  n, n == 1 ? L"auto" : L"<folder>");
     free(list);
+    CloseHandle(mutex);
     return EXIT_OK;
 }
 

@@ -13,6 +13,8 @@
 
 #define MOUNT_PREFIX L"p2vprep-offline-"
 
+static BOOL file_version(const BYTE *d, DWORD n, DWORD *ms, DWORD *ls);
+
 /* ---- volumes ------------------------------------------------------------------------ */
 
 static BOOL ioctl_volume_number(wchar_t letter, DWORD *disk, DWORD *partition)
@@ -70,6 +72,15 @@ static BOOL is_running_windows(const wchar_t *dir)
         return FALSE;
     if (same_dir(running, dir))
         return TRUE;
+    /* Different volumes are different Windows, even on a helper cloned from the same image
+     * (same volume serial, same file index). */
+    const struct dynapi *api = dynapi();
+    wchar_t va[MAX_PATH], vb[MAX_PATH], ga[64], gb[64];
+    if (api->GetVolumePathNameW && api->GetVolumeNameForVolumeMountPointW &&
+        api->GetVolumePathNameW(running, va, MAX_PATH) && api->GetVolumePathNameW(dir, vb, MAX_PATH) &&
+        api->GetVolumeNameForVolumeMountPointW(va, ga, 64) && api->GetVolumeNameForVolumeMountPointW(vb, gb, 64) &&
+        _wcsicmp(ga, gb) != 0)
+        return FALSE;
     BY_HANDLE_FILE_INFORMATION a, b;
     HANDLE ha = CreateFileW(running, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                             OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
@@ -116,8 +127,9 @@ static wchar_t running_letter(void)
     return (wchar_t)upper(running[0]);
 }
 
-/* Volumes that may belong to the disk of letter: those the numbers put on the same disk,
- * or, when its number is unknown, every volume but the running Windows'. */
+/* Volumes of the same disk as letter, letter first, by their disk numbers. When the numbers
+ * cannot be read, only letter itself: guessing would take the helper's own boot files or
+ * another attached disk's Windows. */
 static int disk_mates(wchar_t letter, wchar_t *out, BOOL *known)
 {
     wchar_t all[26];
@@ -126,12 +138,10 @@ static int disk_mates(wchar_t letter, wchar_t *out, BOOL *known)
     *known = letter && offline_volume_number(letter, &disk, &part);
     if (letter)
         out[k++] = (wchar_t)upper(letter);
-    for (int i = 0; i < n; i++) {
-        if (all[i] == upper(letter))
-            continue;
-        if (*known ? offline_volume_number(all[i], &d2, &p2) && d2 == disk : all[i] != running_letter())
+    for (int i = 0; i < n && *known; i++)
+        if (all[i] != upper(letter) && all[i] != running_letter() &&
+            offline_volume_number(all[i], &d2, &p2) && d2 == disk)
             out[k++] = all[i];
-    }
     return k;
 }
 
@@ -210,25 +220,51 @@ static BOOL follow_boot_ini(const wchar_t *root, struct offline *o)
     }
     /* The numbers cannot be read, or partition(N) holds no such folder (a partition the
      * converter left out shifts them): the folder is searched for on the disk's volumes. */
+    int found = 0;
+    wchar_t first = 0;
     for (int i = 0; i < n; i++) {
         wfmt(dir, COUNTOF(dir), L"%lc:%ls", mates[i], bt.arc_dir);
-        if (is_windows_dir(dir) && !is_running_windows(dir)) {
-            wcopy(o->windir, COUNTOF(o->windir), dir);
-            wfmt(o->how, COUNTOF(o->how),
-                 L"%ls: default entry %ls; %ls, so %ls was searched for on %ls and found on %lc:",
-                 path, bt.arc,
-                 known ? L"that partition holds no such folder" : L"partition numbers cannot be read here",
-                 bt.arc_dir, known ? L"the volumes of the same disk" : L"every volume but the running Windows'",
-                 mates[i]);
-            return TRUE;
-        }
+        if (is_windows_dir(dir) && !is_running_windows(dir) && found++ == 0)
+            first = mates[i];
     }
-    return FALSE;
+    if (found != 1)
+        return FALSE;   /* none, or several: not a guess to act on */
+    wfmt(o->windir, COUNTOF(o->windir), L"%lc:%ls", first, bt.arc_dir);
+    wfmt(o->how, COUNTOF(o->how),
+         L"%ls: default entry %ls; %ls, so %ls was searched for on %ls and found on %lc:",
+         path, bt.arc,
+         known ? L"that partition holds no such folder" : L"partition numbers cannot be read here",
+         bt.arc_dir, known ? L"the volumes of the same disk" : L"that volume", first);
+    return TRUE;
+}
+
+/* An installed Windows is a folder at the root of a volume that has a drive letter:
+ * X:\WINDOWS. A folder-mounted volume, a UNC or \\?\ path would make the boot files, DISM's
+ * image and every "is it on the same disk" question refer to something else. */
+static BOOL at_volume_root(const wchar_t *windir)
+{
+    const wchar_t *slash = wcschr(windir + 3, L'\\');
+    if (!(windir[1] == L':' && windir[2] == L'\\' && windir[3] && !slash))
+        return FALSE;
+    const struct dynapi *api = dynapi();
+    wchar_t vol[MAX_PATH];
+    if (api->GetVolumePathNameW && api->GetVolumePathNameW(windir, vol, MAX_PATH))
+        return vol[1] == L':' && vol[2] == L'\\' && vol[3] == 0;
+    return TRUE;
 }
 
 static int locate_path(const wchar_t *arg, struct offline *o, wchar_t *msg, size_t cch)
 {
-    wchar_t full[MAX_PATH], dir[MAX_PATH];
+    wchar_t full[MAX_PATH], dir[MAX_PATH], given[MAX_PATH];
+    if (arg[0] == L'\\' || arg[0] == L'/') {
+        wfmt(msg, cch, L"--offline %ls: give the converted disk's Windows folder or volume by drive "
+             L"letter (F:\\WINDOWS or E:\\); a UNC, \\\\?\\ or rootless path cannot be checked "
+             L"for its disk and boot files. Nothing was changed.", arg);
+        return 2;
+    }
+    /* "E:" alone would mean E:'s current folder */
+    if (arg[0] && arg[1] == L':' && arg[2] == 0)
+        arg = wfmt(given, COUNTOF(given), L"%ls\\", arg);
     DWORD n = GetFullPathNameW(arg, COUNTOF(full), full, NULL);
     if (n == 0 || n >= COUNTOF(full)) {
         wfmt(msg, cch, L"--offline %ls: not a usable path", arg);
@@ -270,6 +306,12 @@ static int locate_path(const wchar_t *arg, struct offline *o, wchar_t *msg, size
              L"for a boot.ini in %ls\\ whose default entry leads to a Windows folder, and for "
              L"%ls\\Windows and %ls\\WINNT. Give the Windows folder itself (F:\\WINDOWS); "
              L"p2vprep find lists the Windows installations it sees.", arg, full, full, full, full);
+        return 2;
+    }
+    if (!at_volume_root(o->windir)) {
+        wfmt(msg, cch, L"--offline %ls: %ls is not a folder at the root of a volume with a drive "
+             L"letter, where an installed Windows lives. Give the volume a letter (Disk Management, "
+             L"or diskpart: assign) and name X:\\WINDOWS. Nothing was changed.", arg, o->windir);
         return 2;
     }
     if (is_running_windows(o->windir)) {
@@ -349,7 +391,8 @@ DWORD offline_mount(struct offline *o)
         (e = enable_privilege(L"SeRestorePrivilege")) != ERROR_SUCCESS)
         return e;
     /* one name per process: a stale one (a killed run) is recognized by its dead pid */
-    wfmt(o->mount, COUNTOF(o->mount), L"%ls%lu", MOUNT_PREFIX, (unsigned long)GetCurrentProcessId());
+    wfmt(o->mount, COUNTOF(o->mount), L"%ls%lu-%08lx", MOUNT_PREFIX, (unsigned long)GetCurrentProcessId(),
+         (unsigned long)GetTickCount());
     e = RegLoadKeyW(HKEY_LOCAL_MACHINE, o->mount, o->hive);
     o->mounted = e == ERROR_SUCCESS;
     return e;
@@ -403,8 +446,9 @@ void offline_unload_stale(void)
             break;
         size_t np = wcslen(MOUNT_PREFIX);
         DWORD pid = 0;
+        /* before this process loads anything, a hive under its own pid is a dead run's too */
         if (_wcsnicmp(name, MOUNT_PREFIX, np) == 0 && (pid = wcstoul(name + np, NULL, 10)) != 0 &&
-            pid != GetCurrentProcessId() && !process_alive(pid) &&
+            (pid == GetCurrentProcessId() || !process_alive(pid)) &&
             enable_privilege(L"SeRestorePrivilege") == ERROR_SUCCESS &&
             RegUnLoadKeyW(HKEY_LOCAL_MACHINE, name) == ERROR_SUCCESS) {
             out_error(L"p2vprep: unloaded HKLM\\%ls, an offline hive that a run which ended "
@@ -425,14 +469,22 @@ struct offline_ctx {
 static struct offline_ctx the_ctx;
 
 /* SYSTEM\rest -> <mount>\rest; anything else is not part of the offline Windows here. */
+static BOOL in_system(const wchar_t *key)
+{
+    return _wcsnicmp(key, L"SYSTEM", 6) == 0 && (key[6] == 0 || key[6] == L'\\');
+}
+
 static BOOL map(const struct offline_ctx *c, const wchar_t *key, wchar_t *out, size_t cch)
 {
-    if (!c->o->mounted || _wcsnicmp(key, L"SYSTEM", 6) != 0 || (key[6] && key[6] != L'\\'))
+    if (!c->o->mounted || !in_system(key))
         return FALSE;
     return wfmt(out, cch, L"%ls%ls", c->o->mount, key + 6) && wcslen(out) < cch - 1;
 }
 
-#define MAPPED(k) wchar_t mk[P2V_KEY_MAX + 64]; BOOL in_hive = map(ctx, k, mk, COUNTOF(mk))
+/* A SYSTEM key while the hive is not loaded (a remount after DISM failed): an error, never
+ * "absent", or undo would think it had nothing to do. */
+#define MAPPED(k) wchar_t mk[P2V_KEY_MAX + 64]; BOOL in_hive = map(ctx, k, mk, COUNTOF(mk)); \
+    if (!in_hive && in_system(k)) return ERROR_NOT_READY
 #define INNER ((const struct offline_ctx *)ctx)->in
 
 static DWORD o_key_exists(void *ctx, const wchar_t *key)
@@ -515,6 +567,23 @@ BOOL offline_dism_path(wchar_t *path, size_t cch)
     return offline_find_dism(path, cch);
 }
 
+BOOL offline_dism_version(const wchar_t *dism, DWORD *major, DWORD *minor)
+{
+    struct backend live;
+    BYTE *data;
+    DWORD size, ms, ls;
+    backend_win32_init(&live, FALSE);
+    if (live.read_file(live.ctx, dism, &data, &size) != ERROR_SUCCESS)
+        return FALSE;
+    BOOL ok = file_version(data, size, &ms, &ls);
+    free(data);
+    if (ok) {
+        *major = HIWORD(ms);
+        *minor = LOWORD(ms);
+    }
+    return ok;
+}
+
 static DWORD run_dism(const wchar_t *args)
 {
     wchar_t dism[MAX_PATH];
@@ -527,7 +596,9 @@ static DWORD run_dism(const wchar_t *args)
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
     DWORD e = ERROR_SUCCESS, code = 1;
-    if (!cmd.ok || !CreateProcessW(dism, cmd.s, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+    /* its own process group: Ctrl+C stops p2vprep between changes, never DISM midway */
+    if (!cmd.ok || !CreateProcessW(dism, cmd.s, NULL, NULL, FALSE, CREATE_NEW_PROCESS_GROUP, NULL, NULL,
+                                   &si, &pi)) {
         e = cmd.ok ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
     } else {
         WaitForSingleObject(pi.hProcess, INFINITE);
@@ -569,17 +640,25 @@ static BOOL staged_name(const struct backend *in, const wchar_t *windir, const w
     return found;
 }
 
-/* DISM loads the offline hives itself: the one p2vprep holds is unloaded around it. */
+/* DISM loads the offline hives itself: the one p2vprep holds is unloaded around it. Its
+ * log and scratch folder go to the offline disk's state folder, not to the helper. */
 static DWORD dism_on_image(struct offline *o, const wchar_t *what)
 {
-    wchar_t image[8], args[2 * MAX_PATH];
+    wchar_t image[8], state[MAX_PATH], args[4 * MAX_PATH];
     wfmt(image, COUNTOF(image), L"%lc:\\", o->windir[0]);
-    wfmt(args, COUNTOF(args), L"/English /Image:%ls %ls", image, what);
+    wfmt(state, COUNTOF(state), L"%ls\\p2vprep", o->windir);
+    CreateDirectoryW(state, NULL);
+    wfmt(args, COUNTOF(args), L"/English /Image:%ls /LogPath:\"%ls\\dism.log\" /ScratchDir:\"%ls\" %ls",
+         image, state, state, what);
     DWORD e = offline_unmount(o);
     if (e != ERROR_SUCCESS)
         return e;
     DWORD run = run_dism(args);
     e = offline_mount(o);
+    if (e != ERROR_SUCCESS) {   /* DISM may still hold the hive for a moment */
+        Sleep(1000);
+        e = offline_mount(o);
+    }
     return run != ERROR_SUCCESS ? run : e;
 }
 
@@ -589,8 +668,12 @@ static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
     wchar_t what[MAX_PATH + 32];
     if (staged_name(c->in, c->o->windir, inf, oem, cch))
         return ERROR_FILE_EXISTS;   /* the image has this very INF: not ours to remove */
+    oem[0] = 0;
     DWORD e = dism_on_image(c->o, wfmt(what, COUNTOF(what), L"/Add-Driver /Driver:\"%ls\"", inf));
-    if (e == ERROR_SUCCESS && !staged_name(c->in, c->o->windir, inf, oem, cch)) {
+    /* looked for whatever DISM said: a package staged before a failure must be undone too
+     * (the caller records it whenever oem is set) */
+    BOOL staged = staged_name(c->in, c->o->windir, inf, oem, cch);
+    if (e == ERROR_SUCCESS && !staged) {
         out_error(L"error: DISM reported success, but no copy of %ls is in %ls\\inf.", inf, c->o->windir);
         e = ERROR_INSTALL_FAILURE;
     }

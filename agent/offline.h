@@ -64,6 +64,8 @@ DWORD offline_probe_os(const struct backend *b, const struct offline *o, const D
  * (System32\dism.exe). A test build points it at a stand-in. FALSE when absent. */
 BOOL offline_dism_path(wchar_t *path, size_t cch);
 extern BOOL (*offline_find_dism)(wchar_t *path, size_t cch);
+/* The version in dism.exe's version resource; FALSE when it has none. */
+BOOL offline_dism_version(const wchar_t *dism, DWORD *major, DWORD *minor);
 
 /* find: every offline Windows on this machine's volumes (not the running one). */
 struct found_windows {

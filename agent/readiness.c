@@ -806,6 +806,9 @@ void readiness_probe(const struct backend *b, const struct machine *m, struct re
     if (m->os.offline) {
         if (!volume_of(m->os.systemroot, out->system_volume, COUNTOF(out->system_volume)))
             out->system_volume[0] = 0;
+        note(out, FALSE, L"offline-software-not-read",
+             L"Offline, only the SYSTEM hive is read: device-installation and driver-signing "
+             L"policies (in the SOFTWARE hive) are not checked.");
     } else {
         probe_boot_files(b, m, out);     /* also sets system_volume */
     }

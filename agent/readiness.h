@@ -25,7 +25,8 @@
  *   low-space                   warning  less than 50 MB free for system32\drivers
  *   free-space-unknown          info     the free space could not be read (error text)
  *   driver-install-policy       warning  NT6+: device installation restrictions
- *   driver-signing-policy       info     NT5: unsigned drivers blocked by Windows' installer */
+ *   driver-signing-policy       info     NT5: unsigned drivers blocked by Windows' installer
+ *   offline-software-not-read   info     --offline: the policies above were not checked */
 struct readiness_note {
     wchar_t code[32];
     wchar_t message[512];         /* one plain sentence an admin can act on */

@@ -330,6 +330,14 @@ static void what_is_not_an_offline_windows_is_refused(void **state)
     assert_int_equal(fx_run(EXE, L"check --offline G:\\nowhere" LSI, &out), 2);
     assert_contains(out, "no such folder or volume");
     free(out);
+    /* a Windows folder that is not at a volume's root (a folder-mounted volume), a UNC path */
+    offline_windows(WORK L"\\mnt\\WINDOWS", L"ntoskrnl-2003.exe", L"i386", L"MOUNTED");
+    assert_int_equal(fx_run(EXE, L"check --offline " WORK L"\\mnt\\WINDOWS" LSI, &out), 2);
+    assert_contains(out, "is not a folder at the root of a volume");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"check --offline \\\\server\\share\\WINDOWS" LSI, &out), 2);
+    assert_contains(out, "by drive letter");
+    free(out);
     assert_int_equal(fx_run(EXE, L"summarize " WORK L" --offline " WINDIR, NULL), 2);
     assert_int_equal(fx_run(EXE, L"apply --fix-boot-ini" LSI, NULL), 2);
     assert_live_untouched();
@@ -380,6 +388,11 @@ static void a_shifted_partition_number_is_reported_fixed_and_rolled_back(void **
     free(now);
     assert_int_equal(GetFileAttributesW(BOOT_INI) & attrs, attrs);
     assert_true(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001\\boot.ini"));
+    /* the drive letter of boot.ini is this helper's: the journal names it %BootIni% */
+    char *journal = read_text(WINDIR L"\\p2vprep\\apply-0001.journal");
+    assert_contains(journal, "file\t%BootIni%\t%SystemRoot%\\p2vprep\\apply-0001\\boot.ini\n");
+    assert_null(strstr(journal, "E:\\"));
+    free(journal);
     assert_int_equal(fx_run(TEST_EXE, L"check --offline " WINDIR LSI, &out), 0);
     free(out);
     assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
@@ -413,6 +426,14 @@ static void a_package_goes_in_through_dism_and_out_on_rollback(void **state)
     assert_contains(out, "C:\\nowhere\\dism.exe");
     free(out);
     assert_false(fx_file_exists(L"E:\\WINDOWS\\p2vprep"));
+    /* the DISM of Windows 7 cannot service a Windows 10 image: refused before any change */
+    swprintf(dism, MAX_PATH, L"%ls\\fake-dism-61.exe", fx_bin_dir());
+    fx_setenv(L"P2VPREP_DISM", dism);
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline E:\\WINDOWS --target virtio-blk --payload " PAYLOAD, &out), 3);
+    assert_contains(out, "is DISM 6.1, which cannot service a Windows 10.0 image");
+    free(out);
+    assert_false(fx_file_exists(L"E:\\WINDOWS\\p2vprep"));
+    assert_false(fx_file_exists(L"E:\\WINDOWS\\dism-calls.log"));
 
     swprintf(dism, MAX_PATH, L"%ls\\fake-dism.exe", fx_bin_dir());
     fx_setenv(L"P2VPREP_DISM", dism);

@@ -74,7 +74,7 @@ static void records_read_back_exactly(void **state)
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_wstr_equal(status, L"ok");
     assert_int_equal(n, 4);
-    journal_resolve(out, n, L"D:\\WINDOWS");
+    journal_resolve(out, n, L"D:\\WINDOWS", NULL);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(out[i].kind, in[i].kind);
         assert_wstr_equal(out[i].key, in[i].key);
@@ -122,7 +122,7 @@ static void files_under_systemroot_are_recorded_relative_to_it(void **state)
 
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 4);
-    journal_resolve(out, n, L"C:\\WINDOWS");
+    journal_resolve(out, n, L"C:\\WINDOWS", NULL);
     assert_wstr_equal(out[3].key, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys");
     assert_wstr_equal(out[3].backup, L"C:\\WINDOWS\\p2vprep\\apply-0001\\symmpi.sys");
     assert_wstr_equal(out[2].key, L"F:\\WINDOWSX\\other.sys");
@@ -133,7 +133,7 @@ static void files_under_systemroot_are_recorded_relative_to_it(void **state)
     write_text(path, "p2vprep journal 1\nstarted\tSRV\tapply\n"
                      "file\tD:\\WINDOWS\\system32\\drivers\\symmpi.sys\tabsent\nend\tok\n");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
-    journal_resolve(out, n, L"C:\\WINDOWS");
+    journal_resolve(out, n, L"C:\\WINDOWS", NULL);
     assert_int_equal(n, 1);
     assert_wstr_equal(out[0].key, L"D:\\WINDOWS\\system32\\drivers\\symmpi.sys");
     free(out);
