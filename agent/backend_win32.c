@@ -307,7 +307,12 @@ static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
         return GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
     wfmt(s.target, COUNTOF(s.target), L"%ls\\%ls", dir, name);
     DWORD e = ERROR_SUCCESS;
-    if (!SetupIterateCabinetW(cab, 0, cab_callback, &s))
+    const struct setupapi *sa = setupapi();
+    if (!sa) {
+        scratch_dir_remove(dir);
+        return ERROR_MOD_NOT_FOUND;
+    }
+    if (!sa->SetupIterateCabinetW(cab, 0, cab_callback, &s))
         e = GetLastError() ? GetLastError() : ERROR_INVALID_DATA;
     if (e == ERROR_SUCCESS && !s.found)
         e = ERROR_FILE_NOT_FOUND;
@@ -328,7 +333,10 @@ static DWORD w_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
     (void)ctx;
     /* NOOVERWRITE: an INF Windows already has is reported (ERROR_FILE_EXISTS), not taken
      * over, so rollback never removes a package that was there before */
-    if (!SetupCopyOEMInfW(inf, NULL, SPOST_PATH, SP_COPY_NOOVERWRITE, dest, COUNTOF(dest), NULL,
+    const struct setupapi *sa = setupapi();
+    if (!sa)
+        return ERROR_MOD_NOT_FOUND;
+    if (!sa->SetupCopyOEMInfW(inf, NULL, SPOST_PATH, SP_COPY_NOOVERWRITE, dest, COUNTOF(dest), NULL,
                           &component))
         return GetLastError();
     wcopy(oem, cch, component ? component : dest);
@@ -337,11 +345,11 @@ static DWORD w_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
 
 static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
 {
-    const struct dynapi *api = dynapi();
+    const struct setupapi *api = setupapi();
     (void)ctx;
     /* Forced: the package was staged for a controller this machine does not have, so no
      * device here uses it; without the flag some Windows keep it anyway. */
-    if (api->SetupUninstallOEMInfW)
+    if (api && api->SetupUninstallOEMInfW)
         return api->SetupUninstallOEMInfW(oem, 0x1 /* SUOI_FORCEDELETE */, NULL) ? ERROR_SUCCESS
                                                                                 : GetLastError();
     /* Windows 2000 has no uninstall call: the staged package is the INF and its PNF. */

@@ -18,11 +18,65 @@ const struct dynapi *dynapi(void)
         api.Wow64RevertWow64FsRedirection =
             (void *)lookup(L"kernel32.dll", "Wow64RevertWow64FsRedirection");
         api.RtlGetVersion = (void *)lookup(L"ntdll.dll", "RtlGetVersion");
-        api.SetupUninstallOEMInfW = (void *)lookup(L"setupapi.dll", "SetupUninstallOEMInfW");
         api.GetVolumePathNameW = (void *)lookup(L"kernel32.dll", "GetVolumePathNameW");
         api.GetVolumeNameForVolumeMountPointW =
             (void *)lookup(L"kernel32.dll", "GetVolumeNameForVolumeMountPointW");
         done = TRUE;
     }
     return &api;
+}
+
+static BOOL system32_only;   /* SetDefaultDllDirectories took effect */
+
+HMODULE system_dll(const wchar_t *name)
+{
+    wchar_t path[MAX_PATH];
+    UINT n = GetSystemDirectoryW(path, MAX_PATH);
+    size_t len = 0;
+    while (name[len])
+        len++;
+    if (n == 0 || n + 1 + len >= MAX_PATH)
+        return NULL;
+    path[n] = L'\\';
+    for (size_t i = 0; i <= len; i++)
+        path[n + 1 + i] = name[i];
+    /* a full path: no search for the DLL itself. Its own imports follow the process's
+     * default directories (System32 only) where Windows has them; on older Windows the
+     * altered search order looks in the DLL's folder, System32, first. */
+    return LoadLibraryExW(path, NULL, system32_only ? 0 : LOAD_WITH_ALTERED_SEARCH_PATH);
+}
+
+const struct setupapi *setupapi(void)
+{
+    static struct setupapi api;
+    static int state;   /* 0 not tried, 1 loaded, -1 unavailable */
+    if (state == 0) {
+        HMODULE m = system_dll(L"setupapi.dll");
+        state = -1;
+        if (m) {
+#define GET(f) (api.f = (void *)GetProcAddress(m, #f))
+            if (GET(SetupCopyOEMInfW) && GET(SetupIterateCabinetW) && GET(SetupOpenInfFileW) &&
+                GET(SetupCloseInfFile) && GET(SetupFindFirstLineW) && GET(SetupFindNextLine) &&
+                GET(SetupGetStringFieldW))
+                state = 1;
+            GET(SetupUninstallOEMInfW);
+#undef GET
+        }
+    }
+    return state == 1 ? &api : NULL;
+}
+
+void dll_search_harden(void)
+{
+    HMODULE k = GetModuleHandleW(L"kernel32.dll");
+    /* Windows 8, or 7 / 2008 R2 with KB2533623: System32 only */
+    BOOL (WINAPI *set_default)(DWORD) = k ? (void *)GetProcAddress(k, "SetDefaultDllDirectories") : NULL;
+    BOOL (WINAPI *set_dir)(LPCWSTR) = k ? (void *)GetProcAddress(k, "SetDllDirectoryW") : NULL;
+    if (set_default && set_default(0x00000800 /* LOAD_LIBRARY_SEARCH_SYSTEM32 */)) {
+        system32_only = TRUE;
+        return;
+    }
+    /* XP SP1 and later: the current folder leaves the search order */
+    if (set_dir)
+        set_dir(L"");
 }

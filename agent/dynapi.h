@@ -17,10 +17,31 @@ struct dynapi {
     BOOL (WINAPI *Wow64DisableWow64FsRedirection)(PVOID *);       /* XP x64, 2003 SP1 */
     BOOL (WINAPI *Wow64RevertWow64FsRedirection)(PVOID);          /* XP x64, 2003 SP1 */
     LONG (WINAPI *RtlGetVersion)(p2v_rtl_osversioninfoexw *);     /* ntdll, XP */
-    BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* setupapi, XP */
     BOOL (WINAPI *GetVolumePathNameW)(LPCWSTR, LPWSTR, DWORD);     /* 2000, looked up to be safe */
     BOOL (WINAPI *GetVolumeNameForVolumeMountPointW)(LPCWSTR, LPWSTR, DWORD);   /* 2000, ditto */
 };
 
 const struct dynapi *dynapi(void);
+
+/* Loads a system DLL from System32 by its full path. DLLs that are not KnownDLLs on every
+ * supported Windows (setupapi, version, wintrust, cabinet) are never imported: a static
+ * import is resolved through the search order, which starts in the exe's folder, where
+ * anyone who can write a download folder or a share could plant a copy. */
+HMODULE system_dll(const wchar_t *name);
+
+/* SetupAPI, loaded by system_dll on first use; NULL when it cannot be loaded. */
+#include <setupapi.h>
+struct setupapi {
+    BOOL (WINAPI *SetupCopyOEMInfW)(PCWSTR, PCWSTR, DWORD, DWORD, PWSTR, DWORD, PDWORD, PWSTR *);
+    BOOL (WINAPI *SetupIterateCabinetW)(PCWSTR, DWORD, PSP_FILE_CALLBACK_W, PVOID);
+    HINF (WINAPI *SetupOpenInfFileW)(PCWSTR, PCWSTR, DWORD, PUINT);
+    void (WINAPI *SetupCloseInfFile)(HINF);
+    BOOL (WINAPI *SetupFindFirstLineW)(HINF, PCWSTR, PCWSTR, PINFCONTEXT);
+    BOOL (WINAPI *SetupFindNextLine)(PINFCONTEXT, PINFCONTEXT);
+    BOOL (WINAPI *SetupGetStringFieldW)(PINFCONTEXT, DWORD, PWSTR, DWORD, PDWORD);
+    BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* XP: may be NULL */
+};
+const struct setupapi *setupapi(void);
+/* At start: the exe's folder and the current folder leave the DLL search order. */
+void dll_search_harden(void);
 #endif

@@ -6,6 +6,7 @@
  * SetupFindFirstLineW, SetupFindNextLine and SetupGetStringFieldW. Counting fields, finding
  * the next line with a key and reading numbers are done on top of those. */
 #include "inf.h"
+#include "dynapi.h"
 #include "winerr.h"
 #include <setupapi.h>
 #include <stdarg.h>
@@ -36,7 +37,7 @@ static int field(INFCONTEXT *ic, DWORD i, wchar_t *buf, DWORD cch)
 {
     DWORD need = 0;
     SetLastError(ERROR_SUCCESS);   /* Wine 8 fails past the last field without setting one */
-    if (SetupGetStringFieldW(ic, i, buf, cch, &need))
+    if (setupapi()->SetupGetStringFieldW(ic, i, buf, cch, &need))
         return 1;
     buf[0] = 0;
     return GetLastError() == ERROR_INSUFFICIENT_BUFFER ? -1 : 0;
@@ -45,14 +46,14 @@ static int field(INFCONTEXT *ic, DWORD i, wchar_t *buf, DWORD cch)
 static BOOL section_has_lines(HINF inf, const wchar_t *section)
 {
     INFCONTEXT ic;
-    return SetupFindFirstLineW(inf, section, NULL, &ic);
+    return setupapi()->SetupFindFirstLineW(inf, section, NULL, &ic);
 }
 
 /* The next line of the section whose key is key (SetupFindNextMatchLine without importing it). */
 static BOOL next_with_key(INFCONTEXT *ic, const wchar_t *key)
 {
     wchar_t k[64];
-    while (SetupFindNextLine(ic, ic))
+    while (setupapi()->SetupFindNextLine(ic, ic))
         if (field(ic, 0, k, COUNTOF(k)) == 1 && _wcsicmp(k, key) == 0)
             return TRUE;
     return FALSE;
@@ -63,7 +64,7 @@ static int key_value(HINF inf, const wchar_t *section, const wchar_t *key, wchar
 {
     INFCONTEXT ic;
     buf[0] = 0;
-    if (!SetupFindFirstLineW(inf, section, key, &ic))
+    if (!setupapi()->SetupFindFirstLineW(inf, section, key, &ic))
         return 0;
     return field(&ic, 1, buf, cch);
 }
@@ -256,7 +257,7 @@ static DWORD read_manufacturer(struct inf_reader *r, struct inf_target *t)
 {
     INFCONTEXT ic;
     wchar_t note[256] = L"";
-    if (!SetupFindFirstLineW(r->inf, L"Manufacturer", NULL, &ic))
+    if (!setupapi()->SetupFindFirstLineW(r->inf, L"Manufacturer", NULL, &ic))
         return fail(r, ERROR_SECTION_NOT_FOUND, L"%ls has no [Manufacturer] section.", r->path);
     do {
         int got = pick_models(r, &ic, t, note, COUNTOF(note));
@@ -264,7 +265,7 @@ static DWORD read_manufacturer(struct inf_reader *r, struct inf_target *t)
             return ERROR_SECTION_NOT_FOUND;
         if (got > 0)
             return ERROR_SUCCESS;
-    } while (SetupFindNextLine(&ic, &ic));
+    } while (setupapi()->SetupFindNextLine(&ic, &ic));
     return fail(r, ERROR_SECTION_NOT_FOUND, L"%ls in [Manufacturer] of %ls.", note, r->path);
 }
 
@@ -296,7 +297,7 @@ static DWORD read_models(struct inf_reader *r, struct inf_target *t, wchar_t *in
     int f;
 
     install[0] = 0;
-    if (!SetupFindFirstLineW(r->inf, t->models_section, NULL, &ic))
+    if (!setupapi()->SetupFindFirstLineW(r->inf, t->models_section, NULL, &ic))
         return fail(r, ERROR_SECTION_NOT_FOUND, L"%ls has no lines in its models section [%ls].",
                     r->path, t->models_section);
     do {
@@ -332,7 +333,7 @@ static DWORD read_models(struct inf_reader *r, struct inf_target *t, wchar_t *in
             wcopy(t->cdd_keys[t->n_hwids], INF_ID_CCH, key);
             t->n_hwids++;
         }
-    } while (SetupFindNextLine(&ic, &ic));
+    } while (setupapi()->SetupFindNextLine(&ic, &ic));
 
     if (!install[0])
         return fail(r, ERROR_SECTION_NOT_FOUND,
@@ -373,7 +374,7 @@ static DWORD read_service(struct inf_reader *r, struct inf_target *t)
     wchar_t name[128], flags[32], sect[128], bin[MAX_PATH];
     BOOL found = FALSE;
 
-    if (SetupFindFirstLineW(r->inf, t->services_section, L"AddService", &ic)) {
+    if (setupapi()->SetupFindFirstLineW(r->inf, t->services_section, L"AddService", &ic)) {
         do {
             DWORD fl = 0;
             if (field(&ic, 1, name, COUNTOF(name)) != 1 || !name[0])
@@ -449,7 +450,7 @@ static DWORD read_files(struct inf_reader *r, struct inf_target *t)
     DWORD e;
     int f;
 
-    if (!SetupFindFirstLineW(r->inf, t->install_section, L"CopyFiles", &ic))
+    if (!setupapi()->SetupFindFirstLineW(r->inf, t->install_section, L"CopyFiles", &ic))
         return ERROR_SUCCESS;
     do {
         for (DWORD i = 1; (f = field(&ic, i, v, COUNTOF(v))) != 0; i++) {
@@ -461,13 +462,13 @@ static DWORD read_files(struct inf_reader *r, struct inf_target *t)
                 continue;
             }
             /* A file-list section: destination-file-name[,source-file-name][,temp][,flag] */
-            if (!SetupFindFirstLineW(r->inf, v, NULL, &fc))
+            if (!setupapi()->SetupFindFirstLineW(r->inf, v, NULL, &fc))
                 continue;
             do {
                 if (field(&fc, 1, file, COUNTOF(file)) == 1 &&
                     (e = add_file(r, t, file)) != ERROR_SUCCESS)
                     return e;
-            } while (SetupFindNextLine(&fc, &fc));
+            } while (setupapi()->SetupFindNextLine(&fc, &fc));
         }
     } while (next_with_key(&ic, L"CopyFiles"));
     return ERROR_SUCCESS;
@@ -570,6 +571,9 @@ DWORD inf_load_target(const wchar_t *inf_path, unsigned gen, unsigned arch, DWOR
         return fail(&r, ERROR_INVALID_PARAMETER, L"%ls: unknown Windows generation or architecture.",
                     inf_path);
 
+    if (!setupapi())
+        return fail(&r, ERROR_MOD_NOT_FOUND, L"%ls: SetupAPI (setupapi.dll in System32) could not "
+                    L"be loaded to read it.", inf_path);
     memset(out, 0, sizeof *out);
     out->gen = gen;
     out->arch = arch;
@@ -592,7 +596,7 @@ DWORD inf_load_target(const wchar_t *inf_path, unsigned gen, unsigned arch, DWOR
     else
         b[0] = 0;
 
-    r.inf = SetupOpenInfFileW(out->inf_path, NULL, INF_STYLE_WIN4, &line);
+    r.inf = setupapi()->SetupOpenInfFileW(out->inf_path, NULL, INF_STYLE_WIN4, &line);
     if (r.inf == INVALID_HANDLE_VALUE) {
         wchar_t why[300];
         e = GetLastError();
@@ -626,7 +630,7 @@ DWORD inf_load_target(const wchar_t *inf_path, unsigned gen, unsigned arch, DWOR
         read_version(&r, out);
         fill_target(out);
     }
-    SetupCloseInfFile(r.inf);
+    setupapi()->SetupCloseInfFile(r.inf);
     return e;
 }
 

@@ -411,6 +411,7 @@ static int find_command(void)
 int wmain(int argc, wchar_t **argv)
 {
     wchar_t msg[1024];
+    dll_search_harden();   /* before anything loads a DLL at run time */
     int rc = cli_parse(argc, argv, &opt, msg, COUNTOF(msg));
     if (rc) {
         out_error(L"p2vprep: %ls. Try \"p2vprep --help\".", msg);

@@ -85,6 +85,7 @@ struct allowed {
 
 struct allowlist {
     char **dlls;            /* one per [section]: the DLLs that ship with Windows */
+    char *runtime_only;     /* per section: "[x.dll] runtime" - never a static import */
     size_t ndlls;
     struct allowed *funcs;
     size_t nfuncs;
@@ -131,15 +132,20 @@ static void load_allowlist(const char *path, struct allowlist *al)
 
         if (tok[0][0] == '[') {
             size_t n = strlen(tok[0]);
-            if (ntok != 1 || n < 3 || tok[0][n - 1] != ']')
-                fatal("%s:%d: expected a section header like [kernel32.dll]", path, lineno);
+            if ((ntok != 1 && !(ntok == 2 && !strcmp(tok[1], "runtime"))) || n < 3 || tok[0][n - 1] != ']')
+                fatal("%s:%d: expected a section header like [kernel32.dll] or [setupapi.dll] runtime",
+                      path, lineno);
             tok[0][n - 1] = '\0';
             dll = find_dll(al, tok[0] + 1);
             if (dll < 0) {
                 al->dlls = xrealloc(al->dlls, (al->ndlls + 1) * sizeof *al->dlls);
+                al->runtime_only = xrealloc(al->runtime_only, al->ndlls + 1);
                 al->dlls[al->ndlls] = xstrdup(tok[0] + 1);
+                al->runtime_only[al->ndlls] = 0;
                 dll = (long)al->ndlls++;
             }
+            if (ntok == 2)
+                al->runtime_only[dll] = 1;
             continue;
         }
 
@@ -349,6 +355,14 @@ static void check_import(struct check *c, const char *dll, const char *func, uns
     if (d < 0) {
         problem(c, dll, func, how, "%s is not a system DLL (no [%s] section in %s)",
                 dll, dll, c->allow_path);
+        return;
+    }
+    /* Not a KnownDLL on every supported Windows: a static import is resolved before
+     * main() through the DLL search order, which starts in the exe's own folder, so a
+     * copy planted beside the exe (a download folder, a share) would run as SYSTEM. */
+    if (c->al->runtime_only[d]) {
+        problem(c, dll, func, how, "%s must not be imported statically: load it at run time "
+                "by its System32 path (agent/dynapi.c)", dll);
         return;
     }
     /* Ordinals of system DLLs are not stable across Windows versions, and the

@@ -319,7 +319,10 @@ int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = out;
     si.hStdError = out;
-    swprintf(cmd, 4096, L"\"%ls\\%ls\" %ls", fx_bin_dir(), exe, args);
+    if (exe[0] && exe[1] == L':')   /* a full path: an exe copied elsewhere */
+        swprintf(cmd, 4096, L"\"%ls\" %ls", exe, args);
+    else
+        swprintf(cmd, 4096, L"\"%ls\\%ls\" %ls", fx_bin_dir(), exe, args);
     if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
         fprintf(stderr, "fixture: cannot start %ls: %lu\n", cmd, GetLastError());
         CloseHandle(out);

@@ -40,7 +40,7 @@ void fx_delete_file(const wchar_t *path);
 void fx_delete_dir(const wchar_t *path);  /* recursive */
 BOOL fx_copy_file(const wchar_t *from, const wchar_t *to);
 
-/* Runs bin\<exe> with args, stdout+stderr to a temp file; returns the exit code.
+/* Runs bin\<exe> (or exe, when it is a full path) with args, stdout+stderr to a temp file; returns the exit code.
  * *output (optional) receives the UTF-8 output, malloc'ed, NUL-terminated. */
 int fx_run(const wchar_t *exe, const wchar_t *args, char **output);
 /* Environment for fx_run's children. */
