@@ -2,6 +2,7 @@
 #include "dynapi.h"
 #include "journal.h"
 #include "probe.h"
+#include "secure.h"
 #include <setupapi.h>
 #include "text.h"
 #include <stdlib.h>
@@ -369,10 +370,11 @@ static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
 
 /* ---- the state folder ---- */
 
+/* Only the state folder and its subfolders are made here: SYSTEM and Administrators only. */
 static DWORD w_make_dir(void *ctx, const wchar_t *dir)
 {
     (void)ctx;
-    return CreateDirectoryW(dir, NULL) ? ERROR_SUCCESS : GetLastError();
+    return secure_dir_create(dir) ? ERROR_SUCCESS : GetLastError();
 }
 
 static DWORD w_append_open(void *ctx, const wchar_t *path, BOOL create_new, HANDLE *h)

@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "offline.h"
 #include "readiness.h"
+#include "secure.h"
 #include "out.h"
 #include "pe.h"
 #include "probe.h"
@@ -590,6 +591,12 @@ static int cmd_apply(struct run *r)
         out_info(L"Nothing to do: every control set already holds every entry.");
         return EXIT_OK;
     }
+
+    /* Power Users may write %SystemRoot% on 2000/XP/2003: a state folder someone else made
+     * or opened up would let them edit the journal that rollback trusts */
+    if (secure_dir_tighten(r->state_dir))
+        out_info(L"The state folder %ls let others than Administrators and SYSTEM write into it; "
+                 L"it is now Administrators and SYSTEM only.", r->state_dir);
 
     struct applying a = { 0 };
     a.entries = calloc(JENTRIES_MAX, sizeof *a.entries);

@@ -1,4 +1,5 @@
 #include "journal.h"
+#include "secure.h"
 #include "text.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static BOOL new_dir_in(const wchar_t *parent, const wchar_t *what, wchar_t *dir,
 {
     for (int n = 0; n < 100; n++) {
         wfmt(dir, cch, L"%ls\\%ls-%lu-%d", parent, what, (unsigned long)GetCurrentProcessId(), n);
-        if (CreateDirectoryW(dir, NULL))
+        if (secure_dir_create(dir))
             return TRUE;   /* made now, by us: nobody placed anything in it */
         if (GetLastError() != ERROR_ALREADY_EXISTS)
             return FALSE;
@@ -38,7 +39,7 @@ BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch)
         wcopy(root, COUNTOF(root), scratch_windir);
     if (scratch_windir[0] || GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
         journal_state_dir(root, state, COUNTOF(state));
-        CreateDirectoryW(state, NULL);
+        secure_dir_create(state);
         if (new_dir_in(state, what, dir, cch))
             return TRUE;
         if (scratch_windir[0])
@@ -65,10 +66,15 @@ void scratch_dir_remove(const wchar_t *dir)
             if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
                 continue;
             wfmt(child, COUNTOF(child), L"%ls\\%ls", dir, fd.cFileName);
-            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+            /* a junction or link placed inside is removed itself, never followed */
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+                if (!RemoveDirectoryW(child))
+                    DeleteFileW(child);
+            } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
                 scratch_dir_remove(child);
-            else
+            } else {
                 DeleteFileW(child);
+            }
         } while (FindNextFileW(h, &fd));
         FindClose(h);
     }

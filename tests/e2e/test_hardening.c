@@ -81,10 +81,54 @@ static void dlls_beside_the_exe_are_never_loaded(void **state)
     }
 }
 
+static char *read_all(const wchar_t *path)
+{
+    BYTE *data;
+    DWORD n;
+    assert_true(fx_read_file(path, &data, &n));
+    char *s = realloc(data, n + 1);
+    s[n] = 0;
+    return s;
+}
+
+/* The report's temporary file used to have a name anyone could plant first: a hard link
+ * there to a file only administrators may change made SYSTEM overwrite that file. */
+static void a_planted_link_never_makes_the_report_overwrite_a_file(void **state)
+{
+    static const char victim_text[] = "a file the report must never overwrite";
+    assert_true(fx_write_file(WORK L"\\victim.ini", victim_text, sizeof victim_text - 1));
+    CreateDirectoryW(WORK L"\\reports", NULL);
+    /* the old temporary name, planted as a hard link */
+    assert_true(CreateHardLinkW(WORK L"\\reports\\host.json.tmp", WORK L"\\victim.ini", NULL));
+    assert_int_equal(fx_run(EXE, L"check --target lsilogic --report " WORK L"\\reports\\host.json", NULL), 1);
+    char *v = read_all(WORK L"\\victim.ini");
+    assert_string_equal(v, victim_text);
+    free(v);
+    char *report = read_all(WORK L"\\reports\\host.json");
+    assert_non_null(strstr(report, "\"command\": \"check\""));
+    free(report);
+    /* the report's own name as a hard link to the victim: refused, the victim untouched */
+    DeleteFileW(WORK L"\\reports\\host.json");
+    assert_true(CreateHardLinkW(WORK L"\\reports\\host.json", WORK L"\\victim.ini", NULL));
+    char *out;
+    assert_int_equal(fx_run(EXE, L"check --target lsilogic --report " WORK L"\\reports\\host.json", &out), 1);
+    if (!strstr(out, "could not write the report"))
+        fail_msg("expected the report to be refused:\n%s", out);
+    free(out);
+    v = read_all(WORK L"\\victim.ini");
+    assert_string_equal(v, victim_text);
+    free(v);
+    /* no temporary file is left behind */
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(WORK L"\\reports\\host.json.*.tmp", &fd);
+    assert_true(h == INVALID_HANDLE_VALUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
+        cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,134 @@
+#include "secure.h"
+#include "text.h"
+#include <sddl.h>
+#include <wincrypt.h>
+#include <wchar.h>
+
+/* SYSTEM and BUILTIN\Administrators, full control, inherited by files and folders
+ * inside; "P": the parent's entries (Users: create files on %ProgramData%) do not flow in. */
+#define ADMIN_ONLY_SDDL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
+
+static PSECURITY_DESCRIPTOR admin_only_sd(void)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(ADMIN_ONLY_SDDL, SDDL_REVISION_1, &sd, NULL))
+        return NULL;
+    return sd;
+}
+
+BOOL secure_dir_create(const wchar_t *dir)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof sa, admin_only_sd(), FALSE };
+    if (!sa.lpSecurityDescriptor)
+        return FALSE;
+    BOOL ok = CreateDirectoryW(dir, &sa);
+    DWORD e = GetLastError();
+    LocalFree(sa.lpSecurityDescriptor);
+    SetLastError(e);
+    return ok;
+}
+
+static BOOL is_trusted(PSID sid)
+{
+    SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY };
+    PSID system, admins;
+    BOOL trusted = FALSE;
+    if (AllocateAndInitializeSid(&nt, 1, SECURITY_LOCAL_SYSTEM_RID, 0, 0, 0, 0, 0, 0, 0, &system)) {
+        trusted = EqualSid(sid, system);
+        FreeSid(system);
+    }
+    if (!trusted && AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS,
+                                             0, 0, 0, 0, 0, 0, &admins)) {
+        trusted = EqualSid(sid, admins);
+        FreeSid(admins);
+    }
+    return trusted;
+}
+
+/* What lets a principal put or change something in a folder or its files. */
+#define WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES | \
+                      FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL)
+
+BOOL acl_open_to_others(const ACL *dacl, BOOL present)
+{
+    if (!present || !dacl)
+        return TRUE;   /* no DACL: everyone may do anything */
+    for (DWORD i = 0; i < dacl->AceCount; i++) {
+        ACE_HEADER *h;
+        if (!GetAce((PACL)dacl, i, (void **)&h))
+            return TRUE;   /* unreadable: assume the worst */
+        if (h->AceType != ACCESS_ALLOWED_ACE_TYPE)
+            continue;      /* a deny entry only takes rights away */
+        ACCESS_ALLOWED_ACE *a = (ACCESS_ALLOWED_ACE *)h;
+        if ((a->Mask & WRITE_RIGHTS) && !is_trusted((PSID)&a->SidStart))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+BOOL secure_dir_tighten(const wchar_t *dir)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = NULL;
+    DWORD need = 0;
+    if (GetFileAttributesW(dir) == INVALID_FILE_ATTRIBUTES)
+        return FALSE;
+    GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, NULL, 0, &need);
+    if (!need || !(sd = LocalAlloc(LMEM_FIXED, need)))
+        return FALSE;
+    BOOL open = TRUE;
+    if (GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, sd, need, &need) &&
+        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+        open = acl_open_to_others(dacl, present);
+    LocalFree(sd);
+    if (!open)
+        return FALSE;
+    PSECURITY_DESCRIPTOR strict = admin_only_sd();
+    BOOL changed = strict && SetFileSecurityW(dir, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                              strict);
+    if (strict)
+        LocalFree(strict);
+    return changed;
+}
+
+DWORD secure_target_check(const wchar_t *path)
+{
+    DWORD attrs = GetFileAttributesW(path);
+    if (attrs == INVALID_FILE_ATTRIBUTES)
+        return ERROR_SUCCESS;
+    if (attrs & FILE_ATTRIBUTE_REPARSE_POINT)
+        return ERROR_UNTRUSTED_MOUNT_POINT;
+    if (attrs & FILE_ATTRIBUTE_DIRECTORY)
+        return ERROR_SUCCESS;
+    /* FILE_FLAG_OPEN_REPARSE_POINT: look at the name itself, never where it leads */
+    HANDLE h = CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return ERROR_SUCCESS;   /* gone meanwhile, or not openable: the rename decides */
+    BY_HANDLE_FILE_INFORMATION info;
+    BOOL linked = GetFileInformationByHandle(h, &info) && info.nNumberOfLinks > 1;
+    CloseHandle(h);
+    return linked ? ERROR_TOO_MANY_LINKS : ERROR_SUCCESS;
+}
+
+void secure_random_hex(wchar_t *out, size_t digits)
+{
+    BYTE bytes[32] = { 0 };
+    HCRYPTPROV prov;
+    size_t n = (digits + 1) / 2 > sizeof bytes ? sizeof bytes : (digits + 1) / 2;
+    if (CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT | CRYPT_SILENT)) {
+        CryptGenRandom(prov, (DWORD)n, bytes);
+        CryptReleaseContext(prov, 0);
+    }
+    /* mixed in always: a provider that failed still leaves names nobody planned for */
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    DWORD mix[3] = { (DWORD)t.LowPart, GetCurrentProcessId(), GetTickCount() };
+    for (size_t i = 0; i < n; i++)
+        bytes[i] ^= ((BYTE *)mix)[i % sizeof mix];
+    static const wchar_t hex[] = L"0123456789abcdef";
+    for (size_t i = 0; i < digits; i++)
+        out[i] = hex[(bytes[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[digits] = 0;
+}

@@ -1,0 +1,31 @@
+/* Folders and files p2vprep writes as SYSTEM, where others may have been first: the state
+ * folder (on 2000/XP/2003 Power Users can write %SystemRoot%), report folders on
+ * %ProgramData%, a report share. */
+#ifndef P2V_SECURE_H
+#define P2V_SECURE_H
+#include <windows.h>
+
+#ifndef ERROR_UNTRUSTED_MOUNT_POINT
+#define ERROR_UNTRUSTED_MOUNT_POINT 448L   /* winerror.h of newer SDKs */
+#endif
+
+/* Creates dir with a DACL of its own: SYSTEM and Administrators, full control, inherited
+ * by what is made inside, nothing from the parent. Like CreateDirectoryW otherwise. */
+BOOL secure_dir_create(const wchar_t *dir);
+
+/* Does this DACL let anyone but SYSTEM, Administrators (and the owner-rights of those)
+ * create, change or delete in the folder? A NULL DACL grants everything. Pure. */
+BOOL acl_open_to_others(const ACL *dacl, BOOL present);
+
+/* The state folder dir, if it exists with a DACL open to others, gets the one of
+ * secure_dir_create. Returns TRUE when it changed something (the caller says so). */
+BOOL secure_dir_tighten(const wchar_t *dir);
+
+/* An existing file or folder that p2vprep must not write through: a reparse point
+ * (symbolic link, junction, mount point) or a file with more than one name (a hard link
+ * to something else). ERROR_SUCCESS when path is absent or a plain file. */
+DWORD secure_target_check(const wchar_t *path);
+
+/* Random hex for temporary names that nobody can guess ahead (CryptGenRandom). */
+void secure_random_hex(wchar_t *out, size_t digits);
+#endif
