@@ -45,6 +45,9 @@ struct backend {
     DWORD (*append_open)(void *ctx, const wchar_t *path, BOOL create_new, HANDLE *h);
     DWORD (*append)(void *ctx, HANDLE h, const void *data, DWORD size);
     void (*append_close)(void *ctx, HANDLE h);
+    /* Cuts a file opened by append_open back to size bytes (a record torn by a crash, a
+     * tail of zeros after a power cut), flushed; appends continue there. */
+    DWORD (*cut)(void *ctx, HANDLE h, DWORD size);
 };
 
 /* The real machine. wow64: this process is 32-bit on 64-bit Windows. */

@@ -380,9 +380,18 @@ static DWORD w_make_dir(void *ctx, const wchar_t *dir)
 static DWORD w_append_open(void *ctx, const wchar_t *path, BOOL create_new, HANDLE *h)
 {
     (void)ctx;
-    *h = CreateFileW(path, create_new ? GENERIC_WRITE : FILE_APPEND_DATA, FILE_SHARE_READ, NULL,
-                     create_new ? CREATE_NEW : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    return *h == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    *h = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ, NULL, create_new ? CREATE_NEW : OPEN_EXISTING,
+                     FILE_ATTRIBUTE_NORMAL, NULL);
+    if (*h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    if (!create_new && SetFilePointer(*h, 0, NULL, FILE_END) == INVALID_SET_FILE_POINTER &&
+        GetLastError() != NO_ERROR) {
+        DWORD e = GetLastError();
+        CloseHandle(*h);
+        *h = INVALID_HANDLE_VALUE;
+        return e;
+    }
+    return ERROR_SUCCESS;
 }
 
 static DWORD w_append(void *ctx, HANDLE h, const void *data, DWORD size)
@@ -390,6 +399,15 @@ static DWORD w_append(void *ctx, HANDLE h, const void *data, DWORD size)
     DWORD done = 0;
     (void)ctx;
     if (!WriteFile(h, data, size, &done, NULL) || done != size || !FlushFileBuffers(h))
+        return GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    return ERROR_SUCCESS;
+}
+
+static DWORD w_cut(void *ctx, HANDLE h, DWORD size)
+{
+    (void)ctx;
+    if ((SetFilePointer(h, (LONG)size, NULL, FILE_BEGIN) == INVALID_SET_FILE_POINTER &&
+         GetLastError() != NO_ERROR) || !SetEndOfFile(h) || !FlushFileBuffers(h))
         return GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
     return ERROR_SUCCESS;
 }
@@ -428,5 +446,6 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .append_open = w_append_open,
         .append = w_append,
         .append_close = w_append_close,
+        .cut = w_cut,
     };
 }

@@ -592,6 +592,19 @@ static int cmd_apply(struct run *r)
         return EXIT_OK;
     }
 
+    /* a run cut short (power loss, a kill) left its journal without an end: this apply
+     * completes the job, and rollback undoes this one first, then that one */
+    wchar_t last[MAX_PATH], last_status[32];
+    struct jentry *last_entries;
+    size_t last_n;
+    if (journal_find_last(r->state_dir, last, COUNTOF(last)) == ERROR_SUCCESS &&
+        journal_load(last, &last_entries, &last_n, last_status, COUNTOF(last_status)) == ERROR_SUCCESS) {
+        free(last_entries);
+        if (!wcscmp(last_status, L"incomplete"))
+            out_info(L"An earlier apply did not finish (%ls, %u record(s)); this apply completes it. "
+                     L"rollback undoes this apply first, then that one.", last, (unsigned)last_n);
+    }
+
     /* Power Users may write %SystemRoot% on 2000/XP/2003: a state folder someone else made
      * or opened up would let them edit the journal that rollback trusts */
     if (secure_dir_tighten(r->state_dir))

@@ -212,15 +212,57 @@ DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *d
     return e;
 }
 
+static char *read_all(const wchar_t *path, DWORD *size, DWORD *err);
+static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_t cch);
+
+/* Bytes of text up to the end of its last whole record: the header, then lines that parse,
+ * each with its newline. What follows (a torn record, zeros a power cut left) is not
+ * part of the journal. */
+static DWORD whole_records(const char *text, DWORD size)
+{
+    DWORD good = 0, start = 0;
+    BOOL first = TRUE;
+    for (DWORD i = 0; i < size; i++) {
+        if (text[i] == 0)
+            break;
+        if (text[i] != '\n')
+            continue;
+        wchar_t *line = wide_from_utf8(text + start, (int)(i - start));
+        struct jentry e;
+        wchar_t status[32];
+        BOOL ok = line && (first ? !wcscmp(line, L"" JOURNAL_MAGIC) : !line[0] || parse_record(line, &e, status, 32));
+        free(line);
+        if (!ok)
+            break;
+        first = FALSE;
+        good = start = i + 1;
+    }
+    return good;
+}
+
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path)
 {
+    DWORD size = 0, e = ERROR_SUCCESS;
     memset(j, 0, sizeof *j);
     j->b = b;
     wcopy(j->path, COUNTOF(j->path), path);
-    DWORD e = b->append_open(b->ctx, path, FALSE, &j->file);
-    if (e != ERROR_SUCCESS)
+    char *text = read_all(path, &size, &e);
+    if (!text)
+        return e;
+    DWORD keep = whole_records(text, size);
+    free(text);
+    e = b->append_open(b->ctx, path, FALSE, &j->file);
+    if (e != ERROR_SUCCESS) {
         j->file = INVALID_HANDLE_VALUE;
-    return e;
+        return e;
+    }
+    /* the final status must land right after the last whole record, or it would be
+     * hidden behind the garbage and the journal read as never finished */
+    if (keep < size && (e = b->cut(b->ctx, j->file, keep)) != ERROR_SUCCESS) {
+        journal_close(j);
+        return e;
+    }
+    return ERROR_SUCCESS;
 }
 
 DWORD journal_keep_copy(struct journal *j, const wchar_t *name, const BYTE *data, DWORD size,
@@ -457,9 +499,13 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
         struct jentry *e;
         size_t count;
         wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, n);
-        /* A journal that cannot be read is returned too: rollback must say so rather than
-         * quietly undo an older apply instead. */
-        if (journal_load(p, &e, &count, status, COUNTOF(status)) != ERROR_SUCCESS) {
+        /* A missing number (a journal deleted by hand) is a gap, not a stop. A journal that
+         * cannot be read is returned: rollback must say so rather than quietly undo an
+         * older apply instead. */
+        DWORD le = journal_load(p, &e, &count, status, COUNTOF(status));
+        if (le == ERROR_FILE_NOT_FOUND || le == ERROR_PATH_NOT_FOUND)
+            continue;
+        if (le != ERROR_SUCCESS) {
             wcopy(path, cch, p);
             return ERROR_SUCCESS;
         }

@@ -719,6 +719,8 @@ static DWORD o_append(void *ctx, HANDLE h, const void *d, DWORD n)
 { return INNER->append(INNER->ctx, h, d, n); }
 static void o_append_close(void *ctx, HANDLE h)
 { INNER->append_close(INNER->ctx, h); }
+static DWORD o_cut(void *ctx, HANDLE h, DWORD size)
+{ return INNER->cut(INNER->ctx, h, size); }
 
 static DWORD o_describe_os(void *ctx, struct os_info *os)
 {
@@ -761,6 +763,7 @@ void backend_offline_init(struct backend *b, const struct backend *inner, struct
     b->append_open = o_append_open;
     b->append = o_append;
     b->append_close = o_append_close;
+    b->cut = o_cut;
 }
 
 /* ---- what the offline Windows is ------------------------------------------------------------ */

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -220,6 +221,66 @@ static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
     DeleteFileW(path);
 }
 
+/* A power cut leaves zeros or half a record at the end; the final status written by
+ * rollback must land after the last whole record, or the journal reads as unfinished. */
+static void a_torn_or_zeroed_tail_is_cut_before_the_end_is_appended(void **state)
+{
+    static const char *const tails[] = { "\0\0\0\0\0\0\0\0", "value\tSYSTEM\\ControlSet001\\Serv", "key\tSYS\n\0\0" };
+    for (int i = 0; i < 3; i++) {
+        wchar_t path[MAX_PATH], status[32];
+        struct jentry *out;
+        size_t n;
+        char text[256];
+        int len = snprintf(text, sizeof text, "p2vprep journal 1\nstarted\tSRV\tapply\n"
+                           "key\tSYSTEM\\ControlSet001\\Services\\x\n");
+        size_t tl = i == 0 ? 8 : strlen(tails[i]) + (i == 2 ? 2 : 0);
+        memcpy(text + len, tails[i], tl);
+        wfmt(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
+        HANDLE f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        DWORD done;
+        WriteFile(f, text, (DWORD)(len + tl), &done, NULL);
+        CloseHandle(f);
+
+        struct journal j;
+        assert_int_equal(journal_reopen(&j, &disk, path), ERROR_SUCCESS);
+        assert_int_equal(journal_end(&j, L"rolled-back"), ERROR_SUCCESS);
+        assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+        assert_wstr_equal(status, L"rolled-back");
+        assert_int_equal(n, i == 2 ? 2 : 1);
+        free(out);
+        wchar_t found[MAX_PATH];
+        assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+        DeleteFileW(path);
+    }
+}
+
+/* A journal deleted by hand leaves a gap in the numbers: the older ones stay reachable. */
+static void a_gap_in_the_numbers_does_not_block_rollback(void **state)
+{
+    struct journal j;
+    struct jentry in[4];
+    wchar_t first[MAX_PATH], third[MAX_PATH], found[MAX_PATH];
+    sample(in);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(journal_begin(&j, &disk, dir, NULL, L"x"), ERROR_SUCCESS);
+        journal_add(&j, &in[0]);
+        if (k == 0)
+            wcscpy(first, j.path);
+        if (k == 2)
+            wcscpy(third, j.path);
+        journal_end(&j, L"ok");
+    }
+    wchar_t second[MAX_PATH];
+    wfmt(second, MAX_PATH, L"%ls\\apply-0002.journal", dir);
+    assert_true(DeleteFileW(second));
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_wstr_equal(found, third);
+    assert_int_equal(journal_reopen(&j, &disk, third), ERROR_SUCCESS);
+    journal_end(&j, L"rolled-back");
+    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_wstr_equal(found, first);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +288,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
         cmocka_unit_test(old_absolute_paths_are_rebased_onto_the_offline_folder_only_by_name),
+        cmocka_unit_test_setup_teardown(a_torn_or_zeroed_tail_is_cut_before_the_end_is_appended, make_dir, drop_dir),
+        cmocka_unit_test_setup_teardown(a_gap_in_the_numbers_does_not_block_rollback, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(torn_last_line_is_ignored_but_damage_inside_is_not, make_dir, drop_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
