@@ -268,6 +268,8 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
         r->writes++;
         return b->create_key(b->ctx, e->key);
     case J_STAGED:
+        if (!e->name[0])
+            return ERROR_SUCCESS;   /* it was in the driver store before */
         r->writes++;
         err = b->unstage_inf(b->ctx, e->name);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
@@ -301,7 +303,10 @@ static void describe_entry(const struct jentry *e, wchar_t *buf, size_t cch)
         wfmt(buf, cch, L"create  key HKLM\\%ls", e->key);
         break;
     case J_STAGED:
-        wfmt(buf, cch, L"remove  driver package %ls (staged from %ls)", e->name, e->key);
+        if (e->name[0])
+            wfmt(buf, cch, L"remove  driver package %ls (staged from %ls)", e->name, e->key);
+        else
+            wfmt(buf, cch, L"(driver package %ls was in the driver store before)", e->key);
         break;
     case J_STAGING:
         wfmt(buf, cch, L"(staging of %ls began here)", e->key);
@@ -319,6 +324,8 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
     case J_KEY_DELETED:
         return b->key_exists(b->ctx, e->key) == ERROR_SUCCESS;
     case J_STAGED: {
+        if (!e->name[0])
+            return TRUE;
         wchar_t path[MAX_PATH];
         BYTE *data = NULL;
         DWORD n;
@@ -358,12 +365,59 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
 }
 
 /* Undoes entries in reverse order, then checks each. Returns how many are not restored. */
+/* A staging cut short after Windows took the package but before the journal named it
+ * leaves "staging" with no "staged" after it. The plan stages only a package Windows does
+ * not have, so an INF of identical bytes in the INF folder now is the one p2vprep staged. */
+static DWORD undo_interrupted_staging(struct run *r, const struct jentry *intent)
+{
+    const struct backend *b = r->b;
+    BYTE *want, *have;
+    DWORD n, m, e = ERROR_SUCCESS;
+    wchar_t pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    if (b->read_file(b->ctx, intent->key, &want, &n) != ERROR_SUCCESS) {
+        out_error(L"warning: %ls, whose staging was interrupted, cannot be read: check Windows' "
+                  L"driver store for it by hand (pnputil -e).", intent->key);
+        return ERROR_SUCCESS;
+    }
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\*.inf", r->m->os.systemroot);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", r->m->os.systemroot, fd.cFileName);
+            if (fd.nFileSizeHigh || fd.nFileSizeLow != n || b->read_file(b->ctx, path, &have, &m) != ERROR_SUCCESS)
+                continue;
+            BOOL same = m == n && memcmp(have, want, n) == 0;
+            free(have);
+            if (!same)
+                continue;
+            r->writes++;
+            e = b->unstage_inf(b->ctx, fd.cFileName);
+            out_info(L"  remove  driver package %ls (an interrupted staging of %ls left it)", fd.cFileName,
+                     intent->key);
+            break;
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    free(want);
+    return e;
+}
+
 int engine_undo(struct run *r, const struct jentry *entries, size_t n)
 {
     int failed = 0;
     for (size_t i = n; i-- > 0;) {
         wchar_t line[1024];
         describe_entry(&entries[i], line, COUNTOF(line));
+        if (entries[i].kind == J_STAGING &&
+            !(i + 1 < n && entries[i + 1].kind == J_STAGED && !_wcsicmp(entries[i + 1].key, entries[i].key))) {
+            DWORD e = undo_interrupted_staging(r, &entries[i]);
+            if (e != ERROR_SUCCESS) {
+                fail(line, e);
+                failed++;
+            }
+            continue;
+        }
         DWORD e = undo_entry(r, &entries[i]);
         if (e != ERROR_SUCCESS) {
             fail(line, e);
@@ -559,8 +613,17 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
         return err;
     r->writes++;
     err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
-    if (err == ERROR_FILE_EXISTS)
-        return ERROR_SUCCESS;   /* Windows has this very INF already: not ours to remove */
+    if (err == ERROR_FILE_EXISTS) {
+        /* Windows has this very INF already: not ours to remove. Said in the journal, so
+         * that the intent above is not taken for an interrupted staging. */
+        e.name[0] = 0;
+        if (a->n < JENTRIES_MAX)
+            a->entries[a->n++] = e;
+        err = journal_add(&a->j, &e);
+        if (err != ERROR_SUCCESS)
+            fail(L"writing the journal", err);
+        return err;
+    }
     if (err != ERROR_SUCCESS && !e.name[0]) {
         fail(c->src, err);
         return err;

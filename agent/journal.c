@@ -262,6 +262,11 @@ DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *
         journal_close(j);
         return e;
     }
+    /* nothing whole was there: the status follows a first line of its own */
+    if (keep == 0 && (e = write_line(j, L"" JOURNAL_MAGIC)) != ERROR_SUCCESS) {
+        journal_close(j);
+        return e;
+    }
     return ERROR_SUCCESS;
 }
 
@@ -435,6 +440,22 @@ static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_
     return FALSE;
 }
 
+/* Empty, zeros, or the first line cut short (and zeros): a journal created by an apply
+ * that ended before it wrote a single whole line. */
+static BOOL nothing_recorded(const char *t, DWORD size)
+{
+    static const char magic[] = JOURNAL_MAGIC "\n";
+    DWORD i = 0;
+    while (i < size && i < sizeof magic - 1 && t[i] == magic[i])
+        i++;
+    if (i == sizeof magic - 1)
+        return FALSE;   /* a whole first line: a journal */
+    for (; i < size; i++)
+        if (t[i] != 0)
+            return FALSE;
+    return TRUE;
+}
+
 DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch)
 {
     DWORD size, err = ERROR_SUCCESS;
@@ -444,6 +465,7 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
     char *text = read_all(path, &size, &err);
     if (!text)
         return err;
+    BOOL blank = nothing_recorded(text, size);
     wchar_t *w = wide_from_utf8(text, (int)size);
     free(text);
     if (!w)
@@ -481,8 +503,11 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
         line = next;
     }
     free(w);
-    if (err == ERROR_SUCCESS && first)
-        err = ERROR_INVALID_DATA;   /* empty: not even the first line made it */
+    /* Not even the first line made it: a crash right after the file was created (empty,
+     * or the zeros a power cut leaves) recorded nothing and so changed nothing; anything
+     * else there is not a journal. */
+    if (err == ERROR_SUCCESS && first && !blank)
+        err = ERROR_INVALID_DATA;
     if (err != ERROR_SUCCESS) {
         free(list);
         return err;

@@ -766,6 +766,72 @@ static void summarize_runs_as_a_command(void **state)
     free(out);
 }
 
+/* A power cut at any moment of apply: the process ends (TerminateProcess) before or right
+ * after each write, and at each journal record. After each: rollback restores registry and
+ * driver byte for byte; check is honest in between. */
+static void a_kill_at_any_moment_is_rolled_back_exactly(void **state)
+{
+    if (wcscmp(winver, L"win2003"))   /* the seed's Windows: once is enough, it takes a while */
+        return (void)print_message("run on the win2003 cell\n");
+    static const struct { const wchar_t *knob, *mode; } cuts[] = {
+        { L"P2VPREP_FAULT_AT", L"1" }, { L"P2VPREP_FAULT_AT", L"after" }, { L"P2VPREP_FAULT_JOURNAL_AT", L"1" },
+    };
+    fx_set_dword(L"SYSTEM\\ControlSet002\\Services\\symmpi", L"Start", 4);
+    static const char old[] = "MZ an older symmpi.sys that was there";
+    assert_true(fx_write_file(driver_path, old, sizeof old));
+    wchar_t *before = fx_export_sets();
+    int kills = 0;
+    for (int c = 0; c < 3; c++) {
+        for (int n = 1; n < 200; n++) {
+            wchar_t at[16];
+            char *out;
+            swprintf(at, 16, L"%d", n);
+            fx_setenv(L"P2VPREP_FAULT_KILL", cuts[c].mode);
+            fx_setenv(cuts[c].knob, at);
+            int rc = fx_run(FAULT_EXE, L"apply" LSI, &out);
+            fx_setenv(L"P2VPREP_FAULT_KILL", NULL);
+            fx_setenv(cuts[c].knob, NULL);
+            free(out);
+            if (rc != 99) {   /* no Nth step left: the apply ran through */
+                assert_int_equal(rc, 0);
+                assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+                break;
+            }
+            kills++;
+            if (n == 7 && c == 1) {
+                /* once: the next apply says the last one did not finish, and completes it */
+                assert_int_equal(fx_run(EXE, L"check" LSI, NULL), 1);
+                assert_int_equal(fx_run(EXE, L"apply" LSI, &out), 0);
+                assert_contains(out, "did not finish");
+                free(out);
+                assert_int_equal(fx_run(EXE, L"check" LSI, NULL), 0);
+                assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+            }
+            int rb = fx_run(EXE, L"rollback", &out);
+            if (rb != 0)
+                fail_msg("%ls=%d (%ls): rollback exit %d\n%s", cuts[c].knob, n, cuts[c].mode, rb, out);
+            free(out);
+            wchar_t *after = fx_export_sets();
+            if (wcscmp(before, after))
+                fail_msg("%ls=%d (%ls): the registry differs after rollback", cuts[c].knob, n, cuts[c].mode);
+            free(after);
+            BYTE *now;
+            DWORD len;
+            assert_true(fx_read_file(driver_path, &now, &len));
+            if (len != sizeof old || memcmp(now, old, len))
+                fail_msg("%ls=%d (%ls): the old driver is not back", cuts[c].knob, n, cuts[c].mode);
+            free(now);
+            /* nothing left to undo: every journal says so */
+            assert_int_equal(fx_run(EXE, L"rollback", &out), 0);
+            assert_contains(out, "Nothing to roll back");
+            free(out);
+        }
+    }
+    print_message("killed %d times, each rolled back exactly\n", kills);
+    assert_true(kills > 60);
+    free(before);
+}
+
 static void usage_errors_are_exit_2(void **state)
 {
     char *out;
@@ -819,6 +885,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(embedded_payload_needs_no_folder, server),
         cmocka_unit_test_setup(usage_errors_are_exit_2, server),
         cmocka_unit_test(json_checker_is_strict),
+        cmocka_unit_test_setup(a_kill_at_any_moment_is_rolled_back_exactly, server),
         cmocka_unit_test_setup(summarize_runs_as_a_command, server),
         cmocka_unit_test_setup(readback_catches_a_write_that_lied, server),
         cmocka_unit_test_setup(rerun_check_and_plan_attempt_no_write, server),

@@ -11,6 +11,8 @@
  *                           change nothing shows every attempt
  *   P2VPREP_FAULT_KILL=1    instead of failing, the process ends at once (exit 99), as
  *                           in a power cut, before the write happens
+ *   P2VPREP_FAULT_KILL=after  ... right after the write was carried out, before anything
+ *                           else (the next journal record) is written
  *   P2VPREP_LIE=data|type|drop|truncate  with P2VPREP_LIE_AT=N: the Nth value set (data,
  *                           type, drop) or file written (truncate) reports success but
  *                           stores other data, another type, nothing at all, or a file
@@ -31,7 +33,7 @@
 
 static struct backend real, faulty;
 static unsigned writes, value_sets, file_writes, appends, flushes, fail_at, fail_count = 1, journal_at, flush_at, lie_at;
-static BOOL fail_any, kill;
+static BOOL fail_any, kill, kill_after;
 static DWORD fail_err = ERROR_WRITE_FAULT;
 static wchar_t lie[16];
 
@@ -64,6 +66,18 @@ static BOOL nth_write(void)
     return fail_at && writes >= fail_at && writes < fail_at + fail_count;
 }
 
+/* The Nth write, or not; with kill-after, the write goes ahead and the process ends
+ * right after it (done()). */
+static BOOL hit_before(BOOL hit) { return hit && !kill_after; }
+static DWORD done(BOOL hit, DWORD result)
+{
+    if (hit && kill_after) {
+        fflush(stdout);
+        TerminateProcess(GetCurrentProcess(), 99);
+    }
+    return result;
+}
+
 static BOOL lying_now(unsigned count, const wchar_t *mode)
 {
     return lie_at && count == lie_at && !wcscmp(lie, mode);
@@ -71,19 +85,22 @@ static BOOL lying_now(unsigned count, const wchar_t *mode)
 
 static DWORD f_create_key(void *c, const wchar_t *k)
 {
-    DWORD e = fault(L"create_key", k, nth_write());
-    return e ? e : real.create_key(c, k);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"create_key", k, hit_before(hit));
+    return e ? e : done(hit, real.create_key(c, k));
 }
 
 static DWORD f_delete_key(void *c, const wchar_t *k)
 {
-    DWORD e = fault(L"delete_key", k, nth_write());
-    return e ? e : real.delete_key(c, k);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"delete_key", k, hit_before(hit));
+    return e ? e : done(hit, real.delete_key(c, k));
 }
 
 static DWORD f_set_value(void *c, const wchar_t *k, const wchar_t *n, const struct regval *v)
 {
-    DWORD e = fault(L"set_value", k, nth_write());
+    BOOL hit = nth_write();
+    DWORD e = fault(L"set_value", k, hit_before(hit));
     if (e != ERROR_SUCCESS)
         return e;
     struct regval other = *v;
@@ -94,42 +111,47 @@ static DWORD f_set_value(void *c, const wchar_t *k, const wchar_t *n, const stru
         other.data[0] ^= 0x01;   /* 0 becomes 1, "SCSI miniport" becomes "RCSI miniport" */
     if (lying_now(value_sets, L"type"))
         other.type = other.type == REG_DWORD ? REG_BINARY : other.type == REG_SZ ? REG_EXPAND_SZ : REG_SZ;
-    return real.set_value(c, k, n, &other);
+    return done(hit, real.set_value(c, k, n, &other));
 }
 
 static DWORD f_delete_value(void *c, const wchar_t *k, const wchar_t *n)
 {
-    DWORD e = fault(L"delete_value", k, nth_write());
-    return e ? e : real.delete_value(c, k, n);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"delete_value", k, hit_before(hit));
+    return e ? e : done(hit, real.delete_value(c, k, n));
 }
 
 static DWORD f_write_file(void *c, const wchar_t *p, const BYTE *d, DWORD s)
 {
-    DWORD e = fault(L"write_file", p, nth_write());
+    BOOL hit = nth_write();
+    DWORD e = fault(L"write_file", p, hit_before(hit));
     if (e != ERROR_SUCCESS)
         return e;
     file_writes++;
     if (lying_now(file_writes, L"truncate") && s)
         s--;
-    return real.write_file(c, p, d, s);
+    return done(hit, real.write_file(c, p, d, s));
 }
 
 static DWORD f_delete_file(void *c, const wchar_t *p)
 {
-    DWORD e = fault(L"delete_file", p, nth_write());
-    return e ? e : real.delete_file(c, p);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"delete_file", p, hit_before(hit));
+    return e ? e : done(hit, real.delete_file(c, p));
 }
 
 static DWORD f_stage_inf(void *c, const wchar_t *i, wchar_t *o, DWORD n)
 {
-    DWORD e = fault(L"stage_inf", i, nth_write());
-    return e ? e : real.stage_inf(c, i, o, n);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"stage_inf", i, hit_before(hit));
+    return e ? e : done(hit, real.stage_inf(c, i, o, n));
 }
 
 static DWORD f_unstage_inf(void *c, const wchar_t *o)
 {
-    DWORD e = fault(L"unstage_inf", o, nth_write());
-    return e ? e : real.unstage_inf(c, o);
+    BOOL hit = nth_write();
+    DWORD e = fault(L"unstage_inf", o, hit_before(hit));
+    return e ? e : done(hit, real.unstage_inf(c, o));
 }
 
 static DWORD f_flush_key(void *c, const wchar_t *k)
@@ -158,8 +180,9 @@ static DWORD f_append_open(void *c, const wchar_t *p, BOOL create_new, HANDLE *h
 static DWORD f_append(void *c, HANDLE h, const void *d, DWORD s)
 {
     appends++;
-    DWORD e = fault(L"append", L"(state folder)", journal_at && appends == journal_at);
-    return e ? e : real.append(c, h, d, s);
+    BOOL hit = journal_at && appends == journal_at;
+    DWORD e = fault(L"append", L"(state folder)", hit_before(hit));
+    return e ? e : done(hit, real.append(c, h, d, s));
 }
 
 static DWORD save_hive(HKEY root, const wchar_t *file)
@@ -221,7 +244,9 @@ const struct backend *backend_for_exe(BOOL wow64)
     journal_at = env_number(L"P2VPREP_FAULT_JOURNAL_AT", 0);
     flush_at = env_number(L"P2VPREP_FAULT_FLUSH_AT", 0);
     fail_any = env_number(L"P2VPREP_FAULT_ANY", 0) != 0;
-    kill = env_number(L"P2VPREP_FAULT_KILL", 0) != 0;
+    wchar_t k[16];
+    kill = GetEnvironmentVariableW(L"P2VPREP_FAULT_KILL", k, 16) && wcscmp(k, L"0") != 0;
+    kill_after = kill && !wcscmp(k, L"after");
     lie_at = env_number(L"P2VPREP_LIE_AT", 0);
     if (!GetEnvironmentVariableW(L"P2VPREP_LIE", lie, 16))
         lie[0] = 0;

@@ -209,8 +209,18 @@ static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
     assert_wstr_equal(found, path);
     write_text(path, "something else\n");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
-    /* empty: not a journal of nothing */
+    /* empty, or its first line cut short: an apply that ended before it recorded anything,
+     * so there is nothing to undo; a first line that is something else is not a journal */
     write_text(path, "");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    assert_wstr_equal(status, L"incomplete");
+    free(out);
+    write_text(path, "p2vprep jour");
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    free(out);
+    write_text(path, "p2vprep jourX");
     assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
     /* a last record that parses but lost its newline was cut mid-write: not a record */
     write_text(path, "p2vprep journal 1\nkey\tSYSTEM\\ControlSet001\\Services\\x\n"
