@@ -489,6 +489,54 @@ static void a_failure_at_any_write_leaves_everything_as_it_was(void **state)
     free(disk_before);
 }
 
+/* Windows 10 with a driver package: the process killed right after each write (staging
+ * included: killed after Windows took the package, before the journal named it). After
+ * each, rollback puts registry, drivers and the driver store back as they were. */
+static void a_kill_after_any_write_on_windows_10_is_rolled_back(void **state)
+{
+    if (wcscmp(winver, L"win10") || handoff_refused(&expects[2]))
+        return (void)print_message("run on the win10 cell of a build that stages packages itself\n");
+    wchar_t args[512], at[16];
+    swprintf(args, 512, L"apply --target lsisas1068,pvscsi --payload " PAYLOAD L"%ls", extra_args());
+    wchar_t *before = fx_export_sets();
+    char *disk_before = picture_disk();
+    int n, staged_cut = 0;
+    for (n = 1; n < 400; n++) {
+        char *out;
+        swprintf(at, 16, L"%d", n);
+        fx_setenv(L"P2VPREP_FAULT_KILL", L"after");
+        fx_setenv(L"P2VPREP_FAULT_AT", at);
+        int rc = fx_run(FAULT_EXE, args, &out);
+        fx_setenv(L"P2VPREP_FAULT_KILL", NULL);
+        fx_setenv(L"P2VPREP_FAULT_AT", NULL);
+        staged_cut += strstr(out, "stage   driver package") && !strstr(out, "Applied");
+        free(out);
+        if (rc == 0) {
+            assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+            break;
+        }
+        assert_int_equal(rc, 99);
+        int rb = fx_run(EXE, L"rollback", &out);
+        if (rb != 0)
+            fail_msg("killed after write %d: rollback exit %d\n%s", n, rb, out);
+        free(out);
+        wchar_t *after = fx_export_sets();
+        if (wcscmp(before, after))
+            fail_msg("killed after write %d: the registry differs after rollback", n);
+        free(after);
+        char *disk_after = picture_disk();
+        if (strcmp(disk_before, disk_after))
+            fail_msg("killed after write %d: files differ after rollback:\n%s---\n%s", n, disk_before, disk_after);
+        free(disk_after);
+    }
+    print_message("killed after each of %d writes (the package staging among them: %d runs got that far)\n",
+                  n - 1, staged_cut);
+    assert_true(n > 10);
+    assert_true(staged_cut > 0);
+    free(before);
+    free(disk_before);
+}
+
 static void check_all_prints_a_table(void **state)
 {
     char *out;
@@ -606,6 +654,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(virtio_scsi, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
+        cmocka_unit_test_setup(a_kill_after_any_write_on_windows_10_is_rolled_back, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
