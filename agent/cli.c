@@ -69,6 +69,11 @@ const wchar_t *command_name(enum command c)
     return L"?";
 }
 
+BOOL command_changes_machine(enum command c)
+{
+    return c == CMD_APPLY || c == CMD_ROLLBACK || c == CMD_SERVICE_INSTALL || c == CMD_SERVICE_UNINSTALL;
+}
+
 static int usage_error(wchar_t *err, size_t cch, const wchar_t *fmt, const wchar_t *arg)
 {
     wfmt(err, cch, fmt, arg);

@@ -8,6 +8,8 @@
 #include "report.h"
 #include "eventlog.h"
 #include "offline.h"
+#include "secure.h"
+#include "journal.h"
 #include "service.h"
 #include "summarize.h"
 #include <stdlib.h>
@@ -253,27 +255,67 @@ static void offline_close(void)
 }
 
 /* plan, apply, check, rollback: in a console or as the service. */
-static int run_job(void)
+/* One apply or rollback at a time per Windows: two interleaving journals would make
+ * rollback lie. The lock is a file in the state folder, which only administrators and
+ * SYSTEM may write, held open exclusively and deleted when the process ends however it
+ * ends; a named object in the Global namespace could be created first by any user and
+ * would then block every run. */
+static HANDLE lock = INVALID_HANDLE_VALUE;
+static wchar_t lock_made_dir[MAX_PATH];   /* the state folder, when made for the lock */
+static void lock_release(void);
+
+static int lock_take(const wchar_t *windir)
 {
-    wchar_t msg[512];
-    /* One p2vprep per machine: two applies interleaving journals would make rollback lie. */
-    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
-    /* NULL with access denied: it exists, made by SYSTEM (the service, psexec -s) */
-    if (!mutex || GetLastError() == ERROR_ALREADY_EXISTS) {
-        out_error(L"p2vprep: another p2vprep is running on this machine (%ls); wait for it to "
-                  L"finish and run again. Nothing was changed.",
-                  mutex ? L"it holds the lock" : win_error_text(GetLastError(), msg, COUNTOF(msg)));
-        if (mutex)
-            CloseHandle(mutex);
+    wchar_t dir[MAX_PATH], path[MAX_PATH], msg[256];
+    journal_state_dir(windir, dir, COUNTOF(dir));
+    if (secure_dir_create(dir))
+        wcopy(lock_made_dir, COUNTOF(lock_made_dir), dir);
+    wfmt(path, COUNTOF(path), L"%ls\\p2vprep.lock", dir);
+    DWORD e = secure_target_check(path);
+    if (e == ERROR_SUCCESS) {
+        lock = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+        e = lock == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    }
+    if (e == ERROR_SUCCESS)
+        return EXIT_OK;
+    lock_release();   /* the folder, if made for nothing */
+    if (e == ERROR_SHARING_VIOLATION) {
+        out_error(L"p2vprep: another p2vprep is running on this Windows (it holds %ls); wait for it "
+                  L"to finish and run again. Nothing was changed.", path);
         return EXIT_BUSY;
     }
-    if ((opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK) && !is_elevated()) {
+    out_error(L"p2vprep: cannot take the lock %ls: %ls Nothing was changed.", path,
+              win_error_text(e, msg, COUNTOF(msg)));
+    return e == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_BUSY;
+}
+
+static void lock_release(void)
+{
+    if (lock != INVALID_HANDLE_VALUE)
+        CloseHandle(lock);   /* the file goes with it */
+    lock = INVALID_HANDLE_VALUE;
+    /* a run that changed nothing leaves no state folder behind (only an empty one goes) */
+    if (lock_made_dir[0])
+        RemoveDirectoryW(lock_made_dir);
+    lock_made_dir[0] = 0;
+}
+
+/* plan, apply, check, rollback: in a console or as the service. */
+static int run_job(void)
+{
+    wchar_t msg[512], windir[MAX_PATH];
+    BOOL writes = command_changes_machine(opt.command);
+    if (writes && !is_elevated()) {
         out_error(L"p2vprep: %ls needs administrator rights: run it from an elevated prompt "
                   L"(Run as administrator), as SYSTEM, or as a member of Administrators. "
                   L"Nothing was changed.", command_name(opt.command));
-        CloseHandle(mutex);
         return EXIT_ACCESS;
     }
+    int rc;
+    if (writes && !opt.offline && GetSystemWindowsDirectoryW(windir, COUNTOF(windir)) &&
+        (rc = lock_take(windir)) != EXIT_OK)
+        return rc;
     /* An offline repair writes nothing to the helper it runs on, its event log included. */
     BOOL logged = !opt.offline && (as_service || opt.command == CMD_APPLY || opt.command == CMD_ROLLBACK);
     if (logged)
@@ -283,13 +325,12 @@ static int run_job(void)
     struct run run;
     const struct backend *b = backend_for_exe(running_under_wow64());
     struct backend offline_backend;
-    int rc;
     if (opt.offline) {
         rc = offline_open(&offline_backend, b);
-        if (rc != EXIT_OK) {
-            CloseHandle(mutex);
+        if (rc == EXIT_OK && writes && (rc = lock_take(the_offline.windir)) != EXIT_OK)
+            offline_close();
+        if (rc != EXIT_OK)
             return rc;
-        }
         b = &offline_backend;
     }
     rc = engine_run(&run, &opt, b, opt.offline ? &the_offline : NULL, exe_dir);
@@ -297,8 +338,7 @@ static int run_job(void)
         offline_close();
     if (rc == EXIT_HANDOFF) {
         engine_free(&run);
-        CloseHandle(mutex);   /* the 64-bit p2vprep takes it */
-        mutex = NULL;
+        lock_release();       /* the 64-bit p2vprep takes it */
         out_close_log();      /* ... and the log */
         rc = hand_off_to_x64();
         if (logged)
@@ -320,8 +360,7 @@ static int run_job(void)
             log_outcome(&run, rc);
         engine_free(&run);
     }
-    if (mutex)
-        CloseHandle(mutex);
+    lock_release();
     eventlog_close();
     return rc;
 }
@@ -375,20 +414,9 @@ static int summarize_command(const struct options *o)
 /* find: the offline Windows installations this machine sees. */
 static int find_command(void)
 {
-    /* find loads hives too: not while another p2vprep works on one */
-    HANDLE mutex = CreateMutexW(NULL, FALSE, L"Global\\p2vprep-running");
-    if (!mutex || GetLastError() == ERROR_ALREADY_EXISTS) {
-        out_error(L"p2vprep: another p2vprep is running on this machine; wait for it to finish "
-                  L"and run find again.");
-        if (mutex)
-            CloseHandle(mutex);
-        return EXIT_BUSY;
-    }
     struct found_windows *list = calloc(OFFLINE_FOUND_MAX, sizeof *list);
-    if (!list) {
-        CloseHandle(mutex);
+    if (!list)
         return EXIT_USAGE;
-    }
     offline_unload_stale();
     int n = offline_find_all(backend_for_exe(running_under_wow64()), list, OFFLINE_FOUND_MAX);
     if (n == 0)
@@ -404,7 +432,6 @@ static int find_command(void)
         out_info(L"%d offline Windows found. Next: p2vprep check --offline %ls --target <name>",
                  n, n == 1 ? L"auto" : L"<folder>");
     free(list);
-    CloseHandle(mutex);
     return EXIT_OK;
 }
 
@@ -446,7 +473,7 @@ int wmain(int argc, wchar_t **argv)
         return EXIT_USAGE;
     }
     if (opt.command == CMD_SERVICE_INSTALL || opt.command == CMD_SERVICE_UNINSTALL) {
-        if (!is_elevated()) {
+        if (command_changes_machine(opt.command) && !is_elevated()) {
             out_error(L"p2vprep: %ls needs administrator rights. Nothing was changed.",
                       command_name(opt.command));
             return EXIT_ACCESS;

@@ -538,15 +538,41 @@ static void control_sets_are_enumerated_not_assumed(void **state)
 
 static void a_second_instance_is_exit_7(void **state)
 {
-    HANDLE m = CreateMutexW(NULL, TRUE, L"Global\\p2vprep-running");
-    assert_non_null(m);
+    /* another p2vprep at work holds the lock file in the state folder */
+    wchar_t dir[MAX_PATH], lock[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    CreateDirectoryW(dir, NULL);
+    swprintf(lock, MAX_PATH, L"%ls\\p2vprep.lock", dir);
+    HANDLE h = CreateFileW(lock, GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
     wchar_t *before = fx_export_sets();
-    assert_int_equal(fx_run(EXE, L"apply" LSI, NULL), 7);
+    char *out;
+    assert_int_equal(fx_run(EXE, L"apply" LSI, &out), 7);
+    assert_contains(out, "p2vprep.lock");
+    free(out);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 7);
+    /* reading commands need no lock */
+    assert_int_equal(fx_run(EXE, L"check" LSI, NULL), 1);
     wchar_t *after = fx_export_sets();
     assert_true(!wcscmp(before, after));
-    CloseHandle(m);
+    CloseHandle(h);
+    assert_false(fx_file_exists(lock));
     free(before);
     free(after);
+}
+
+/* A named object anyone can create first (the lock of earlier versions) blocks nothing. */
+static void a_squatted_global_name_blocks_nothing(void **state)
+{
+    HANDLE m = CreateMutexW(NULL, TRUE, L"Global\\p2vprep-running");
+    assert_non_null(m);
+    assert_int_equal(fx_run(EXE, L"apply" LSI, NULL), 0);
+    assert_lsilogic_everywhere(sets3, 3);
+    CloseHandle(m);
+    /* and the lock is gone with the process that held it */
+    wchar_t lock[MAX_PATH];
+    swprintf(lock, MAX_PATH, L"%ls\\p2vprep\\p2vprep.lock", fx_systemroot());
+    assert_false(fx_file_exists(lock));
 }
 
 /* The single-file build for PsExec: no payload folder beside it, the drivers inside. */
@@ -882,6 +908,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(check_names_each_missing_piece_then_says_ready, server),
         cmocka_unit_test_setup(control_sets_are_enumerated_not_assumed, server),
         cmocka_unit_test_setup(a_second_instance_is_exit_7, server),
+        cmocka_unit_test_setup(a_squatted_global_name_blocks_nothing, server),
         cmocka_unit_test_setup(embedded_payload_needs_no_folder, server),
         cmocka_unit_test_setup(usage_errors_are_exit_2, server),
         cmocka_unit_test(json_checker_is_strict),

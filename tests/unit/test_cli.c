@@ -61,9 +61,23 @@ static void usage_errors_are_exit_2_with_a_hint(void **state)
     assert_int_equal(parse(&o, err, 4, L"rollback", L"--target", L"lsilogic"), EXIT_USAGE);
 }
 
+/* Least privilege: only what changes the machine needs administrator rights; summarize,
+ * which parses files other machines wrote, never asks for them. */
+static void only_commands_that_change_the_machine_need_admin(void **state)
+{
+    static const enum command admin[] = { CMD_APPLY, CMD_ROLLBACK, CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL };
+    static const enum command user[] = { CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_CHECK,
+                                         CMD_SUMMARIZE, CMD_FIND };
+    for (size_t i = 0; i < sizeof admin / sizeof admin[0]; i++)
+        assert_true(command_changes_machine(admin[i]));
+    for (size_t i = 0; i < sizeof user / sizeof user[0]; i++)
+        assert_false(command_changes_machine(user[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(only_commands_that_change_the_machine_need_admin),
         cmocka_unit_test(commands_and_options),
         cmocka_unit_test(usage_errors_are_exit_2_with_a_hint),
     };
