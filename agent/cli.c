@@ -220,6 +220,11 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
     if (o->offline && !offline_ok)
         return usage_error(err, cch, L"%ls takes no --offline (it is for plan, apply, check and rollback)",
                            command_name(o->command));
+    /* at every start, unattended: never with a driver Windows may refuse to load at boot */
+    if (o->allow_unsigned && o->command == CMD_SERVICE_INSTALL)
+        return usage_error(err, cch, L"%ls: --allow-unsigned is for a run an administrator watches, "
+                           L"never stored in a service (an unsigned boot-start driver stops 64-bit "
+                           L"Windows from booting)", command_name(o->command));
     if (o->fix_boot_ini && (o->command != CMD_APPLY || !o->offline))
         return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");
     if (o->all && (o->command == CMD_APPLY || (o->command == CMD_SERVICE_INSTALL && o->service_mode == CMD_APPLY)))

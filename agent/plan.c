@@ -304,12 +304,18 @@ static void check_signature(struct plan *p, const struct target *t, const struct
         return;
     if (pkg && pkg->catalog_present)
         return;
+    /* A boot-start driver that fails code integrity stops Windows at boot (0xc0000428),
+     * and the driver is made boot-start on this very server too, not only in the VM. */
     plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"unsigned-driver",
         L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
         L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
         t->name, f->src, pkg ? L" and its package has no catalog" : L"",
-        p->allow_unsigned ? L" (--allow-unsigned given: apply goes ahead)"
-                          : L", or pass --allow-unsigned for a test-signed setup");
+        p->allow_unsigned ? L" (--allow-unsigned given: apply goes ahead. A boot-start driver that "
+                            L"fails code integrity stops THIS server from booting too, with "
+                            L"0xc0000428, unless test signing is on: be sure it is signed in a way "
+                            L"this Windows accepts)"
+                          : L", or pass --allow-unsigned only for a test-signed setup (a boot-start "
+                            L"driver that fails code integrity stops this server from booting too)");
 }
 
 static struct change *new_change(struct plan *p, enum change_kind kind, const struct target *t)

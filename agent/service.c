@@ -1,4 +1,6 @@
 #include "service.h"
+#include "journal.h"
+#include "secure.h"
 #include "eventlog.h"
 #include "out.h"
 #include "text.h"
@@ -99,10 +101,52 @@ static void append_quoted(struct wbuf *b, const wchar_t *option, const wchar_t *
     wbuf_add(b, L"\"");
 }
 
+/* The service runs as SYSTEM at every start from the exe it names. Run from a download
+ * folder or a share, that exe could be replaced by anyone who can write there: the service
+ * runs a copy in the state folder (%SystemRoot%\p2vprep\bin), which only administrators
+ * and SYSTEM may write; the 64-bit exe beside it goes along for the package hand-off. */
+static DWORD copy_into_state(const wchar_t *exe_path, wchar_t *copy, size_t cch)
+{
+    wchar_t windir[MAX_PATH], state[MAX_PATH], bin[MAX_PATH], src[MAX_PATH];
+    if (!GetSystemWindowsDirectoryW(windir, COUNTOF(windir)))
+        return GetLastError();
+    journal_state_dir(windir, state, COUNTOF(state));
+    wfmt(bin, COUNTOF(bin), L"%ls\\bin", state);
+    secure_dir_create(state);
+    secure_dir_create(bin);
+    secure_dir_tighten(bin);
+    const wchar_t *name = wcsrchr(exe_path, L'\\');
+    name = name ? name + 1 : exe_path;
+    wfmt(copy, cch, L"%ls\\%ls", bin, name);
+    if (_wcsicmp(copy, exe_path) == 0)
+        return ERROR_SUCCESS;   /* already the copy */
+    DWORD e = secure_target_check(copy);
+    if (e == ERROR_SUCCESS && !CopyFileW(exe_path, copy, FALSE))
+        e = GetLastError();
+    /* the hand-off partner of the 32-bit exe */
+    wcopy(src, COUNTOF(src), exe_path);
+    wchar_t *slash = wcsrchr(src, L'\\');
+    if (e == ERROR_SUCCESS && slash && _wcsicmp(name, L"p2vprep-x64.exe") != 0) {
+        wcopy(slash + 1, COUNTOF(src) - (size_t)(slash + 1 - src), L"p2vprep-x64.exe");
+        wchar_t x64[MAX_PATH];
+        wfmt(x64, COUNTOF(x64), L"%ls\\p2vprep-x64.exe", bin);
+        if (GetFileAttributesW(src) != INVALID_FILE_ATTRIBUTES && secure_target_check(x64) == ERROR_SUCCESS)
+            CopyFileW(src, x64, FALSE);
+    }
+    return e;
+}
+
 DWORD service_install(const struct options *o, const wchar_t *exe_path)
 {
     struct wbuf cmd = { 0 };
-    DWORD e = ERROR_SUCCESS;
+    wchar_t copy[MAX_PATH];
+    DWORD e = copy_into_state(exe_path, copy, COUNTOF(copy));
+    if (e != ERROR_SUCCESS) {
+        wchar_t msg[256];
+        out_error(L"p2vprep: could not copy the exe to %ls: %ls", copy, win_error_text(e, msg, COUNTOF(msg)));
+        return e;
+    }
+    exe_path = copy;
     wbuf_addf(&cmd, L"\"%ls\" %ls --target ", exe_path, o->service_mode == CMD_APPLY ? L"apply" : L"check");
     for (size_t i = 0; i < o->n_targets; i++)
         wbuf_addf(&cmd, L"%ls%ls", i ? L"," : L"", o->targets[i]->name);
@@ -110,8 +154,6 @@ DWORD service_install(const struct options *o, const wchar_t *exe_path)
     append_quoted(&cmd, L"--payload", o->payload);
     append_quoted(&cmd, L"--report", o->report);
     append_quoted(&cmd, L"--log", o->log);
-    if (o->allow_unsigned)
-        wbuf_add(&cmd, L" --allow-unsigned");
     if (!cmd.ok)
         return ERROR_NOT_ENOUGH_MEMORY;
 
@@ -142,7 +184,8 @@ DWORD service_install(const struct options *o, const wchar_t *exe_path)
     }
     CloseServiceHandle(scm);
     if (e == ERROR_SUCCESS) {
-        out_info(L"Service %ls installed (automatic start): %ls", P2V_SERVICE_NAME, cmd.s);
+        out_info(L"Service %ls installed (automatic start), running a copy of this exe that only "
+                 L"administrators can change: %ls", P2V_SERVICE_NAME, cmd.s);
         out_info(L"It runs once at each start; start it now with: sc start %ls", P2V_SERVICE_NAME);
         DWORD ev = eventlog_register(exe_path);
         if (ev != ERROR_SUCCESS) {
@@ -179,7 +222,19 @@ DWORD service_uninstall(void)
         out_info(L"Service %ls removed. The journal in %%SystemRoot%%\\p2vprep stays, so rollback "
                  L"remains possible.", P2V_SERVICE_NAME);
     }
-    if (e == ERROR_SUCCESS)
+    if (e == ERROR_SUCCESS) {
         eventlog_unregister();
+        /* the copy the service ran; the journal and the rest of the state folder stay */
+        wchar_t windir[MAX_PATH], path[MAX_PATH];
+        if (GetSystemWindowsDirectoryW(windir, COUNTOF(windir))) {
+            static const wchar_t *const names[] = { L"p2vprep-x86.exe", L"p2vprep-x64.exe" };
+            for (int i = 0; i < 2; i++) {
+                wfmt(path, COUNTOF(path), L"%ls\\p2vprep\\bin\\%ls", windir, names[i]);
+                DeleteFileW(path);
+            }
+            wfmt(path, COUNTOF(path), L"%ls\\p2vprep\\bin", windir);
+            RemoveDirectoryW(path);
+        }
+    }
     return e;
 }

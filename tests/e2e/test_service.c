@@ -77,6 +77,14 @@ static void installed_service_runs_the_job_once_and_reports(void **state)
     assert_int_equal(cfg->dwStartType, SERVICE_AUTO_START);
     assert_int_equal(cfg->dwServiceType & SERVICE_WIN32_OWN_PROCESS, SERVICE_WIN32_OWN_PROCESS);
     assert_non_null(wcsstr(cfg->lpBinaryPathName, L"apply --target lsilogic"));
+    /* the service runs a copy that only administrators can change, not the exe it was
+     * installed from (a download folder, a share) */
+    wchar_t copy[MAX_PATH];
+    swprintf(copy, MAX_PATH, L"\"%ls\\p2vprep\\bin\\p2vprep-" P2V_ARCH_STR L".exe\"", fx_systemroot());
+    if (_wcsnicmp(cfg->lpBinaryPathName, copy, wcslen(copy)))
+        fail_msg("service runs %ls, not %ls", cfg->lpBinaryPathName, copy);
+    swprintf(copy, MAX_PATH, L"%ls\\p2vprep\\bin\\p2vprep-" P2V_ARCH_STR L".exe", fx_systemroot());
+    assert_true(fx_file_exists(copy));
     CloseServiceHandle(svc);
     CloseServiceHandle(scm);
     assert_true(fx_key_exists(L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\p2vprep"));
@@ -124,6 +132,8 @@ static void service_commands_need_their_arguments(void **state)
     assert_int_equal(fx_run(EXE, L"service install", NULL), 2);
     assert_int_equal(fx_run(EXE, L"service install --target lsilogic --mode sometimes", NULL), 2);
     assert_int_equal(fx_run(EXE, L"service install --target all --mode apply", NULL), 2);
+    /* an unattended run at every start never takes unsigned drivers */
+    assert_int_equal(fx_run(EXE, L"service install --target lsilogic --mode apply --allow-unsigned", NULL), 2);
 }
 
 int main(void)
