@@ -1012,32 +1012,41 @@ void summarize_table(const struct summary *s, struct wbuf *out)
     wbuf_add(out, L"\n");
 }
 
-/* A CSV field: quoted when needed, a formula-looking text defused with an apostrophe. */
-static void csv_field(struct wbuf *out, const wchar_t *s, BOOL text, BOOL last)
+/* Excel reads a cell starting with = + - @ as a formula; OWASP's advice on CSV injection
+ * adds tab and CR, which spreadsheets may drop in front of one. Such a cell gets a leading
+ * apostrophe, which Excel hides and which makes the cell text. */
+static BOOL csv_formula_start(wchar_t c)
 {
-    wchar_t tmp[2 * MAX_PATH + 8];
-    size_t n = 0;
-    BOOL quote = FALSE;
+    return c == L'=' || c == L'+' || c == L'-' || c == L'@' || c == L'\t' || c == L'\r';
+}
+
+void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
+{
+    /* Quoted when it holds the separator of any locale (Excel splits on the list separator
+     * of the user's region: ',' or ';'), a quote, a line break or a tab, or starts like a
+     * formula. Written straight into out: a cell is never cut. */
+    BOOL defuse = csv_formula_start(s[0]), quote = defuse;
     for (const wchar_t *c = s; *c && !quote; c++)
-        quote = *c == L',' || *c == L'"' || *c == L'\r' || *c == L'\n';
+        quote = *c == L',' || *c == L';' || *c == L'"' || *c == L'\r' || *c == L'\n' || *c == L'\t';
+    wchar_t chunk[256];
+    size_t n = 0;
     if (quote)
-        tmp[n++] = L'"';
-    if (text && (*s == L'=' || *s == L'+' || *s == L'-' || *s == L'@' || *s == L'\t' ||
-                 *s == L'\r'))
-        tmp[n++] = L'\'';
-    for (; *s && n + 4 < COUNTOF(tmp); s++) {
+        chunk[n++] = L'"';
+    if (defuse)
+        chunk[n++] = L'\'';
+    for (; *s; s++) {
+        if (n + 3 > COUNTOF(chunk)) {   /* room for a doubled quote and the terminator */
+            chunk[n] = 0;
+            wbuf_add(out, chunk);
+            n = 0;
+        }
         if (*s == L'"')
-            tmp[n++] = L'"';
-        tmp[n++] = *s;
+            chunk[n++] = L'"';
+        chunk[n++] = *s;
     }
-    if (quote)
-        tmp[n++] = L'"';
-    if (last)
-        tmp[n++] = L'\r', tmp[n++] = L'\n';
-    else
-        tmp[n++] = L',';
-    tmp[n] = 0;
-    wbuf_add(out, tmp);
+    chunk[n] = 0;
+    wbuf_add(out, chunk);
+    wbuf_add(out, quote ? (last ? L"\"\r\n" : L"\",") : (last ? L"\r\n" : L","));
 }
 
 void summarize_csv(const struct summary *s, struct wbuf *out)
@@ -1051,18 +1060,18 @@ void summarize_csv(const struct summary *s, struct wbuf *out)
             wfmt(exit_code, COUNTOF(exit_code), L"%d", r->exit_code);
         if (r->valid)
             wfmt(problems, COUNTOF(problems), L"%d", r->n_problems);
-        csv_field(out, r->host, TRUE, FALSE);
-        csv_field(out, r->os, TRUE, FALSE);
-        csv_field(out, r->arch, TRUE, FALSE);
-        csv_field(out, r->targets, TRUE, FALSE);
-        csv_field(out, ready_word(r), FALSE, FALSE);
-        csv_field(out, exit_code, FALSE, FALSE);
-        csv_field(out, problems, FALSE, FALSE);
-        csv_field(out, r->first_problem, TRUE, FALSE);
-        csv_field(out, r->last_run, FALSE, FALSE);
-        csv_field(out, r->file, TRUE, FALSE);
-        csv_field(out, r->valid ? L"yes" : L"no", FALSE, FALSE);
-        csv_field(out, r->reason, TRUE, TRUE);
+        summarize_csv_cell(out, r->host, FALSE);
+        summarize_csv_cell(out, r->os, FALSE);
+        summarize_csv_cell(out, r->arch, FALSE);
+        summarize_csv_cell(out, r->targets, FALSE);
+        summarize_csv_cell(out, ready_word(r), FALSE);
+        summarize_csv_cell(out, exit_code, FALSE);
+        summarize_csv_cell(out, problems, FALSE);
+        summarize_csv_cell(out, r->first_problem, FALSE);
+        summarize_csv_cell(out, r->last_run, FALSE);
+        summarize_csv_cell(out, r->file, FALSE);
+        summarize_csv_cell(out, r->valid ? L"yes" : L"no", FALSE);
+        summarize_csv_cell(out, r->reason, TRUE);
     }
 }
 

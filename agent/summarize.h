@@ -50,11 +50,16 @@ void summarize_table(const struct summary *s, struct wbuf *out);
 
 /* RFC 4180 for Excel: starts with U+FEFF (the UTF-8 BOM once converted), a header line
  *   host,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason
- * then one record per row; every record ends with CRLF; a field is quoted when it holds
- * a comma, quote, CR or LF, quotes doubled. ready is yes/no/blank, exit_code blank when
- * absent, problems blank for an invalid row, valid yes/no. A text field that Excel would
- * take as a formula (starting with = + - @, tab or CR) gets a leading apostrophe. */
+ * then one record per row (summarize_csv_cell); every record ends with CRLF. ready is
+ * yes/no/blank, exit_code blank when absent, problems blank for an invalid row, valid
+ * yes/no. */
 void summarize_csv(const struct summary *s, struct wbuf *out);
+/* One cell, then "," or (last) CRLF. Quoted, quotes doubled, when it holds a comma or a
+ * semicolon (the separator in regions whose decimal mark is a comma), a quote, CR, LF or
+ * tab, or starts like a formula (= + - @, tab, CR); a formula-like cell is also defused
+ * with an apostrophe inside the quotes ("'=1+1"), in every cell, ours or the report's.
+ * Never cut, whatever its length. */
+void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last);
 
 /* One self-contained HTML page (UTF-8 meta charset, inline CSS, no scripts; a CSP that
  * forbids everything but inline style), every field HTML-escaped. */

@@ -817,9 +817,9 @@ static void csv_quotes_and_defuses_formulas(void **state)
     assert_wstr_equal(b.s,
         L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason\r\n"
         L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'-2+3,5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'@SUM,5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'+1,5.2.3790,x86,lsilogic,no,1,1,'\tindent,2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,\r\n"
         L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3\r\n");
     wbuf_free(&b);
 
@@ -841,6 +841,64 @@ static void csv_quotes_and_defuses_formulas(void **state)
     assert_int_equal(GetFileAttributesW(wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path)), INVALID_FILE_ATTRIBUTES);
     wbuf_free(&b);
     remove_tree(dir);
+}
+
+/* Every rule of summarize_csv_cell on its own, and a cell far longer than any row field
+ * comes out whole. */
+static void csv_cells_are_quoted_for_every_locale_and_never_cut(void **state)
+{
+    static const struct { const wchar_t *in, *out; } cases[] = {
+        { L"plain", L"plain," },
+        { L"", L"," },
+        { L"a;b", L"\"a;b\"," },                 /* the separator where ',' is the decimal mark */
+        { L"1,5", L"\"1,5\"," },
+        { L"a\tb", L"\"a\tb\"," },
+        { L"=1+1", L"\"'=1+1\"," },
+        { L"+1", L"\"'+1\"," },
+        { L"-1", L"\"'-1\"," },
+        { L"@A1", L"\"'@A1\"," },
+        { L"\t=1", L"\"'\t=1\"," },
+        { L"\r=1", L"\"'\r=1\"," },
+        { L"=A1;B1", L"\"'=A1;B1\"," },
+        { L"x=1", L"x=1," },
+        { L"say \"hi\"", L"\"say \"\"hi\"\"\"," },
+        { L"DB01", L"DB01," },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        struct wbuf b = { 0 };
+        summarize_csv_cell(&b, cases[i].in, FALSE);
+        assert_true(b.ok);
+        assert_wstr_equal(b.s, cases[i].out);
+        wbuf_free(&b);
+    }
+    struct wbuf b = { 0 };
+    summarize_csv_cell(&b, L"-", TRUE);
+    assert_wstr_equal(b.s, L"\"'-\"\r\n");
+    wbuf_free(&b);
+
+    /* 1000 quotes after a formula start: 1 + 2000 + quotes, apostrophe and CRLF */
+    wchar_t *in = malloc(1002 * sizeof *in), *want = malloc(2010 * sizeof *want);
+    size_t n = 0;
+    in[0] = L'=';
+    for (int i = 1; i <= 1000; i++)
+        in[i] = L'"';
+    in[1001] = 0;
+    want[n++] = L'"';
+    want[n++] = L'\'';
+    want[n++] = L'=';
+    for (int i = 0; i < 2000; i++)
+        want[n++] = L'"';
+    want[n++] = L'"';
+    want[n++] = L'\r';
+    want[n++] = L'\n';
+    want[n] = 0;
+    summarize_csv_cell(&b, in, TRUE);
+    assert_true(b.ok);
+    assert_int_equal(wcslen(b.s), n);
+    assert_wstr_equal(b.s, want);
+    wbuf_free(&b);
+    free(in);
+    free(want);
 }
 
 static size_t count(const wchar_t *hay, const wchar_t *needle)
@@ -922,6 +980,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(missing_folder_is_an_error_empty_folder_is_not),
         cmocka_unit_test(table_lines_up),
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
+        cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
         cmocka_unit_test(html_escapes_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
