@@ -597,15 +597,58 @@ static BOOL want_int(struct jp *p, const wchar_t *field, int *out)
     return TRUE;
 }
 
-enum { K_COMPUTER, K_COMMAND, K_TARGETS, K_OS, K_PROBLEMS, K_READY, K_EXIT_CODE, K_COUNT };
+/* "time": the UTC time the report was written, as report.c writes it
+ * (2026-11-29T23:40:00Z; a fraction of a second is allowed), into "2026-11-29 23:40", the
+ * form of the file times. null leaves it empty. */
+static BOOL want_time(struct jp *p, wchar_t *out, size_t cch)
+{
+    wchar_t t[40] = L"";
+    if (peek(p) == 'n')
+        return lit(p, "null");
+    if (!want_str(p, L"time", t, COUNTOF(t), FALSE))
+        return FALSE;
+    static const wchar_t form[] = L"dddd-dd-ddTdd:dd:dd";
+    unsigned v[6] = { 0 };
+    size_t i = 0;
+    int field = 0;
+    for (; form[i]; i++) {
+        if (form[i] == L'd') {
+            if (t[i] < L'0' || t[i] > L'9')
+                break;
+            v[field] = v[field] * 10 + (unsigned)(t[i] - L'0');
+        } else if (t[i] != form[i]) {
+            break;
+        } else {
+            field++;
+        }
+    }
+    BOOL ok = form[i] == 0;
+    if (ok && t[i] == L'.') {
+        size_t digits = 0;
+        for (i++; t[i] >= L'0' && t[i] <= L'9'; i++)
+            digits++;
+        ok = digits > 0;
+    }
+    static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    ok = ok && t[i] == L'Z' && t[i + 1] == 0 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 &&
+         v[2] <= mdays[v[1] - 1] && v[3] <= 23 && v[4] <= 59 && v[5] <= 60;
+    if (!ok) {
+        type_error(p, L"\"time\" is not a UTC time like 2026-11-29T23:40:00Z");
+        return TRUE;
+    }
+    wfmt(out, cch, L"%04u-%02u-%02u %02u:%02u", v[0], v[1], v[2], v[3], v[4]);
+    return TRUE;
+}
+
+enum { K_COMPUTER, K_COMMAND, K_TARGETS, K_OS, K_PROBLEMS, K_READY, K_EXIT_CODE, K_TIME, K_COUNT };
 static const char *const top_keys[K_COUNT] = {
-    "computer", "command", "targets", "os", "problems", "ready", "exit_code",
+    "computer", "command", "targets", "os", "problems", "ready", "exit_code", "time",
 };
 static const wchar_t *const top_keys_w[K_COUNT] = {
-    L"computer", L"command", L"targets", L"os", L"problems", L"ready", L"exit_code",
+    L"computer", L"command", L"targets", L"os", L"problems", L"ready", L"exit_code", L"time",
 };
 
-static void parse_report(struct jp *p, struct host_row *row)
+static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size_t time_cch)
 {
     BOOL first = TRUE, seen[K_COUNT] = { 0 };
     int k;
@@ -651,6 +694,7 @@ static void parse_report(struct jp *p, struct host_row *row)
         case K_PROBLEMS: want_problems(p, row); break;
         case K_READY: want_bool(p, L"ready", &row->ready); break;
         case K_EXIT_CODE: want_int(p, L"exit_code", &row->exit_code); break;
+        case K_TIME: want_time(p, time, time_cch); break;
         default: jskip(p); break;
         }
         if (p->bad)
@@ -668,6 +712,7 @@ static void clear_parsed(struct host_row *row)
     row->ready = -1;
     row->exit_code = -1;
     row->n_problems = 0;
+    row->last_run_from_report = row->name_differs = FALSE;
 }
 
 static void set_invalid(struct host_row *row, const wchar_t *fmt, ...)
@@ -692,7 +737,8 @@ void summarize_parse(const char *json, size_t len, struct host_row *row)
     }
     p.s = (const unsigned char *)json;
     p.n = len;
-    parse_report(&p, row);
+    wchar_t time[COUNTOF(row->last_run)] = L"";
+    parse_report(&p, row, time, COUNTOF(time));
     free(p.buf);
     if (p.bad)
         set_invalid(row, L"%ls", p.err);
@@ -704,6 +750,10 @@ void summarize_parse(const char *json, size_t len, struct host_row *row)
         set_invalid(row, L"\"computer\" is empty");
     else
         row->valid = TRUE;
+    if (row->valid && time[0]) {
+        wcopy(row->last_run, COUNTOF(row->last_run), time);
+        row->last_run_from_report = TRUE;
+    }
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -723,6 +773,29 @@ static BOOL is_report_name(const wchar_t *name)
 {
     size_t n = wcslen(name);
     return n > 5 && !_wcsicmp(name + n - 5, L".json");
+}
+
+/* A report names the computer that wrote it; --report DIR\ names the file after it. A
+ * file under another computer's name was renamed, copied, or written with an explicit
+ * --report file name, and must not pass for that computer's report unseen. Case is
+ * ignored as Windows ignores it in file names (CharUpperW, the same in every locale). */
+static void flag_name(struct host_row *row)
+{
+    wchar_t stem[MAX_PATH], host[COUNTOF(row->host)];
+    if (!row->valid)
+        return;
+    wcopy(stem, COUNTOF(stem), row->file);
+    size_t n = wcslen(stem);
+    if (n > 5 && !_wcsicmp(stem + n - 5, L".json"))
+        stem[n - 5] = 0;
+    wcopy(host, COUNTOF(host), row->host);
+    CharUpperW(stem);
+    CharUpperW(host);
+    if (wcscmp(stem, host) == 0)
+        return;
+    row->name_differs = TRUE;
+    wfmt(row->reason, COUNTOF(row->reason), L"computer \"%ls\" differs from the file name %ls",
+         row->host, row->file);
 }
 
 /* Reads one file into row (file and last_run included); buf is reused between files.
@@ -772,6 +845,7 @@ static void read_one(const wchar_t *path, const WIN32_FIND_DATAW *fd, struct hos
         }
         if (done == 0) {
             summarize_parse(*buf, got, row);
+            flag_name(row);
             break;
         }
         got += done;
@@ -892,6 +966,7 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out)
             out->ready++;
         else
             out->not_ready++;
+        out->name_differs += r->valid && r->name_differs;
     }
     return err;
 }
@@ -910,6 +985,11 @@ static void totals(const struct summary *s, wchar_t *buf, size_t cch)
     wfmt(buf, cch, L"%lu report%ls: %lu ready, %lu not ready, %lu invalid", (unsigned long)s->n,
          s->n == 1 ? L"" : L"s", (unsigned long)s->ready, (unsigned long)s->not_ready,
          (unsigned long)s->invalid);
+    if (s->name_differs) {
+        size_t len = wcslen(buf);
+        wfmt(buf + len, cch - len, L"; %lu under a file name that is not its computer's",
+             (unsigned long)s->name_differs);
+    }
 }
 
 static const wchar_t *ready_word(const struct host_row *r)
@@ -937,9 +1017,18 @@ static void cell(wchar_t *dst, size_t max, const wchar_t *src)
     put_trunc(dst, max + 1, tmp);
 }
 
+/* A valid row's message: the flag about its file name first, then its first problem. */
+static const wchar_t *row_message(const struct host_row *r, wchar_t *buf, size_t cch)
+{
+    if (!r->name_differs)
+        return r->first_problem;
+    return wfmt(buf, cch, L"%ls%ls%ls", r->reason, r->first_problem[0] ? L"; " : L"",
+                r->first_problem);
+}
+
 static void table_cells(const struct host_row *r, wchar_t c[C_COUNT][128])
 {
-    wchar_t num[16];
+    wchar_t num[16], msg[COUNTOF(r->reason) + COUNTOF(r->first_problem) + 4];
     for (int k = 0; k < C_COUNT; k++)
         c[k][0] = 0;
     cell(c[C_HOST], table_cols[C_HOST].max, r->valid ? r->host : r->file);
@@ -959,7 +1048,7 @@ static void table_cells(const struct host_row *r, wchar_t c[C_COUNT][128])
     else
         cell(c[C_EXIT], table_cols[C_EXIT].max, wfmt(num, COUNTOF(num), L"%d", r->exit_code));
     cell(c[C_PROBLEMS], table_cols[C_PROBLEMS].max, wfmt(num, COUNTOF(num), L"%d", r->n_problems));
-    cell(c[C_MESSAGE], table_cols[C_MESSAGE].max, r->first_problem);
+    cell(c[C_MESSAGE], table_cols[C_MESSAGE].max, row_message(r, msg, COUNTOF(msg)));
 }
 
 static void table_line(struct wbuf *out, wchar_t c[C_COUNT][128], const size_t *width)
@@ -1122,7 +1211,7 @@ static void html_td(struct wbuf *out, const wchar_t *cls, const wchar_t *text)
 
 void summarize_html(const struct summary *s, struct wbuf *out)
 {
-    wchar_t t[128], num[16];
+    wchar_t t[128], num[16], msg[COUNTOF(s->rows[0].reason) + COUNTOF(s->rows[0].first_problem) + 4];
     totals(s, t, COUNTOF(t));
     wbuf_add(out,
         L"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1163,7 +1252,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
             html_td(out, L"state", r->ready == -1 ? L"unknown" : ready_word(r));
             html_td(out, L"num", r->exit_code == -1 ? L"" : wfmt(num, COUNTOF(num), L"%d", r->exit_code));
             html_td(out, L"num", wfmt(num, COUNTOF(num), L"%d", r->n_problems));
-            html_td(out, L"msg", r->first_problem);
+            html_td(out, L"msg", row_message(r, msg, COUNTOF(msg)));
         }
         html_td(out, NULL, r->last_run);
         html_td(out, NULL, r->file);

@@ -24,10 +24,17 @@ struct host_row {
     int exit_code;               /* -1 when absent (or null) */
     int n_problems;
     wchar_t first_problem[256];  /* message of the first problem (its code if it has none) */
-    wchar_t last_run[32];        /* the file's last-write time, UTC, "2026-11-26 01:02" */
+    wchar_t last_run[32];        /* UTC, "2026-11-26 01:02": the report's "time", else the
+                                    file's last-write time */
+    BOOL last_run_from_report;   /* last_run is the report's "time" */
+    BOOL name_differs;           /* valid, but "computer" is not the file's name without
+                                    ".json" (ignoring case): reason says so */
 };
-/* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready. */
-struct summary { struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid; };
+/* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready.
+ * name_differs counts the valid rows flagged so (they also count as ready or not). */
+struct summary {
+    struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid, name_differs;
+};
 
 /* Reads every *.json file in dir (not recursive; "x.json.tmp" and folders are skipped),
  * sorted by host name ignoring case (an invalid report by its file name without
@@ -39,9 +46,12 @@ struct summary { struct host_row *rows; size_t n, cap; size_t ready, not_ready, 
 DWORD summarize_dir(const wchar_t *dir, struct summary *out);
 
 /* Parses one report's bytes into row: sets valid, reason, host, os, arch, command,
- * targets, ready, exit_code, n_problems and first_problem; file and last_run are left
- * as they are. When the report is invalid only valid and reason carry information (the
- * other parsed fields are empty / -1 / 0). Pure: no I/O, never reads past json[len-1]. */
+ * targets, ready, exit_code, n_problems and first_problem, and last_run (with
+ * last_run_from_report) from a valid report's "time" (ISO 8601 UTC, e.g.
+ * 2026-11-29T23:40:00Z; another form makes the report invalid); file, and last_run when
+ * there is no "time", are left as they are. When the report is invalid only valid and
+ * reason carry information (the other parsed fields are empty / -1 / 0). Pure: no I/O,
+ * never reads past json[len-1]. */
 void summarize_parse(const char *json, size_t len, struct host_row *row);
 
 /* Fixed-width text table (one line per report, "\n" line ends, control characters in

@@ -2,10 +2,11 @@
  * tests/unit/reports (the folder comes as the first argument, a Unix path; Wine shows it
  * as Z:), temp folders for file names and times, and the table, CSV and HTML outputs.
  *
- * last_run is the file's last-write time, which a checkout sets to "now": the sample test
- * checks its form on every row, then blanks it before comparing the CSV with
- * reports/expected.csv byte for byte (whose last_run column is empty). The value itself
- * is checked on a temp copy whose time the test sets (file_time_is_utc_minutes). */
+ * last_run is the report's "time" (APP01, NAS01, WEB03), else the file's last-write time,
+ * which a checkout sets to "now": the sample test checks its form on every row, then
+ * blanks the file times before comparing the CSV with reports/expected.csv byte for byte.
+ * A file time itself is checked on a temp copy whose time the test sets
+ * (file_time_is_utc_minutes). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -53,7 +54,9 @@ static const struct host_row *parse_n(const char *json, size_t len)
     VirtualFree(base, 0, MEM_RELEASE);
 
     assert_wstr_equal(row.file, L"(file)");
-    assert_wstr_equal(row.last_run, L"(last_run)");
+    if (!row.last_run_from_report)
+        assert_wstr_equal(row.last_run, L"(last_run)");
+    assert_true(row.valid || !row.last_run_from_report);
     assert_true(row.valid == TRUE || row.valid == FALSE);
     return &row;
 }
@@ -480,11 +483,50 @@ static void long_fields_are_cut_with_an_ellipsis(void **state)
     assert_wstr_equal(r->first_problem, want);
 }
 
+/* "time" (report.c writes it with GetSystemTime) becomes last_run; the file's time stays
+ * only when there is none; a time in another form makes the report invalid. */
+static void report_time_is_last_run(void **state)
+{
+    const struct host_row *r = parse("{\"computer\":\"A\",\"time\":\"2026-11-29T23:40:00Z\"}");
+    assert_valid(r);
+    assert_true(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"2026-11-29 23:40");
+    r = parse("{\"time\":\"2024-02-29T00:00:59.125Z\",\"computer\":\"A\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->last_run, L"2024-02-29 00:00");
+    r = parse("{\"computer\":\"A\",\"time\":null}");
+    assert_valid(r);
+    assert_false(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+    r = parse("{\"computer\":\"A\"}");
+    assert_false(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+
+    static const char *const bad[] = {
+        "\"2026-11-29 23:40:00Z\"", "\"2026-11-29T23:40:00\"", "\"2026-11-29T23:40:00+01:00\"",
+        "\"2026-13-01T00:00:00Z\"", "\"2026-02-30T00:00:00Z\"", "\"2026-11-29T24:00:00Z\"",
+        "\"2026-11-29T23:60:00Z\"", "\"2026-11-29T23:40:00.Z\"", "\"26-11-29T23:40:00Z\"",
+        "\"\"", "\"2026-11-29T23:40:00Z \"", "\"=1+1\"",
+    };
+    for (size_t i = 0; i < COUNTOF(bad); i++) {
+        char json[128];
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"time\":%s}", bad[i]);
+        r = parse(json);
+        assert_invalid(r, L"\"time\" is not a UTC time like 2026-11-29T23:40:00Z");
+        assert_wstr_equal(r->last_run, L"(last_run)");
+    }
+    assert_invalid(parse("{\"computer\":\"A\",\"time\":1764459600}"), L"\"time\" is a number, expected a string");
+    /* a report cut short after its time is cut short, and keeps the file's time */
+    r = parse("{\"computer\":\"A\",\"time\":\"2026-11-29T23:40:00Z\",");
+    assert_false(r->valid);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+}
+
 /* ---- the sample folder ------------------------------------------------------------------ */
 
 static const wchar_t *const sample_order[] = {
     L"APP01.json", L"app02.json", L"DB01.json", L"DB02.json", L"FILESRV.json", L"MAIL01.json",
-    L"PRINT01.json", L"SQL01.json", L"WEB03.json", L"Z\u00dcRICH-FS01.json",
+    L"NAS01.json", L"PRINT01.json", L"SQL01.json", L"WEB03.json", L"Z\u00dcRICH-FS01.json",
 };
 
 static void load_samples(struct summary *s)
@@ -525,11 +567,26 @@ static void sample_folder_matches_expected_csv(void **state)
     load_samples(&s);
     for (size_t i = 0; i < s.n; i++)
         assert_wstr_equal(s.rows[i].file, sample_order[i]);
-    assert_int_equal(s.ready, 3);
+    assert_int_equal(s.ready, 4);
     assert_int_equal(s.not_ready, 2);
     assert_int_equal(s.invalid, 5);
+    assert_int_equal(s.name_differs, 1);
 
-    const struct host_row *db01 = &s.rows[2], *zurich = &s.rows[9];
+    const struct host_row *db01 = &s.rows[2], *zurich = &s.rows[10], *nas = &s.rows[6];
+    /* a report under another computer's name: still read, flagged in the reason column */
+    assert_true(nas->valid);
+    assert_true(nas->name_differs);
+    assert_wstr_equal(nas->host, L"NAS02");
+    assert_wstr_equal(nas->reason, L"computer \"NAS02\" differs from the file name NAS01.json");
+    /* the case of the file name does not matter (app02.json holds "app02", APP01.json "APP01") */
+    for (size_t i = 0; i < s.n; i++)
+        assert_true(s.rows[i].name_differs == (i == 6));
+    /* the report's own time wins over the file's */
+    assert_true(s.rows[0].last_run_from_report);
+    assert_wstr_equal(s.rows[0].last_run, L"2026-11-29 23:40");
+    assert_wstr_equal(nas->last_run, L"2026-11-30 02:15");
+    assert_wstr_equal(s.rows[9].file, L"WEB03.json");
+    assert_wstr_equal(s.rows[9].last_run, L"2026-11-28 08:05");
     assert_valid(db01);
     assert_wstr_equal(db01->host, L"DB01");
     assert_wstr_equal(db01->first_problem,
@@ -542,8 +599,18 @@ static void sample_folder_matches_expected_csv(void **state)
         if (!is_minute_stamp(s.rows[i].last_run))
             print_error("%ls: last_run \"%ls\"\n", s.rows[i].file, s.rows[i].last_run);
         assert_true(is_minute_stamp(s.rows[i].last_run));
-        s.rows[i].last_run[0] = 0;
+        assert_true(s.rows[i].last_run_from_report == (i == 0 || i == 6 || i == 9));
+        if (!s.rows[i].last_run_from_report)
+            s.rows[i].last_run[0] = 0;   /* the checkout's time */
     }
+
+    struct wbuf table = { 0 };
+    summarize_table(&s, &table);
+    assert_true(table.ok);
+    assert_wstr_contains(table.s, L"11 reports: 4 ready, 2 not ready, 5 invalid; 1 under a file name "
+                                  L"that is not its computer's");
+    assert_wstr_contains(table.s, L"computer \"NAS02\" differs from the file name NAS01.json");
+    wbuf_free(&table);
 
     struct wbuf csv = { 0 };
     summarize_csv(&s, &csv);
@@ -740,7 +807,8 @@ static void table_lines_up(void **state)
         p = nl + 1;
     }
     assert_int_equal(n, s.n + 2);
-    assert_wstr_equal(lines[n - 1], L"10 reports: 3 ready, 2 not ready, 5 invalid");
+    assert_wstr_equal(lines[n - 1], L"11 reports: 4 ready, 2 not ready, 5 invalid; 1 under a file name "
+                                    L"that is not its computer's");
     for (size_t i = 0; i < n; i++)
         for (wchar_t *p = lines[i]; *p; p++)
             assert_true(*p >= 0x20);
@@ -810,7 +878,7 @@ static void csv_quotes_and_defuses_formulas(void **state)
     wcscpy(rows[4].file, L"bad,name.json");
     wcscpy(rows[4].reason, L"not JSON: unexpected 'x' at byte 3");
     rows[4].ready = rows[4].exit_code = -1;
-    struct summary s = { rows, 5, 5, 1, 3, 1 };
+    struct summary s = { rows, 5, 5, 1, 3, 1, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
@@ -826,7 +894,7 @@ static void csv_quotes_and_defuses_formulas(void **state)
     /* UTF-8 with a BOM once saved */
     wchar_t dir[MAX_PATH], path[MAX_PATH];
     DWORD size;
-    struct summary one = { rows, 1, 1, 1, 0, 0 };
+    struct summary one = { rows, 1, 1, 1, 0, 0, 0 };
     wcscpy(rows[0].host, L"Z\u00dcRICH");
     summarize_csv(&one, &b);
     temp_dir(dir, L"save");
@@ -918,7 +986,7 @@ static void html_escapes_everything(void **state)
     wcscpy(rows[2].file, L"<img src=x onerror=alert(2)>.json");
     wcscpy(rows[2].reason, L"not JSON: unexpected '<' at byte 0");
     rows[2].ready = rows[2].exit_code = -1;
-    struct summary s = { rows, 3, 3, 1, 1, 1 };
+    struct summary s = { rows, 3, 3, 1, 1, 1, 0 };
     struct wbuf b = { 0 };
     summarize_html(&s, &b);
     assert_true(b.ok);
@@ -973,6 +1041,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(every_truncation_is_unexpected_end),
         cmocka_unit_test(wrong_types_are_named),
         cmocka_unit_test(long_fields_are_cut_with_an_ellipsis),
+        cmocka_unit_test(report_time_is_last_run),
         cmocka_unit_test(sample_folder_matches_expected_csv),
         cmocka_unit_test(only_json_files_count_and_file_time_is_utc_minutes),
         cmocka_unit_test(invalid_rows_sort_by_file_stem),
