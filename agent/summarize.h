@@ -54,6 +54,10 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out);
  * never reads past json[len-1]. */
 void summarize_parse(const char *json, size_t len, struct host_row *row);
 
+/* Makes row invalid: the parsed fields cleared (as summarize_parse leaves them for an
+ * invalid report), reason formatted from fmt. */
+void summarize_invalid(struct host_row *row, const wchar_t *fmt, ...);
+
 /* Fixed-width text table (one line per report, "\n" line ends, control characters in
  * fields shown as spaces, long fields cut with "...") and a totals line. */
 void summarize_table(const struct summary *s, struct wbuf *out);

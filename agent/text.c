@@ -1,3 +1,5 @@
+/* The pure half of text.h: it also builds natively for the fuzz targets (tests/fuzz), with
+ * UTF-8 conversion and formatting from tests/fuzz/compat. The file writer is textfile.c. */
 #include "text.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +24,16 @@ wchar_t *wfmt(wchar_t *buf, size_t cch, const wchar_t *fmt, ...)
     wfmtv(buf, cch, fmt, ap);
     va_end(ap);
     return buf;
+}
+
+void wcopy_cut(wchar_t *dst, size_t cch, const wchar_t *src)
+{
+    if (wcopy(dst, cch, src) || cch < 5)
+        return;
+    size_t n = cch - 4;
+    if (dst[n - 1] >= 0xD800 && dst[n - 1] <= 0xDBFF)
+        n--;   /* never half a surrogate pair */
+    wcscpy(dst + n, L"...");
 }
 
 BOOL wcopy(wchar_t *dst, size_t cch, const wchar_t *src)
@@ -143,31 +155,4 @@ BOOL hex_decode(const char *hex, BYTE *out, DWORD cap, DWORD *size)
     }
     *size = (DWORD)(n / 2);
     return TRUE;
-}
-
-DWORD text_save_utf8(const wchar_t *path, const wchar_t *text)
-{
-    wchar_t tmp[MAX_PATH];
-    DWORD done, err = ERROR_SUCCESS;
-    int len = 0;
-    if (wcslen(path) + 5 > MAX_PATH)
-        return ERROR_FILENAME_EXCED_RANGE;
-    char *bytes = utf8_from_wide(text, &len);
-    if (!bytes)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path);
-    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE) {
-        err = GetLastError();
-    } else {
-        if (!WriteFile(f, bytes, (DWORD)len, &done, NULL) || done != (DWORD)len || !FlushFileBuffers(f))
-            err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-        CloseHandle(f);
-        if (err == ERROR_SUCCESS && !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            err = GetLastError();
-        if (err != ERROR_SUCCESS)
-            DeleteFileW(tmp);
-    }
-    free(bytes);
-    return err;
 }
