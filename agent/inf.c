@@ -7,6 +7,7 @@
  * the next line with a key and reading numbers are done on top of those. */
 #include "inf.h"
 #include "dynapi.h"
+#include "infname.h"
 #include "winerr.h"
 #include <setupapi.h>
 #include <stdarg.h>
@@ -276,20 +277,6 @@ static BOOL is_pci_id(const wchar_t *id)
     return _wcsnicmp(id, L"PCI\\", 4) == 0;
 }
 
-static void cdd_key_of(const wchar_t *id, wchar_t *key)
-{
-    size_t i = 0;
-    for (; id[i]; i++) {
-        wchar_t c = id[i];
-        if (c == L'\\')
-            c = L'#';
-        else if (c >= L'A' && c <= L'Z')
-            c = (wchar_t)(c - L'A' + L'a');
-        key[i] = c;
-    }
-    key[i] = 0;
-}
-
 static DWORD read_models(struct inf_reader *r, struct inf_target *t, wchar_t *install, size_t cch)
 {
     INFCONTEXT ic;
@@ -314,11 +301,15 @@ static DWORD read_models(struct inf_reader *r, struct inf_target *t, wchar_t *in
         for (DWORD i = 2; (f = field(&ic, i, id, COUNTOF(id))) != 0; i++) {
             if (f < 0 || !is_pci_id(id))
                 continue;   /* longer than any device ID Windows accepts (200), or not PCI */
-            if (wcslen(id) >= INF_ID_CCH)
-                return fail(r, ERROR_NOT_SUPPORTED,
-                            L"%ls lists a PCI ID longer than %d characters in [%ls].", r->path,
-                            INF_ID_CCH - 1, t->models_section);
-            cdd_key_of(id, key);
+            wchar_t why[160], shown[80];
+            const wchar_t *bad = inf_hwid_problem(id, why, COUNTOF(why));
+            if (bad)
+                return fail(r, ERROR_INVALID_DATA, L"%ls lists the PCI ID %ls in [%ls], which %ls.",
+                            r->path, inf_name_shown(id, shown, COUNTOF(shown)),
+                            t->models_section, bad);
+            if (!inf_cdd_key(id, key, COUNTOF(key)))
+                return fail(r, ERROR_NOT_SUPPORTED, L"%ls lists a PCI ID too long in [%ls].",
+                            r->path, t->models_section);
             int dup = 0;
             for (int k = 0; k < t->n_hwids && !dup; k++)
                 dup = _wcsicmp(t->cdd_keys[k], key) == 0;
@@ -377,7 +368,12 @@ static DWORD read_service(struct inf_reader *r, struct inf_target *t)
     if (setupapi()->SetupFindFirstLineW(r->inf, t->services_section, L"AddService", &ic)) {
         do {
             DWORD fl = 0;
-            if (field(&ic, 1, name, COUNTOF(name)) != 1 || !name[0])
+            int got = field(&ic, 1, name, COUNTOF(name));
+            if (got < 0)
+                return fail(r, ERROR_INVALID_DATA,
+                            L"%ls: AddService in [%ls] names a service longer than %d characters.",
+                            r->path, t->services_section, INF_SERVICE_NAME_MAX);
+            if (got == 0 || !name[0])
                 continue;   /* AddService = ,2: a null service */
             if (field(&ic, 2, flags, COUNTOF(flags)) == 1 && flags[0])
                 parse_dword(flags, &fl);
@@ -396,6 +392,12 @@ static DWORD read_service(struct inf_reader *r, struct inf_target *t)
         return fail(r, ERROR_LINE_NOT_FOUND,
                     L"%ls has no AddService directive naming a service in [%ls].", r->path,
                     t->services_section);
+    wchar_t why[200], shown[80];
+    const wchar_t *bad = inf_service_name_problem(t->service_name, t->gen, why, COUNTOF(why));
+    if (bad)
+        return fail(r, ERROR_INVALID_DATA, L"%ls: the service name %ls in [%ls] %ls.", r->path,
+                    inf_name_shown(t->service_name, shown, COUNTOF(shown)), t->services_section,
+                    bad);
     if (!t->service_section[0])
         return fail(r, ERROR_LINE_NOT_FOUND,
                     L"%ls: AddService for %ls in [%ls] names no service-install section.", r->path,
@@ -419,6 +421,10 @@ static DWORD read_service(struct inf_reader *r, struct inf_target *t)
     if (!wcopy(t->service_file, COUNTOF(t->service_file), base_name(bin)))
         return fail(r, ERROR_NOT_SUPPORTED, L"%ls: the ServiceBinary file name in [%ls] is too long.",
                     r->path, t->service_section);
+    if ((bad = inf_file_name_problem(t->service_file, why, COUNTOF(why))) != NULL)
+        return fail(r, ERROR_INVALID_DATA, L"%ls: the ServiceBinary file name %ls in [%ls] %ls.",
+                    r->path, inf_name_shown(t->service_file, shown, COUNTOF(shown)),
+                    t->service_section, bad);
     return ERROR_SUCCESS;
 }
 
@@ -436,6 +442,11 @@ static DWORD add_file(struct inf_reader *r, struct inf_target *t, const wchar_t 
         return fail(r, ERROR_NOT_SUPPORTED,
                     L"%ls copies more than %d files in [%ls], more than p2vprep handles.", r->path,
                     INF_MAX_FILES, t->install_section);
+    wchar_t why[200], shown[80];
+    const wchar_t *bad = inf_file_name_problem(name, why, COUNTOF(why));
+    if (bad)
+        return fail(r, ERROR_INVALID_DATA, L"%ls: the file name %ls in [%ls] %ls.", r->path,
+                    inf_name_shown(name, shown, COUNTOF(shown)), t->install_section, bad);
     if (!wcopy(t->files[t->n_files], COUNTOF(t->files[0]), name))
         return fail(r, ERROR_NOT_SUPPORTED, L"%ls: the file name %ls in [%ls] is too long.",
                     r->path, name, t->install_section);

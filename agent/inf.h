@@ -9,7 +9,7 @@
 
 #define INF_MAX_IDS 64
 #define INF_MAX_FILES 16
-#define INF_ID_CCH 128
+#define INF_ID_CCH 201          /* INF_HWID_MAX (infname.h) + 1 */
 /* service_type / start_type / error_control when the INF does not set them */
 #define INF_VALUE_ABSENT ((DWORD)-1)
 
@@ -60,6 +60,9 @@ struct inf_target {
  *                            or .Services section,
  *   ERROR_LINE_NOT_FOUND     no model line with a PCI ID, no AddService, no ServiceBinary,
  *   ERROR_NOT_SUPPORTED      more PCI IDs or CopyFiles files than the struct holds,
+ *   ERROR_INVALID_DATA       a service name, PCI ID or file name p2vprep refuses (infname.h:
+ *                            control characters, backslashes, lengths, a service Windows
+ *                            itself supplies),
  *   ERROR_INVALID_PARAMETER  bad arguments.
  * On failure err receives one sentence naming the INF and what is missing; out is then not
  * usable. */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <wchar.h>
 
-#define JOURNAL_MAGIC "p2vprep journal 1"
 
 void journal_state_dir(const wchar_t *systemroot, wchar_t *dir, size_t cch)
 {
@@ -98,7 +97,6 @@ static DWORD write_line(struct journal *j, const wchar_t *line)
     return e;
 }
 
-#define SYSTEMROOT_VAR L"%SystemRoot%"
 
 /* path, or %SystemRoot%\rest when it lies under the journal's Windows folder, or
  * %BootIni% for the offline boot.ini */
@@ -110,53 +108,6 @@ static const wchar_t *portable(const struct journal *j, const wchar_t *path, wch
     if (n && _wcsnicmp(path, j->systemroot, n) == 0 && path[n] == L'\\')
         return wfmt(buf, cch, L"%ls%ls", SYSTEMROOT_VAR, path + n);
     return path;
-}
-
-static void resolve_one(wchar_t *path, size_t cch, const wchar_t *systemroot)
-{
-    size_t n = wcslen(SYSTEMROOT_VAR);
-    wchar_t rest[MAX_PATH];
-    if (_wcsnicmp(path, SYSTEMROOT_VAR, n) != 0 || path[n] != L'\\' || !wcopy(rest, COUNTOF(rest), path + n))
-        return;
-    wfmt(path, cch, L"%ls%ls", systemroot, rest);
-}
-
-static BOOL rebase_one(wchar_t *path, size_t cch, const wchar_t *windir)
-{
-    size_t n = wcslen(windir);
-    const wchar_t *name = wcsrchr(windir, L'\\');
-    wchar_t rest[MAX_PATH];
-    if (!path[0] || !name || (_wcsnicmp(path, windir, n) == 0 && path[n] == L'\\'))
-        return FALSE;
-    name++;
-    size_t len = wcslen(name);
-    if (path[1] != L':' || path[2] != L'\\' || _wcsnicmp(path + 3, name, len) != 0 ||
-        path[3 + len] != L'\\' || !wcopy(rest, COUNTOF(rest), path + 3 + len))
-        return FALSE;
-    wfmt(path, cch, L"%ls%ls", windir, rest);
-    return TRUE;
-}
-
-int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir)
-{
-    int moved = 0;
-    for (size_t i = 0; i < n; i++)
-        if (entries[i].kind == J_FILE) {
-            moved += rebase_one(entries[i].key, COUNTOF(entries[i].key), windir);
-            moved += rebase_one(entries[i].backup, COUNTOF(entries[i].backup), windir);
-        }
-    return moved;
-}
-
-void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot, const wchar_t *boot_ini)
-{
-    for (size_t i = 0; i < n; i++)
-        if (entries[i].kind == J_FILE) {
-            if (boot_ini && boot_ini[0] && !_wcsicmp(entries[i].key, L"%BootIni%"))
-                wcopy(entries[i].key, COUNTOF(entries[i].key), boot_ini);
-            resolve_one(entries[i].key, COUNTOF(entries[i].key), systemroot);
-            resolve_one(entries[i].backup, COUNTOF(entries[i].backup), systemroot);
-        }
 }
 
 static int journal_number(const wchar_t *name)
@@ -213,32 +164,6 @@ DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *d
 }
 
 static char *read_all(const wchar_t *path, DWORD *size, DWORD *err);
-static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_t cch);
-
-/* Bytes of text up to the end of its last whole record: the header, then lines that parse,
- * each with its newline. What follows (a torn record, zeros a power cut left) is not
- * part of the journal. */
-static DWORD whole_records(const char *text, DWORD size)
-{
-    DWORD good = 0, start = 0;
-    BOOL first = TRUE;
-    for (DWORD i = 0; i < size; i++) {
-        if (text[i] == 0)
-            break;
-        if (text[i] != '\n')
-            continue;
-        wchar_t *line = wide_from_utf8(text + start, (int)(i - start));
-        struct jentry e;
-        wchar_t status[32];
-        BOOL ok = line && (first ? !wcscmp(line, L"" JOURNAL_MAGIC) : !line[0] || parse_record(line, &e, status, 32));
-        free(line);
-        if (!ok)
-            break;
-        first = FALSE;
-        good = start = i + 1;
-    }
-    return good;
-}
 
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path)
 {
@@ -249,7 +174,7 @@ DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *
     char *text = read_all(path, &size, &e);
     if (!text)
         return e;
-    DWORD keep = whole_records(text, size);
+    DWORD keep = (DWORD)journal_whole_length(text, size);
     free(text);
     e = b->append_open(b->ctx, path, FALSE, &j->file);
     if (e != ERROR_SUCCESS) {
@@ -352,7 +277,7 @@ static char *read_all(const wchar_t *path, DWORD *size, DWORD *err)
         return NULL;
     }
     DWORD n = GetFileSize(f, NULL), got = 0;
-    if (n == INVALID_FILE_SIZE || n > (64u << 20)) {
+    if (n == INVALID_FILE_SIZE || n > JOURNAL_MAX_SIZE) {
         *err = n == INVALID_FILE_SIZE ? GetLastError() : ERROR_FILE_TOO_LARGE;
         CloseHandle(f);
         return NULL;
@@ -370,92 +295,6 @@ static char *read_all(const wchar_t *path, DWORD *size, DWORD *err)
     return s;
 }
 
-/* Splits a line at tabs in place. */
-static int split_tabs(wchar_t *line, wchar_t **fields, int max)
-{
-    int n = 0;
-    fields[n++] = line;
-    for (wchar_t *p = line; *p && n < max; p++)
-        if (*p == L'\t') {
-            *p = 0;
-            fields[n++] = p + 1;
-        }
-    return n;
-}
-
-static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_t cch)
-{
-    wchar_t *f[6];
-    int n = split_tabs(line, f, 6);
-    memset(e, 0, sizeof *e);
-    if (n == 2 && wcscmp(f[0], L"key") == 0) {
-        e->kind = J_KEY;
-        return wcopy(e->key, COUNTOF(e->key), f[1]);
-    }
-    if (n == 2 && wcscmp(f[0], L"keydeleted") == 0) {
-        e->kind = J_KEY_DELETED;
-        return wcopy(e->key, COUNTOF(e->key), f[1]);
-    }
-    if (n == 2 && wcscmp(f[0], L"staging") == 0) {
-        e->kind = J_STAGING;
-        return wcopy(e->key, COUNTOF(e->key), f[1]);
-    }
-    if (n == 3 && wcscmp(f[0], L"staged") == 0) {
-        e->kind = J_STAGED;
-        wcopy(e->name, COUNTOF(e->name), f[1]);
-        return wcopy(e->key, COUNTOF(e->key), f[2]);
-    }
-    if (n == 3 && wcscmp(f[0], L"file") == 0) {
-        e->kind = J_FILE;
-        wcopy(e->key, COUNTOF(e->key), f[1]);
-        if (wcscmp(f[2], L"absent") != 0)
-            wcopy(e->backup, COUNTOF(e->backup), f[2]);
-        return TRUE;
-    }
-    if ((n == 4 || n == 5) && wcscmp(f[0], L"value") == 0) {
-        e->kind = J_VALUE;
-        wcopy(e->key, COUNTOF(e->key), f[1]);
-        wcopy(e->name, COUNTOF(e->name), f[2]);
-        if (n == 4)
-            return wcscmp(f[3], L"absent") == 0;
-        char hex[2 * REGVAL_MAX + 1];
-        size_t len = wcslen(f[4]);
-        if (len >= sizeof hex)
-            return FALSE;
-        for (size_t i = 0; i <= len; i++)
-            hex[i] = (char)f[4][i];
-        e->old.present = TRUE;
-        e->old.type = (DWORD)wcstoul(f[3], NULL, 10);
-        return hex_decode(hex, e->old.data, REGVAL_MAX, &e->old.size);
-    }
-    if (n == 2 && wcscmp(f[0], L"end") == 0) {
-        wcopy(status, cch, f[1]);
-        e->kind = 0;
-        return TRUE;
-    }
-    if (wcscmp(f[0], L"started") == 0) {
-        e->kind = 0;
-        return TRUE;
-    }
-    return FALSE;
-}
-
-/* Empty, zeros, or the first line cut short (and zeros): a journal created by an apply
- * that ended before it wrote a single whole line. */
-static BOOL nothing_recorded(const char *t, DWORD size)
-{
-    static const char magic[] = JOURNAL_MAGIC "\n";
-    DWORD i = 0;
-    while (i < size && i < sizeof magic - 1 && t[i] == magic[i])
-        i++;
-    if (i == sizeof magic - 1)
-        return FALSE;   /* a whole first line: a journal */
-    for (; i < size; i++)
-        if (t[i] != 0)
-            return FALSE;
-    return TRUE;
-}
-
 DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch)
 {
     DWORD size, err = ERROR_SUCCESS;
@@ -465,56 +304,9 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
     char *text = read_all(path, &size, &err);
     if (!text)
         return err;
-    BOOL blank = nothing_recorded(text, size);
-    wchar_t *w = wide_from_utf8(text, (int)size);
+    err = journal_parse(text, size, entries, n, status, cch);
     free(text);
-    if (!w)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    size_t lines = 1;
-    for (wchar_t *p = w; *p; p++)
-        lines += *p == L'\n';
-    struct jentry *list = calloc(lines, sizeof *list);
-    if (!list) {
-        free(w);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    size_t count = 0;
-    BOOL first = TRUE;
-    err = ERROR_SUCCESS;
-    for (wchar_t *line = w; line && *line;) {
-        wchar_t *next = wcschr(line, L'\n');
-        if (!next)
-            break;   /* torn by a crash: the change it would describe was never made */
-        *next++ = 0;
-        if (first) {
-            if (wcscmp(line, L"" JOURNAL_MAGIC) != 0)
-                err = ERROR_INVALID_DATA;
-            first = FALSE;
-        } else if (*line) {
-            struct jentry e;
-            if (!parse_record(line, &e, status, cch))
-                err = ERROR_INVALID_DATA;
-            else if (e.kind) {
-                list[count++] = e;
-            }
-        }
-        if (err != ERROR_SUCCESS)
-            break;
-        line = next;
-    }
-    free(w);
-    /* Not even the first line made it: a crash right after the file was created (empty,
-     * or the zeros a power cut leaves) recorded nothing and so changed nothing; anything
-     * else there is not a journal. */
-    if (err == ERROR_SUCCESS && first && !blank)
-        err = ERROR_INVALID_DATA;
-    if (err != ERROR_SUCCESS) {
-        free(list);
-        return err;
-    }
-    *entries = list;
-    *n = count;
-    return ERROR_SUCCESS;
+    return err;
 }
 
 DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)

@@ -13,6 +13,10 @@
 #define P2V_JOURNAL_H
 #include "backend.h"
 
+#define JOURNAL_MAGIC "p2vprep journal 1"
+#define SYSTEMROOT_VAR L"%SystemRoot%"    /* files under the Windows folder, in records */
+#define JOURNAL_MAX_SIZE (64u << 20)   /* bytes; a journal records tens of changes */
+
 enum jentry_kind {
     J_KEY = 1,        /* key created by apply: undo deletes it */
     J_VALUE,          /* value set or deleted: undo restores the old one */
@@ -67,6 +71,16 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch);
 /* Loads the records of a journal (malloc'ed array) and its last status
  * ("ok", "rolled-back", ..., or "incomplete" when the apply never finished). */
 DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
+/* How many bytes of text are whole records (the header, then lines that parse, each with
+ * its newline): what a torn or zeroed tail leaves of a journal (journal_parse.c, pure). */
+size_t journal_whole_length(const char *text, size_t size);
+/* journal_load's parsing of the file's size bytes (journal_parse.c, pure): the same results.
+ * A line without its newline was cut by a crash and is not a record. Empty, zeros, or a
+ * first line cut short: no records (nothing was recorded, so nothing changed).
+ * ERROR_INVALID_DATA for a first line that is not the magic or a record that cannot be read;
+ * ERROR_FILE_TOO_LARGE above JOURNAL_MAX_SIZE. */
+DWORD journal_parse(const char *text, size_t size, struct jentry **entries, size_t *n,
+                    wchar_t *status, size_t cch);
 /* Turns %SystemRoot%\... in loaded records into paths under systemroot, and %BootIni% into
  * boot_ini (offline; NULL leaves it, which no backend can write). Records of journals that
  * wrote full paths are left as they are. */

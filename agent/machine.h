@@ -7,7 +7,11 @@
 
 #define P2V_KEY_MAX 300
 #define P2V_NAME_MAX 80
-#define P2V_SETS_MAX 16
+/* Control sets handled in one run. Windows boots from the ones Select names (Current,
+ * Default, LastKnownGood, Failed: at most four); more come from repeated last-known-good
+ * boots and imaging tools. A machine with more is refused, never cut short: a set left out
+ * would boot with the old driver configuration (probe_control_sets, plan_make). */
+#define P2V_SETS_MAX 32
 #define P2V_FILES_MAX 16
 #define P2V_ITEMS_MAX 1536
 #define REGVAL_MAX 1024
@@ -81,6 +85,8 @@ struct machine {
     struct os_info os;
     wchar_t sets[P2V_SETS_MAX][16];   /* ControlSetNNN, as enumerated */
     int n_sets;
+    int n_sets_found;                 /* how many the enumeration found, even beyond
+                                         P2V_SETS_MAX (then plan_make refuses) */
     DWORD select[SEL_COUNT];
     BOOL select_present[SEL_COUNT];
     struct machine_value *values;     /* P2V_ITEMS_MAX entries */

@@ -11,12 +11,6 @@
  * Miniport Drivers"). */
 #define PNP_INTERFACE_PCI L"5"
 
-/* Windows 8 and later set Services\<svc>\StartOverride "0" = 3 on storage drivers whose
- * device was absent; it wins over Start = 0 and the VM stops with 0x7B. The bus drivers
- * below the controller get one too (Azure's NVMe preparation found a forgotten vpci
- * still gave 0x7B), so theirs goes when present. */
-static const wchar_t *const bus_services[] = { L"pci", L"vpci", NULL };
-
 struct requirements *requirements_new(void)
 {
     struct requirements *r = calloc(1, sizeof *r);
@@ -183,7 +177,7 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
                 want_no_start_override(r, t, set, sv->name);
         }
         if (gen == GEN_NT62) {
-            for (const wchar_t *const *bus = bus_services; *bus; bus++)
+            for (const wchar_t *const *bus = p2v_bus_services; *bus; bus++)
                 want_no_start_override(r, t, set, *bus);
             continue;
         }
@@ -450,6 +444,14 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         plan_add_problem(p, NULL, 2, L"no-control-sets",
             L"No HKLM\\SYSTEM\\ControlSetNNN key was found; Windows boots from one of them. "
             L"Check that p2vprep runs on the live Windows it should prepare.");
+        return;
+    }
+    if (m->n_sets_found > m->n_sets) {
+        plan_add_problem(p, NULL, 2, L"too-many-control-sets",
+            L"HKLM\\SYSTEM has %d ControlSetNNN keys; p2vprep prepares at most %d, and "
+            L"prepares all of them or none. Nothing was changed. Windows boots only from the "
+            L"sets HKLM\\SYSTEM\\Select names: remove the others (after a backup of the "
+            L"SYSTEM hive) and run p2vprep again.", m->n_sets_found, P2V_SETS_MAX);
         return;
     }
     struct requirements *r = requirements_new();

@@ -77,7 +77,7 @@ DWORD probe_control_sets(const struct backend *b, struct machine *m)
 {
     wchar_t name[256];
     DWORD e;
-    m->n_sets = 0;
+    m->n_sets = m->n_sets_found = 0;
     for (DWORD i = 0;; i++) {
         e = b->enum_subkey(b->ctx, L"SYSTEM", i, name, COUNTOF(name));
         if (e == ERROR_NO_MORE_ITEMS)
@@ -86,7 +86,10 @@ DWORD probe_control_sets(const struct backend *b, struct machine *m)
             continue;
         if (e != ERROR_SUCCESS)
             return e;
-        if (is_control_set_name(name) && m->n_sets < P2V_SETS_MAX)
+        if (!is_control_set_name(name))
+            continue;
+        m->n_sets_found++;
+        if (m->n_sets < P2V_SETS_MAX)
             wcopy(m->sets[m->n_sets++], COUNTOF(m->sets[0]), name);
     }
     for (int s = 0; s < SEL_COUNT; s++) {

@@ -7,7 +7,8 @@
 
 /* OS version, architecture, WOW64, %SystemRoot% and computer name of the running Windows. */
 void probe_os(struct os_info *os);
-/* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. */
+/* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. Beyond
+ * P2V_SETS_MAX sets only the count (n_sets_found) is kept, and plan_make refuses. */
 DWORD probe_control_sets(const struct backend *b, struct machine *m);
 /* Current state of every value and file the requirements name. payload_dir is searched as
  * <dir>\<x86|amd64>\<file>, then <dir>\<file>. */

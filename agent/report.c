@@ -70,6 +70,13 @@ void report_build(const struct run *r, struct wbuf *b)
     json_key(b, L"version"); json_str(b, P2V_VERSION_STR);
     wbuf_add(b, L",\n  "); json_key(b, L"exe_arch"); json_str(b, P2V_ARCH_STR);
     wbuf_add(b, L",\n  "); json_key(b, L"computer"); json_str(b, os->computer);
+    /* The report's own time: a file's time changes when it is copied off a share, and
+     * servers' clocks differ in time zone, not in UTC. */
+    SYSTEMTIME now;
+    GetSystemTime(&now);
+    wbuf_add(b, L",\n  "); json_key(b, L"time");
+    json_str(b, wfmt(tmp, COUNTOF(tmp), L"%04u-%02u-%02uT%02u:%02u:%02uZ", now.wYear, now.wMonth,
+                     now.wDay, now.wHour, now.wMinute, now.wSecond));
     wbuf_add(b, L",\n  "); json_key(b, L"mode"); json_str(b, os->offline ? L"offline" : L"live");
     wbuf_add(b, L",\n  "); json_key(b, L"offline");
     if (os->offline)

@@ -24,10 +24,17 @@ struct host_row {
     int exit_code;               /* -1 when absent (or null) */
     int n_problems;
     wchar_t first_problem[256];  /* message of the first problem (its code if it has none) */
-    wchar_t last_run[32];        /* the file's last-write time, UTC, "2026-11-26 01:02" */
+    wchar_t last_run[32];        /* UTC, "2026-11-26 01:02": the report's "time", else the
+                                    file's last-write time */
+    BOOL last_run_from_report;   /* last_run is the report's "time" */
+    BOOL name_differs;           /* valid, but "computer" is not the file's name without
+                                    ".json" (ignoring case): reason says so */
 };
-/* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready. */
-struct summary { struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid; };
+/* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready.
+ * name_differs counts the valid rows flagged so (they also count as ready or not). */
+struct summary {
+    struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid, name_differs;
+};
 
 /* Reads every *.json file in dir (not recursive; "x.json.tmp" and folders are skipped),
  * sorted by host name ignoring case (an invalid report by its file name without
@@ -39,10 +46,17 @@ struct summary { struct host_row *rows; size_t n, cap; size_t ready, not_ready, 
 DWORD summarize_dir(const wchar_t *dir, struct summary *out);
 
 /* Parses one report's bytes into row: sets valid, reason, host, os, arch, command,
- * targets, ready, exit_code, n_problems and first_problem; file and last_run are left
- * as they are. When the report is invalid only valid and reason carry information (the
- * other parsed fields are empty / -1 / 0). Pure: no I/O, never reads past json[len-1]. */
+ * targets, ready, exit_code, n_problems and first_problem, and last_run (with
+ * last_run_from_report) from a valid report's "time" (ISO 8601 UTC, e.g.
+ * 2026-11-29T23:40:00Z; another form makes the report invalid); file, and last_run when
+ * there is no "time", are left as they are. When the report is invalid only valid and
+ * reason carry information (the other parsed fields are empty / -1 / 0). Pure: no I/O,
+ * never reads past json[len-1]. */
 void summarize_parse(const char *json, size_t len, struct host_row *row);
+
+/* Makes row invalid: the parsed fields cleared (as summarize_parse leaves them for an
+ * invalid report), reason formatted from fmt. */
+void summarize_invalid(struct host_row *row, const wchar_t *fmt, ...);
 
 /* Fixed-width text table (one line per report, "\n" line ends, control characters in
  * fields shown as spaces, long fields cut with "...") and a totals line. */
@@ -50,11 +64,16 @@ void summarize_table(const struct summary *s, struct wbuf *out);
 
 /* RFC 4180 for Excel: starts with U+FEFF (the UTF-8 BOM once converted), a header line
  *   host,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason
- * then one record per row; every record ends with CRLF; a field is quoted when it holds
- * a comma, quote, CR or LF, quotes doubled. ready is yes/no/blank, exit_code blank when
- * absent, problems blank for an invalid row, valid yes/no. A text field that Excel would
- * take as a formula (starting with = + - @, tab or CR) gets a leading apostrophe. */
+ * then one record per row (summarize_csv_cell); every record ends with CRLF. ready is
+ * yes/no/blank, exit_code blank when absent, problems blank for an invalid row, valid
+ * yes/no. */
 void summarize_csv(const struct summary *s, struct wbuf *out);
+/* One cell, then "," or (last) CRLF. Quoted, quotes doubled, when it holds a comma or a
+ * semicolon (the separator in regions whose decimal mark is a comma), a quote, CR, LF or
+ * tab, or starts like a formula (= + - @, tab, CR); a formula-like cell is also defused
+ * with an apostrophe inside the quotes ("'=1+1"), in every cell, ours or the report's.
+ * Never cut, whatever its length. */
+void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last);
 
 /* One self-contained HTML page (UTF-8 meta charset, inline CSS, no scripts; a CSP that
  * forbids everything but inline style), every field HTML-escaped. */

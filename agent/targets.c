@@ -209,6 +209,12 @@ const struct target p2v_targets[] = {
 };
 const size_t p2v_n_targets = N(p2v_targets);
 
+/* Windows 8 and later set Services\<svc>\StartOverride "0" = 3 on storage drivers whose
+ * device was absent; it wins over Start = 0 and the VM stops with 0x7B. The bus drivers
+ * below the controller get one too (Azure's NVMe preparation found a forgotten vpci
+ * still gave 0x7B), so theirs goes when present. */
+const wchar_t *const p2v_bus_services[] = { L"pci", L"vpci", NULL };
+
 const struct target *target_find(const wchar_t *name)
 {
     for (size_t i = 0; i < p2v_n_targets; i++)

@@ -67,6 +67,9 @@ struct target {
 
 extern const struct target p2v_targets[];
 extern const size_t p2v_n_targets;
+/* The bus drivers below the controllers, NULL-ended; on 8 and later their StartOverride
+ * is removed too (plan.c). */
+extern const wchar_t *const p2v_bus_services[];
 
 const struct target *target_find(const wchar_t *name);
 const wchar_t *gen_name(unsigned gen);

@@ -11,6 +11,8 @@ wchar_t *wfmt(wchar_t *buf, size_t cch, const wchar_t *fmt, ...);
 wchar_t *wfmtv(wchar_t *buf, size_t cch, const wchar_t *fmt, va_list ap);
 /* Copies src into dst (always terminated). Returns FALSE if truncated. */
 BOOL wcopy(wchar_t *dst, size_t cch, const wchar_t *src);
+/* The same, but a cut text ends in "..." (and never in half a surrogate pair). */
+void wcopy_cut(wchar_t *dst, size_t cch, const wchar_t *src);
 
 /* A growable wide string; ok is FALSE once an allocation failed. */
 struct wbuf { wchar_t *s; size_t len, cap; BOOL ok; };
@@ -22,7 +24,7 @@ void wbuf_free(struct wbuf *b);
 char *utf8_from_wide(const wchar_t *w, int *len_out);
 wchar_t *wide_from_utf8(const char *s, int len);
 
-/* Writes text as UTF-8 to path atomically: a new file of an unguessable name beside it,
+/* (textfile.c) Writes text as UTF-8 to path atomically: a new file of an unguessable name beside it,
  * flushed, then renamed over path, so a reader (summarize on a share) never sees half a
  * file. A path that is a link (reparse point, or a file with several names), or whose
  * local folder is a junction, is refused: ERROR_UNTRUSTED_MOUNT_POINT, ERROR_TOO_MANY_LINKS. */

@@ -7,6 +7,8 @@
 #   - wine64 + wine32:i386 (a win32 prefix for the x86 exe, a win64 one for x64 + WOW64)
 #   - wixl, msitools, osslsigncode, gcab
 #   - cmocka, cross-built for both architectures from Debian's source package
+#   - clang with libFuzzer and the sanitizer runtimes, for the native fuzz targets
+#     (tests/fuzz: a short smoke in `run test`, the long runs in `run fuzz`)
 set -euo pipefail
 
 DEPS=${P2VPREP_DEPS:-/opt/p2vprep-deps}
@@ -27,6 +29,10 @@ have osslsigncode || need_pkgs+=(osslsigncode)
 have gcab         || need_pkgs+=(gcab)           # test cabinets (driver.cab of NT5 fixtures)
 have openssl      || need_pkgs+=(openssl)        # a throwaway certificate to sign a test driver
 have dpkg-source  || need_pkgs+=(dpkg-dev)
+have clang        || need_pkgs+=(clang)
+# libFuzzer and the ASan/UBSan runtimes of the clang version installed (bookworm: 14)
+clang_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; }
+clang_rt          || need_pkgs+=(libclang-rt-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
 have wine         || need_pkgs+=(wine)
 [ -x /usr/lib/wine/wine ] || need_pkgs+=(wine32:i386)

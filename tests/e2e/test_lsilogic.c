@@ -57,6 +57,32 @@ static BOOL state_folder_exists(void)
     return fx_file_exists(path);
 }
 
+/* The report's "time": UTC now, as 2026-11-29T23:40:00Z, within a minute of this clock. */
+static void assert_report_time(const char *json)
+{
+    const char *t = strstr(json, "\"time\": \"");
+    assert_non_null(t);
+    t += 9;
+    static const char form[] = "dddd-dd-ddTdd:dd:ddZ\"";
+    for (size_t i = 0; form[i]; i++)
+        if (form[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != form[i])
+            fail_msg("\"time\" is not in ISO 8601 UTC form: %.24s", t);
+    SYSTEMTIME st = { 0 }, now;
+    FILETIME a, b;
+    st.wYear = (WORD)atoi(t);
+    st.wMonth = (WORD)atoi(t + 5);
+    st.wDay = (WORD)atoi(t + 8);
+    st.wHour = (WORD)atoi(t + 11);
+    st.wMinute = (WORD)atoi(t + 14);
+    st.wSecond = (WORD)atoi(t + 17);
+    GetSystemTime(&now);
+    assert_true(SystemTimeToFileTime(&st, &a) && SystemTimeToFileTime(&now, &b));
+    ULONGLONG x = (ULONGLONG)a.dwHighDateTime << 32 | a.dwLowDateTime;
+    ULONGLONG y = (ULONGLONG)b.dwHighDateTime << 32 | b.dwLowDateTime;
+    LONGLONG d = (LONGLONG)(y - x);   /* 100 ns units; the report's seconds are cut, not rounded */
+    assert_true(d > -10000000LL && d < 60LL * 10000000LL);
+}
+
 /* The report, checked to be well-formed JSON by a reader that is not the agent's. */
 static char *report(void)
 {
@@ -153,6 +179,7 @@ static void apply_writes_every_set_and_rerun_writes_nothing(void **state)
     assert_contains(json, "\"kind\": \"file\"");
     assert_contains(json, "\"exit_code\": 0");
     assert_contains(json, os64 ? "\"arch\": \"x64\"" : "\"arch\": \"x86\"");
+    assert_report_time(json);
     free(json);
 
     wchar_t *before = fx_export_sets();
@@ -782,6 +809,8 @@ static void summarize_runs_as_a_command(void **state)
     assert_contains((char *)csv, "SRV-BROKEN.json");
     assert_contains((char *)csv, ",no,");            /* the damaged one: not valid */
     assert_contains((char *)csv, "applied.json");
+    /* --report with a file name of its own: the report is read, and flagged */
+    assert_contains((char *)csv, " differs from the file name applied.json\"\r\n");
     assert_contains((char *)html, "<table");
     assert_null(strstr((char *)csv, "notes.txt"));
     free(csv);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "inf.h"
+#include "infname.h"
 #include "text.h"
 #include "wassert.h"
 
@@ -454,6 +455,166 @@ static void describe_names_sections_and_ids(void **state)
     free(t);
 }
 
+/* (6) untrusted names: the pure checks (infname.c) */
+static void service_names_are_checked(void **state)
+{
+    (void)state;
+    wchar_t why[200], long_name[INF_SERVICE_NAME_MAX + 2];
+    assert_null(inf_service_name_problem(L"acmescsi", GEN_NT5, why, COUNTOF(why)));
+    assert_null(inf_service_name_problem(L"iaStor_2", GEN_NT6, why, COUNTOF(why)));
+    assert_non_null(inf_service_name_problem(L"", GEN_NT5, why, COUNTOF(why)));
+    assert_wstr_contains(inf_service_name_problem(L"acme\tscsi", GEN_NT5, why, COUNTOF(why)),
+                         L"control character 0x09 at position 5");
+    assert_wstr_contains(inf_service_name_problem(L"acme\nscsi", GEN_NT5, why, COUNTOF(why)),
+                         L"control character 0x0A");
+    assert_wstr_contains(inf_service_name_problem(L"a\x85z", GEN_NT5, why, COUNTOF(why)),
+                         L"control character 0x85");
+    assert_wstr_contains(inf_service_name_problem(L"x\\..\\atapi", GEN_NT5, why, COUNTOF(why)),
+                         L"backslash at position 2");
+    assert_wstr_contains(inf_service_name_problem(L"a/b", GEN_NT5, why, COUNTOF(why)), L"slash");
+    assert_wstr_contains(inf_service_name_problem(L"atap\x0131", GEN_NT5, why, COUNTOF(why)),
+                         L"non-ASCII character U+0131");
+    assert_wstr_contains(inf_service_name_problem(L"acme scsi", GEN_NT5, why, COUNTOF(why)), L"space");
+    for (int i = 0; i < INF_SERVICE_NAME_MAX; i++)
+        long_name[i] = L'a';
+    long_name[INF_SERVICE_NAME_MAX] = 0;
+    assert_null(inf_service_name_problem(long_name, GEN_NT5, why, COUNTOF(why)));
+    long_name[INF_SERVICE_NAME_MAX] = L'a';
+    long_name[INF_SERVICE_NAME_MAX + 1] = 0;
+    assert_wstr_contains(inf_service_name_problem(long_name, GEN_NT5, why, COUNTOF(why)),
+                         L"65 characters long");
+    assert_wstr_contains(inf_service_name_problem(L"P2VPREP", GEN_NT5, why, COUNTOF(why)),
+                         L"p2vprep's own service");
+}
+
+/* What "inbox" means comes from the target table, per generation: the services a rule
+ * takes from Windows, a CriticalDeviceDatabase service no rule supplies (disk), the bus
+ * drivers; a name the table only knows as a payload driver stays the vendor's. */
+static void inbox_service_names_come_from_the_target_table(void **state)
+{
+    (void)state;
+    wchar_t why[200];
+    assert_wstr_equal(inf_inbox_service(L"ATAPI", GEN_NT5), L"ide");
+    assert_wstr_equal(inf_inbox_service(L"pciide", GEN_NT62), L"ide");
+    assert_wstr_equal(inf_inbox_service(L"Disk", GEN_NT5), L"Windows");
+    assert_wstr_equal(inf_inbox_service(L"PCI", GEN_NT5), L"Windows");
+    assert_wstr_equal(inf_inbox_service(L"vpci", GEN_NT62), L"Windows");
+    assert_wstr_equal(inf_inbox_service(L"storahci", GEN_NT62), L"sata");
+    assert_wstr_equal(inf_inbox_service(L"msahci", GEN_NT6), L"sata");
+    assert_wstr_equal(inf_inbox_service(L"LSI_SAS", GEN_NT6), L"lsisas1068");
+    assert_wstr_equal(inf_inbox_service(L"lsi_scsi", GEN_NT62), L"lsilogic");
+    assert_wstr_equal(inf_inbox_service(L"pvscsii", GEN_NT62), L"pvscsi");
+    /* 2000/XP/2003 have no LSI SAS or AHCI driver of their own: the vendor's INF names them */
+    assert_null(inf_inbox_service(L"LSI_SAS", GEN_NT5));
+    assert_null(inf_inbox_service(L"msahci", GEN_NT5));
+    assert_null(inf_inbox_service(L"symmpi", GEN_NT5));
+    assert_null(inf_inbox_service(L"viostor", GEN_NT62));
+    assert_null(inf_inbox_service(L"acmescsi", GEN_NT6));
+    for (size_t t = 0; t < p2v_n_targets; t++)
+        for (size_t r = 0; r < p2v_targets[t].n_rules; r++) {
+            const struct target_rule *rule = &p2v_targets[t].rules[r];
+            for (size_t k = 0; k < rule->n_services; k++)
+                if (rule->services[k].source == SRC_INBOX) {
+                    for (unsigned gen = GEN_NT5; gen <= GEN_NT62; gen <<= 1)
+                        if (rule->gens & gen) {
+                            assert_non_null(inf_inbox_service(rule->services[k].name, gen));
+                            assert_wstr_contains(inf_service_name_problem(rule->services[k].name, gen,
+                                                                          why, COUNTOF(why)),
+                                                 L"an INF may not take over");
+                        }
+                }
+        }
+}
+
+static void hardware_ids_are_checked(void **state)
+{
+    (void)state;
+    wchar_t why[200], key[INF_ID_CCH], id[INF_HWID_MAX + 2];
+    assert_null(inf_hwid_problem(L"PCI\\VEN_1A5C&DEV_0410&SUBSYS_00011A5C&REV_01", why, COUNTOF(why)));
+    assert_null(inf_hwid_problem(L"pci\\cc_010601", why, COUNTOF(why)));
+    assert_non_null(inf_hwid_problem(L"ACPI\\ACM0410", why, COUNTOF(why)));
+    assert_non_null(inf_hwid_problem(L"PCI\\", why, COUNTOF(why)));
+    assert_wstr_contains(inf_hwid_problem(L"PCI\\VEN_1\\..\\..\\Services\\atapi", why, COUNTOF(why)),
+                         L"second backslash at position 10");
+    assert_wstr_contains(inf_hwid_problem(L"PCI\\VEN_1\t", why, COUNTOF(why)), L"control character 0x09");
+    assert_wstr_contains(inf_hwid_problem(L"PCI\\VEN 1", why, COUNTOF(why)), L"U+0020");
+    assert_wstr_contains(inf_hwid_problem(L"PCI\\VEN,1", why, COUNTOF(why)), L"U+002C");
+    assert_wstr_contains(inf_hwid_problem(L"PCI\\VEN_\x00e9", why, COUNTOF(why)), L"U+00E9");
+    wcscpy(id, L"PCI\\");
+    for (int i = 4; i < INF_HWID_MAX; i++)
+        id[i] = L'A';
+    id[INF_HWID_MAX] = 0;
+    assert_null(inf_hwid_problem(id, why, COUNTOF(why)));
+    assert_true(inf_cdd_key(id, key, COUNTOF(key)));
+    assert_int_equal(wcslen(key), INF_HWID_MAX);
+    id[INF_HWID_MAX] = L'A';
+    id[INF_HWID_MAX + 1] = 0;
+    assert_wstr_contains(inf_hwid_problem(id, why, COUNTOF(why)), L"201 characters long");
+    assert_false(inf_cdd_key(id, key, COUNTOF(key)));
+    assert_wstr_equal(key, L"");
+
+    assert_true(inf_cdd_key(L"PCI\\VEN_1AF4&DEV_1001", key, COUNTOF(key)));
+    assert_wstr_equal(key, L"pci#ven_1af4&dev_1001");
+
+    wchar_t shown[8];
+    assert_wstr_equal(inf_name_shown(L"a\tb", shown, COUNTOF(shown)), L"a?b");
+    assert_wstr_equal(inf_name_shown(L"abcdefghij", shown, COUNTOF(shown)), L"abcd...");
+    assert_wstr_contains(inf_file_name_problem(L"a\tb.sys", why, COUNTOF(why)), L"control character");
+    assert_wstr_contains(inf_file_name_problem(L"a|b.sys", why, COUNTOF(why)), L"'|'");
+    assert_null(inf_file_name_problem(L"acme_scsi-2.sys", why, COUNTOF(why)));
+}
+
+/* An INF made on the spot in %TEMP% with the given AddService name and PCI ID. */
+static DWORD load_made_up(const char *service, const char *pci_id, unsigned gen, wchar_t *err, size_t cch)
+{
+    char dir[MAX_PATH], path[MAX_PATH];
+    assert_true(GetTempPathA(sizeof dir, dir) > 0);
+    snprintf(path, sizeof path, "%sp2v-names.inf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "[Version]\nSignature=\"$Windows NT$\"\n[Manufacturer]\nM=Models,NTx86\n"
+               "[Models.NTx86]\nD=Inst,%s\n[Inst]\nCopyFiles=@made.sys\n[Inst.Services]\n"
+               "AddService=\"%s\",2,Svc\n[Svc]\nServiceType=1\nStartType=0\nErrorControl=1\n"
+               "ServiceBinary=%%12%%\\made.sys\n", pci_id, service);
+    fclose(f);
+    wchar_t wpath[MAX_PATH];
+    struct inf_target *t = malloc(sizeof *t);
+    assert_non_null(t);
+    mbstowcs(wpath, path, MAX_PATH);
+    wcopy(err, cch, L"");
+    DWORD rc = inf_load_target(wpath, gen, ARCH_X86, gen == GEN_NT5 ? 5 : 6, gen == GEN_NT5 ? 2 : 1,
+                               t, err, cch);
+    DeleteFileA(path);
+    free(t);
+    if (rc)
+        print_message("    -> %lu: %ls\n", (unsigned long)rc, err);
+    return rc;
+}
+
+static void an_inf_cannot_take_over_an_inbox_service_or_smuggle_a_path(void **state)
+{
+    (void)state;
+    wchar_t err[512];
+    assert_int_equal(load_made_up("made", "PCI\\VEN_1234&DEV_0001", GEN_NT5, err, COUNTOF(err)),
+                     ERROR_SUCCESS);
+    assert_int_equal(load_made_up("ATAPI", "PCI\\VEN_1234&DEV_0001", GEN_NT5, err, COUNTOF(err)),
+                     ERROR_INVALID_DATA);
+    assert_wstr_contains(err, L"the service name ATAPI in [Inst.Services]");
+    assert_wstr_contains(err, L"--target ide");
+    /* LSI_SAS is the vendor's driver on 2003, Windows' own from Vista on */
+    assert_int_equal(load_made_up("LSI_SAS", "PCI\\VEN_1000&DEV_0054", GEN_NT5, err, COUNTOF(err)),
+                     ERROR_SUCCESS);
+    assert_int_equal(load_made_up("LSI_SAS", "PCI\\VEN_1000&DEV_0054", GEN_NT6, err, COUNTOF(err)),
+                     ERROR_INVALID_DATA);
+    assert_wstr_contains(err, L"--target lsisas1068");
+    assert_int_equal(load_made_up("made\\..\\atapi", "PCI\\VEN_1234&DEV_0001", GEN_NT5, err,
+                                  COUNTOF(err)), ERROR_INVALID_DATA);
+    assert_wstr_contains(err, L"backslash");
+    assert_int_equal(load_made_up("made", "PCI\\VEN_1234\\..\\..\\Services\\atapi", GEN_NT5, err,
+                                  COUNTOF(err)), ERROR_INVALID_DATA);
+    assert_wstr_contains(err, L"second backslash");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -490,6 +651,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_service_binary),
         cmocka_unit_test(overlong_id_is_skipped),
         cmocka_unit_test(describe_names_sections_and_ids),
+        cmocka_unit_test(service_names_are_checked),
+        cmocka_unit_test(inbox_service_names_come_from_the_target_table),
+        cmocka_unit_test(hardware_ids_are_checked),
+        cmocka_unit_test(an_inf_cannot_take_over_an_inbox_service_or_smuggle_a_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <wchar.h>
 #include "pe.h"
 #include "plan.h"
+#include "probe.h"
 #include "text.h"
 #include "wassert.h"
 
@@ -526,6 +527,69 @@ static void nt4_is_refused(void **state)
     machine_free(m);
 }
 
+/* A registry whose HKLM\SYSTEM holds n_sets ControlSetNNN keys among other keys, for
+ * probe_control_sets. */
+static int fake_sets;
+
+static DWORD fake_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
+{
+    (void)ctx;
+    assert_wstr_equal(key, L"SYSTEM");
+    if (index == 0)
+        return wcopy(name, cch, L"Select"), ERROR_SUCCESS;
+    if (index == 1)
+        return wcopy(name, cch, L"ControlSet1000"), ERROR_SUCCESS;   /* not NNN */
+    if (index - 2 < (DWORD)fake_sets)
+        return wfmt(name, cch, L"ControlSet%03lu", (unsigned long)(index - 1)), ERROR_SUCCESS;
+    return ERROR_NO_MORE_ITEMS;
+}
+
+static DWORD fake_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
+{
+    (void)ctx; (void)key; (void)name;
+    regval_dword(out, 1);
+    return ERROR_SUCCESS;
+}
+
+/* More control sets than one run handles: every one is counted, the plan refuses with
+ * exit 2 and changes nothing; at the limit, every set is planned. */
+static void more_control_sets_than_handled_are_refused_not_cut(void **state)
+{
+    struct backend b;
+    memset(&b, 0, sizeof b);
+    b.enum_subkey = fake_enum_subkey;
+    b.read_value = fake_read_value;
+    const struct target *t = lsilogic();
+    int cases[] = { 3, P2V_SETS_MAX, P2V_SETS_MAX + 1, 40, 999 };
+    for (size_t c = 0; c < COUNTOF(cases); c++) {
+        struct machine *m = server(5, 2, ARCH_X86, 0);
+        struct plan *p = plan_new();
+        payload_ok(m, L"symmpi.sys");
+        fake_sets = cases[c];
+        assert_int_equal(probe_control_sets(&b, m), ERROR_SUCCESS);
+        assert_int_equal(m->n_sets_found, cases[c]);
+        assert_int_equal(m->n_sets, cases[c] < P2V_SETS_MAX ? cases[c] : P2V_SETS_MAX);
+        plan_make(m, &t, 1, p);
+        if (cases[c] <= P2V_SETS_MAX) {
+            assert_int_equal(p->blocking_exit, 0);
+            assert_wstr_equal(m->sets[cases[c] - 1], cases[c] == 3 ? L"ControlSet003" : L"ControlSet032");
+            assert_int_equal(count_set(p, m->sets[cases[c] - 1]), 10);
+        } else {
+            wchar_t want[64];
+            assert_int_equal(p->blocking_exit, 2);
+            assert_int_equal(p->n_changes, 0);
+            assert_int_equal(p->n_problems, 1);
+            assert_wstr_equal(p->problems[0].code, L"too-many-control-sets");
+            assert_wstr_contains(p->problems[0].message,
+                                 wfmt(want, COUNTOF(want), L"has %d ControlSetNNN keys", cases[c]));
+            assert_wstr_contains(p->problems[0].message, L"at most 32");
+            assert_wstr_contains(p->problems[0].message, L"Nothing was changed");
+        }
+        plan_free(p);
+        machine_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +609,7 @@ int main(void)
         cmocka_unit_test(nt5_ide_takes_missing_inbox_files_from_the_cabinet),
         cmocka_unit_test(no_control_sets_is_refused),
         cmocka_unit_test(nt4_is_refused),
+        cmocka_unit_test(more_control_sets_than_handled_are_refused_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

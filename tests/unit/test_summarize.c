@@ -2,10 +2,11 @@
  * tests/unit/reports (the folder comes as the first argument, a Unix path; Wine shows it
  * as Z:), temp folders for file names and times, and the table, CSV and HTML outputs.
  *
- * last_run is the file's last-write time, which a checkout sets to "now": the sample test
- * checks its form on every row, then blanks it before comparing the CSV with
- * reports/expected.csv byte for byte (whose last_run column is empty). The value itself
- * is checked on a temp copy whose time the test sets (file_time_is_utc_minutes). */
+ * last_run is the report's "time" (APP01, NAS01, WEB03), else the file's last-write time,
+ * which a checkout sets to "now": the sample test checks its form on every row, then
+ * blanks the file times before comparing the CSV with reports/expected.csv byte for byte.
+ * A file time itself is checked on a temp copy whose time the test sets
+ * (file_time_is_utc_minutes). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -53,7 +54,9 @@ static const struct host_row *parse_n(const char *json, size_t len)
     VirtualFree(base, 0, MEM_RELEASE);
 
     assert_wstr_equal(row.file, L"(file)");
-    assert_wstr_equal(row.last_run, L"(last_run)");
+    if (!row.last_run_from_report)
+        assert_wstr_equal(row.last_run, L"(last_run)");
+    assert_true(row.valid || !row.last_run_from_report);
     assert_true(row.valid == TRUE || row.valid == FALSE);
     return &row;
 }
@@ -480,11 +483,50 @@ static void long_fields_are_cut_with_an_ellipsis(void **state)
     assert_wstr_equal(r->first_problem, want);
 }
 
+/* "time" (report.c writes it with GetSystemTime) becomes last_run; the file's time stays
+ * only when there is none; a time in another form makes the report invalid. */
+static void report_time_is_last_run(void **state)
+{
+    const struct host_row *r = parse("{\"computer\":\"A\",\"time\":\"2026-11-29T23:40:00Z\"}");
+    assert_valid(r);
+    assert_true(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"2026-11-29 23:40");
+    r = parse("{\"time\":\"2024-02-29T00:00:59.125Z\",\"computer\":\"A\"}");
+    assert_valid(r);
+    assert_wstr_equal(r->last_run, L"2024-02-29 00:00");
+    r = parse("{\"computer\":\"A\",\"time\":null}");
+    assert_valid(r);
+    assert_false(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+    r = parse("{\"computer\":\"A\"}");
+    assert_false(r->last_run_from_report);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+
+    static const char *const bad[] = {
+        "\"2026-11-29 23:40:00Z\"", "\"2026-11-29T23:40:00\"", "\"2026-11-29T23:40:00+01:00\"",
+        "\"2026-13-01T00:00:00Z\"", "\"2026-02-30T00:00:00Z\"", "\"2026-11-29T24:00:00Z\"",
+        "\"2026-11-29T23:60:00Z\"", "\"2026-11-29T23:40:00.Z\"", "\"26-11-29T23:40:00Z\"",
+        "\"\"", "\"2026-11-29T23:40:00Z \"", "\"=1+1\"",
+    };
+    for (size_t i = 0; i < COUNTOF(bad); i++) {
+        char json[128];
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"time\":%s}", bad[i]);
+        r = parse(json);
+        assert_invalid(r, L"\"time\" is not a UTC time like 2026-11-29T23:40:00Z");
+        assert_wstr_equal(r->last_run, L"(last_run)");
+    }
+    assert_invalid(parse("{\"computer\":\"A\",\"time\":1764459600}"), L"\"time\" is a number, expected a string");
+    /* a report cut short after its time is cut short, and keeps the file's time */
+    r = parse("{\"computer\":\"A\",\"time\":\"2026-11-29T23:40:00Z\",");
+    assert_false(r->valid);
+    assert_wstr_equal(r->last_run, L"(last_run)");
+}
+
 /* ---- the sample folder ------------------------------------------------------------------ */
 
 static const wchar_t *const sample_order[] = {
     L"APP01.json", L"app02.json", L"DB01.json", L"DB02.json", L"FILESRV.json", L"MAIL01.json",
-    L"PRINT01.json", L"SQL01.json", L"WEB03.json", L"Z\u00dcRICH-FS01.json",
+    L"NAS01.json", L"PRINT01.json", L"SQL01.json", L"WEB03.json", L"Z\u00dcRICH-FS01.json",
 };
 
 static void load_samples(struct summary *s)
@@ -525,11 +567,26 @@ static void sample_folder_matches_expected_csv(void **state)
     load_samples(&s);
     for (size_t i = 0; i < s.n; i++)
         assert_wstr_equal(s.rows[i].file, sample_order[i]);
-    assert_int_equal(s.ready, 3);
+    assert_int_equal(s.ready, 4);
     assert_int_equal(s.not_ready, 2);
     assert_int_equal(s.invalid, 5);
+    assert_int_equal(s.name_differs, 1);
 
-    const struct host_row *db01 = &s.rows[2], *zurich = &s.rows[9];
+    const struct host_row *db01 = &s.rows[2], *zurich = &s.rows[10], *nas = &s.rows[6];
+    /* a report under another computer's name: still read, flagged in the reason column */
+    assert_true(nas->valid);
+    assert_true(nas->name_differs);
+    assert_wstr_equal(nas->host, L"NAS02");
+    assert_wstr_equal(nas->reason, L"computer \"NAS02\" differs from the file name NAS01.json");
+    /* the case of the file name does not matter (app02.json holds "app02", APP01.json "APP01") */
+    for (size_t i = 0; i < s.n; i++)
+        assert_true(s.rows[i].name_differs == (i == 6));
+    /* the report's own time wins over the file's */
+    assert_true(s.rows[0].last_run_from_report);
+    assert_wstr_equal(s.rows[0].last_run, L"2026-11-29 23:40");
+    assert_wstr_equal(nas->last_run, L"2026-11-30 02:15");
+    assert_wstr_equal(s.rows[9].file, L"WEB03.json");
+    assert_wstr_equal(s.rows[9].last_run, L"2026-11-28 08:05");
     assert_valid(db01);
     assert_wstr_equal(db01->host, L"DB01");
     assert_wstr_equal(db01->first_problem,
@@ -542,8 +599,18 @@ static void sample_folder_matches_expected_csv(void **state)
         if (!is_minute_stamp(s.rows[i].last_run))
             print_error("%ls: last_run \"%ls\"\n", s.rows[i].file, s.rows[i].last_run);
         assert_true(is_minute_stamp(s.rows[i].last_run));
-        s.rows[i].last_run[0] = 0;
+        assert_true(s.rows[i].last_run_from_report == (i == 0 || i == 6 || i == 9));
+        if (!s.rows[i].last_run_from_report)
+            s.rows[i].last_run[0] = 0;   /* the checkout's time */
     }
+
+    struct wbuf table = { 0 };
+    summarize_table(&s, &table);
+    assert_true(table.ok);
+    assert_wstr_contains(table.s, L"11 reports: 4 ready, 2 not ready, 5 invalid; 1 under a file name "
+                                  L"that is not its computer's");
+    assert_wstr_contains(table.s, L"computer \"NAS02\" differs from the file name NAS01.json");
+    wbuf_free(&table);
 
     struct wbuf csv = { 0 };
     summarize_csv(&s, &csv);
@@ -740,7 +807,8 @@ static void table_lines_up(void **state)
         p = nl + 1;
     }
     assert_int_equal(n, s.n + 2);
-    assert_wstr_equal(lines[n - 1], L"10 reports: 3 ready, 2 not ready, 5 invalid");
+    assert_wstr_equal(lines[n - 1], L"11 reports: 4 ready, 2 not ready, 5 invalid; 1 under a file name "
+                                    L"that is not its computer's");
     for (size_t i = 0; i < n; i++)
         for (wchar_t *p = lines[i]; *p; p++)
             assert_true(*p >= 0x20);
@@ -810,23 +878,23 @@ static void csv_quotes_and_defuses_formulas(void **state)
     wcscpy(rows[4].file, L"bad,name.json");
     wcscpy(rows[4].reason, L"not JSON: unexpected 'x' at byte 3");
     rows[4].ready = rows[4].exit_code = -1;
-    struct summary s = { rows, 5, 5, 1, 3, 1 };
+    struct summary s = { rows, 5, 5, 1, 3, 1, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
     assert_wstr_equal(b.s,
         L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason\r\n"
         L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'-2+3,5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'@SUM,5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"'+1,5.2.3790,x86,lsilogic,no,1,1,'\tindent,2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
+        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,\r\n"
         L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3\r\n");
     wbuf_free(&b);
 
     /* UTF-8 with a BOM once saved */
     wchar_t dir[MAX_PATH], path[MAX_PATH];
     DWORD size;
-    struct summary one = { rows, 1, 1, 1, 0, 0 };
+    struct summary one = { rows, 1, 1, 1, 0, 0, 0 };
     wcscpy(rows[0].host, L"Z\u00dcRICH");
     summarize_csv(&one, &b);
     temp_dir(dir, L"save");
@@ -841,6 +909,64 @@ static void csv_quotes_and_defuses_formulas(void **state)
     assert_int_equal(GetFileAttributesW(wfmt(tmp, COUNTOF(tmp), L"%ls.tmp", path)), INVALID_FILE_ATTRIBUTES);
     wbuf_free(&b);
     remove_tree(dir);
+}
+
+/* Every rule of summarize_csv_cell on its own, and a cell far longer than any row field
+ * comes out whole. */
+static void csv_cells_are_quoted_for_every_locale_and_never_cut(void **state)
+{
+    static const struct { const wchar_t *in, *out; } cases[] = {
+        { L"plain", L"plain," },
+        { L"", L"," },
+        { L"a;b", L"\"a;b\"," },                 /* the separator where ',' is the decimal mark */
+        { L"1,5", L"\"1,5\"," },
+        { L"a\tb", L"\"a\tb\"," },
+        { L"=1+1", L"\"'=1+1\"," },
+        { L"+1", L"\"'+1\"," },
+        { L"-1", L"\"'-1\"," },
+        { L"@A1", L"\"'@A1\"," },
+        { L"\t=1", L"\"'\t=1\"," },
+        { L"\r=1", L"\"'\r=1\"," },
+        { L"=A1;B1", L"\"'=A1;B1\"," },
+        { L"x=1", L"x=1," },
+        { L"say \"hi\"", L"\"say \"\"hi\"\"\"," },
+        { L"DB01", L"DB01," },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        struct wbuf b = { 0 };
+        summarize_csv_cell(&b, cases[i].in, FALSE);
+        assert_true(b.ok);
+        assert_wstr_equal(b.s, cases[i].out);
+        wbuf_free(&b);
+    }
+    struct wbuf b = { 0 };
+    summarize_csv_cell(&b, L"-", TRUE);
+    assert_wstr_equal(b.s, L"\"'-\"\r\n");
+    wbuf_free(&b);
+
+    /* 1000 quotes after a formula start: 1 + 2000 + quotes, apostrophe and CRLF */
+    wchar_t *in = malloc(1002 * sizeof *in), *want = malloc(2010 * sizeof *want);
+    size_t n = 0;
+    in[0] = L'=';
+    for (int i = 1; i <= 1000; i++)
+        in[i] = L'"';
+    in[1001] = 0;
+    want[n++] = L'"';
+    want[n++] = L'\'';
+    want[n++] = L'=';
+    for (int i = 0; i < 2000; i++)
+        want[n++] = L'"';
+    want[n++] = L'"';
+    want[n++] = L'\r';
+    want[n++] = L'\n';
+    want[n] = 0;
+    summarize_csv_cell(&b, in, TRUE);
+    assert_true(b.ok);
+    assert_int_equal(wcslen(b.s), n);
+    assert_wstr_equal(b.s, want);
+    wbuf_free(&b);
+    free(in);
+    free(want);
 }
 
 static size_t count(const wchar_t *hay, const wchar_t *needle)
@@ -860,7 +986,7 @@ static void html_escapes_everything(void **state)
     wcscpy(rows[2].file, L"<img src=x onerror=alert(2)>.json");
     wcscpy(rows[2].reason, L"not JSON: unexpected '<' at byte 0");
     rows[2].ready = rows[2].exit_code = -1;
-    struct summary s = { rows, 3, 3, 1, 1, 1 };
+    struct summary s = { rows, 3, 3, 1, 1, 1, 0 };
     struct wbuf b = { 0 };
     summarize_html(&s, &b);
     assert_true(b.ok);
@@ -915,6 +1041,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(every_truncation_is_unexpected_end),
         cmocka_unit_test(wrong_types_are_named),
         cmocka_unit_test(long_fields_are_cut_with_an_ellipsis),
+        cmocka_unit_test(report_time_is_last_run),
         cmocka_unit_test(sample_folder_matches_expected_csv),
         cmocka_unit_test(only_json_files_count_and_file_time_is_utc_minutes),
         cmocka_unit_test(invalid_rows_sort_by_file_stem),
@@ -922,6 +1049,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(missing_folder_is_an_error_empty_folder_is_not),
         cmocka_unit_test(table_lines_up),
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
+        cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
         cmocka_unit_test(html_escapes_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
