@@ -1,7 +1,6 @@
 /* The pure half of text.h: it also builds natively for the fuzz targets (tests/fuzz), with
  * UTF-8 conversion and formatting from tests/fuzz/compat. The file writer is textfile.c. */
 #include "text.h"
-#include "secure.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
