@@ -124,11 +124,192 @@ static void a_planted_link_never_makes_the_report_overwrite_a_file(void **state)
     assert_true(h == INVALID_HANDLE_VALUE);
 }
 
+/* ---- a table of hostile inputs ---- */
+
+#define PAY WORK L"\\payload"
+#define LSI L" --target lsilogic --payload " PAY
+
+static BOOL os64;
+static wchar_t driver_path[MAX_PATH], payload_driver[MAX_PATH];
+
+static BYTE *test_driver(const wchar_t *name, DWORD *n)
+{
+    wchar_t src[MAX_PATH];
+    BYTE *d;
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\%ls", fx_bin_dir(), os64 ? L"amd64" : L"i386", name);
+    assert_true(fx_read_file(src, &d, n));
+    return d;
+}
+
+static void put_payload(const BYTE *d, DWORD n) { assert_true(fx_write_file(payload_driver, d, n)); }
+
+static void s_missing(void) { fx_delete_file(payload_driver); }
+static void s_zero(void) { put_payload((const BYTE *)"", 0); }
+static void s_truncated(void) { DWORD n; BYTE *d = test_driver(L"symmpi.sys", &n); put_payload(d, n / 3); free(d); }
+static void s_not_pe(void) { put_payload((const BYTE *)"just some text, not a driver", 28); }
+static void s_console(void) { DWORD n; BYTE *d = test_driver(L"console.sys", &n); put_payload(d, n); free(d); }
+static void s_other_arch(void)
+{
+    wchar_t src[MAX_PATH];
+    BYTE *d;
+    DWORD n;
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), os64 ? L"i386" : L"amd64");
+    assert_true(fx_read_file(src, &d, &n));
+    put_payload(d, n);
+    free(d);
+}
+static void s_bad_journal(void)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    CreateDirectoryW(dir, NULL);
+    swprintf(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
+    assert_true(fx_write_file(path, "not a journal at all\n", 21));
+}
+static HANDLE held_lock;
+static void s_lock_held(void)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    CreateDirectoryW(dir, NULL);
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep.lock", dir);
+    held_lock = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+}
+static void s_report_hardlink(void)
+{
+    assert_true(fx_write_file(WORK L"\\keep.txt", "keep", 4));
+    CreateHardLinkW(WORK L"\\linked.json", WORK L"\\keep.txt", NULL);
+}
+static void s_inf_dir(void) { CreateDirectoryW(WORK L"\\a.inf", NULL); }
+static void s_log_blocked(void) { assert_true(fx_write_file(WORK L"\\afile", "x", 1)); }
+static void s_long_payload(void)
+{
+    wchar_t p[300];
+    wcscpy(p, WORK);
+    while (wcslen(p) < 240)
+        wcscat(p, L"\\dddddddddd");
+    /* made level by level; the last levels may be refused by the path limit */
+    for (wchar_t *q = p + 3; *q; q++)
+        if (*q == L'\\') { *q = 0; CreateDirectoryW(p, NULL); *q = L'\\'; }
+    CreateDirectoryW(p, NULL);
+}
+
+static const struct hostile {
+    const wchar_t *what;
+    void (*setup)(void);
+    const wchar_t *args;
+    int exit_code;
+    const char *says;
+} hostile[] = {
+    { L"payload missing", s_missing, L"apply" LSI, 3, "symmpi.sys" },
+    { L"zero-byte payload", s_zero, L"apply" LSI, 3, "symmpi.sys" },
+    { L"truncated payload", s_truncated, L"apply" LSI, 3, "truncated" },
+    { L"payload not an executable", s_not_pe, L"apply" LSI, 3, "not a Windows executable image" },
+    { L"payload a console program", s_console, L"apply" LSI, 3, "not a kernel driver" },
+    { L"payload for the other architecture", s_other_arch, L"apply" LSI, 3, "another processor architecture" },
+    { L"payload folder that is a file", NULL, L"apply --target lsilogic --payload " WORK L"\\keep.ini", 3, "keep.ini" },
+    { L"payload path of 250 characters", s_long_payload,
+      L"apply --target lsilogic --payload " WORK L"\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd"
+      L"\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd"
+      L"\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd\\dddddddddd", 3, "symmpi.sys" },
+    { L"unknown target", NULL, L"apply --target nosuchcontroller", 2, "nosuchcontroller" },
+    { L"empty target list", NULL, L"apply --target ,,", 2, "--target" },
+    { L"all targets for apply", NULL, L"apply --target all", 2, "all" },
+    { L"unknown option", NULL, L"apply --target lsilogic --frobnicate", 2, "--frobnicate" },
+    { L"option without its value", NULL, L"apply --target lsilogic --payload", 2, "--payload needs a value" },
+    { L"INF that does not exist", NULL, L"apply --inf " WORK L"\\nothere.inf", 3, "nothere.inf" },
+    { L"INF that is a folder", s_inf_dir, L"apply --inf " WORK L"\\a.inf", 3, "a.inf" },
+    { L"unreadable journal", s_bad_journal, L"rollback", 6, "cannot be read" },
+    { L"another p2vprep holds the lock", s_lock_held, L"apply" LSI, 7, "p2vprep.lock" },
+    { L"log in a folder that is a file", s_log_blocked, L"apply" LSI L" --log " WORK L"\\afile\\x.log", 2, "afile" },
+    { L"summarize a file", NULL, L"summarize " WORK L"\\keep.ini", 2, "keep.ini" },
+    { L"offline folder without Windows", NULL, L"apply --offline " WORK LSI, 2, "no Windows there" },
+    { L"offline running Windows", NULL, L"apply --offline C:\\windows" LSI, 2, "running Windows" },
+    { L"offline by UNC path", NULL, L"apply --offline \\\\nohost\\share" LSI, 2, "drive letter" },
+    { L"fix-boot-ini on a live Windows", NULL, L"apply --fix-boot-ini" LSI, 2, "--fix-boot-ini" },
+    { L"unsigned drivers in a service", NULL, L"service install --allow-unsigned" LSI, 2, "--allow-unsigned" },
+    { L"service with all targets", NULL, L"service install --target all --mode apply", 2, "all" },
+    { L"report that is a hard link", s_report_hardlink, L"check" LSI L" --report " WORK L"\\linked.json", 1,
+      "could not write the report" },
+    { L"no command at all", NULL, L"", 2, "command" },
+};
+
+static int hostile_machine(void **state)
+{
+    struct fixture f = { L"win2003", { 1, 2, 3 }, 3, { 2, 2, 3, 0 } };
+    BOOL wow = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow);
+    os64 = wow || sizeof(void *) == 8;
+    fx_shape(&f);
+    fx_delete_dir(WORK);
+    CreateDirectoryW(WORK, NULL);
+    CreateDirectoryW(PAY, NULL);
+    wchar_t dir[MAX_PATH];
+    swprintf(dir, MAX_PATH, PAY L"\\%ls", os64 ? L"amd64" : L"x86");
+    CreateDirectoryW(dir, NULL);
+    swprintf(payload_driver, MAX_PATH, L"%ls\\symmpi.sys", dir);
+    swprintf(driver_path, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
+    assert_true(fx_write_file(WORK L"\\keep.ini", "keep", 4));
+    return 0;
+}
+
+/* Each hostile input: the documented exit code, a message naming the thing, and the
+ * registry, the drivers folder and the state folder as they were. */
+static void hostile_inputs_change_nothing(void **state)
+{
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        const struct hostile *h = &hostile[i];
+        DWORD n;
+        BYTE *good = test_driver(L"symmpi.sys", &n);
+        put_payload(good, n);
+        free(good);
+        if (h->setup)
+            h->setup();
+        wchar_t *before = fx_export(L"SYSTEM");
+        char *out;
+        int rc = fx_run(EXE, h->args, &out);
+        if (held_lock) {
+            CloseHandle(held_lock);
+            held_lock = NULL;
+        }
+        if (rc != h->exit_code || !strstr(out, h->says))
+            fail_msg("%ls: exit %d (expected %d), expected to find \"%s\" in:\n%s", h->what, rc,
+                     h->exit_code, h->says, out);
+        free(out);
+        wchar_t *after = fx_export(L"SYSTEM");
+        if (wcscmp(before, after))
+            fail_msg("%ls: the registry changed", h->what);
+        free(before);
+        free(after);
+        if (fx_file_exists(driver_path))
+            fail_msg("%ls: a driver was installed", h->what);
+        char *keep;
+        DWORD kn;
+        assert_true(fx_read_file(WORK L"\\keep.txt", (BYTE **)&keep, &kn) || !fx_file_exists(WORK L"\\keep.txt"));
+        if (fx_file_exists(WORK L"\\keep.txt")) {
+            if (kn != 4 || memcmp(keep, "keep", 4))
+                fail_msg("%ls: a file was overwritten through a link", h->what);
+            free(keep);
+        }
+        /* the state folder holds nothing but what the case put there */
+        wchar_t journal[MAX_PATH];
+        swprintf(journal, MAX_PATH, L"%ls\\p2vprep\\apply-0002.journal", fx_systemroot());
+        if (fx_file_exists(journal))
+            fail_msg("%ls: a journal was written", h->what);
+        swprintf(journal, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+        fx_delete_dir(journal);
+        print_message("ok: %ls\n", h->what);
+    }
+    print_message("%u hostile inputs, each refused with its exit code and nothing changed\n",
+                  (unsigned)(sizeof hostile / sizeof hostile[0]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
+        cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
