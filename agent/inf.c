@@ -539,6 +539,7 @@ static void fill_target(struct inf_target *t)
     t->rule.gens = t->gen;
     t->rule.archs = t->arch;
     t->rule.refusal = NULL;
+    t->rule.nt_min = t->rule.nt_max = 0;   /* the INF was read for this very version */
     t->rule.services = &t->service;
     t->rule.n_services = 1;
     t->rule.cdd = t->n_cdd ? t->cdd : NULL;

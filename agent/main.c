@@ -28,17 +28,8 @@ static void list_targets(void)
         out_info(L"%ls: %ls, %ls", t->name, t->title, t->pci_ids);
         for (size_t k = 0; k < t->n_rules; k++) {
             const struct target_rule *r = &t->rules[k];
-            wchar_t gens[96] = L"", line[512];
-            for (unsigned g = GEN_NT5; g <= GEN_NT62; g <<= 1)
-                if (r->gens & g) {
-                    if (gens[0])
-                        wcscat(gens, L" + ");
-                    wcscat(gens, gen_name(g));
-                }
-            if (r->archs != ARCH_ALL) {
-                wcscat(gens, L", ");
-                wcscat(gens, arch_name(r->archs));
-            }
+            wchar_t gens[96], line[512];
+            rule_os_text(r, gens, COUNTOF(gens));
             if (r->refusal) {
                 out_info(L"  %ls: refused: %ls", gens, r->refusal);
                 continue;
@@ -56,7 +47,9 @@ static void list_targets(void)
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
             out_info(L"  %ls: %ls%ls", gens, line,
-                     k + 1 < t->n_rules && (t->rules[k + 1].gens & r->gens) && !t->rules[k + 1].refusal
+                     k + 1 < t->n_rules && (t->rules[k + 1].gens & r->gens) &&
+                             (t->rules[k + 1].archs & r->archs) && t->rules[k + 1].nt_min == r->nt_min &&
+                             t->rules[k + 1].nt_max == r->nt_max
                          ? L"; where present, else:" : L"");
         }
     }

@@ -197,9 +197,9 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
     }
 }
 
-static BOOL rule_matches(const struct target_rule *rule, unsigned gen, unsigned arch)
+static BOOL rule_matches(const struct target_rule *rule, const struct machine *m, unsigned gen)
 {
-    return (rule->gens & gen) && (rule->archs & arch);
+    return rule_covers(rule, gen, m->os.arch, m->os.major, m->os.minor);
 }
 
 void plan_requirements(const struct machine *m, const struct target *const *targets,
@@ -214,7 +214,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
     for (size_t i = 0; i < n_targets; i++)
         for (size_t k = 0; k < targets[i]->n_rules; k++) {
             const struct target_rule *rule = &targets[i]->rules[k];
-            if (!rule_matches(rule, gen, m->os.arch))
+            if (!rule_matches(rule, m, gen))
                 continue;
             if (rule->refusal)
                 break;
@@ -246,7 +246,7 @@ static const struct target_rule *choose_rule(const struct machine *m, const stru
     const struct target_rule *last = NULL;
     for (size_t k = 0; k < t->n_rules; k++) {
         const struct target_rule *rule = &t->rules[k];
-        if (!rule_matches(rule, gen, m->os.arch))
+        if (!rule_matches(rule, m, gen))
             continue;
         if (rule->refusal || rule_inbox_available(m, rule))
             return rule;
@@ -457,10 +457,11 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         if (!rule)
             plan_add_problem(p, t, 2, L"unsupported-target",
                 L"%ls: not supported on %ls %ls by this version of p2vprep; nothing was changed.",
-                t->name, gen_name(gen), arch_name(m->os.arch));
+                t->name, windows_name(m->os.major, m->os.minor), arch_name(m->os.arch));
         else if (rule->refusal)
             plan_add_problem(p, t, 2, L"unsupported-target",
-                L"%ls on %ls %ls: %ls. Nothing was changed.", t->name, gen_name(gen),
+                L"%ls on %ls %ls: %ls. Nothing was changed.", t->name,
+                windows_name(m->os.major, m->os.minor),
                 arch_name(m->os.arch), rule->refusal);
         else
             rule_requirements(r, m, t, rule, gen);

@@ -1,4 +1,5 @@
 #include "targets.h"
+#include "text.h"
 #include <wchar.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -28,13 +29,13 @@ static const struct cdd_spec lsilogic_lsi_scsi[] = {
 };
 static const struct target_rule lsilogic[] = {
     /* NT5 has no driver of its own for it. */
-    { GEN_NT5, ARCH_ALL, NULL, SERVICES(symmpi), CDD(lsilogic_symmpi), NULL, NULL },
+    { GEN_NT5, ARCH_ALL, NT_ANY, NULL, SERVICES(symmpi), CDD(lsilogic_symmpi), NULL, NULL },
     /* Vista to 2008 R2 ship LSI_SCSI; it only has to be made boot-start. */
-    { GEN_NT6, ARCH_ALL, NULL, SERVICES(lsi_scsi_inbox), CDD(lsilogic_lsi_scsi), NULL, NULL },
+    { GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_inbox), CDD(lsilogic_lsi_scsi), NULL, NULL },
     /* Later Windows dropped LSI_SCSI at some release: inbox where present, else the
      * package from the payload. */
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(lsi_scsi_inbox), NULL, 0, NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(lsi_scsi_package), NULL, 0, NULL, L"lsi_scsi.inf" },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_inbox), NULL, 0, NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_package), NULL, 0, NULL, L"lsi_scsi.inf" },
 };
 
 /* ---- LSI Logic SAS 1068 (VMware "lsisas1068"): PCI 1000:0054. */
@@ -49,8 +50,8 @@ static const struct cdd_spec lsisas[] = {
     { L"pci#ven_1000&dev_0054&subsys_197615ad", L"LSI_SAS", CLASS_SCSIADAPTER },
 };
 static const struct target_rule lsisas1068[] = {
-    { GEN_NT5, ARCH_ALL, NULL, SERVICES(lsi_sas_payload), CDD(lsisas), NULL, NULL },
-    { GEN_NT6 | GEN_NT62, ARCH_ALL, NULL, SERVICES(lsi_sas_inbox), CDD(lsisas), NULL, NULL },
+    { GEN_NT5, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_sas_payload), CDD(lsisas), NULL, NULL },
+    { GEN_NT6 | GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_sas_inbox), CDD(lsisas), NULL, NULL },
 };
 
 /* ---- VMware Paravirtual SCSI: PCI 15AD:07C0. The driver comes with VMware Tools; recent
@@ -70,9 +71,9 @@ static const struct cdd_spec pvscsi_ids[] = {
     { L"pci#ven_15ad&dev_07c0&subsys_07c015ad", L"pvscsi", CLASS_SCSIADAPTER },
 };
 static const struct target_rule pvscsi[] = {
-    { GEN_NT5 | GEN_NT6, ARCH_ALL, NULL, SERVICES(pvscsi_payload), CDD(pvscsi_ids), NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(pvscsi_inbox), NULL, 0, NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(pvscsi_package), NULL, 0, NULL, L"pvscsi.inf" },
+    { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_payload), CDD(pvscsi_ids), NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_inbox), NULL, 0, NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_package), NULL, 0, NULL, L"pvscsi.inf" },
 };
 
 /* ---- BusLogic (VMware "buslogic"): PCI 104B:1040, VMware's vmscsi, 32-bit only. */
@@ -83,10 +84,10 @@ static const struct cdd_spec buslogic_ids[] = {
     { L"pci#ven_104b&dev_1040", L"vmscsi", CLASS_SCSIADAPTER },
 };
 static const struct target_rule buslogic[] = {
-    { GEN_NT5, ARCH_X86, NULL, SERVICES(vmscsi), CDD(buslogic_ids), NULL, NULL },
-    { GEN_NT5, ARCH_X64, L"there is no 64-bit BusLogic driver; choose lsilogic or lsisas1068",
+    { GEN_NT5, ARCH_X86, NT_ANY, NULL, SERVICES(vmscsi), CDD(buslogic_ids), NULL, NULL },
+    { GEN_NT5, ARCH_X64, NT_ANY, L"there is no 64-bit BusLogic driver; choose lsilogic or lsisas1068",
       NULL, 0, NULL, 0, NULL, NULL },
-    { GEN_NT6 | GEN_NT62, ARCH_ALL,
+    { GEN_NT6 | GEN_NT62, ARCH_ALL, NT_ANY,
       L"BusLogic is supported only for 32-bit Windows 2000/XP/2003; choose lsisas1068 or pvscsi",
       NULL, 0, NULL, 0, NULL, NULL },
 };
@@ -116,7 +117,7 @@ static const struct cdd_spec ide_ids[] = {
 /* pciidex.sys is the library intelide and pciide link against. */
 static const wchar_t *const ide_libraries[] = { L"pciidex.sys", NULL };
 static const struct target_rule ide[] = {
-    { GEN_ALL, ARCH_ALL, NULL, SERVICES(ide_services), CDD(ide_ids), ide_libraries, NULL },
+    { GEN_ALL, ARCH_ALL, NT_ANY, NULL, SERVICES(ide_services), CDD(ide_ids), ide_libraries, NULL },
 };
 
 /* ---- SATA / AHCI: VMware 15AD:07E0, QEMU ICH9 8086:2922, any AHCI (class 0106, prog-if 01).
@@ -135,12 +136,12 @@ static const struct cdd_spec ahci_ids[] = {
 };
 static const wchar_t *const ahci_libraries[] = { L"pciidex.sys", L"ataport.sys", NULL };
 static const struct target_rule sata[] = {
-    { GEN_NT5, ARCH_ALL,
+    { GEN_NT5, ARCH_ALL, NT_ANY,
       L"Windows 2000/XP/2003 have no AHCI driver of their own: give the vendor's AHCI driver "
       L"with --inf (e.g. Intel's iaStor INF and files in the payload folder)",
       NULL, 0, NULL, 0, NULL, NULL },
-    { GEN_NT6, ARCH_ALL, NULL, SERVICES(msahci), CDD(ahci_ids), ahci_libraries, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(storahci), NULL, 0, NULL, NULL },
+    { GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(msahci), CDD(ahci_ids), ahci_libraries, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(storahci), NULL, 0, NULL, NULL },
 };
 
 /* ---- virtio (KVM, Proxmox, OpenStack): drivers from the virtio-win collection. */
@@ -155,8 +156,8 @@ static const struct cdd_spec viostor_ids[] = {
     { L"pci#ven_1af4&dev_1042", L"viostor", CLASS_SCSIADAPTER },
 };
 static const struct target_rule virtio_blk[] = {
-    { GEN_NT5 | GEN_NT6, ARCH_ALL, NULL, SERVICES(viostor_payload), CDD(viostor_ids), NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(viostor_package), NULL, 0, NULL, L"viostor.inf" },
+    { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_payload), CDD(viostor_ids), NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_package), NULL, 0, NULL, L"viostor.inf" },
 };
 static const struct service_spec vioscsi_payload[] = {
     { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
@@ -169,8 +170,49 @@ static const struct cdd_spec vioscsi_ids[] = {
     { L"pci#ven_1af4&dev_1048", L"vioscsi", CLASS_SCSIADAPTER },
 };
 static const struct target_rule virtio_scsi[] = {
-    { GEN_NT5 | GEN_NT6, ARCH_ALL, NULL, SERVICES(vioscsi_payload), CDD(vioscsi_ids), NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NULL, SERVICES(vioscsi_package), NULL, 0, NULL, L"vioscsi.inf" },
+    { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(vioscsi_payload), CDD(vioscsi_ids), NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(vioscsi_package), NULL, 0, NULL, L"vioscsi.inf" },
+};
+
+/* ---- NVMe: any NVM Express controller (PCI class 01, subclass 08, prog-if 02), so Windows'
+ * own stornvme binds by class code whatever the vendor; the IDs listed are the virtual ones
+ * met in migrations: QEMU/Proxmox 1B36:0010, older QEMU 8086:5845, AWS EBS 1D0F:8061.
+ * Established (Microsoft, the Windows NVMe documentation; OSR's NT Insider 2014): stornvme is
+ * inbox from Windows 8.1 / Server 2012 R2. Azure's SCSI-to-NVMe script makes it Start=0 and
+ * removes StartOverride from stornvme, pci and vpci in every control set (its issue #147: a
+ * forgotten vpci still stopped with 0x7B); p2vprep does that for every Windows 8+ target.
+ * Windows 7 / 2008 R2 get stornvme only with update KB2990941, which needs KB3087873 and
+ * brings its own storport.sys: a loose stornvme.sys copied in would not load against the
+ * old storport, so p2vprep never copies one and uses it only where the update installed it.
+ * Not established: that the class-code CriticalDeviceDatabase key pci#cc_010802 is what
+ * 7/2008 R2 match at boot for an NVMe disk; it follows the pattern of pci#cc_0101 (IDE) and
+ * pci#cc_010601 (AHCI) and is our analysis, not a documented recipe, so the vendor IDs
+ * are written beside it. */
+static const struct service_spec stornvme_inbox[] = {
+    { L"stornvme", L"stornvme.sys", L"SCSI miniport", SRC_INBOX, TRUE },
+};
+static const struct cdd_spec nvme_ids[] = {
+    { L"pci#cc_010802", L"stornvme", CLASS_SCSIADAPTER },
+    { L"pci#ven_1b36&dev_0010", L"stornvme", CLASS_SCSIADAPTER },
+    { L"pci#ven_8086&dev_5845", L"stornvme", CLASS_SCSIADAPTER },
+    { L"pci#ven_1d0f&dev_8061", L"stornvme", CLASS_SCSIADAPTER },
+};
+static const struct target_rule nvme[] = {
+    { GEN_NT62, ARCH_ALL, NT_FROM(6, 3), NULL, SERVICES(stornvme_inbox), NULL, 0, NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ONLY(6, 2),
+      L"Windows 8 / Server 2012 have no NVMe driver of their own (stornvme ships from 8.1 / "
+      L"2012 R2 on): give the vendor's NVMe driver with --inf (AWS: AWSNVMe)",
+      NULL, 0, NULL, 0, NULL, NULL },
+    { GEN_NT6, ARCH_ALL, NT_ONLY(6, 1), NULL, SERVICES(stornvme_inbox), CDD(nvme_ids), NULL, NULL },
+    { GEN_NT6, ARCH_ALL, NT_ONLY(6, 1),
+      L"stornvme.sys is not installed: Windows 7 / 2008 R2 get it only from Microsoft's update "
+      L"KB2990941 (install KB3087873 first; the update also replaces storport.sys, so a loose "
+      L"stornvme.sys must not be copied in). Install both, restart, and run p2vprep again",
+      NULL, 0, NULL, 0, NULL, NULL },
+    { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_UPTO(6, 0),
+      L"Windows before 7 / 2008 R2 have no NVMe driver from Microsoft (the community OFA "
+      L"driver is test-signed on 64-bit); choose another controller, e.g. lsisas1068 or ide",
+      NULL, 0, NULL, 0, NULL, NULL },
 };
 
 #define VMWARE_TOOLS L"C:\\Program Files\\VMware\\VMware Tools\\Drivers"
@@ -206,6 +248,11 @@ const struct target p2v_targets[] = {
     { L"virtio-scsi", L"virtio SCSI (vioscsi)", L"PCI\\VEN_1AF4&DEV_1004, PCI\\VEN_1AF4&DEV_1048",
       L"copy vioscsi.sys (with vioscsi.inf and vioscsi.cat for Windows 8 and later) from "
       VIRTIO_WIN, virtio_scsi, N(virtio_scsi), NULL },
+    { L"nvme", L"NVM Express (stornvme)",
+      L"PCI\\CC_010802 (any NVMe), e.g. PCI\\VEN_1B36&DEV_0010, PCI\\VEN_8086&DEV_5845, PCI\\VEN_1D0F&DEV_8061",
+      L"stornvme ships with Windows 8.1 / 2012 R2 and later; on Windows 7 / 2008 R2 install "
+      L"Microsoft's updates KB3087873 and KB2990941 first. A vendor's NVMe driver (AWS's "
+      L"AWSNVMe) goes through --inf", nvme, N(nvme), NULL },
 };
 const size_t p2v_n_targets = N(p2v_targets);
 
@@ -225,6 +272,53 @@ const wchar_t *gen_name(unsigned gen)
     case GEN_NT62: return L"Windows 8/2012 or later";
     default: return L"this Windows";
     }
+}
+
+BOOL rule_covers(const struct target_rule *rule, unsigned gen, unsigned arch, DWORD major, DWORD minor)
+{
+    WORD v = NT_VERSION(major > 0xff ? 0xff : major, minor > 0xff ? 0xff : minor);
+    return (rule->gens & gen) && (rule->archs & arch) && (!rule->nt_min || v >= rule->nt_min) &&
+           (!rule->nt_max || v <= rule->nt_max);
+}
+
+static const wchar_t *version_name(WORD v)
+{
+    switch (v) {
+    case NT_VERSION(5, 0): return L"Windows 2000";
+    case NT_VERSION(5, 1): return L"Windows XP";
+    case NT_VERSION(5, 2): return L"Windows 2003";
+    case NT_VERSION(6, 0): return L"Windows Vista/2008";
+    case NT_VERSION(6, 1): return L"Windows 7/2008 R2";
+    case NT_VERSION(6, 2): return L"Windows 8/2012";
+    case NT_VERSION(6, 3): return L"Windows 8.1/2012 R2";
+    default: return NULL;
+    }
+}
+
+const wchar_t *windows_name(DWORD major, DWORD minor)
+{
+    const wchar_t *name = major <= 6 ? version_name(NT_VERSION(major, minor)) : NULL;
+    return name ? name : major == 5 ? gen_name(GEN_NT5) : gen_name(GEN_NT62);
+}
+
+void rule_os_text(const struct target_rule *rule, wchar_t *buf, size_t cch)
+{
+    const wchar_t *from = rule->nt_min ? version_name(rule->nt_min) : NULL;
+    const wchar_t *to = rule->nt_max ? version_name(rule->nt_max) : NULL;
+    buf[0] = 0;
+    if (!rule->nt_min && to) {
+        wfmt(buf, cch, L"up to %ls", to);
+    } else if (from && rule->nt_max == rule->nt_min) {
+        wcopy(buf, cch, from);
+    } else if (from && !rule->nt_max) {
+        wfmt(buf, cch, L"%ls or later", from);
+    } else {
+        for (unsigned g = GEN_NT5; g <= GEN_NT62; g <<= 1)
+            if (rule->gens & g)
+                wfmt(buf + wcslen(buf), cch - wcslen(buf), L"%ls%ls", buf[0] ? L" + " : L"", gen_name(g));
+    }
+    if (rule->archs != ARCH_ALL)
+        wfmt(buf + wcslen(buf), cch - wcslen(buf), L", %ls", arch_name(rule->archs));
 }
 
 const wchar_t *arch_name(unsigned arch)

@@ -14,6 +14,13 @@ enum {
 };
 enum { ARCH_X86 = 1, ARCH_X64 = 2, ARCH_ALL = 3 };
 
+/* A Windows version as a rule's bound: 0x0601 = 6.1 (7 / 2008 R2). */
+#define NT_VERSION(major, minor) ((WORD)(((major) << 8) | (minor)))
+#define NT_ANY 0, 0
+#define NT_FROM(major, minor) NT_VERSION(major, minor), 0
+#define NT_UPTO(major, minor) 0, NT_VERSION(major, minor)
+#define NT_ONLY(major, minor) NT_VERSION(major, minor), NT_VERSION(major, minor)
+
 /* Where a service's driver file comes from. */
 enum source {
     SRC_PAYLOAD = 1,  /* the payload folder; copied into system32\drivers */
@@ -46,6 +53,9 @@ struct cdd_spec {
  * (e.g. inbox LSI_SCSI where Windows still has it, else the payload driver). */
 struct target_rule {
     unsigned gens, archs;
+    /* Within a generation, the Windows versions the rule is for (NT_VERSION(major, minor),
+     * e.g. stornvme is inbox from 6.3, not in 6.2): 0 = no bound. */
+    WORD nt_min, nt_max;
     const wchar_t *refusal;       /* non-NULL: this combination is refused, and why */
     const struct service_spec *services;
     size_t n_services;
@@ -70,6 +80,12 @@ extern const size_t p2v_n_targets;
 
 const struct target *target_find(const wchar_t *name);
 const wchar_t *gen_name(unsigned gen);
+/* "Windows 7/2008 R2" for 6.1; a generation's name where no single name fits. */
+const wchar_t *windows_name(DWORD major, DWORD minor);
+/* Does the rule cover Windows major.minor of generation gen on arch? */
+BOOL rule_covers(const struct target_rule *rule, unsigned gen, unsigned arch, DWORD major, DWORD minor);
+/* The Windows versions a rule covers, for `targets`: "Windows 8.1/2012 R2 or later". */
+void rule_os_text(const struct target_rule *rule, wchar_t *buf, size_t cch);
 const wchar_t *arch_name(unsigned arch);
 
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */

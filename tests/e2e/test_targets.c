@@ -21,6 +21,7 @@
 
 enum { NT5, NT6, NT62 };
 static int gen;
+static WORD ver;   /* the emulated version, major << 8 | minor */
 static BOOL os64;
 static wchar_t winver[32];
 
@@ -32,25 +33,39 @@ struct expect {
     const wchar_t *cdd_id;
     BOOL x86_only;
     BOOL package_on_nt62;   /* stages a driver package on Windows 8+ in this fixture */
+    WORD from[3];           /* refused below this version of the generation (0: none) */
+    BOOL nt61_update;       /* 6.1: only where an update installed the driver (here: win2008r2) */
 };
 static const struct expect expects[] = {
     { L"lsilogic", { L"symmpi", L"LSI_SCSI", L"LSI_SCSI" },
-      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE },
+      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE, { 0 }, FALSE },
     { L"lsisas1068", { L"LSI_SAS", L"LSI_SAS", L"LSI_SAS" },
-      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE },
+      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE, { 0 }, FALSE },
     { L"pvscsi", { L"pvscsi", L"pvscsi", L"pvscsi" },
-      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE },
+      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE, { 0 }, FALSE },
     { L"buslogic", { L"vmscsi", NULL, NULL }, { L"vmscsi.sys", NULL, NULL },
-      L"pci#ven_104b&dev_1040", TRUE, FALSE },
+      L"pci#ven_104b&dev_1040", TRUE, FALSE, { 0 }, FALSE },
     { L"ide", { L"intelide", L"intelide", L"intelide" },
-      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE },
+      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE, { 0 }, FALSE },
     { L"sata", { NULL, L"msahci", L"storahci" }, { NULL, L"msahci.sys", L"storahci.sys" },
-      L"pci#ven_15ad&dev_07e0", FALSE, FALSE },
+      L"pci#ven_15ad&dev_07e0", FALSE, FALSE, { 0 }, FALSE },
     { L"virtio-blk", { L"viostor", L"viostor", L"viostor" },
-      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE },
+      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE, { 0 }, FALSE },
     { L"virtio-scsi", { L"vioscsi", L"vioscsi", L"vioscsi" },
-      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE },
+      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE, { 0 }, FALSE },
+    { L"nvme", { NULL, L"stornvme", L"stornvme" }, { NULL, L"stornvme.sys", L"stornvme.sys" },
+      L"pci#cc_010802", FALSE, FALSE, { 0, 0x0601, 0x0603 }, TRUE },
 };
+
+/* Windows 7 / 2008 R2 with Microsoft's NVMe update (KB2990941) installed: here 2008 R2 has
+ * it and 7 does not, so both answers are seen. */
+static BOOL nt61_update_installed(void) { return ver == 0x0601 && !wcscmp(winver, L"win2008r2"); }
+
+static BOOL refused_here(const struct expect *e)
+{
+    return !e->service[gen] || (e->x86_only && os64) || ver < e->from[gen] ||
+           (e->nt61_update && ver == 0x0601 && !nt61_update_installed());
+}
 
 static const wchar_t *const payload_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
@@ -60,7 +75,8 @@ static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor
 static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
-    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", NULL };
+    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", L"stornvme.sys",
+    L"vpci.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -75,7 +91,11 @@ static const struct inbox nt62_inbox[] = {
     { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport" }, { L"storahci", L"storahci.sys", L"SCSI miniport" },
     { L"atapi", L"atapi.sys", L"SCSI miniport" }, { L"intelide", L"intelide.sys", L"System Bus Extender" },
     { L"pciide", L"pciide.sys", L"System Bus Extender" }, { NULL, L"pciidex.sys", NULL },
-    { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" }, { NULL, NULL, NULL } };
+    { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" },
+    { L"vpci", L"vpci.sys", L"Boot Bus Extender" }, { L"stornvme", L"stornvme.sys", L"SCSI miniport" },
+    { NULL, NULL, NULL } };
+static const struct inbox nt61_update[] = {
+    { L"stornvme", L"stornvme.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 
 static const wchar_t *arch_dir(void) { return os64 ? L"amd64" : L"x86"; }
 
@@ -219,7 +239,8 @@ static void shape_inbox(const struct inbox *list, DWORD size, const BYTE *drv)
             fx_set_sz(key, L"Group", REG_SZ, i->group);
             fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
             if (gen == NT62 && (!wcscmp(i->service, L"LSI_SAS") || !wcscmp(i->service, L"storahci") ||
-                                !wcscmp(i->service, L"pci"))) {
+                                !wcscmp(i->service, L"pci") || !wcscmp(i->service, L"vpci") ||
+                                !wcscmp(i->service, L"stornvme"))) {
                 wcscat(key, L"\\StartOverride");
                 fx_set_dword(key, L"0", 3);
             }
@@ -250,6 +271,8 @@ static int machine(void **state)
         assert_true(fx_copy_file(cab, path));
     } else {
         shape_inbox(gen == NT6 ? nt6_inbox : nt62_inbox, size, drv);
+        if (nt61_update_installed())
+            shape_inbox(nt61_update, size, drv);
     }
     fx_delete_dir(WORK);
     CreateDirectoryW(WORK, NULL);
@@ -318,6 +341,8 @@ static void assert_boot_start(const struct expect *e)
         if (gen == NT62) {
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\pci\\StartOverride", s);
             assert_false(fx_key_exists(key));
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\vpci\\StartOverride", s);
+            assert_false(fx_key_exists(key));
         } else {
             BYTE data[256];
             DWORD type, size = sizeof data;
@@ -335,7 +360,7 @@ static void one_target(const struct expect *e)
 {
     wchar_t args[512], path[MAX_PATH];
     char *out;
-    BOOL refused = !e->service[gen] || (e->x86_only && os64);
+    BOOL refused = refused_here(e);
     print_message("--- %ls\n", e->target);
     BOOL file_before = e->file[gen] && fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen]));
     int oem_before = count_oem_infs();
@@ -354,6 +379,8 @@ static void one_target(const struct expect *e)
     if (refused) {
         assert_int_equal(rc, 2);
         assert_non_null(strstr(out, "Nothing was changed"));
+        if (e->nt61_update && ver == 0x0601)   /* the refusal names the update to install */
+            assert_non_null(strstr(out, "KB2990941"));
         wchar_t *after = fx_export_sets();
         assert_true(!wcscmp(before, after));
         free(after);
@@ -369,8 +396,7 @@ static void one_target(const struct expect *e)
     if (rc != 0)
         fail_msg("%ls: apply exit %d", e->target, rc);
     assert_boot_start(e);
-    if (e->service[gen] == e->service[NT62] && gen == NT62 && wcscmp(e->target, L"ide") &&
-        wcscmp(e->target, L"sata") && wcscmp(e->target, L"lsisas1068"))
+    if (gen == NT62 && e->package_on_nt62)
         assert_true(count_oem_infs() > oem_before);   /* the package is staged */
 
     /* rerun: nothing to do, not a single write */
@@ -408,6 +434,7 @@ TARGET_TEST(ide, 4)
 TARGET_TEST(sata, 5)
 TARGET_TEST(virtio_blk, 6)
 TARGET_TEST(virtio_scsi, 7)
+TARGET_TEST(nvme, 8)
 
 static void several_targets_in_one_run(void **state)
 {
@@ -501,7 +528,7 @@ static void check_all_prints_a_table(void **state)
         const char *row = strstr(out, name);
         if (!row)
             fail_msg("no row for %s", name + 1);
-        BOOL refused = !expects[i].service[gen] || (expects[i].x86_only && os64);
+        BOOL refused = refused_here(&expects[i]);
         if (refused != !strncmp(row + 16, "unsupported here", 16))
             fail_msg("row for %ls: %.60s", expects[i].target, row + 1);
     }
@@ -521,7 +548,7 @@ static void vendor_driver_from_its_inf(void **state)
     assert_true(fx_write_file(path, drv, size));
     free(drv);
     static const struct expect acme = { L"inf:acme", { L"acme", L"acme", L"acme" },
-        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE };
+        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE, { 0 }, FALSE };
 
     wchar_t *before = fx_export_sets();
     int oem_before = count_oem_infs();
@@ -593,6 +620,17 @@ int main(int argc, char **argv)
     swprintf(winver, 32, L"%hs", v);
     gen = !strncmp(v, "win8", 4) || !strncmp(v, "win10", 5) || !strncmp(v, "win81", 5) ? NT62
         : !strcmp(v, "vista") || !strncmp(v, "win2008", 7) || !strcmp(v, "win7") ? NT6 : NT5;
+    static const struct { const char *name; WORD ver; } versions[] = {
+        { "win2k", 0x0500 }, { "winxp", 0x0501 }, { "win2003", 0x0502 }, { "winxp64", 0x0502 },
+        { "vista", 0x0600 }, { "win2008", 0x0600 }, { "win7", 0x0601 }, { "win2008r2", 0x0601 },
+        { "win8", 0x0602 }, { "win81", 0x0603 }, { "win10", 0x0A00 } };
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        if (!strcmp(v, versions[i].name))
+            ver = versions[i].ver;
+    if (!ver) {
+        fprintf(stderr, "unknown Windows version name %s\n", v);
+        return 1;
+    }
     printf("emulating %ls, %ls exe on %ls Windows\n", winver, P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
 
     const struct CMUnitTest tests[] = {
@@ -604,6 +642,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(sata, machine),
         cmocka_unit_test_setup(virtio_blk, machine),
         cmocka_unit_test_setup(virtio_scsi, machine),
+        cmocka_unit_test_setup(nvme, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),

@@ -526,6 +526,147 @@ static void nt4_is_refused(void **state)
     machine_free(m);
 }
 
+/* ---- nvme: by Windows version, not only by generation ---- */
+
+static const struct problem *problem_with(const struct plan *p, const wchar_t *code)
+{
+    for (size_t i = 0; i < p->n_problems; i++)
+        if (!wcscmp(p->problems[i].code, code))
+            return &p->problems[i];
+    return NULL;
+}
+
+/* 8.1 / 2012 R2 and later: inbox stornvme made Start=0, its StartOverride and the bus
+ * drivers' (pci, and vpci where Hyper-V/Azure put one) removed in every set; no
+ * CriticalDeviceDatabase. */
+static void nvme_on_81_is_inbox_stornvme_without_start_override(void **state)
+{
+    struct machine *m = server(6, 3, ARCH_X64, 2);
+    const struct target *t = target_find(L"nvme");
+    struct plan *p = plan_new();
+    assert_non_null(t);
+    inbox_present(m, L"stornvme.sys");
+    for (int s = 1; s <= 2; s++) {
+        wchar_t set[16];
+        wfmt(set, 16, L"ControlSet%03d", s);
+        start_override(m, set, L"stornvme");
+        start_override(m, set, L"pci");
+        start_override(m, set, L"vpci");
+    }
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_DELETE_KEY), 6);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\vpci\\StartOverride", L""));
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet001\\Services\\stornvme\\StartOverride", L""));
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\stornvme", L"Start");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->new), 0);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    assert_int_equal(count_kind(p, CHANGE_FILE), 0);   /* never copied */
+    plan_free(p);
+    machine_free(m);
+}
+
+/* Windows 8 / 2012 (6.2) has no stornvme: refused with the reason, although it is the
+ * same generation as 8.1. */
+static void nvme_on_8_is_refused(void **state)
+{
+    struct machine *m = server(6, 2, ARCH_X64, 1);
+    const struct target *t = target_find(L"nvme");
+    struct plan *p = plan_new();
+    inbox_present(m, L"stornvme.sys");   /* even a stray copy does not make it supported */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    const struct problem *pr = problem_with(p, L"unsupported-target");
+    assert_non_null(pr);
+    assert_wstr_contains(pr->message, L"Windows 8/2012");
+    assert_wstr_contains(pr->message, L"--inf");
+    plan_free(p);
+    machine_free(m);
+}
+
+/* 7 / 2008 R2 with Microsoft's update installed: the class-code CriticalDeviceDatabase
+ * entry and the boot-start service in every set; without it, a refusal naming both
+ * updates, and the payload is never asked for a stornvme.sys. */
+static void nvme_on_7_needs_the_update(void **state)
+{
+    const struct target *t = target_find(L"nvme");
+    struct machine *m = server(6, 1, ARCH_X64, 2);
+    struct plan *p = plan_new();
+    inbox_present(m, L"stornvme.sys");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Control\\CriticalDeviceDatabase\\pci#cc_010802",
+                                         L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"stornvme");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\stornvme", L"Start");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->new), 0);
+    assert_int_equal(count_kind(p, CHANGE_FILE), 0);
+    machine_free(m);
+
+    m = server(6, 1, ARCH_X64, 2);
+    struct machine_file *f = &m->files[m->n_files++];   /* looked for, not there */
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"stornvme.sys");
+    f->dst_status = PE_MISSING;
+    f->src_status = PE_OK;                               /* a loose copy in the payload */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    const struct problem *pr = problem_with(p, L"unsupported-target");
+    assert_non_null(pr);
+    assert_wstr_contains(pr->message, L"KB2990941");
+    assert_wstr_contains(pr->message, L"KB3087873");
+    assert_wstr_contains(pr->message, L"Windows 7/2008 R2");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nvme_before_7_is_refused(void **state)
+{
+    static const DWORD versions[][2] = { { 6, 0 }, { 5, 2 }, { 5, 0 } };
+    const struct target *t = target_find(L"nvme");
+    for (size_t i = 0; i < 3; i++) {
+        struct machine *m = server(versions[i][0], versions[i][1], ARCH_X86, 1);
+        struct plan *p = plan_new();
+        plan_make(m, &t, 1, p);
+        assert_int_equal(p->blocking_exit, 2);
+        const struct problem *pr = problem_with(p, L"unsupported-target");
+        assert_non_null(pr);
+        assert_wstr_contains(pr->message, L"no NVMe driver from Microsoft");
+        assert_null(wcsstr(pr->message, L"KB2990941"));
+        plan_free(p);
+        machine_free(m);
+    }
+}
+
+/* `targets` names the versions a rule covers, not only its generation. */
+static void rule_os_text_names_versions(void **state)
+{
+    const struct target *t = target_find(L"nvme");
+    wchar_t buf[128];
+    rule_os_text(&t->rules[0], buf, 128);
+    assert_wstr_equal(buf, L"Windows 8.1/2012 R2 or later");
+    rule_os_text(&t->rules[1], buf, 128);
+    assert_wstr_equal(buf, L"Windows 8/2012");
+    rule_os_text(&t->rules[2], buf, 128);
+    assert_wstr_equal(buf, L"Windows 7/2008 R2");
+    rule_os_text(&t->rules[4], buf, 128);
+    assert_wstr_equal(buf, L"up to Windows Vista/2008");
+    rule_os_text(&target_find(L"buslogic")->rules[1], buf, 128);
+    assert_wstr_equal(buf, L"Windows 2000/XP/2003, x64");
+    assert_true(rule_covers(&t->rules[0], GEN_NT62, ARCH_X64, 10, 0));
+    assert_true(rule_covers(&t->rules[0], GEN_NT62, ARCH_X86, 6, 3));
+    assert_false(rule_covers(&t->rules[0], GEN_NT62, ARCH_X64, 6, 2));
+    assert_false(rule_covers(&t->rules[2], GEN_NT6, ARCH_X64, 6, 0));
+    assert_false(rule_covers(&t->rules[1], GEN_NT62, ARCH_X64, 6, 3));
+    assert_false(rule_covers(&t->rules[4], GEN_NT6, ARCH_X64, 6, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +686,11 @@ int main(void)
         cmocka_unit_test(nt5_ide_takes_missing_inbox_files_from_the_cabinet),
         cmocka_unit_test(no_control_sets_is_refused),
         cmocka_unit_test(nt4_is_refused),
+        cmocka_unit_test(nvme_on_81_is_inbox_stornvme_without_start_override),
+        cmocka_unit_test(nvme_on_8_is_refused),
+        cmocka_unit_test(nvme_on_7_needs_the_update),
+        cmocka_unit_test(nvme_before_7_is_refused),
+        cmocka_unit_test(rule_os_text_names_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
