@@ -526,6 +526,7 @@ static void fill_target(struct inf_target *t)
     t->service.group = t->group;
     t->service.source = t->gen == GEN_NT62 ? SRC_PACKAGE : SRC_PAYLOAD;
     t->service.pnp_interface = t->n_hwids > 0;
+    t->service.optional = FALSE;
 
     t->n_cdd = 0;
     if (t->gen != GEN_NT62)
@@ -554,6 +555,8 @@ static void fill_target(struct inf_target *t)
     t->target.rules = &t->rule;
     t->target.n_rules = 1;
     t->target.payload_dir = t->payload_dir;
+    t->target.boot_also = NULL;
+    t->target.san_online = FALSE;
 }
 
 DWORD inf_load_target(const wchar_t *inf_path, unsigned gen, unsigned arch, DWORD os_major,

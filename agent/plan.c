@@ -147,11 +147,22 @@ static void want_file(struct requirements *r, const struct target *t, const wcha
         r->overflow = TRUE;
 }
 
+/* An optional inbox service is skipped when the probe found its file missing. For the
+ * probe's own list (probed = FALSE) it is always wanted, so that the probe looks. */
+static BOOL service_skipped(const struct machine *m, const struct service_spec *sv, BOOL probed)
+{
+    if (!sv->optional || !probed)
+        return FALSE;
+    const struct machine_file *f = machine_file(m, sv->file);
+    return !f || f->dst_status != PE_OK;
+}
+
 static void rule_requirements(struct requirements *r, const struct machine *m, const struct target *t,
-                              const struct target_rule *rule, unsigned gen)
+                              const struct target_rule *rule, unsigned gen, BOOL probed)
 {
     for (size_t i = 0; i < rule->n_services; i++)
-        want_file(r, t, rule->services[i].file, rule->services[i].source);
+        if (!service_skipped(m, &rule->services[i], probed))
+            want_file(r, t, rule->services[i].file, rule->services[i].source);
     for (const wchar_t *const *lib = rule->libraries; lib && *lib; lib++)
         want_file(r, t, *lib, SRC_INBOX);
     if (rule->package_inf && r->n_packages < P2V_FILES_MAX)
@@ -164,6 +175,8 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
         for (size_t i = 0; i < rule->n_services; i++) {
             const struct service_spec *sv = &rule->services[i];
             wchar_t key[P2V_KEY_MAX], params[P2V_KEY_MAX], image[MAX_PATH];
+            if (service_skipped(m, sv, probed))
+                continue;
             /* An inbox service already carries Windows' own values: only Start is ours to
              * set; the rest is filled in only if missing. A payload driver gets the full
              * recipe. */
@@ -218,7 +231,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
                 continue;
             if (rule->refusal)
                 break;
-            rule_requirements(r, m, targets[i], rule, gen);
+            rule_requirements(r, m, targets[i], rule, gen, FALSE);
         }
 }
 
@@ -233,7 +246,8 @@ static BOOL inbox_available(const struct machine *m, const wchar_t *file)
 static BOOL rule_inbox_available(const struct machine *m, const struct target_rule *rule)
 {
     for (size_t i = 0; i < rule->n_services; i++)
-        if (rule->services[i].source == SRC_INBOX && !inbox_available(m, rule->services[i].file))
+        if (rule->services[i].source == SRC_INBOX && !rule->services[i].optional &&
+            !inbox_available(m, rule->services[i].file))
             return FALSE;
     return TRUE;
 }
@@ -464,7 +478,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
                 windows_name(m->os.major, m->os.minor),
                 arch_name(m->os.arch), rule->refusal);
         else
-            rule_requirements(r, m, t, rule, gen);
+            rule_requirements(r, m, t, rule, gen, TRUE);
     }
     if (r->overflow) {
         plan_add_problem(p, NULL, 2, L"too-many-entries",

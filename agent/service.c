@@ -112,6 +112,8 @@ DWORD service_install(const struct options *o, const wchar_t *exe_path)
     append_quoted(&cmd, L"--log", o->log);
     if (o->allow_unsigned)
         wbuf_add(&cmd, L" --allow-unsigned");
+    if (o->no_ide)
+        wbuf_add(&cmd, L" --no-ide");
     if (!cmd.ok)
         return ERROR_NOT_ENOUGH_MEMORY;
 

@@ -11,13 +11,13 @@
  * specific ID first, and the bare one also covers other hypervisors' LSI emulation
  * (VMware KB 1005208 / Broadcom 310144; virt-v2v drops SUBSYS for the same reason). */
 static const struct service_spec symmpi[] = {
-    { L"symmpi", L"symmpi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"symmpi", L"symmpi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct service_spec lsi_scsi_inbox[] = {
-    { L"LSI_SCSI", L"lsi_scsi.sys", L"SCSI miniport", SRC_INBOX, TRUE },
+    { L"LSI_SCSI", L"lsi_scsi.sys", L"SCSI miniport", SRC_INBOX, TRUE, FALSE },
 };
 static const struct service_spec lsi_scsi_package[] = {
-    { L"LSI_SCSI", L"lsi_scsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE },
+    { L"LSI_SCSI", L"lsi_scsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE, FALSE },
 };
 static const struct cdd_spec lsilogic_symmpi[] = {
     { L"pci#ven_1000&dev_0030", L"symmpi", CLASS_SCSIADAPTER },
@@ -40,10 +40,10 @@ static const struct target_rule lsilogic[] = {
 
 /* ---- LSI Logic SAS 1068 (VMware "lsisas1068"): PCI 1000:0054. */
 static const struct service_spec lsi_sas_payload[] = {
-    { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct service_spec lsi_sas_inbox[] = {
-    { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport", SRC_INBOX, TRUE },
+    { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport", SRC_INBOX, TRUE, FALSE },
 };
 static const struct cdd_spec lsisas[] = {
     { L"pci#ven_1000&dev_0054", L"LSI_SAS", CLASS_SCSIADAPTER },
@@ -58,13 +58,13 @@ static const struct target_rule lsisas1068[] = {
  * Windows carries an inbox one (pvscsii) whose first release is not established, so it is
  * used where present. */
 static const struct service_spec pvscsi_payload[] = {
-    { L"pvscsi", L"pvscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"pvscsi", L"pvscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct service_spec pvscsi_inbox[] = {
-    { L"pvscsii", L"pvscsii.sys", L"SCSI miniport", SRC_INBOX, TRUE },
+    { L"pvscsii", L"pvscsii.sys", L"SCSI miniport", SRC_INBOX, TRUE, FALSE },
 };
 static const struct service_spec pvscsi_package[] = {
-    { L"pvscsi", L"pvscsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE },
+    { L"pvscsi", L"pvscsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE, FALSE },
 };
 static const struct cdd_spec pvscsi_ids[] = {
     { L"pci#ven_15ad&dev_07c0", L"pvscsi", CLASS_SCSIADAPTER },
@@ -78,7 +78,7 @@ static const struct target_rule pvscsi[] = {
 
 /* ---- BusLogic (VMware "buslogic"): PCI 104B:1040, VMware's vmscsi, 32-bit only. */
 static const struct service_spec vmscsi[] = {
-    { L"vmscsi", L"vmscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"vmscsi", L"vmscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct cdd_spec buslogic_ids[] = {
     { L"pci#ven_104b&dev_1040", L"vmscsi", CLASS_SCSIADAPTER },
@@ -95,9 +95,9 @@ static const struct target_rule buslogic[] = {
 /* ---- IDE (PIIX3 8086:7010, PIIX4 8086:7111): Windows' own atapi, intelide and pciide,
  * with the CriticalDeviceDatabase set of Microsoft's KB 314082 ("MergeIDE"). */
 static const struct service_spec ide_services[] = {
-    { L"atapi", L"atapi.sys", L"SCSI miniport", SRC_INBOX, FALSE },
-    { L"intelide", L"intelide.sys", L"System Bus Extender", SRC_INBOX, FALSE },
-    { L"pciide", L"pciide.sys", L"System Bus Extender", SRC_INBOX, FALSE },
+    { L"atapi", L"atapi.sys", L"SCSI miniport", SRC_INBOX, FALSE, FALSE },
+    { L"intelide", L"intelide.sys", L"System Bus Extender", SRC_INBOX, FALSE, FALSE },
+    { L"pciide", L"pciide.sys", L"System Bus Extender", SRC_INBOX, FALSE, FALSE },
 };
 static const struct cdd_spec ide_ids[] = {
     { L"primary_ide_channel", L"atapi", CLASS_HDC },
@@ -124,10 +124,10 @@ static const struct target_rule ide[] = {
  * Windows' own AHCI driver is msahci on Vista/7 (KB 922976: make it boot-start) and
  * storahci from 8 on. */
 static const struct service_spec msahci[] = {
-    { L"msahci", L"msahci.sys", L"SCSI miniport", SRC_INBOX, FALSE },
+    { L"msahci", L"msahci.sys", L"SCSI miniport", SRC_INBOX, FALSE, FALSE },
 };
 static const struct service_spec storahci[] = {
-    { L"storahci", L"storahci.sys", L"SCSI miniport", SRC_INBOX, FALSE },
+    { L"storahci", L"storahci.sys", L"SCSI miniport", SRC_INBOX, FALSE, FALSE },
 };
 static const struct cdd_spec ahci_ids[] = {
     { L"pci#ven_15ad&dev_07e0", L"msahci", CLASS_HDC },
@@ -146,10 +146,10 @@ static const struct target_rule sata[] = {
 
 /* ---- virtio (KVM, Proxmox, OpenStack): drivers from the virtio-win collection. */
 static const struct service_spec viostor_payload[] = {
-    { L"viostor", L"viostor.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"viostor", L"viostor.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct service_spec viostor_package[] = {
-    { L"viostor", L"viostor.sys", L"SCSI miniport", SRC_PACKAGE, TRUE },
+    { L"viostor", L"viostor.sys", L"SCSI miniport", SRC_PACKAGE, TRUE, FALSE },
 };
 static const struct cdd_spec viostor_ids[] = {
     { L"pci#ven_1af4&dev_1001", L"viostor", CLASS_SCSIADAPTER },
@@ -160,10 +160,10 @@ static const struct target_rule virtio_blk[] = {
     { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_package), NULL, 0, NULL, L"viostor.inf" },
 };
 static const struct service_spec vioscsi_payload[] = {
-    { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE },
+    { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
 };
 static const struct service_spec vioscsi_package[] = {
-    { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE },
+    { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PACKAGE, TRUE, FALSE },
 };
 static const struct cdd_spec vioscsi_ids[] = {
     { L"pci#ven_1af4&dev_1004", L"vioscsi", CLASS_SCSIADAPTER },
@@ -189,7 +189,7 @@ static const struct target_rule virtio_scsi[] = {
  * pci#cc_010601 (AHCI) and is our analysis, not a documented recipe, so the vendor IDs
  * are written beside it. */
 static const struct service_spec stornvme_inbox[] = {
-    { L"stornvme", L"stornvme.sys", L"SCSI miniport", SRC_INBOX, TRUE },
+    { L"stornvme", L"stornvme.sys", L"SCSI miniport", SRC_INBOX, TRUE, FALSE },
 };
 static const struct cdd_spec nvme_ids[] = {
     { L"pci#cc_010802", L"stornvme", CLASS_SCSIADAPTER },
@@ -215,6 +215,39 @@ static const struct target_rule nvme[] = {
       NULL, 0, NULL, 0, NULL, NULL },
 };
 
+/* ---- Hyper-V / Azure synthetic SCSI: vmbus (the VMBus, a Boot Bus Extender) and storvsc
+ * (the SCSI miniport on it), with the storflt filter where Windows has one.
+ * Established: Azure Migrate's "hydration" makes intelide, atapi, storflt, storvsc and
+ * vmbus boot-start before the first boot in Azure (storage-targets.md, Today's
+ * destinations); VMware-built images typically carry storvsc with Start=3; Generation 1 VMs
+ * boot from emulated IDE and Generation 2 (UEFI, 64-bit 2012 and later) from storvsc, which
+ * is why the ide target comes along (boot_also) unless --no-ide. vmbus and storvsc are inbox
+ * from 7 / 2008 R2; Vista and 2008 get them only by installing the Integration Services.
+ * Not established: VMBus devices have no PCI ID (the SCSI channel is VMBus class
+ * {ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}), and no public recipe gives the
+ * CriticalDeviceDatabase keys 2008 / 2008 R2 / 7 would match for them, so none are written:
+ * those Windows rely on the boot-start services alone (which is what hydration sets), and
+ * on Windows 8 and later there is no CriticalDeviceDatabase. The Group values are written
+ * only where Windows' own are missing (inbox services keep theirs). */
+static const struct service_spec hyperv_services[] = {
+    { L"vmbus", L"vmbus.sys", L"Boot Bus Extender", SRC_INBOX, FALSE, FALSE },
+    { L"storvsc", L"storvsc.sys", L"SCSI miniport", SRC_INBOX, FALSE, FALSE },
+    { L"storflt", L"storflt.sys", L"SCSI miniport", SRC_INBOX, FALSE, TRUE },
+};
+static const struct target_rule hyperv[] = {
+    { GEN_NT5, ARCH_ALL, NT_ANY,
+      L"Windows 2000/XP/2003 have no synthetic SCSI driver of their own (only Hyper-V's old "
+      L"Integration Components, which p2vprep does not prepare); run such a VM as Generation 1 "
+      L"and prepare its emulated IDE with --target ide",
+      NULL, 0, NULL, 0, NULL, NULL },
+    { GEN_NT6 | GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(hyperv_services), NULL, 0, NULL, NULL },
+    { GEN_NT6, ARCH_ALL, NT_ANY,
+      L"vmbus.sys and storvsc.sys are not installed: Windows Vista / 2008 get them only from "
+      L"Hyper-V's Integration Services (vmguest.iso of the Hyper-V host); install them, restart "
+      L"and run p2vprep again, or prepare the emulated IDE with --target ide",
+      NULL, 0, NULL, 0, NULL, NULL },
+};
+
 #define VMWARE_TOOLS L"C:\\Program Files\\VMware\\VMware Tools\\Drivers"
 #define VIRTIO_WIN L"the virtio-win ISO (virtio-win.iso, folder <driver>\\<Windows version>\\<x86|amd64>)"
 
@@ -224,35 +257,39 @@ const struct target p2v_targets[] = {
       L"install, or from system32\\drivers of a working Windows 2003 VM on an LSI Logic controller; "
       L"for Windows 8 and later without an inbox LSI_SCSI, the LSI Logic 1030 package "
       L"(lsi_scsi.inf, lsi_scsi.cat, lsi_scsi.sys) from the driver store of a Windows Server 2012 R2",
-      lsilogic, N(lsilogic), NULL },
+      lsilogic, N(lsilogic), NULL, NULL, FALSE },
     { L"lsisas1068", L"VMware LSI Logic SAS (LSI SAS 1068)", L"PCI\\VEN_1000&DEV_0054",
       L"copy lsi_sas.sys from the LSI/Broadcom SAS 1068 driver for Windows 2003, or from "
       L"system32\\drivers of a working Windows 2003 VM on an LSI Logic SAS controller",
-      lsisas1068, N(lsisas1068), NULL },
+      lsisas1068, N(lsisas1068), NULL, NULL, FALSE },
     { L"pvscsi", L"VMware Paravirtual SCSI", L"PCI\\VEN_15AD&DEV_07C0",
       L"copy pvscsi.sys (and pvscsi.inf, pvscsi.cat for Windows 8 and later) from "
       VMWARE_TOOLS L"\\pvscsi of a VMware Tools install for this Windows version",
-      pvscsi, N(pvscsi), NULL },
+      pvscsi, N(pvscsi), NULL, NULL, FALSE },
     { L"buslogic", L"VMware BusLogic (BT-958)", L"PCI\\VEN_104B&DEV_1040",
       L"copy vmscsi.sys from the VMware SCSI disk driver floppy image (vmscsi.flp)",
-      buslogic, N(buslogic), NULL },
+      buslogic, N(buslogic), NULL, NULL, FALSE },
     { L"ide", L"IDE (Intel PIIX3/PIIX4)", L"PCI\\VEN_8086&DEV_7010, PCI\\VEN_8086&DEV_7111",
       L"these drivers ship with Windows; on Windows 2000/XP/2003 they are taken from "
       L"Driver Cache\\<arch>\\driver.cab or spN.cab when system32\\drivers lacks them",
-      ide, N(ide), NULL },
+      ide, N(ide), NULL, NULL, FALSE },
     { L"sata", L"SATA / AHCI", L"PCI\\VEN_15AD&DEV_07E0, PCI\\VEN_8086&DEV_2922, class 0106",
-      L"the AHCI driver ships with Windows Vista and later", sata, N(sata), NULL },
+      L"the AHCI driver ships with Windows Vista and later", sata, N(sata), NULL, NULL, FALSE },
     { L"virtio-blk", L"virtio block (viostor)", L"PCI\\VEN_1AF4&DEV_1001, PCI\\VEN_1AF4&DEV_1042",
       L"copy viostor.sys (with viostor.inf and viostor.cat for Windows 8 and later) from "
-      VIRTIO_WIN, virtio_blk, N(virtio_blk), NULL },
+      VIRTIO_WIN, virtio_blk, N(virtio_blk), NULL, NULL, FALSE },
     { L"virtio-scsi", L"virtio SCSI (vioscsi)", L"PCI\\VEN_1AF4&DEV_1004, PCI\\VEN_1AF4&DEV_1048",
       L"copy vioscsi.sys (with vioscsi.inf and vioscsi.cat for Windows 8 and later) from "
-      VIRTIO_WIN, virtio_scsi, N(virtio_scsi), NULL },
+      VIRTIO_WIN, virtio_scsi, N(virtio_scsi), NULL, NULL, FALSE },
     { L"nvme", L"NVM Express (stornvme)",
       L"PCI\\CC_010802 (any NVMe), e.g. PCI\\VEN_1B36&DEV_0010, PCI\\VEN_8086&DEV_5845, PCI\\VEN_1D0F&DEV_8061",
       L"stornvme ships with Windows 8.1 / 2012 R2 and later; on Windows 7 / 2008 R2 install "
       L"Microsoft's updates KB3087873 and KB2990941 first. A vendor's NVMe driver (AWS's "
-      L"AWSNVMe) goes through --inf", nvme, N(nvme), NULL },
+      L"AWSNVMe) goes through --inf", nvme, N(nvme), NULL, NULL, TRUE },
+    { L"hyperv", L"Hyper-V / Azure synthetic SCSI (vmbus, storvsc)",
+      L"no PCI ID: VMBus SCSI {ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}",
+      L"vmbus and storvsc ship with Windows 7 / 2008 R2 and later; Vista / 2008 need Hyper-V's "
+      L"Integration Services installed first", hyperv, N(hyperv), NULL, L"ide", TRUE },
 };
 const size_t p2v_n_targets = N(p2v_targets);
 

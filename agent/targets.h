@@ -39,6 +39,8 @@ struct service_spec {
     const wchar_t *group;         /* LoadOrderGroup */
     enum source source;
     BOOL pnp_interface;           /* write Parameters\PnpInterface "5"=1 (PCI miniports) */
+    BOOL optional;                /* SRC_INBOX: made boot-start where Windows has it, else left
+                                     alone (storflt exists only on some Windows) */
 };
 
 /* A CriticalDeviceDatabase entry (NT5, NT6.0/6.1): device ID -> service. */
@@ -73,6 +75,12 @@ struct target {
     const struct target_rule *rules;
     size_t n_rules;
     const wchar_t *payload_dir;   /* where its files are; NULL: --payload (an INF's folder) */
+    const wchar_t *boot_also;     /* another target the VM boots through first (the emulated
+                                     "ide" of Hyper-V Generation 1 and Xen HVM), included
+                                     unless --no-ide; NULL: none */
+    BOOL san_online;              /* its disks appear on a new bus, where the default SAN
+                                     policy leaves data disks offline: --san-policy online
+                                     is on unless --san-policy keep */
 };
 
 extern const struct target p2v_targets[];

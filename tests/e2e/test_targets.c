@@ -35,26 +35,30 @@ struct expect {
     BOOL package_on_nt62;   /* stages a driver package on Windows 8+ in this fixture */
     WORD from[3];           /* refused below this version of the generation (0: none) */
     BOOL nt61_update;       /* 6.1: only where an update installed the driver (here: win2008r2) */
+    const wchar_t *also[3]; /* further services made boot-start in every set */
 };
 static const struct expect expects[] = {
     { L"lsilogic", { L"symmpi", L"LSI_SCSI", L"LSI_SCSI" },
-      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE, { 0 }, FALSE },
+      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"lsisas1068", { L"LSI_SAS", L"LSI_SAS", L"LSI_SAS" },
-      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE, { 0 }, FALSE },
+      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"pvscsi", { L"pvscsi", L"pvscsi", L"pvscsi" },
-      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE, { 0 }, FALSE },
+      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"buslogic", { L"vmscsi", NULL, NULL }, { L"vmscsi.sys", NULL, NULL },
-      L"pci#ven_104b&dev_1040", TRUE, FALSE, { 0 }, FALSE },
+      L"pci#ven_104b&dev_1040", TRUE, FALSE, { 0 }, FALSE, { NULL } },
     { L"ide", { L"intelide", L"intelide", L"intelide" },
-      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE, { 0 }, FALSE },
+      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"sata", { NULL, L"msahci", L"storahci" }, { NULL, L"msahci.sys", L"storahci.sys" },
-      L"pci#ven_15ad&dev_07e0", FALSE, FALSE, { 0 }, FALSE },
+      L"pci#ven_15ad&dev_07e0", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"virtio-blk", { L"viostor", L"viostor", L"viostor" },
-      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE, { 0 }, FALSE },
+      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"virtio-scsi", { L"vioscsi", L"vioscsi", L"vioscsi" },
-      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE, { 0 }, FALSE },
+      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"nvme", { NULL, L"stornvme", L"stornvme" }, { NULL, L"stornvme.sys", L"stornvme.sys" },
-      L"pci#cc_010802", FALSE, FALSE, { 0, 0x0601, 0x0603 }, TRUE },
+      L"pci#cc_010802", FALSE, FALSE, { 0, 0x0601, 0x0603 }, TRUE, { NULL } },
+    /* no CriticalDeviceDatabase entry (VMBus has no PCI ID); the ide set comes along */
+    { L"hyperv", { NULL, L"storvsc", L"storvsc" }, { NULL, L"storvsc.sys", L"storvsc.sys" },
+      NULL, FALSE, FALSE, { 0, 0x0601, 0 }, FALSE, { L"vmbus", L"intelide", L"atapi" } },
 };
 
 /* Windows 7 / 2008 R2 with Microsoft's NVMe update (KB2990941) installed: here 2008 R2 has
@@ -76,7 +80,7 @@ static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
     L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", L"stornvme.sys",
-    L"vpci.sys", NULL };
+    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"storflt.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -94,6 +98,14 @@ static const struct inbox nt62_inbox[] = {
     { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" },
     { L"vpci", L"vpci.sys", L"Boot Bus Extender" }, { L"stornvme", L"stornvme.sys", L"SCSI miniport" },
     { NULL, NULL, NULL } };
+/* 7 / 2008 R2 and later carry Hyper-V's guest drivers; storflt only from Windows 8 here,
+ * so that "where present" is seen both ways. */
+static const struct inbox nt61_hyperv[] = {
+    { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
+    { NULL, NULL, NULL } };
+static const struct inbox nt62_hyperv[] = {
+    { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
+    { L"storflt", L"storflt.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 static const struct inbox nt61_update[] = {
     { L"stornvme", L"stornvme.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 
@@ -240,7 +252,7 @@ static void shape_inbox(const struct inbox *list, DWORD size, const BYTE *drv)
             fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
             if (gen == NT62 && (!wcscmp(i->service, L"LSI_SAS") || !wcscmp(i->service, L"storahci") ||
                                 !wcscmp(i->service, L"pci") || !wcscmp(i->service, L"vpci") ||
-                                !wcscmp(i->service, L"stornvme"))) {
+                                !wcscmp(i->service, L"stornvme") || !wcscmp(i->service, L"storvsc"))) {
                 wcscat(key, L"\\StartOverride");
                 fx_set_dword(key, L"0", 3);
             }
@@ -273,6 +285,8 @@ static int machine(void **state)
         shape_inbox(gen == NT6 ? nt6_inbox : nt62_inbox, size, drv);
         if (nt61_update_installed())
             shape_inbox(nt61_update, size, drv);
+        if (ver >= 0x0601)
+            shape_inbox(gen == NT6 ? nt61_hyperv : nt62_hyperv, size, drv);
     }
     fx_delete_dir(WORK);
     CreateDirectoryW(WORK, NULL);
@@ -326,6 +340,15 @@ static const wchar_t *extra_args(void)
     return os64 && gen == NT6 ? L" --allow-unsigned" : L"";
 }
 
+static void assert_start(const wchar_t *svc, int set, DWORD want)
+{
+    wchar_t key[256];
+    DWORD d = 99;
+    swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\%ls", set, svc);
+    if (!fx_get_dword(key, L"Start", &d) || d != want)
+        fail_msg("%ls: Start is %lu in ControlSet%03d, expected %lu", svc, d, set, want);
+}
+
 static void assert_boot_start(const struct expect *e)
 {
     const wchar_t *svc = e->service[gen];
@@ -343,7 +366,7 @@ static void assert_boot_start(const struct expect *e)
             assert_false(fx_key_exists(key));
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\vpci\\StartOverride", s);
             assert_false(fx_key_exists(key));
-        } else {
+        } else if (e->cdd_id) {
             BYTE data[256];
             DWORD type, size = sizeof data;
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Control\\CriticalDeviceDatabase\\%ls", s, e->cdd_id);
@@ -352,6 +375,9 @@ static void assert_boot_start(const struct expect *e)
                 fail_msg("%ls: CriticalDeviceDatabase %ls -> %ls", e->target, e->cdd_id, (wchar_t *)data);
         }
     }
+    for (int s = 1; s <= 3; s++)
+        for (int i = 0; i < 3 && e->also[i]; i++)
+            assert_start(e->also[i], s, 0);
     wchar_t path[MAX_PATH];
     assert_true(fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen])));
 }
@@ -435,6 +461,33 @@ TARGET_TEST(sata, 5)
 TARGET_TEST(virtio_blk, 6)
 TARGET_TEST(virtio_scsi, 7)
 TARGET_TEST(nvme, 8)
+TARGET_TEST(hyperv, 9)
+
+/* hyperv --no-ide leaves the IDE services as they were; storflt is made boot-start where
+ * Windows has it (here from Windows 8) and not created where it has not. */
+static void hyperv_without_ide_and_storflt_where_present(void **state)
+{
+    const struct expect *e = &expects[9];
+    wchar_t key[256];
+    if (refused_here(e))
+        return (void)print_message("hyperv is refused here: one_target checks that\n");
+    assert_int_equal(fx_run(EXE, L"apply --target hyperv --no-ide --report " REPORT, NULL), 0);
+    char *json = read_report();
+    assert_null(strstr(json, "\"ide\""));
+    free(json);
+    for (int s = 1; s <= 3; s++) {
+        assert_start(L"storvsc", s, 0);
+        assert_start(L"vmbus", s, 0);
+        assert_start(L"intelide", s, 3);
+        if (gen == NT62) {
+            assert_start(L"storflt", s, 0);
+        } else {
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\storflt", s);
+            assert_false(fx_key_exists(key));
+        }
+    }
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+}
 
 static void several_targets_in_one_run(void **state)
 {
@@ -548,7 +601,7 @@ static void vendor_driver_from_its_inf(void **state)
     assert_true(fx_write_file(path, drv, size));
     free(drv);
     static const struct expect acme = { L"inf:acme", { L"acme", L"acme", L"acme" },
-        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE, { 0 }, FALSE };
+        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE, { 0 }, FALSE, { NULL } };
 
     wchar_t *before = fx_export_sets();
     int oem_before = count_oem_infs();
@@ -643,6 +696,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(virtio_blk, machine),
         cmocka_unit_test_setup(virtio_scsi, machine),
         cmocka_unit_test_setup(nvme, machine),
+        cmocka_unit_test_setup(hyperv, machine),
+        cmocka_unit_test_setup(hyperv_without_ide_and_storflt_where_present, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),

@@ -667,6 +667,88 @@ static void rule_os_text_names_versions(void **state)
     assert_false(rule_covers(&t->rules[4], GEN_NT6, ARCH_X64, 6, 1));
 }
 
+/* ---- hyperv ---- */
+
+static void hyperv_is_vmbus_and_storvsc_and_storflt_where_present(void **state)
+{
+    const struct target *t = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    /* 2012 R2 with storflt: three services boot-start, StartOverride gone from storvsc */
+    struct machine *m = server(6, 3, ARCH_X64, 2);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    inbox_present(m, L"storflt.sys");
+    start_override(m, L"ControlSet002", L"storvsc");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    static const wchar_t *const svcs[] = { L"vmbus", L"storvsc", L"storflt" };
+    for (int i = 0; i < 3; i++) {
+        wchar_t key[P2V_KEY_MAX];
+        wfmt(key, P2V_KEY_MAX, L"SYSTEM\\ControlSet001\\Services\\%ls", svcs[i]);
+        const struct change *c = find_change(p, key, L"Start");
+        if (!c)
+            fail_msg("no Start for %ls", svcs[i]);
+        assert_int_equal(dword_of(&c->new), 0);
+        /* no PCI ID, so no PnpInterface */
+        wcscat(key, L"\\Parameters\\PnpInterface");
+        assert_null(find_change(p, key, L"5"));
+    }
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storvsc\\StartOverride", L""));
+    machine_free(m);
+
+    /* 2008 R2 without storflt: left alone, no problem; no CriticalDeviceDatabase key */
+    m = server(6, 1, ARCH_X64, 2);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"storflt.sys");
+    f->dst_status = PE_MISSING;
+    f->src_status = PE_MISSING;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storvsc", L"Start"));
+    for (size_t i = 0; i < p->n_changes; i++) {
+        assert_null(wcsstr(p->changes[i].key, L"storflt"));
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    }
+    /* the probe is asked for storflt, even where an earlier probe found it missing (the
+     * read-back after apply probes the same machine again) */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r);
+    BOOL asked = FALSE;
+    for (int i = 0; i < r->n_files; i++)
+        asked |= !wcscmp(r->files[i].name, L"storflt.sys");
+    assert_true(asked);
+    requirements_free(r);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void hyperv_refusals_name_the_way_out(void **state)
+{
+    const struct target *t = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 1);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(p->problems[0].message, L"--target ide");
+    machine_free(m);
+    /* 2008 without the Integration Services */
+    m = server(6, 0, ARCH_X64, 1);
+    inbox_present(m, L"storflt.sys");
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"vmbus.sys");
+    f->dst_status = PE_MISSING;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    assert_wstr_contains(p->problems[0].message, L"Integration Services");
+    plan_free(p);
+    machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +773,8 @@ int main(void)
         cmocka_unit_test(nvme_on_7_needs_the_update),
         cmocka_unit_test(nvme_before_7_is_refused),
         cmocka_unit_test(rule_os_text_names_versions),
+        cmocka_unit_test(hyperv_is_vmbus_and_storvsc_and_storflt_where_present),
+        cmocka_unit_test(hyperv_refusals_name_the_way_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
