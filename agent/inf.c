@@ -546,7 +546,9 @@ static void fill_target(struct inf_target *t)
     t->rule.cdd = t->n_cdd ? t->cdd : NULL;
     t->rule.n_cdd = t->n_cdd;
     t->rule.libraries = NULL;
-    t->rule.package_inf = t->gen == GEN_NT62 ? t->inf_file : NULL;
+    t->packages[0] = t->inf_file;
+    t->packages[1] = NULL;
+    t->rule.packages = t->gen == GEN_NT62 ? t->packages : NULL;
 
     t->target.name = t->name;
     t->target.title = t->title;

@@ -41,9 +41,9 @@ static void list_targets(void)
                      source_name(r->services[n].source), r->services[n].file);
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
-            if (r->package_inf) {
+            for (const wchar_t *const *inf = r->packages; inf && *inf; inf++) {
                 wchar_t one[160];
-                wfmt(one, COUNTOF(one), L" + %ls with its catalog", r->package_inf);
+                wfmt(one, COUNTOF(one), L" + %ls with its catalog", *inf);
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
             out_info(L"  %ls: %ls%ls", gens, line,

@@ -165,10 +165,11 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
             want_file(r, t, rule->services[i].file, rule->services[i].source);
     for (const wchar_t *const *lib = rule->libraries; lib && *lib; lib++)
         want_file(r, t, *lib, SRC_INBOX);
-    if (rule->package_inf && r->n_packages < P2V_FILES_MAX)
-        r->packages[r->n_packages++] = (struct want_package){ t, rule->package_inf, t->payload_dir };
-    else if (rule->package_inf)
-        r->overflow = TRUE;
+    for (const wchar_t *const *inf = rule->packages; inf && *inf; inf++)
+        if (r->n_packages < P2V_FILES_MAX)
+            r->packages[r->n_packages++] = (struct want_package){ t, *inf, t->payload_dir };
+        else
+            r->overflow = TRUE;
 
     for (int s = 0; s < m->n_sets; s++) {
         const wchar_t *set = m->sets[s];

@@ -5,6 +5,7 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define SERVICES(a) a, N(a)
 #define CDD(a) a, N(a)
+#define PACKAGES(...) (const wchar_t *const[]){ __VA_ARGS__, NULL }
 
 /* ---- LSI Logic Parallel (VMware "lsilogic"): PCI 1000:0030, VMware subsystem 15AD:1976.
  * Both the bare ID and the subsystem-qualified one are written: Windows matches the most
@@ -35,7 +36,7 @@ static const struct target_rule lsilogic[] = {
     /* Later Windows dropped LSI_SCSI at some release: inbox where present, else the
      * package from the payload. */
     { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_inbox), NULL, 0, NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_package), NULL, 0, NULL, L"lsi_scsi.inf" },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(lsi_scsi_package), NULL, 0, NULL, PACKAGES(L"lsi_scsi.inf") },
 };
 
 /* ---- LSI Logic SAS 1068 (VMware "lsisas1068"): PCI 1000:0054. */
@@ -73,7 +74,7 @@ static const struct cdd_spec pvscsi_ids[] = {
 static const struct target_rule pvscsi[] = {
     { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_payload), CDD(pvscsi_ids), NULL, NULL },
     { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_inbox), NULL, 0, NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_package), NULL, 0, NULL, L"pvscsi.inf" },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(pvscsi_package), NULL, 0, NULL, PACKAGES(L"pvscsi.inf") },
 };
 
 /* ---- BusLogic (VMware "buslogic"): PCI 104B:1040, VMware's vmscsi, 32-bit only. */
@@ -157,7 +158,7 @@ static const struct cdd_spec viostor_ids[] = {
 };
 static const struct target_rule virtio_blk[] = {
     { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_payload), CDD(viostor_ids), NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_package), NULL, 0, NULL, L"viostor.inf" },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(viostor_package), NULL, 0, NULL, PACKAGES(L"viostor.inf") },
 };
 static const struct service_spec vioscsi_payload[] = {
     { L"vioscsi", L"vioscsi.sys", L"SCSI miniport", SRC_PAYLOAD, TRUE, FALSE },
@@ -171,7 +172,7 @@ static const struct cdd_spec vioscsi_ids[] = {
 };
 static const struct target_rule virtio_scsi[] = {
     { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(vioscsi_payload), CDD(vioscsi_ids), NULL, NULL },
-    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(vioscsi_package), NULL, 0, NULL, L"vioscsi.inf" },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(vioscsi_package), NULL, 0, NULL, PACKAGES(L"vioscsi.inf") },
 };
 
 /* ---- NVMe: any NVM Express controller (PCI class 01, subclass 08, prog-if 02), so Windows'
@@ -248,6 +249,44 @@ static const struct target_rule hyperv[] = {
       NULL, 0, NULL, 0, NULL, NULL },
 };
 
+/* ---- Xen PV (XenServer / XCP-ng, older AWS instances): xenbus on the Xen platform PCI
+ * device (5853:0001, 5853:0002, 5853:C000), the xenfilt filter, and xenvbd, the SCSI
+ * miniport for the disks xenbus enumerates. None is inbox: they come from the vendor's
+ * packages (xenbus.inf carries xenbus and xenfilt, xenvbd.inf xenvbd). Xen HVM guests
+ * boot first through emulated IDE, hence the ide set (boot_also).
+ * Established (storage-targets.md, Today's destinations): the services, the PCI IDs, and
+ * xenvbd's IDs XENBUS\VEN_XSC000|XS0001|XS0002&DEV_VBD&REV_00000001.
+ * Not established: the revision part of xenvbd's IDs across driver releases (only
+ * REV_00000001 is written); the setup class of the platform device (System devices is
+ * assumed); and xenfilt's registration as a filter of the PCI bus and IDE channels, which
+ * the vendor's installer adds when it installs on a device: p2vprep only makes the service
+ * boot-start. Without that filter the emulated disks are not unplugged and the VM keeps
+ * booting from IDE, which the ide set covers. Older Citrix tools (XenServer 6 and before)
+ * use other service names; give their INF with --inf. */
+static const struct service_spec xen_payload[] = {
+    { L"xenbus", L"xenbus.sys", L"Boot Bus Extender", SRC_PAYLOAD, FALSE, FALSE },
+    { L"xenfilt", L"xenfilt.sys", L"Boot Bus Extender", SRC_PAYLOAD, FALSE, FALSE },
+    { L"xenvbd", L"xenvbd.sys", L"SCSI miniport", SRC_PAYLOAD, FALSE, FALSE },
+};
+static const struct service_spec xen_package[] = {
+    { L"xenbus", L"xenbus.sys", L"Boot Bus Extender", SRC_PACKAGE, FALSE, FALSE },
+    { L"xenfilt", L"xenfilt.sys", L"Boot Bus Extender", SRC_PACKAGE, FALSE, FALSE },
+    { L"xenvbd", L"xenvbd.sys", L"SCSI miniport", SRC_PACKAGE, FALSE, FALSE },
+};
+static const struct cdd_spec xen_ids[] = {
+    { L"pci#ven_5853&dev_0001", L"xenbus", CLASS_SYSTEM },
+    { L"pci#ven_5853&dev_0002", L"xenbus", CLASS_SYSTEM },
+    { L"pci#ven_5853&dev_c000", L"xenbus", CLASS_SYSTEM },
+    { L"xenbus#ven_xsc000&dev_vbd&rev_00000001", L"xenvbd", CLASS_SCSIADAPTER },
+    { L"xenbus#ven_xs0001&dev_vbd&rev_00000001", L"xenvbd", CLASS_SCSIADAPTER },
+    { L"xenbus#ven_xs0002&dev_vbd&rev_00000001", L"xenvbd", CLASS_SCSIADAPTER },
+};
+static const struct target_rule xen[] = {
+    { GEN_NT5 | GEN_NT6, ARCH_ALL, NT_ANY, NULL, SERVICES(xen_payload), CDD(xen_ids), NULL, NULL },
+    { GEN_NT62, ARCH_ALL, NT_ANY, NULL, SERVICES(xen_package), NULL, 0, NULL,
+      PACKAGES(L"xenbus.inf", L"xenvbd.inf") },
+};
+
 #define VMWARE_TOOLS L"C:\\Program Files\\VMware\\VMware Tools\\Drivers"
 #define VIRTIO_WIN L"the virtio-win ISO (virtio-win.iso, folder <driver>\\<Windows version>\\<x86|amd64>)"
 
@@ -290,6 +329,12 @@ const struct target p2v_targets[] = {
       L"no PCI ID: VMBus SCSI {ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}",
       L"vmbus and storvsc ship with Windows 7 / 2008 R2 and later; Vista / 2008 need Hyper-V's "
       L"Integration Services installed first", hyperv, N(hyperv), NULL, L"ide", TRUE },
+    { L"xen", L"Xen PV (xenbus, xenfilt, xenvbd)",
+      L"PCI\\VEN_5853&DEV_0001, PCI\\VEN_5853&DEV_0002, PCI\\VEN_5853&DEV_C000; XENBUS\\VEN_XS0001&DEV_VBD",
+      L"copy xenbus.sys, xenfilt.sys and xenvbd.sys (for Windows 8 and later the xenbus and "
+      L"xenvbd packages: xenbus.inf, xenbus.cat, xenvbd.inf, xenvbd.cat beside them) from the "
+      L"XenServer VM Tools or XCP-ng Windows PV drivers for this Windows version and architecture",
+      xen, N(xen), NULL, L"ide", FALSE },
 };
 const size_t p2v_n_targets = N(p2v_targets);
 

@@ -64,7 +64,8 @@ struct target_rule {
     const struct cdd_spec *cdd;   /* ignored on NT6.2+ */
     size_t n_cdd;
     const wchar_t *const *libraries;   /* files without a service (pciidex.sys), NULL-ended */
-    const wchar_t *package_inf;   /* SRC_PACKAGE: the INF's name in the payload */
+    const wchar_t *const *packages;   /* SRC_PACKAGE: the INFs' names in the payload,
+                                         NULL-ended; NULL: none */
 };
 
 struct target {
@@ -105,4 +106,5 @@ const wchar_t *arch_name(unsigned arch);
 #define CLASS_SCSIADAPTER L"{4D36E97B-E325-11CE-BFC1-08002BE10318}"
 #define CLASS_HDC L"{4D36E96A-E325-11CE-BFC1-08002BE10318}"
 #define CLASS_DISKDRIVE L"{4D36E967-E325-11CE-BFC1-08002BE10318}"
+#define CLASS_SYSTEM L"{4D36E97D-E325-11CE-BFC1-08002BE10318}"
 #endif

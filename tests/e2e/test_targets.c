@@ -59,6 +59,9 @@ static const struct expect expects[] = {
     /* no CriticalDeviceDatabase entry (VMBus has no PCI ID); the ide set comes along */
     { L"hyperv", { NULL, L"storvsc", L"storvsc" }, { NULL, L"storvsc.sys", L"storvsc.sys" },
       NULL, FALSE, FALSE, { 0, 0x0601, 0 }, FALSE, { L"vmbus", L"intelide", L"atapi" } },
+    { L"xen", { L"xenvbd", L"xenvbd", L"xenvbd" }, { L"xenvbd.sys", L"xenvbd.sys", L"xenvbd.sys" },
+      L"xenbus#ven_xs0001&dev_vbd&rev_00000001", FALSE, TRUE, { 0 }, FALSE,
+      { L"xenbus", L"xenfilt", L"intelide" } },
 };
 
 /* Windows 7 / 2008 R2 with Microsoft's NVMe update (KB2990941) installed: here 2008 R2 has
@@ -73,14 +76,16 @@ static BOOL refused_here(const struct expect *e)
 
 static const wchar_t *const payload_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
-    L"lsi_scsi.sys", NULL };
-static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", NULL };
-static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"acme", NULL };
+    L"lsi_scsi.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
+static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"xenbus",
+                                           L"xenvbd", NULL };
+static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"acme",
+                                               L"xenbus", L"xenvbd", NULL };
 static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
     L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", L"stornvme.sys",
-    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"storflt.sys", NULL };
+    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"storflt.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -462,6 +467,7 @@ TARGET_TEST(virtio_blk, 6)
 TARGET_TEST(virtio_scsi, 7)
 TARGET_TEST(nvme, 8)
 TARGET_TEST(hyperv, 9)
+TARGET_TEST(xen, 10)
 
 /* hyperv --no-ide leaves the IDE services as they were; storflt is made boot-start where
  * Windows has it (here from Windows 8) and not created where it has not. */
@@ -697,6 +703,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(virtio_scsi, machine),
         cmocka_unit_test_setup(nvme, machine),
         cmocka_unit_test_setup(hyperv, machine),
+        cmocka_unit_test_setup(xen, machine),
         cmocka_unit_test_setup(hyperv_without_ide_and_storflt_where_present, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),

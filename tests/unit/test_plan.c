@@ -749,6 +749,58 @@ static void hyperv_refusals_name_the_way_out(void **state)
     machine_free(m);
 }
 
+/* ---- xen ---- */
+
+static void xen_takes_the_vendor_drivers_with_their_ids(void **state)
+{
+    const struct target *t = target_find(L"xen");
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 2);
+    payload_ok(m, L"xenbus.sys");
+    payload_ok(m, L"xenfilt.sys");
+    payload_ok(m, L"xenvbd.sys");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_FILE), 3);
+    const struct change *c = find_change(p,
+        L"SYSTEM\\ControlSet002\\Control\\CriticalDeviceDatabase\\xenbus#ven_xs0001&dev_vbd&rev_00000001", L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"xenvbd");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_5853&dev_0001", L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"xenbus");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\xenfilt", L"Group");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"Boot Bus Extender");
+    machine_free(m);
+
+    /* Windows 8 and later: both packages staged, files copied, no CriticalDeviceDatabase */
+    m = server(10, 0, ARCH_X64, 1);
+    payload_ok(m, L"xenbus.sys");
+    payload_ok(m, L"xenfilt.sys");
+    payload_ok(m, L"xenvbd.sys");
+    static const wchar_t *const infs[] = { L"xenbus.inf", L"xenvbd.inf" };
+    for (int i = 0; i < 2; i++) {
+        struct machine_package *pkg = &m->packages[m->n_packages++];
+        memset(pkg, 0, sizeof *pkg);
+        wcscpy(pkg->name, infs[i]);
+        wfmt(pkg->inf, MAX_PATH, L"E:\\payload\\amd64\\%ls", infs[i]);
+        pkg->catalog_present = TRUE;
+    }
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 2);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    /* one package missing: exit 3 naming it */
+    m->packages[1].inf[0] = 0;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_contains(problem_with(p, L"package-missing")->message, L"xenvbd.inf");
+    plan_free(p);
+    machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -775,6 +827,7 @@ int main(void)
         cmocka_unit_test(rule_os_text_names_versions),
         cmocka_unit_test(hyperv_is_vmbus_and_storvsc_and_storflt_where_present),
         cmocka_unit_test(hyperv_refusals_name_the_way_out),
+        cmocka_unit_test(xen_takes_the_vendor_drivers_with_their_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
