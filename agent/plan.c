@@ -216,6 +216,46 @@ static BOOL rule_matches(const struct target_rule *rule, const struct machine *m
     return rule_covers(rule, gen, m->os.arch, m->os.major, m->os.minor);
 }
 
+/* ---- settings beside the driver: every control set, like the services ---- */
+
+/* Data disks offline after the move: under SanPolicy OfflineShared (the default of Windows
+ * Server 2008 Enterprise/Datacenter and of every Server 2016 edition, Microsoft's
+ * VDS_SAN_POLICY documentation) disks found on a new bus stay offline; 1 = OnlineAll.
+ * partmgr reads it from Vista / 2008 on; 2000/XP/2003 have no SAN policy. */
+#define SAN_POLICY_ONLINE_ALL 1
+
+/* The target a setting is reported under: the first that asks for it, else the first. */
+static const struct target *san_target(const struct target *const *targets, size_t n,
+                                       enum san_choice choice)
+{
+    if (choice == SAN_KEEP || n == 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (targets[i]->san_online)
+            return targets[i];
+    return choice == SAN_ONLINE ? targets[0] : NULL;
+}
+
+static void settings_requirements(struct requirements *r, const struct machine *m,
+                                  const struct target *const *targets, size_t n, unsigned gen)
+{
+    const struct target *san = gen == GEN_NT5 ? NULL : san_target(targets, n, r->san_policy);
+    for (int s = 0; s < m->n_sets; s++) {
+        wchar_t key[P2V_KEY_MAX];
+        const wchar_t *set = m->sets[s];
+        if (san) {
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\partmgr\\Parameters", set);
+            want_dword(r, san, set, key, L"SanPolicy", SAN_POLICY_ONLINE_ALL, FALSE);
+        }
+        /* A STOP 0x7B that reboots at once is a loop nobody can read; AutoReboot = 0 keeps
+         * it on the console (virt-v2v sets it for the same reason). */
+        if (r->crash_visible && n) {
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\CrashControl", set);
+            want_dword(r, targets[0], set, key, L"AutoReboot", 0, FALSE);
+        }
+    }
+}
+
 void plan_requirements(const struct machine *m, const struct target *const *targets,
                        size_t n_targets, struct requirements *r)
 {
@@ -234,6 +274,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
                 break;
             rule_requirements(r, m, targets[i], rule, gen, FALSE);
         }
+    settings_requirements(r, m, targets, n_targets, gen);
 }
 
 /* ---- choosing among a target's rules ---- */
@@ -466,9 +507,15 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         plan_add_problem(p, NULL, 2, L"out-of-memory", L"Out of memory.");
         return;
     }
+    r->san_policy = p->san_policy;
+    r->crash_visible = p->crash_visible;
+    const struct target *accepted[P2V_FILES_MAX];   /* the settings follow these only */
+    size_t n_accepted = 0;
     for (size_t i = 0; i < n_targets; i++) {
         const struct target *t = targets[i];
         const struct target_rule *rule = choose_rule(m, t, gen);
+        if (rule && !rule->refusal && n_accepted < COUNTOF(accepted))
+            accepted[n_accepted++] = t;
         if (!rule)
             plan_add_problem(p, t, 2, L"unsupported-target",
                 L"%ls: not supported on %ls %ls by this version of p2vprep; nothing was changed.",
@@ -481,6 +528,12 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         else
             rule_requirements(r, m, t, rule, gen, TRUE);
     }
+    if (gen == GEN_NT5 && p->san_policy == SAN_ONLINE)
+        plan_add_problem(p, n_targets ? targets[0] : NULL, 2, L"san-policy-unsupported",
+            L"--san-policy online: %ls has no SAN policy (partmgr's SanPolicy came with "
+            L"Vista / 2008); data disks there come online by themselves. Leave the option out. "
+            L"Nothing was changed.", windows_name(m->os.major, m->os.minor));
+    settings_requirements(r, m, accepted, n_accepted, gen);
     if (r->overflow) {
         plan_add_problem(p, NULL, 2, L"too-many-entries",
             L"These targets need more entries in %d control sets than one run handles; run "

@@ -97,6 +97,13 @@ BOOL rule_covers(const struct target_rule *rule, unsigned gen, unsigned arch, DW
 void rule_os_text(const struct target_rule *rule, wchar_t *buf, size_t cch);
 const wchar_t *arch_name(unsigned arch);
 
+/* --san-policy: what happens to Services\partmgr\Parameters\SanPolicy. */
+enum san_choice {
+    SAN_DEFAULT = 0,   /* OnlineAll when a chosen target has san_online, else untouched */
+    SAN_ONLINE,        /* --san-policy online */
+    SAN_KEEP,          /* --san-policy keep */
+};
+
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */
 #define SERVICE_TYPE_KERNEL 1
 #define SERVICE_START_BOOT 0

@@ -477,7 +477,7 @@ static void hyperv_without_ide_and_storflt_where_present(void **state)
     wchar_t key[256];
     if (refused_here(e))
         return (void)print_message("hyperv is refused here: one_target checks that\n");
-    assert_int_equal(fx_run(EXE, L"apply --target hyperv --no-ide --report " REPORT, NULL), 0);
+    assert_int_equal(fx_run(EXE, L"apply --target hyperv --no-ide --san-policy keep --report " REPORT, NULL), 0);
     char *json = read_report();
     assert_null(strstr(json, "\"ide\""));
     free(json);
@@ -485,6 +485,8 @@ static void hyperv_without_ide_and_storflt_where_present(void **state)
         assert_start(L"storvsc", s, 0);
         assert_start(L"vmbus", s, 0);
         assert_start(L"intelide", s, 3);
+        swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\partmgr\\Parameters", s);
+        assert_false(fx_key_exists(key));   /* --san-policy keep */
         if (gen == NT62) {
             assert_start(L"storflt", s, 0);
         } else {
@@ -573,6 +575,67 @@ static void a_failure_at_any_write_leaves_everything_as_it_was(void **state)
     free(disk_after);
     free(before);
     free(disk_before);
+}
+
+static void assert_dword_in_sets(const wchar_t *sub, const wchar_t *name, DWORD want)
+{
+    for (int s = 1; s <= 3; s++) {
+        wchar_t key[256];
+        DWORD d = 99;
+        swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\%ls", s, sub);
+        if (!fx_get_dword(key, name, &d) || d != want)
+            fail_msg("ControlSet%03d\\%ls\\%ls is %lu, expected %lu", s, sub, name, d, want);
+    }
+}
+
+/* --san-policy online and --crash-visible: SanPolicy = 1 and AutoReboot = 0 in every set,
+ * whatever each set held; a rerun writes nothing; rollback restores each set's own value
+ * (or its absence). 2000/XP/2003 have no SAN policy: asking for it is refused, nothing
+ * changed; hyperv turns it on by default. */
+static void san_policy_and_auto_reboot_round_trip(void **state)
+{
+    wchar_t args[512];
+    char *out;
+    fx_set_dword(L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", 2);
+    fx_set_dword(L"SYSTEM\\ControlSet003\\Services\\partmgr\\Parameters", L"SanPolicy", 3);
+    fx_set_dword(L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot", 1);
+    fx_set_dword(L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot", 0);
+    wchar_t *before = fx_export_sets();
+    swprintf(args, 512, L"apply --target ide --san-policy online --crash-visible --report " REPORT);
+    int rc = fx_run(EXE, args, &out);
+    if (gen == NT5) {
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(out, "no SAN policy"));
+        free(out);
+        wchar_t *after = fx_export_sets();
+        assert_true(!wcscmp(before, after));
+        free(after);
+        swprintf(args, 512, L"apply --target ide --crash-visible --report " REPORT);
+        rc = fx_run(EXE, args, &out);
+    }
+    if (rc != 0)
+        fail_msg("apply exit %d:\n%s", rc, out);
+    free(out);
+    assert_dword_in_sets(L"Control\\CrashControl", L"AutoReboot", 0);
+    if (gen != NT5)
+        assert_dword_in_sets(L"Services\\partmgr\\Parameters", L"SanPolicy", 1);
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    char *json = read_report();
+    assert_non_null(strstr(json, "\"writes\": 0"));
+    free(json);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    wchar_t *after = fx_export_sets();
+    if (wcscmp(before, after))
+        fail_msg("the registry differs after rollback");
+    free(after);
+    free(before);
+
+    /* hyperv: SanPolicy online by default */
+    if (refused_here(&expects[9]))
+        return;
+    assert_int_equal(fx_run(EXE, L"apply --target hyperv", NULL), 0);
+    assert_dword_in_sets(L"Services\\partmgr\\Parameters", L"SanPolicy", 1);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
 }
 
 static void check_all_prints_a_table(void **state)
@@ -707,6 +770,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(hyperv_without_ide_and_storflt_where_present, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
+        cmocka_unit_test_setup(san_policy_and_auto_reboot_round_trip, machine),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),

@@ -84,12 +84,34 @@ static void boot_also_brings_ide_unless_told(void **state)
     assert_wstr_contains(err, L"--no-ide");
 }
 
+static void san_policy_and_crash_visible(void **state)
+{
+    struct options o;
+    wchar_t err[512];
+    assert_int_equal(parse(&o, err, 4, L"apply", L"--target", L"hyperv"), 0);
+    assert_int_equal(o.san_policy, SAN_DEFAULT);
+    assert_false(o.crash_visible);
+    assert_int_equal(parse(&o, err, 7, L"apply", L"--target", L"hyperv", L"--san-policy", L"keep",
+                           L"--crash-visible"), 0);
+    assert_int_equal(o.san_policy, SAN_KEEP);
+    assert_true(o.crash_visible);
+    assert_int_equal(parse(&o, err, 6, L"plan", L"--target", L"lsilogic", L"--san-policy", L"ONLINE"), 0);
+    assert_int_equal(o.san_policy, SAN_ONLINE);
+    assert_int_equal(parse(&o, err, 6, L"plan", L"--target", L"lsilogic", L"--san-policy", L"offline"),
+                     EXIT_USAGE);
+    assert_wstr_contains(err, L"online or keep");
+    assert_int_equal(parse(&o, err, 5, L"plan", L"--target", L"lsilogic", L"--san-policy"), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 3, L"rollback", L"--crash-visible"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--crash-visible");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(commands_and_options),
         cmocka_unit_test(usage_errors_are_exit_2_with_a_hint),
         cmocka_unit_test(boot_also_brings_ide_unless_told),
+        cmocka_unit_test(san_policy_and_crash_visible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -801,6 +801,129 @@ static void xen_takes_the_vendor_drivers_with_their_ids(void **state)
     machine_free(m);
 }
 
+/* ---- settings: SanPolicy and AutoReboot ---- */
+
+static size_t count_named(const struct plan *p, const wchar_t *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_changes; i++)
+        n += !wcscmp(p->changes[i].name, name);
+    return n;
+}
+
+static struct machine *hyperv_2012r2(int n_sets)
+{
+    struct machine *m = server(6, 3, ARCH_X64, n_sets);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    inbox_present(m, L"storflt.sys");
+    return m;
+}
+
+/* hyperv and nvme turn data disks online in every set unless told to keep the policy;
+ * other targets only when asked. A set already at 1 is left alone. */
+static void san_policy_online_by_default_for_hyperv_and_nvme(void **state)
+{
+    const struct target *hv = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    struct machine *m = hyperv_2012r2(3);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters",
+                                    L"SanPolicy")->v, 2);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet003\\Services\\partmgr\\Parameters",
+                                    L"SanPolicy")->v, 1);
+    plan_make(m, &hv, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_named(p, L"SanPolicy"), 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->old), 2);
+    assert_int_equal(dword_of(&c->new), 1);
+    assert_ptr_equal(c->target, hv);
+    c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\partmgr\\Parameters", L"SanPolicy");
+    assert_non_null(c);
+    assert_false(c->old.present);
+    /* the probe is asked for it */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &hv, 1, r);
+    size_t asked = 0;
+    for (size_t i = 0; i < r->n_wants; i++)
+        asked += !wcscmp(r->wants[i].name, L"SanPolicy");
+    assert_int_equal(asked, 3);
+    /* ... and not with keep */
+    r->san_policy = SAN_KEEP;
+    plan_requirements(m, &hv, 1, r);
+    for (size_t i = 0; i < r->n_wants; i++)
+        assert_int_not_equal(wcscmp(r->wants[i].name, L"SanPolicy"), 0);
+    requirements_free(r);
+    p->san_policy = SAN_KEEP;
+    plan_make(m, &hv, 1, p);
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    machine_free(m);
+
+    /* lsisas1068 on 2008 R2: only when asked */
+    const struct target *t = target_find(L"lsisas1068");
+    m = server(6, 1, ARCH_X64, 2);
+    inbox_present(m, L"lsi_sas.sys");
+    everything_present(m, t);
+    p->san_policy = SAN_DEFAULT;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    p->san_policy = SAN_ONLINE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 2);
+    assert_int_equal(count_named(p, L"SanPolicy"), 2);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* 2000/XP/2003 have no SAN policy: asked for explicitly, refused; by default, nothing. */
+static void san_policy_on_nt5_is_refused_when_asked(void **state)
+{
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 2);
+    payload_ok(m, L"symmpi.sys");
+    p->san_policy = SAN_ONLINE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(problem_with(p, L"san-policy-unsupported")->message, L"Windows 2003");
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    p->san_policy = SAN_DEFAULT;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* --crash-visible: AutoReboot = 0 in every set, any generation, only where it is not. */
+static void crash_visible_sets_auto_reboot_in_every_set(void **state)
+{
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 0, ARCH_X86, 3);
+    payload_ok(m, L"symmpi.sys");
+    everything_present(m, t);
+    m->files[0].dst_status = PE_OK;
+    m->files[0].dst_same = TRUE;
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot")->v, 0);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot")->v, 1);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    p->crash_visible = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->n_changes, 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->old), 1);
+    assert_int_equal(dword_of(&c->new), 0);
+    assert_int_equal(c->new.type, REG_DWORD);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet001\\Control\\CrashControl", L"AutoReboot"));
+    plan_free(p);
+    machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -828,6 +951,9 @@ int main(void)
         cmocka_unit_test(hyperv_is_vmbus_and_storvsc_and_storflt_where_present),
         cmocka_unit_test(hyperv_refusals_name_the_way_out),
         cmocka_unit_test(xen_takes_the_vendor_drivers_with_their_ids),
+        cmocka_unit_test(san_policy_online_by_default_for_hyperv_and_nvme),
+        cmocka_unit_test(san_policy_on_nt5_is_refused_when_asked),
+        cmocka_unit_test(crash_visible_sets_auto_reboot_in_every_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
