@@ -20,6 +20,8 @@ struct dynapi {
     BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* setupapi, XP */
     BOOL (WINAPI *GetVolumePathNameW)(LPCWSTR, LPWSTR, DWORD);     /* 2000, looked up to be safe */
     BOOL (WINAPI *GetVolumeNameForVolumeMountPointW)(LPCWSTR, LPWSTR, DWORD);   /* 2000, ditto */
+    BOOL (WINAPI *GetFirmwareType)(int *);                        /* 8 / 2012 */
+    DWORD (WINAPI *GetFirmwareEnvironmentVariableW)(LPCWSTR, LPCWSTR, PVOID, DWORD);   /* XP */
 };
 
 const struct dynapi *dynapi(void);

@@ -848,7 +848,8 @@ static int cmd_check(struct run *r)
     if (!r->opt->all)
         show_problems(r->p);
     if ((r->readiness = calloc(1, sizeof *r->readiness)) != NULL) {
-        readiness_probe(r->b, r->m, r->readiness);
+        struct readiness_job job = { r->opt->targets, r->opt->n_targets, r->opt->san_policy };
+        readiness_probe(r->b, r->m, &job, r->readiness);
         show_readiness(r->readiness);
     }
     r->ready = ready && counted > 0;
