@@ -600,10 +600,13 @@ static void power_values_come_from_the_current_control_set(void **state)
     machine_free(m);
 }
 
-/* Nothing set: no hiberfil.sys in the prefix, so hibernation is off; no policy. */
+/* Nothing set: no hiberfil.sys in the prefix, so hibernation is off; no policy. The SAN
+ * policy is OnlineAll: without it a server prefix rightly warns that data disks may stay
+ * offline (san_policy_note_says_today_and_what_apply_does). */
 static void nt62_quiet_machine_has_no_warnings(void **state)
 {
     struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 1, NULL);
     struct backend b = fake_backend(&f);
     struct machine *m = live(6, 2, 1);
     struct readiness *r = readiness_new();
