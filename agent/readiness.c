@@ -2,8 +2,11 @@
  * shared/reference/storage-targets.md and Microsoft's documentation of boot.ini, the
  * disk IOCTLs, power settings and device installation policies. Everything here reads;
  * nothing is written. */
+#define COBJMACROS
 #include "readiness.h"
 #include "dynapi.h"
+#include <ole2.h>
+#include <wbemcli.h>
 #include "text.h"
 #include "winerr.h"
 #include <stdarg.h>
@@ -866,6 +869,65 @@ static enum firmware probe_firmware(const struct backend *b, const struct machin
     return m->os.major == 5 ? FIRMWARE_BIOS : FIRMWARE_UNKNOWN;
 }
 
+/* BitLocker protection of the system volume, as Windows' own BitLocker WMI provider
+ * reports it (Win32_EncryptableVolume.ProtectionStatus: 0 off, 1 on; Vista and later,
+ * administrators only). Reading the volume's boot sector would not tell: an unlocked
+ * BitLocker volume shows the plain file system to readers. Anything that fails is unknown. */
+static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *volume)
+{
+    enum bitlocker result = BITLOCKER_UNKNOWN;
+    wchar_t query[96];
+    if (m->os.offline || m->os.major < 6 || !volume[0])
+        return result;
+    HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if (FAILED(hr) && hr != RPC_E_CHANGED_MODE)
+        return result;
+    BOOL uninit = SUCCEEDED(hr);
+    IWbemLocator *loc = NULL;
+    IWbemServices *svc = NULL;
+    IEnumWbemClassObject *en = NULL;
+    IWbemClassObject *obj = NULL;
+    BSTR ns = SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
+    BSTR wql = SysAllocString(L"WQL");
+    wfmt(query, COUNTOF(query), L"SELECT ProtectionStatus FROM Win32_EncryptableVolume WHERE DriveLetter='%ls'",
+         volume);
+    BSTR q = SysAllocString(query);
+    ULONG got = 0;
+    VARIANT v;
+    VariantInit(&v);
+    if (ns && wql && q &&
+        SUCCEEDED(CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER, &IID_IWbemLocator,
+                                   (void **)&loc)) &&
+        SUCCEEDED(IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc)) &&
+        SUCCEEDED(CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
+                                    RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE)) &&
+        SUCCEEDED(IWbemServices_ExecQuery(svc, wql, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
+                                          NULL, &en)) &&
+        IEnumWbemClassObject_Next(en, 10000, 1, &obj, &got) == WBEM_S_NO_ERROR && got == 1 &&
+        SUCCEEDED(IWbemClassObject_Get(obj, L"ProtectionStatus", 0, &v, NULL, NULL)) &&
+        (v.vt == VT_I4 || v.vt == VT_UI4)) {
+        if (v.lVal == 1)
+            result = BITLOCKER_ON;
+        else if (v.lVal == 0)
+            result = BITLOCKER_OFF;
+    }
+    VariantClear(&v);
+    if (obj)
+        IWbemClassObject_Release(obj);
+    if (en)
+        IEnumWbemClassObject_Release(en);
+    if (svc)
+        IWbemServices_Release(svc);
+    if (loc)
+        IWbemLocator_Release(loc);
+    SysFreeString(q);
+    SysFreeString(wql);
+    SysFreeString(ns);
+    if (uninit)
+        CoUninitialize();
+    return result;
+}
+
 static void probe_facts(const struct backend *b, const struct machine *m, struct readiness_facts *f)
 {
     wchar_t set[32], key[P2V_KEY_MAX];
@@ -893,7 +955,6 @@ static void probe_facts(const struct backend *b, const struct machine *m, struct
             wcopy(f->services[f->n_services++], COUNTOF(f->services[0]), *s);
     }
     f->firmware = probe_firmware(b, m, set);
-    f->bitlocker = BITLOCKER_UNKNOWN;
 }
 
 void readiness_probe(const struct backend *b, const struct machine *m, const struct readiness_job *job,
@@ -916,5 +977,6 @@ void readiness_probe(const struct backend *b, const struct machine *m, const str
     probe_free_space(m, out);
     probe_policies(b, m, out);
     probe_facts(b, m, &out->facts);
+    out->facts.bitlocker = probe_bitlocker(m, out->system_volume);
     readiness_decide(&out->facts, &m->os, job, out);
 }

@@ -600,6 +600,16 @@ static void san_policy_and_auto_reboot_round_trip(void **state)
     fx_set_dword(L"SYSTEM\\ControlSet003\\Services\\partmgr\\Parameters", L"SanPolicy", 3);
     fx_set_dword(L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot", 1);
     fx_set_dword(L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot", 0);
+    /* check says today's policy (ControlSet001 is not the current set here) */
+    fx_run(EXE, L"check --target ide --report " REPORT, NULL);
+    char *json = read_report();
+    assert_non_null(strstr(json, "\"firmware\": \""));
+    assert_non_null(strstr(json, "\"bitlocker\": \""));
+    if (gen != NT5) {
+        assert_non_null(strstr(json, "\"code\": \"san-policy\""));
+        assert_non_null(strstr(json, "\"san_policy\": null"));   /* Select\Current = 2, whose set has none */
+    }
+    free(json);
     wchar_t *before = fx_export_sets();
     swprintf(args, 512, L"apply --target ide --san-policy online --crash-visible --report " REPORT);
     int rc = fx_run(EXE, args, &out);
@@ -620,7 +630,7 @@ static void san_policy_and_auto_reboot_round_trip(void **state)
     if (gen != NT5)
         assert_dword_in_sets(L"Services\\partmgr\\Parameters", L"SanPolicy", 1);
     assert_int_equal(fx_run(EXE, args, NULL), 0);
-    char *json = read_report();
+    json = read_report();
     assert_non_null(strstr(json, "\"writes\": 0"));
     free(json);
     assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
