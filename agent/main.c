@@ -26,6 +26,11 @@ static void list_targets(void)
     for (size_t i = 0; i < p2v_n_targets; i++) {
         const struct target *t = &p2v_targets[i];
         out_info(L"%ls: %ls, %ls", t->name, t->title, t->pci_ids);
+        if (t->boot_also)
+            out_info(L"  with the %ls target, for VMs that boot through it first (unless --no-ide)",
+                     t->boot_also);
+        if (t->san_online)
+            out_info(L"  sets the SAN policy to OnlineAll on Vista and later (unless --san-policy keep)");
         for (size_t k = 0; k < t->n_rules; k++) {
             const struct target_rule *r = &t->rules[k];
             wchar_t gens[96], line[512];
@@ -37,8 +42,9 @@ static void list_targets(void)
             line[0] = 0;
             for (size_t n = 0; n < r->n_services; n++) {
                 wchar_t one[160];
-                wfmt(one, COUNTOF(one), L"%ls%ls (%ls %ls)", n ? L", " : L"", r->services[n].name,
-                     source_name(r->services[n].source), r->services[n].file);
+                wfmt(one, COUNTOF(one), L"%ls%ls (%ls %ls%ls)", n ? L", " : L"", r->services[n].name,
+                     source_name(r->services[n].source), r->services[n].file,
+                     r->services[n].optional ? L", where Windows has it" : L"");
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
             for (const wchar_t *const *inf = r->packages; inf && *inf; inf++) {

@@ -648,6 +648,28 @@ static void san_policy_and_auto_reboot_round_trip(void **state)
     assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
 }
 
+/* `targets` names every target, and for the new ones the versions, the update, the ide
+ * set and the optional storflt. */
+static void targets_lists_every_target(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(EXE, L"targets", &out), 0);
+    for (size_t i = 0; i < sizeof expects / sizeof expects[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%ls: ", expects[i].target);
+        if (!strstr(out, name))
+            fail_msg("targets does not list %s", name);
+    }
+    assert_non_null(strstr(out, "PCI\\CC_010802"));
+    assert_non_null(strstr(out, "Windows 8.1/2012 R2 or later: stornvme (inbox stornvme.sys)"));
+    assert_non_null(strstr(out, "Windows 8/2012: refused"));
+    assert_non_null(strstr(out, "KB2990941"));
+    assert_non_null(strstr(out, "with the ide target"));
+    assert_non_null(strstr(out, "storflt (inbox storflt.sys, where Windows has it)"));
+    assert_non_null(strstr(out, "xenbus.inf with its catalog + xenvbd.inf with its catalog"));
+    free(out);
+}
+
 static void check_all_prints_a_table(void **state)
 {
     char *out;
@@ -781,6 +803,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
         cmocka_unit_test_setup(san_policy_and_auto_reboot_round_trip, machine),
+        cmocka_unit_test(targets_lists_every_target),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
