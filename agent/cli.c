@@ -40,6 +40,12 @@ const wchar_t cli_usage[] =
     L"                  the running Windows\n"
     L"  --fix-boot-ini  (apply --offline) point boot.ini's default entry at the partition\n"
     L"                  that holds the Windows folder\n"
+    L"  --san-policy online|keep  online: data disks come online on the new bus\n"
+    L"                  (partmgr SanPolicy = 1, Vista and later); on by default for\n"
+    L"                  hyperv and nvme; keep: leave the policy as it is\n"
+    L"  --crash-visible keep a blue screen on the console (CrashControl AutoReboot = 0)\n"
+    L"  --no-ide        (hyperv, xen) leave out the emulated IDE set these targets\n"
+    L"                  include for VMs that boot through it first\n"
     L"  --log FILE      append the output to FILE\n"
     L"  --quiet         print errors only\n"
     L"\n"
@@ -169,6 +175,20 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             o->fix_boot_ini = TRUE;
             continue;
         }
+        if (_wcsicmp(a, L"--crash-visible") == 0) {
+            o->crash_visible = TRUE;
+            continue;
+        }
+        if (_wcsicmp(a, L"--san-policy") == 0) {
+            if (i + 1 >= argc || (_wcsicmp(argv[i + 1], L"online") && _wcsicmp(argv[i + 1], L"keep")))
+                return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
+            o->san_policy = _wcsicmp(argv[++i], L"online") ? SAN_KEEP : SAN_ONLINE;
+            continue;
+        }
+        if (_wcsicmp(a, L"--no-ide") == 0) {
+            o->no_ide = TRUE;
+            continue;
+        }
         if (_wcsicmp(a, L"--allow-unsigned") == 0) {
             o->allow_unsigned = TRUE;
             continue;
@@ -208,6 +228,22 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         *slot = argv[++i];
     }
 
+    /* Hyper-V Generation 1 and Xen HVM guests boot through emulated IDE first: the target
+     * that needs it brings the ide set along unless told not to. */
+    BOOL brings_ide = FALSE;
+    for (size_t i = 0, n = o->n_targets; i < n; i++) {
+        const struct target *also = o->targets[i]->boot_also ? target_find(o->targets[i]->boot_also) : NULL;
+        brings_ide |= also != NULL;
+        BOOL dup = FALSE;
+        for (size_t k = 0; also && k < o->n_targets; k++)
+            dup |= o->targets[k] == also;
+        if (also && !dup && !o->no_ide && o->n_targets < P2V_TARGETS_MAX)
+            o->targets[o->n_targets++] = also;
+    }
+    if (o->no_ide && !brings_ide)
+        return usage_error(err, cch, L"--no-ide is for the targets that include the ide set (%ls)",
+                           L"hyperv, xen");
+
     BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
                          o->command == CMD_SERVICE_INSTALL;
     if (needs_targets && o->n_targets == 0 && !o->inf)
@@ -215,6 +251,9 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
                            command_name(o->command));
     if (!needs_targets && (o->n_targets || o->inf))
         return usage_error(err, cch, L"%ls takes no --target or --inf", command_name(o->command));
+    if ((o->san_policy || o->crash_visible) && !needs_targets)
+        return usage_error(err, cch, L"%ls takes no --san-policy or --crash-visible (they go with "
+                           L"plan, apply, check and service install)", command_name(o->command));
     BOOL offline_ok = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
                       o->command == CMD_ROLLBACK;
     if (o->offline && !offline_ok)

@@ -26,6 +26,9 @@ struct options {
     const wchar_t *csv, *html;  /* summarize --csv, --html */
     const wchar_t *offline;     /* --offline: a Windows folder, a volume root, or "auto" */
     BOOL fix_boot_ini;          /* apply --offline: correct boot.ini's partition(N) */
+    enum san_choice san_policy; /* --san-policy online|keep */
+    BOOL crash_visible;         /* --crash-visible: CrashControl\AutoReboot = 0 */
+    BOOL no_ide;                /* --no-ide: leave out the targets' boot_also ("ide") */
 };
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */

@@ -21,6 +21,9 @@ const struct dynapi *dynapi(void)
         api.GetVolumePathNameW = (void *)lookup(L"kernel32.dll", "GetVolumePathNameW");
         api.GetVolumeNameForVolumeMountPointW =
             (void *)lookup(L"kernel32.dll", "GetVolumeNameForVolumeMountPointW");
+        api.GetFirmwareType = (void *)lookup(L"kernel32.dll", "GetFirmwareType");
+        api.GetFirmwareEnvironmentVariableW =
+            (void *)lookup(L"kernel32.dll", "GetFirmwareEnvironmentVariableW");
         done = TRUE;
     }
     return &api;

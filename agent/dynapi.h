@@ -19,6 +19,8 @@ struct dynapi {
     LONG (WINAPI *RtlGetVersion)(p2v_rtl_osversioninfoexw *);     /* ntdll, XP */
     BOOL (WINAPI *GetVolumePathNameW)(LPCWSTR, LPWSTR, DWORD);     /* 2000, looked up to be safe */
     BOOL (WINAPI *GetVolumeNameForVolumeMountPointW)(LPCWSTR, LPWSTR, DWORD);   /* 2000, ditto */
+    BOOL (WINAPI *GetFirmwareType)(int *);                        /* 8 / 2012 */
+    DWORD (WINAPI *GetFirmwareEnvironmentVariableW)(LPCWSTR, LPCWSTR, PVOID, DWORD);   /* XP */
 };
 
 const struct dynapi *dynapi(void);

@@ -194,12 +194,16 @@ static DWORD survey(struct run *r)
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD e = probe_control_sets(r->b, r->m);
     if (e == ERROR_SUCCESS) {
+        req->san_policy = r->opt->san_policy;
+        req->crash_visible = r->opt->crash_visible;
         plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
         e = probe_requirements(r->b, r->m, req, r->payload_dir);
     }
     requirements_free(req);
     if (e == ERROR_SUCCESS) {
         r->p->allow_unsigned = r->opt->allow_unsigned;
+        r->p->san_policy = r->opt->san_policy;
+        r->p->crash_visible = r->opt->crash_visible;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
         if (r->offline)
             survey_offline(r);
@@ -879,6 +883,8 @@ static int cmd_check(struct run *r)
         const struct target *t = r->opt->targets[i];
         struct verdict *v = &r->verdicts[r->n_verdicts++];
         one->allow_unsigned = r->opt->allow_unsigned;
+        one->san_policy = r->opt->san_policy;
+        one->crash_visible = r->opt->crash_visible;
         plan_make(r->m, &t, 1, one);
         plan_changes_as_problems(one);
         v->target = t;
@@ -925,7 +931,8 @@ static int cmd_check(struct run *r)
     if (!r->opt->all)
         show_problems(r->p);
     if ((r->readiness = calloc(1, sizeof *r->readiness)) != NULL) {
-        readiness_probe(r->b, r->m, r->readiness);
+        struct readiness_job job = { r->opt->targets, r->opt->n_targets, r->opt->san_policy };
+        readiness_probe(r->b, r->m, &job, r->readiness);
         show_readiness(r->readiness);
     }
     r->ready = ready && counted > 0;

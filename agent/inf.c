@@ -538,6 +538,7 @@ static void fill_target(struct inf_target *t)
     t->service.group = t->group;
     t->service.source = t->gen == GEN_NT62 ? SRC_PACKAGE : SRC_PAYLOAD;
     t->service.pnp_interface = t->n_hwids > 0;
+    t->service.optional = FALSE;
 
     t->n_cdd = 0;
     if (t->gen != GEN_NT62)
@@ -551,12 +552,15 @@ static void fill_target(struct inf_target *t)
     t->rule.gens = t->gen;
     t->rule.archs = t->arch;
     t->rule.refusal = NULL;
+    t->rule.nt_min = t->rule.nt_max = 0;   /* the INF was read for this very version */
     t->rule.services = &t->service;
     t->rule.n_services = 1;
     t->rule.cdd = t->n_cdd ? t->cdd : NULL;
     t->rule.n_cdd = t->n_cdd;
     t->rule.libraries = NULL;
-    t->rule.package_inf = t->gen == GEN_NT62 ? t->inf_file : NULL;
+    t->packages[0] = t->inf_file;
+    t->packages[1] = NULL;
+    t->rule.packages = t->gen == GEN_NT62 ? t->packages : NULL;
 
     t->target.name = t->name;
     t->target.title = t->title;
@@ -565,6 +569,8 @@ static void fill_target(struct inf_target *t)
     t->target.rules = &t->rule;
     t->target.n_rules = 1;
     t->target.payload_dir = t->payload_dir;
+    t->target.boot_also = NULL;
+    t->target.san_online = FALSE;
 }
 
 DWORD inf_load_target(const wchar_t *inf_path, unsigned gen, unsigned arch, DWORD os_major,

@@ -38,7 +38,8 @@ struct inf_target {
     wchar_t service_name[128];
     wchar_t service_file[64];        /* ServiceBinary's file name */
     wchar_t group[64];               /* LoadOrderGroup, "SCSI miniport" when absent */
-    wchar_t inf_file[MAX_PATH];      /* the INF's file name (package_inf on GEN_NT62) */
+    wchar_t inf_file[MAX_PATH];      /* the INF's file name (the package on GEN_NT62) */
+    const wchar_t *packages[2];      /* rule.packages on GEN_NT62: inf_file, NULL */
 
     wchar_t inf_path[MAX_PATH], payload_dir[MAX_PATH];   /* payload_dir = the INF's folder */
     wchar_t models_section[128], install_section[128], service_section[128];

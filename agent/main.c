@@ -28,19 +28,15 @@ static void list_targets(void)
     for (size_t i = 0; i < p2v_n_targets; i++) {
         const struct target *t = &p2v_targets[i];
         out_info(L"%ls: %ls, %ls", t->name, t->title, t->pci_ids);
+        if (t->boot_also)
+            out_info(L"  with the %ls target, for VMs that boot through it first (unless --no-ide)",
+                     t->boot_also);
+        if (t->san_online)
+            out_info(L"  sets the SAN policy to OnlineAll on Vista and later (unless --san-policy keep)");
         for (size_t k = 0; k < t->n_rules; k++) {
             const struct target_rule *r = &t->rules[k];
-            wchar_t gens[96] = L"", line[512];
-            for (unsigned g = GEN_NT5; g <= GEN_NT62; g <<= 1)
-                if (r->gens & g) {
-                    if (gens[0])
-                        wcscat(gens, L" + ");
-                    wcscat(gens, gen_name(g));
-                }
-            if (r->archs != ARCH_ALL) {
-                wcscat(gens, L", ");
-                wcscat(gens, arch_name(r->archs));
-            }
+            wchar_t gens[96], line[512];
+            rule_os_text(r, gens, COUNTOF(gens));
             if (r->refusal) {
                 out_info(L"  %ls: refused: %ls", gens, r->refusal);
                 continue;
@@ -48,17 +44,20 @@ static void list_targets(void)
             line[0] = 0;
             for (size_t n = 0; n < r->n_services; n++) {
                 wchar_t one[160];
-                wfmt(one, COUNTOF(one), L"%ls%ls (%ls %ls)", n ? L", " : L"", r->services[n].name,
-                     source_name(r->services[n].source), r->services[n].file);
+                wfmt(one, COUNTOF(one), L"%ls%ls (%ls %ls%ls)", n ? L", " : L"", r->services[n].name,
+                     source_name(r->services[n].source), r->services[n].file,
+                     r->services[n].optional ? L", where Windows has it" : L"");
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
-            if (r->package_inf) {
+            for (const wchar_t *const *inf = r->packages; inf && *inf; inf++) {
                 wchar_t one[160];
-                wfmt(one, COUNTOF(one), L" + %ls with its catalog", r->package_inf);
+                wfmt(one, COUNTOF(one), L" + %ls with its catalog", *inf);
                 wcsncat(line, one, COUNTOF(line) - wcslen(line) - 1);
             }
             out_info(L"  %ls: %ls%ls", gens, line,
-                     k + 1 < t->n_rules && (t->rules[k + 1].gens & r->gens) && !t->rules[k + 1].refusal
+                     k + 1 < t->n_rules && (t->rules[k + 1].gens & r->gens) &&
+                             (t->rules[k + 1].archs & r->archs) && t->rules[k + 1].nt_min == r->nt_min &&
+                             t->rules[k + 1].nt_max == r->nt_max
                          ? L"; where present, else:" : L"");
         }
     }

@@ -141,23 +141,37 @@ static void want_file(struct requirements *r, const struct target *t, const wcha
         r->overflow = TRUE;
 }
 
+/* An optional inbox service is skipped when the probe found its file missing. For the
+ * probe's own list (probed = FALSE) it is always wanted, so that the probe looks. */
+static BOOL service_skipped(const struct machine *m, const struct service_spec *sv, BOOL probed)
+{
+    if (!sv->optional || !probed)
+        return FALSE;
+    const struct machine_file *f = machine_file(m, sv->file);
+    return !f || f->dst_status != PE_OK;
+}
+
 static void rule_requirements(struct requirements *r, const struct machine *m, const struct target *t,
-                              const struct target_rule *rule, unsigned gen)
+                              const struct target_rule *rule, unsigned gen, BOOL probed)
 {
     for (size_t i = 0; i < rule->n_services; i++)
-        want_file(r, t, rule->services[i].file, rule->services[i].source);
+        if (!service_skipped(m, &rule->services[i], probed))
+            want_file(r, t, rule->services[i].file, rule->services[i].source);
     for (const wchar_t *const *lib = rule->libraries; lib && *lib; lib++)
         want_file(r, t, *lib, SRC_INBOX);
-    if (rule->package_inf && r->n_packages < P2V_FILES_MAX)
-        r->packages[r->n_packages++] = (struct want_package){ t, rule->package_inf, t->payload_dir };
-    else if (rule->package_inf)
-        r->overflow = TRUE;
+    for (const wchar_t *const *inf = rule->packages; inf && *inf; inf++)
+        if (r->n_packages < P2V_FILES_MAX)
+            r->packages[r->n_packages++] = (struct want_package){ t, *inf, t->payload_dir };
+        else
+            r->overflow = TRUE;
 
     for (int s = 0; s < m->n_sets; s++) {
         const wchar_t *set = m->sets[s];
         for (size_t i = 0; i < rule->n_services; i++) {
             const struct service_spec *sv = &rule->services[i];
             wchar_t key[P2V_KEY_MAX], params[P2V_KEY_MAX], image[MAX_PATH];
+            if (service_skipped(m, sv, probed))
+                continue;
             /* An inbox service already carries Windows' own values: only Start is ours to
              * set; the rest is filled in only if missing. A payload driver gets the full
              * recipe. */
@@ -191,9 +205,49 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
     }
 }
 
-static BOOL rule_matches(const struct target_rule *rule, unsigned gen, unsigned arch)
+static BOOL rule_matches(const struct target_rule *rule, const struct machine *m, unsigned gen)
 {
-    return (rule->gens & gen) && (rule->archs & arch);
+    return rule_covers(rule, gen, m->os.arch, m->os.major, m->os.minor);
+}
+
+/* ---- settings beside the driver: every control set, like the services ---- */
+
+/* Data disks offline after the move: under SanPolicy OfflineShared (the default of Windows
+ * Server 2008 Enterprise/Datacenter and of every Server 2016 edition, Microsoft's
+ * VDS_SAN_POLICY documentation) disks found on a new bus stay offline; 1 = OnlineAll.
+ * partmgr reads it from Vista / 2008 on; 2000/XP/2003 have no SAN policy. */
+#define SAN_POLICY_ONLINE_ALL 1
+
+/* The target a setting is reported under: the first that asks for it, else the first. */
+static const struct target *san_target(const struct target *const *targets, size_t n,
+                                       enum san_choice choice)
+{
+    if (choice == SAN_KEEP || n == 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (targets[i]->san_online)
+            return targets[i];
+    return choice == SAN_ONLINE ? targets[0] : NULL;
+}
+
+static void settings_requirements(struct requirements *r, const struct machine *m,
+                                  const struct target *const *targets, size_t n, unsigned gen)
+{
+    const struct target *san = gen == GEN_NT5 ? NULL : san_target(targets, n, r->san_policy);
+    for (int s = 0; s < m->n_sets; s++) {
+        wchar_t key[P2V_KEY_MAX];
+        const wchar_t *set = m->sets[s];
+        if (san) {
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\partmgr\\Parameters", set);
+            want_dword(r, san, set, key, L"SanPolicy", SAN_POLICY_ONLINE_ALL, FALSE);
+        }
+        /* A STOP 0x7B that reboots at once is a loop nobody can read; AutoReboot = 0 keeps
+         * it on the console (virt-v2v sets it for the same reason). */
+        if (r->crash_visible && n) {
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\CrashControl", set);
+            want_dword(r, targets[0], set, key, L"AutoReboot", 0, FALSE);
+        }
+    }
 }
 
 void plan_requirements(const struct machine *m, const struct target *const *targets,
@@ -208,12 +262,13 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
     for (size_t i = 0; i < n_targets; i++)
         for (size_t k = 0; k < targets[i]->n_rules; k++) {
             const struct target_rule *rule = &targets[i]->rules[k];
-            if (!rule_matches(rule, gen, m->os.arch))
+            if (!rule_matches(rule, m, gen))
                 continue;
             if (rule->refusal)
                 break;
-            rule_requirements(r, m, targets[i], rule, gen);
+            rule_requirements(r, m, targets[i], rule, gen, FALSE);
         }
+    settings_requirements(r, m, targets, n_targets, gen);
 }
 
 /* ---- choosing among a target's rules ---- */
@@ -227,7 +282,8 @@ static BOOL inbox_available(const struct machine *m, const wchar_t *file)
 static BOOL rule_inbox_available(const struct machine *m, const struct target_rule *rule)
 {
     for (size_t i = 0; i < rule->n_services; i++)
-        if (rule->services[i].source == SRC_INBOX && !inbox_available(m, rule->services[i].file))
+        if (rule->services[i].source == SRC_INBOX && !rule->services[i].optional &&
+            !inbox_available(m, rule->services[i].file))
             return FALSE;
     return TRUE;
 }
@@ -240,7 +296,7 @@ static const struct target_rule *choose_rule(const struct machine *m, const stru
     const struct target_rule *last = NULL;
     for (size_t k = 0; k < t->n_rules; k++) {
         const struct target_rule *rule = &t->rules[k];
-        if (!rule_matches(rule, gen, m->os.arch))
+        if (!rule_matches(rule, m, gen))
             continue;
         if (rule->refusal || rule_inbox_available(m, rule))
             return rule;
@@ -459,20 +515,33 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         plan_add_problem(p, NULL, 2, L"out-of-memory", L"Out of memory.");
         return;
     }
+    r->san_policy = p->san_policy;
+    r->crash_visible = p->crash_visible;
+    const struct target *accepted[P2V_FILES_MAX];   /* the settings follow these only */
+    size_t n_accepted = 0;
     for (size_t i = 0; i < n_targets; i++) {
         const struct target *t = targets[i];
         const struct target_rule *rule = choose_rule(m, t, gen);
+        if (rule && !rule->refusal && n_accepted < COUNTOF(accepted))
+            accepted[n_accepted++] = t;
         if (!rule)
             plan_add_problem(p, t, 2, L"unsupported-target",
                 L"%ls: not supported on %ls %ls by this version of p2vprep; nothing was changed.",
-                t->name, gen_name(gen), arch_name(m->os.arch));
+                t->name, windows_name(m->os.major, m->os.minor), arch_name(m->os.arch));
         else if (rule->refusal)
             plan_add_problem(p, t, 2, L"unsupported-target",
-                L"%ls on %ls %ls: %ls. Nothing was changed.", t->name, gen_name(gen),
+                L"%ls on %ls %ls: %ls. Nothing was changed.", t->name,
+                windows_name(m->os.major, m->os.minor),
                 arch_name(m->os.arch), rule->refusal);
         else
-            rule_requirements(r, m, t, rule, gen);
+            rule_requirements(r, m, t, rule, gen, TRUE);
     }
+    if (gen == GEN_NT5 && p->san_policy == SAN_ONLINE)
+        plan_add_problem(p, n_targets ? targets[0] : NULL, 2, L"san-policy-unsupported",
+            L"--san-policy online: %ls has no SAN policy (partmgr's SanPolicy came with "
+            L"Vista / 2008); data disks there come online by themselves. Leave the option out. "
+            L"Nothing was changed.", windows_name(m->os.major, m->os.minor));
+    settings_requirements(r, m, accepted, n_accepted, gen);
     if (r->overflow) {
         plan_add_problem(p, NULL, 2, L"too-many-entries",
             L"These targets need more entries in %d control sets than one run handles; run "

@@ -41,6 +41,9 @@ struct requirements {
     struct want_package packages[P2V_FILES_MAX];
     int n_packages;
     BOOL overflow;               /* more than fits: the plan must refuse, never drop */
+    /* inputs, as in struct plan */
+    enum san_choice san_policy;
+    BOOL crash_visible;
 };
 
 enum change_kind {
@@ -73,6 +76,8 @@ struct problem {
 
 struct plan {
     BOOL allow_unsigned;            /* input: --allow-unsigned */
+    enum san_choice san_policy;     /* input: --san-policy */
+    BOOL crash_visible;             /* input: --crash-visible */
     struct change *changes;         /* P2V_ITEMS_MAX */
     size_t n_changes;
     struct problem *problems;       /* P2V_PROBLEMS_MAX */

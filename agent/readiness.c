@@ -2,8 +2,11 @@
  * shared/reference/storage-targets.md and Microsoft's documentation of boot.ini, the
  * disk IOCTLs, power settings and device installation policies. Everything here reads;
  * nothing is written. */
+#define COBJMACROS
 #include "readiness.h"
 #include "dynapi.h"
+#include <ole2.h>
+#include <wbemcli.h>
 #include "text.h"
 #include "winerr.h"
 #include <stdarg.h>
@@ -42,7 +45,7 @@ static BOOL nt62(const struct os_info *os)
     return os->major > 6 || (os->major == 6 && os->minor >= 2);
 }
 
-static void note(struct readiness *r, BOOL warning, const wchar_t *code, const wchar_t *fmt, ...)
+void readiness_note(struct readiness *r, BOOL warning, const wchar_t *code, const wchar_t *fmt, ...)
 {
     if (r->n_notes >= READINESS_NOTES_MAX)
         return;
@@ -73,6 +76,16 @@ static BOOL volume_of(const wchar_t *path, wchar_t *vol, size_t cch)
     vol[1] = L':';
     vol[2] = 0;
     return TRUE;
+}
+
+/* Select\Current names the control set the running system uses; without it,
+ * CurrentControlSet (a link, fine for reading). */
+static void current_set(const struct machine *m, wchar_t *set, size_t cch)
+{
+    if (m->select_present[SEL_CURRENT])
+        wfmt(set, cch, L"ControlSet%03lu", (unsigned long)m->select[SEL_CURRENT]);
+    else
+        wcopy(set, cch, L"CurrentControlSet");
 }
 
 /* ---- boot.ini ---------------------------------------------------------------------- */
@@ -425,7 +438,7 @@ void readiness_boot_notes(const struct os_info *os, struct readiness *out)
         /* The seed's layout: boot.ini on a 100 MB C:, \WINDOWS on D: = partition(2).
          * Converters that reconfigure the copy offline assume C:\WINDOWS and fail here
          * (VMware KB 1005208, "virtual machine reconfiguration failed"). */
-        note(out, TRUE, L"boot-files-elsewhere",
+        readiness_note(out, TRUE, L"boot-files-elsewhere",
              L"The boot files (%ls) are on %ls but Windows is on %ls: p2vprep prepares the "
              L"running system, so this layout is fine for it, but a converter's own "
              L"reconfiguration step may fail on it and should be skipped.",
@@ -437,12 +450,12 @@ void readiness_boot_notes(const struct os_info *os, struct readiness *out)
     int rdisk, partition;
     wchar_t dir[MAX_PATH];
     if (arc_path_parse(out->boot_default, &rdisk, &partition, dir, COUNTOF(dir)))
-        note(out, FALSE, L"boot-ini-default",
+        readiness_note(out, FALSE, L"boot-ini-default",
              L"%ls starts \"%ls\" by default from %ls (disk %d, partition %d, folder %ls).",
              out->boot_ini, out->boot_default_title[0] ? out->boot_default_title : L"(no title)",
              out->boot_default, rdisk, partition, dir[0] ? dir : L"\\");
     else
-        note(out, FALSE, L"boot-ini-default", L"%ls starts \"%ls\" by default from %ls.",
+        readiness_note(out, FALSE, L"boot-ini-default", L"%ls starts \"%ls\" by default from %ls.",
              out->boot_ini, out->boot_default_title[0] ? out->boot_default_title : L"(no title)",
              out->boot_default);
     /* A multi-boot machine whose default is another installation: the VM would start a
@@ -450,7 +463,7 @@ void readiness_boot_notes(const struct os_info *os, struct readiness *out)
      * BIOS disks, which need not match Windows' disk numbers. */
     if (dir[0] && os->systemroot[0] && os->systemroot[1] == L':' &&
         !same_dir(dir, os->systemroot + 2))
-        note(out, TRUE, L"boot-default-other-windows",
+        readiness_note(out, TRUE, L"boot-default-other-windows",
              L"boot.ini's default entry starts %ls but this Windows is %ls: choose this "
              L"Windows as boot.ini's default before converting, or the VM starts an "
              L"installation p2vprep did not prepare.",
@@ -516,14 +529,14 @@ static void probe_boot_files(const struct backend *b, const struct machine *m, s
         if (!found && lettered)
             wcopy(out->boot_volume, COUNTOF(out->boot_volume), vol);
         if (!found)
-            note(out, FALSE, L"no-boot-ini",
+            readiness_note(out, FALSE, L"no-boot-ini",
                  L"No boot.ini with a default entry was found on the system partition%ls%ls or at "
                  L"the root of any fixed drive, so the boot layout could not be checked.",
                  lettered ? L" " : L"", lettered ? vol : L"");
     } else if (lettered) {
         wcopy(out->boot_volume, COUNTOF(out->boot_volume), vol);
     } else if (have_dev) {
-        note(out, FALSE, L"system-partition-no-letter",
+        readiness_note(out, FALSE, L"system-partition-no-letter",
              L"The system partition (%ls, holding bootmgr and \\Boot\\BCD) has no drive letter; "
              L"converters normally copy it as it is.", dev);
     }
@@ -637,18 +650,18 @@ static void probe_dynamic_disk(struct readiness *out)
         checked += e == ERROR_SUCCESS;
     }
     if (out->dynamic_disk)
-        note(out, TRUE, L"dynamic-disk",
+        readiness_note(out, TRUE, L"dynamic-disk",
              L"%ls is on a dynamic disk: converters and this kind of preparation assume basic "
              L"disks and the VM's disk stays dynamic, so check that your converter supports "
              L"dynamic disks before converting.",
              out->system_volume);
     else if (e != ERROR_SUCCESS)
-        note(out, FALSE, L"disk-layout-unknown",
+        readiness_note(out, FALSE, L"disk-layout-unknown",
              L"Could not determine whether %ls is on a dynamic disk (%ls).", out->system_volume,
              win_error_text(e, err, COUNTOF(err)));
     else if (checked == 0)
         /* Wine answers the volume IOCTL with no extents at all. */
-        note(out, FALSE, L"disk-layout-unknown",
+        readiness_note(out, FALSE, L"disk-layout-unknown",
              L"Could not determine whether %ls is on a dynamic disk (the volume reported no disks).",
              out->system_volume);
 }
@@ -691,12 +704,7 @@ static void probe_power(const struct backend *b, const struct machine *m, struct
     DWORD d;
     if (!nt62(&m->os))
         return;
-    /* Select\Current names the control set the running system uses; without it,
-     * CurrentControlSet (a link, fine for reading). */
-    if (m->select_present[SEL_CURRENT])
-        wfmt(set, COUNTOF(set), L"ControlSet%03lu", (unsigned long)m->select[SEL_CURRENT]);
-    else
-        wcopy(set, COUNTOF(set), L"CurrentControlSet");
+    current_set(m, set, COUNTOF(set));
 
     wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\Power", set);
     if (read_number(b, key, L"HibernateEnabled", &d)) {
@@ -709,17 +717,17 @@ static void probe_power(const struct backend *b, const struct machine *m, struct
     out->fast_startup = read_number(b, key, L"HiberbootEnabled", &d) && d == 1;
 
     if (out->hibernation)
-        note(out, TRUE, L"hibernation-on",
+        readiness_note(out, TRUE, L"hibernation-on",
              L"Hibernation is on: a hibernated Windows leaves its volumes in a state converters "
              L"may copy inconsistently, so run powercfg /h off before converting.");
     if (out->fast_startup && out->hibernation)
-        note(out, TRUE, L"fast-startup-on",
+        readiness_note(out, TRUE, L"fast-startup-on",
              L"Fast Startup is on (HiberbootEnabled=1): a shut-down Windows is really "
              L"hibernated and converters may copy its volumes inconsistently, so run "
              L"powercfg /h off (which also turns Fast Startup off) before converting.");
     else if (out->fast_startup)
         /* Fast Startup needs the hibernation file; with hibernation off it does nothing. */
-        note(out, FALSE, L"fast-startup-on",
+        readiness_note(out, FALSE, L"fast-startup-on",
              L"Fast Startup is set (HiberbootEnabled=1) but has no effect while hibernation "
              L"is off; leave hibernation off until the conversion is done.");
 }
@@ -751,13 +759,13 @@ static void probe_free_space(const struct machine *m, struct readiness *out)
         ok = GetDiskFreeSpaceExW(path, &avail, &total, &free_total);
     }
     if (!ok) {
-        note(out, FALSE, L"free-space-unknown", L"Could not read the free space of %ls: %ls.",
+        readiness_note(out, FALSE, L"free-space-unknown", L"Could not read the free space of %ls: %ls.",
              path, win_error_text(e, err, COUNTOF(err)));
         return;
     }
     out->drivers_free_bytes = avail.QuadPart;
     if (avail.QuadPart < READINESS_LOW_SPACE_BYTES)
-        note(out, TRUE, L"low-space",
+        readiness_note(out, TRUE, L"low-space",
              L"Only %lu MB is free on %ls (the volume of %ls\\system32\\drivers): free at least "
              L"%lu MB before preparing and converting.",
              (unsigned long)(avail.QuadPart / MB), out->system_volume[0] ? out->system_volume : path,
@@ -782,7 +790,7 @@ static void probe_policies(const struct backend *b, const struct machine *m, str
                 wfmt(which + wcslen(which), COUNTOF(which) - wcslen(which), L"%ls%ls=1",
                      which[0] ? L", " : L"", names[i]);
         if (which[0])
-            note(out, TRUE, L"driver-install-policy",
+            readiness_note(out, TRUE, L"driver-install-policy",
                  L"Group Policy restricts device installation (HKLM\\%ls: %ls): Windows may "
                  L"refuse the virtual controller's driver, so allow its device class or "
                  L"hardware ID, or lift the restriction, before converting.",
@@ -791,14 +799,166 @@ static void probe_policies(const struct backend *b, const struct machine *m, str
         /* NT5 driver signing policy: 0 ignore, 1 warn, 2 block. p2vprep copies the driver
          * and writes its registry entries itself, so Windows' installer never asks. */
         if (read_number(b, L"SOFTWARE\\Microsoft\\Driver Signing", L"Policy", &d) && d == 2)
-            note(out, FALSE, L"driver-signing-policy",
+            readiness_note(out, FALSE, L"driver-signing-policy",
                  L"Driver signing policy is set to block unsigned drivers: Windows' own installer "
                  L"would refuse an unsigned payload driver, but p2vprep installs the files "
                  L"itself, so this only matters if you install drivers by other means.");
     }
 }
 
-void readiness_probe(const struct backend *b, const struct machine *m, struct readiness *out)
+/* ---- the facts readiness_notes.c decides from ---------------------------------------- */
+
+static BOOL key_present(const struct backend *b, const wchar_t *key)
+{
+    return b->key_exists(b->ctx, key) == ERROR_SUCCESS;
+}
+
+/* UpperFilters / LowerFilters of the disk drive and SCSI adapter classes (REG_MULTI_SZ). */
+static void probe_class_filters(const struct backend *b, const wchar_t *set, struct readiness_facts *f)
+{
+    static const struct { const wchar_t *guid, *name; } classes[] = {
+        { CLASS_DISKDRIVE, L"disk drives" }, { CLASS_SCSIADAPTER, L"SCSI adapters" },
+    };
+    for (size_t c = 0; c < COUNTOF(classes); c++)
+        for (int upper = 1; upper >= 0; upper--) {
+            wchar_t key[P2V_KEY_MAX];
+            struct regval v;
+            wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\Class\\%ls", set, classes[c].guid);
+            if (b->read_value(b->ctx, key, upper ? L"UpperFilters" : L"LowerFilters", &v) != ERROR_SUCCESS ||
+                !v.present || v.truncated || (v.type != REG_MULTI_SZ && v.type != REG_SZ))
+                continue;
+            const wchar_t *p = (const wchar_t *)v.data, *end = p + v.size / sizeof(wchar_t);
+            while (p < end && *p && f->n_filters < READINESS_FILTERS_MAX) {
+                size_t n = 0;
+                while (p + n < end && p[n])
+                    n++;
+                struct class_filter *cf = &f->filters[f->n_filters++];
+                size_t k;
+                cf->class_name = classes[c].name;
+                cf->upper = upper;
+                for (k = 0; k < n && k + 1 < COUNTOF(cf->name); k++)
+                    cf->name[k] = p[k];
+                cf->name[k] = 0;
+                p += n + 1;
+            }
+        }
+}
+
+/* BIOS or UEFI: GetFirmwareType (8 and later), else the firmware-variable call, which a
+ * BIOS machine fails with ERROR_INVALID_FUNCTION (XP and later); offline, the
+ * PEFirmwareType value Windows records (1 BIOS, 2 UEFI). 2000/XP/2003 boot only with BIOS
+ * on x86 and x64. */
+static enum firmware probe_firmware(const struct backend *b, const struct machine *m, const wchar_t *set)
+{
+    wchar_t key[P2V_KEY_MAX];
+    DWORD d;
+    const struct dynapi *api = dynapi();
+    if (!m->os.offline) {
+        int type = 0;
+        if (api->GetFirmwareType && api->GetFirmwareType(&type) && (type == 1 || type == 2))
+            return type == 1 ? FIRMWARE_BIOS : FIRMWARE_UEFI;
+        if (api->GetFirmwareEnvironmentVariableW) {
+            BYTE buf[4];
+            if (!api->GetFirmwareEnvironmentVariableW(L"", L"{00000000-0000-0000-0000-000000000000}", buf, 0))
+                return GetLastError() == ERROR_INVALID_FUNCTION ? FIRMWARE_BIOS : FIRMWARE_UEFI;
+        }
+    }
+    wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control", set);
+    if (read_number(b, key, L"PEFirmwareType", &d) && (d == 1 || d == 2))
+        return d == 1 ? FIRMWARE_BIOS : FIRMWARE_UEFI;
+    return m->os.major == 5 ? FIRMWARE_BIOS : FIRMWARE_UNKNOWN;
+}
+
+/* BitLocker protection of the system volume, as Windows' own BitLocker WMI provider
+ * reports it (Win32_EncryptableVolume.ProtectionStatus: 0 off, 1 on; Vista and later,
+ * administrators only). Reading the volume's boot sector would not tell: an unlocked
+ * BitLocker volume shows the plain file system to readers. Anything that fails is unknown. */
+static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *volume)
+{
+    enum bitlocker result = BITLOCKER_UNKNOWN;
+    wchar_t query[96];
+    if (m->os.offline || m->os.major < 6 || !volume[0])
+        return result;
+    HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if (FAILED(hr) && hr != RPC_E_CHANGED_MODE)
+        return result;
+    BOOL uninit = SUCCEEDED(hr);
+    IWbemLocator *loc = NULL;
+    IWbemServices *svc = NULL;
+    IEnumWbemClassObject *en = NULL;
+    IWbemClassObject *obj = NULL;
+    BSTR ns = SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
+    BSTR wql = SysAllocString(L"WQL");
+    wfmt(query, COUNTOF(query), L"SELECT ProtectionStatus FROM Win32_EncryptableVolume WHERE DriveLetter='%ls'",
+         volume);
+    BSTR q = SysAllocString(query);
+    ULONG got = 0;
+    VARIANT v;
+    VariantInit(&v);
+    if (ns && wql && q &&
+        SUCCEEDED(CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER, &IID_IWbemLocator,
+                                   (void **)&loc)) &&
+        SUCCEEDED(IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc)) &&
+        SUCCEEDED(CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
+                                    RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE)) &&
+        SUCCEEDED(IWbemServices_ExecQuery(svc, wql, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
+                                          NULL, &en)) &&
+        IEnumWbemClassObject_Next(en, 10000, 1, &obj, &got) == WBEM_S_NO_ERROR && got == 1 &&
+        SUCCEEDED(IWbemClassObject_Get(obj, L"ProtectionStatus", 0, &v, NULL, NULL)) &&
+        (v.vt == VT_I4 || v.vt == VT_UI4)) {
+        if (v.lVal == 1)
+            result = BITLOCKER_ON;
+        else if (v.lVal == 0)
+            result = BITLOCKER_OFF;
+    }
+    VariantClear(&v);
+    if (obj)
+        IWbemClassObject_Release(obj);
+    if (en)
+        IEnumWbemClassObject_Release(en);
+    if (svc)
+        IWbemServices_Release(svc);
+    if (loc)
+        IWbemLocator_Release(loc);
+    SysFreeString(q);
+    SysFreeString(wql);
+    SysFreeString(ns);
+    if (uninit)
+        CoUninitialize();
+    return result;
+}
+
+static void probe_facts(const struct backend *b, const struct machine *m, struct readiness_facts *f)
+{
+    wchar_t set[32], key[P2V_KEY_MAX];
+    struct regval v;
+    DWORD d;
+    current_set(m, set, COUNTOF(set));
+    wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\partmgr\\Parameters", set);
+    f->san_present = read_number(b, key, L"SanPolicy", &d);
+    f->san_policy = f->san_present ? d : 0;
+
+    wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\Session Manager", set);
+    /* an empty REG_MULTI_SZ is one or two terminators */
+    f->pending_renames = b->read_value(b->ctx, key, L"PendingFileRenameOperations", &v) == ERROR_SUCCESS &&
+                         v.present && v.size > 2 * sizeof(wchar_t);
+    if (!m->os.offline) {   /* offline, only the SYSTEM hive is reachable */
+        f->servicing_reboot = key_present(b,
+            L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending");
+        f->update_reboot = key_present(b,
+            L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired");
+    }
+    probe_class_filters(b, set, f);
+    for (const wchar_t *const *s = readiness_tool_services(); *s && f->n_services < READINESS_SERVICES_MAX; s++) {
+        wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls", set, *s);
+        if (key_present(b, key))
+            wcopy(f->services[f->n_services++], COUNTOF(f->services[0]), *s);
+    }
+    f->firmware = probe_firmware(b, m, set);
+}
+
+void readiness_probe(const struct backend *b, const struct machine *m, const struct readiness_job *job,
+                     struct readiness *out)
 {
     memset(out, 0, sizeof *out);
     /* An offline Windows' boot files are judged by --offline's own boot.ini check; the
@@ -806,7 +966,7 @@ void readiness_probe(const struct backend *b, const struct machine *m, struct re
     if (m->os.offline) {
         if (!volume_of(m->os.systemroot, out->system_volume, COUNTOF(out->system_volume)))
             out->system_volume[0] = 0;
-        note(out, FALSE, L"offline-software-not-read",
+        readiness_note(out, FALSE, L"offline-software-not-read",
              L"Offline, only the SYSTEM hive is read: device-installation and driver-signing "
              L"policies (in the SOFTWARE hive) are not checked.");
     } else {
@@ -816,4 +976,7 @@ void readiness_probe(const struct backend *b, const struct machine *m, struct re
     probe_power(b, m, out);
     probe_free_space(m, out);
     probe_policies(b, m, out);
+    probe_facts(b, m, &out->facts);
+    out->facts.bitlocker = probe_bitlocker(m, out->system_volume);
+    readiness_decide(&out->facts, &m->os, job, out);
 }

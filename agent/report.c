@@ -195,6 +195,14 @@ void report_build(const struct run *r, struct wbuf *b)
                   rd->boot_files_elsewhere ? L"true" : L"false", rd->dynamic_disk ? L"true" : L"false",
                   rd->hibernation ? L"true" : L"false", rd->fast_startup ? L"true" : L"false",
                   rd->drivers_free_bytes);
+        static const wchar_t *const firmware[] = { L"unknown", L"bios", L"uefi" };
+        static const wchar_t *const bitlocker[] = { L"unknown", L"off", L"on" };
+        json_key(b, L"firmware"); json_str(b, firmware[rd->facts.firmware]);
+        wbuf_add(b, L", "); json_key(b, L"bitlocker"); json_str(b, bitlocker[rd->facts.bitlocker]);
+        if (rd->facts.san_present)
+            wbuf_addf(b, L", \"san_policy\": %lu, ", (unsigned long)rd->facts.san_policy);
+        else
+            wbuf_add(b, L", \"san_policy\": null, ");
         json_key(b, L"notes");
         wbuf_add(b, L"[");
         for (int i = 0; i < rd->n_notes; i++) {

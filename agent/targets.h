@@ -14,6 +14,13 @@ enum {
 };
 enum { ARCH_X86 = 1, ARCH_X64 = 2, ARCH_ALL = 3 };
 
+/* A Windows version as a rule's bound: 0x0601 = 6.1 (7 / 2008 R2). */
+#define NT_VERSION(major, minor) ((WORD)(((major) << 8) | (minor)))
+#define NT_ANY 0, 0
+#define NT_FROM(major, minor) NT_VERSION(major, minor), 0
+#define NT_UPTO(major, minor) 0, NT_VERSION(major, minor)
+#define NT_ONLY(major, minor) NT_VERSION(major, minor), NT_VERSION(major, minor)
+
 /* Where a service's driver file comes from. */
 enum source {
     SRC_PAYLOAD = 1,  /* the payload folder; copied into system32\drivers */
@@ -32,6 +39,8 @@ struct service_spec {
     const wchar_t *group;         /* LoadOrderGroup */
     enum source source;
     BOOL pnp_interface;           /* write Parameters\PnpInterface "5"=1 (PCI miniports) */
+    BOOL optional;                /* SRC_INBOX: made boot-start where Windows has it, else left
+                                     alone (storflt exists only on some Windows) */
 };
 
 /* A CriticalDeviceDatabase entry (NT5, NT6.0/6.1): device ID -> service. */
@@ -46,13 +55,17 @@ struct cdd_spec {
  * (e.g. inbox LSI_SCSI where Windows still has it, else the payload driver). */
 struct target_rule {
     unsigned gens, archs;
+    /* Within a generation, the Windows versions the rule is for (NT_VERSION(major, minor),
+     * e.g. stornvme is inbox from 6.3, not in 6.2): 0 = no bound. */
+    WORD nt_min, nt_max;
     const wchar_t *refusal;       /* non-NULL: this combination is refused, and why */
     const struct service_spec *services;
     size_t n_services;
     const struct cdd_spec *cdd;   /* ignored on NT6.2+ */
     size_t n_cdd;
     const wchar_t *const *libraries;   /* files without a service (pciidex.sys), NULL-ended */
-    const wchar_t *package_inf;   /* SRC_PACKAGE: the INF's name in the payload */
+    const wchar_t *const *packages;   /* SRC_PACKAGE: the INFs' names in the payload,
+                                         NULL-ended; NULL: none */
 };
 
 struct target {
@@ -63,6 +76,12 @@ struct target {
     const struct target_rule *rules;
     size_t n_rules;
     const wchar_t *payload_dir;   /* where its files are; NULL: --payload (an INF's folder) */
+    const wchar_t *boot_also;     /* another target the VM boots through first (the emulated
+                                     "ide" of Hyper-V Generation 1 and Xen HVM), included
+                                     unless --no-ide; NULL: none */
+    BOOL san_online;              /* its disks appear on a new bus, where the default SAN
+                                     policy leaves data disks offline: --san-policy online
+                                     is on unless --san-policy keep */
 };
 
 extern const struct target p2v_targets[];
@@ -73,7 +92,20 @@ extern const wchar_t *const p2v_bus_services[];
 
 const struct target *target_find(const wchar_t *name);
 const wchar_t *gen_name(unsigned gen);
+/* "Windows 7/2008 R2" for 6.1; a generation's name where no single name fits. */
+const wchar_t *windows_name(DWORD major, DWORD minor);
+/* Does the rule cover Windows major.minor of generation gen on arch? */
+BOOL rule_covers(const struct target_rule *rule, unsigned gen, unsigned arch, DWORD major, DWORD minor);
+/* The Windows versions a rule covers, for `targets`: "Windows 8.1/2012 R2 or later". */
+void rule_os_text(const struct target_rule *rule, wchar_t *buf, size_t cch);
 const wchar_t *arch_name(unsigned arch);
+
+/* --san-policy: what happens to Services\partmgr\Parameters\SanPolicy. */
+enum san_choice {
+    SAN_DEFAULT = 0,   /* OnlineAll when a chosen target has san_online, else untouched */
+    SAN_ONLINE,        /* --san-policy online */
+    SAN_KEEP,          /* --san-policy keep */
+};
 
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */
 #define SERVICE_TYPE_KERNEL 1
@@ -84,4 +116,5 @@ const wchar_t *arch_name(unsigned arch);
 #define CLASS_SCSIADAPTER L"{4D36E97B-E325-11CE-BFC1-08002BE10318}"
 #define CLASS_HDC L"{4D36E96A-E325-11CE-BFC1-08002BE10318}"
 #define CLASS_DISKDRIVE L"{4D36E967-E325-11CE-BFC1-08002BE10318}"
+#define CLASS_SYSTEM L"{4D36E97D-E325-11CE-BFC1-08002BE10318}"
 #endif

@@ -21,6 +21,7 @@
 
 enum { NT5, NT6, NT62 };
 static int gen;
+static WORD ver;   /* the emulated version, major << 8 | minor */
 static BOOL os64;
 static wchar_t winver[32];
 
@@ -32,35 +33,59 @@ struct expect {
     const wchar_t *cdd_id;
     BOOL x86_only;
     BOOL package_on_nt62;   /* stages a driver package on Windows 8+ in this fixture */
+    WORD from[3];           /* refused below this version of the generation (0: none) */
+    BOOL nt61_update;       /* 6.1: only where an update installed the driver (here: win2008r2) */
+    const wchar_t *also[3]; /* further services made boot-start in every set */
 };
 static const struct expect expects[] = {
     { L"lsilogic", { L"symmpi", L"LSI_SCSI", L"LSI_SCSI" },
-      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE },
+      { L"symmpi.sys", L"lsi_scsi.sys", L"lsi_scsi.sys" }, L"pci#ven_1000&dev_0030", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"lsisas1068", { L"LSI_SAS", L"LSI_SAS", L"LSI_SAS" },
-      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE },
+      { L"lsi_sas.sys", L"lsi_sas.sys", L"lsi_sas.sys" }, L"pci#ven_1000&dev_0054", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"pvscsi", { L"pvscsi", L"pvscsi", L"pvscsi" },
-      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE },
+      { L"pvscsi.sys", L"pvscsi.sys", L"pvscsi.sys" }, L"pci#ven_15ad&dev_07c0", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"buslogic", { L"vmscsi", NULL, NULL }, { L"vmscsi.sys", NULL, NULL },
-      L"pci#ven_104b&dev_1040", TRUE, FALSE },
+      L"pci#ven_104b&dev_1040", TRUE, FALSE, { 0 }, FALSE, { NULL } },
     { L"ide", { L"intelide", L"intelide", L"intelide" },
-      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE },
+      { L"intelide.sys", L"intelide.sys", L"intelide.sys" }, L"pci#ven_8086&dev_7111", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"sata", { NULL, L"msahci", L"storahci" }, { NULL, L"msahci.sys", L"storahci.sys" },
-      L"pci#ven_15ad&dev_07e0", FALSE, FALSE },
+      L"pci#ven_15ad&dev_07e0", FALSE, FALSE, { 0 }, FALSE, { NULL } },
     { L"virtio-blk", { L"viostor", L"viostor", L"viostor" },
-      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE },
+      { L"viostor.sys", L"viostor.sys", L"viostor.sys" }, L"pci#ven_1af4&dev_1001", FALSE, TRUE, { 0 }, FALSE, { NULL } },
     { L"virtio-scsi", { L"vioscsi", L"vioscsi", L"vioscsi" },
-      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE },
+      { L"vioscsi.sys", L"vioscsi.sys", L"vioscsi.sys" }, L"pci#ven_1af4&dev_1004", FALSE, TRUE, { 0 }, FALSE, { NULL } },
+    { L"nvme", { NULL, L"stornvme", L"stornvme" }, { NULL, L"stornvme.sys", L"stornvme.sys" },
+      L"pci#cc_010802", FALSE, FALSE, { 0, 0x0601, 0x0603 }, TRUE, { NULL } },
+    /* no CriticalDeviceDatabase entry (VMBus has no PCI ID); the ide set comes along */
+    { L"hyperv", { NULL, L"storvsc", L"storvsc" }, { NULL, L"storvsc.sys", L"storvsc.sys" },
+      NULL, FALSE, FALSE, { 0, 0x0601, 0 }, FALSE, { L"vmbus", L"intelide", L"atapi" } },
+    { L"xen", { L"xenvbd", L"xenvbd", L"xenvbd" }, { L"xenvbd.sys", L"xenvbd.sys", L"xenvbd.sys" },
+      L"xenbus#ven_xs0001&dev_vbd&rev_00000001", FALSE, TRUE, { 0 }, FALSE,
+      { L"xenbus", L"xenfilt", L"intelide" } },
 };
+
+/* Windows 7 / 2008 R2 with Microsoft's NVMe update (KB2990941) installed: here 2008 R2 has
+ * it and 7 does not, so both answers are seen. */
+static BOOL nt61_update_installed(void) { return ver == 0x0601 && !wcscmp(winver, L"win2008r2"); }
+
+static BOOL refused_here(const struct expect *e)
+{
+    return !e->service[gen] || (e->x86_only && os64) || ver < e->from[gen] ||
+           (e->nt61_update && ver == 0x0601 && !nt61_update_installed());
+}
 
 static const wchar_t *const payload_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
-    L"lsi_scsi.sys", NULL };
-static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", NULL };
-static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"acme", NULL };
+    L"lsi_scsi.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
+static const wchar_t *const packages[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"xenbus",
+                                           L"xenvbd", NULL };
+static const wchar_t *const staged_names[] = { L"lsi_scsi", L"pvscsi", L"viostor", L"vioscsi", L"acme",
+                                               L"xenbus", L"xenvbd", NULL };
 static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
-    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", NULL };
+    L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", L"stornvme.sys",
+    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"storflt.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -75,7 +100,19 @@ static const struct inbox nt62_inbox[] = {
     { L"LSI_SAS", L"lsi_sas.sys", L"SCSI miniport" }, { L"storahci", L"storahci.sys", L"SCSI miniport" },
     { L"atapi", L"atapi.sys", L"SCSI miniport" }, { L"intelide", L"intelide.sys", L"System Bus Extender" },
     { L"pciide", L"pciide.sys", L"System Bus Extender" }, { NULL, L"pciidex.sys", NULL },
-    { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" }, { NULL, NULL, NULL } };
+    { NULL, L"ataport.sys", NULL }, { L"pci", L"pci.sys", L"Boot Bus Extender" },
+    { L"vpci", L"vpci.sys", L"Boot Bus Extender" }, { L"stornvme", L"stornvme.sys", L"SCSI miniport" },
+    { NULL, NULL, NULL } };
+/* 7 / 2008 R2 and later carry Hyper-V's guest drivers; storflt only from Windows 8 here,
+ * so that "where present" is seen both ways. */
+static const struct inbox nt61_hyperv[] = {
+    { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
+    { NULL, NULL, NULL } };
+static const struct inbox nt62_hyperv[] = {
+    { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
+    { L"storflt", L"storflt.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
+static const struct inbox nt61_update[] = {
+    { L"stornvme", L"stornvme.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 
 static const wchar_t *arch_dir(void) { return os64 ? L"amd64" : L"x86"; }
 
@@ -219,7 +256,8 @@ static void shape_inbox(const struct inbox *list, DWORD size, const BYTE *drv)
             fx_set_sz(key, L"Group", REG_SZ, i->group);
             fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
             if (gen == NT62 && (!wcscmp(i->service, L"LSI_SAS") || !wcscmp(i->service, L"storahci") ||
-                                !wcscmp(i->service, L"pci"))) {
+                                !wcscmp(i->service, L"pci") || !wcscmp(i->service, L"vpci") ||
+                                !wcscmp(i->service, L"stornvme") || !wcscmp(i->service, L"storvsc"))) {
                 wcscat(key, L"\\StartOverride");
                 fx_set_dword(key, L"0", 3);
             }
@@ -250,6 +288,10 @@ static int machine(void **state)
         assert_true(fx_copy_file(cab, path));
     } else {
         shape_inbox(gen == NT6 ? nt6_inbox : nt62_inbox, size, drv);
+        if (nt61_update_installed())
+            shape_inbox(nt61_update, size, drv);
+        if (ver >= 0x0601)
+            shape_inbox(gen == NT6 ? nt61_hyperv : nt62_hyperv, size, drv);
     }
     fx_delete_dir(WORK);
     CreateDirectoryW(WORK, NULL);
@@ -303,6 +345,15 @@ static const wchar_t *extra_args(void)
     return os64 && gen == NT6 ? L" --allow-unsigned" : L"";
 }
 
+static void assert_start(const wchar_t *svc, int set, DWORD want)
+{
+    wchar_t key[256];
+    DWORD d = 99;
+    swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\%ls", set, svc);
+    if (!fx_get_dword(key, L"Start", &d) || d != want)
+        fail_msg("%ls: Start is %lu in ControlSet%03d, expected %lu", svc, d, set, want);
+}
+
 static void assert_boot_start(const struct expect *e)
 {
     const wchar_t *svc = e->service[gen];
@@ -318,7 +369,9 @@ static void assert_boot_start(const struct expect *e)
         if (gen == NT62) {
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\pci\\StartOverride", s);
             assert_false(fx_key_exists(key));
-        } else {
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\vpci\\StartOverride", s);
+            assert_false(fx_key_exists(key));
+        } else if (e->cdd_id) {
             BYTE data[256];
             DWORD type, size = sizeof data;
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Control\\CriticalDeviceDatabase\\%ls", s, e->cdd_id);
@@ -327,6 +380,9 @@ static void assert_boot_start(const struct expect *e)
                 fail_msg("%ls: CriticalDeviceDatabase %ls -> %ls", e->target, e->cdd_id, (wchar_t *)data);
         }
     }
+    for (int s = 1; s <= 3; s++)
+        for (int i = 0; i < 3 && e->also[i]; i++)
+            assert_start(e->also[i], s, 0);
     wchar_t path[MAX_PATH];
     assert_true(fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen])));
 }
@@ -335,7 +391,7 @@ static void one_target(const struct expect *e)
 {
     wchar_t args[512], path[MAX_PATH];
     char *out;
-    BOOL refused = !e->service[gen] || (e->x86_only && os64);
+    BOOL refused = refused_here(e);
     print_message("--- %ls\n", e->target);
     BOOL file_before = e->file[gen] && fx_file_exists(path_of(path, L"%ls\\system32\\drivers\\%ls", e->file[gen]));
     int oem_before = count_oem_infs();
@@ -354,6 +410,8 @@ static void one_target(const struct expect *e)
     if (refused) {
         assert_int_equal(rc, 2);
         assert_non_null(strstr(out, "Nothing was changed"));
+        if (e->nt61_update && ver == 0x0601)   /* the refusal names the update to install */
+            assert_non_null(strstr(out, "KB2990941"));
         wchar_t *after = fx_export_sets();
         assert_true(!wcscmp(before, after));
         free(after);
@@ -369,8 +427,7 @@ static void one_target(const struct expect *e)
     if (rc != 0)
         fail_msg("%ls: apply exit %d", e->target, rc);
     assert_boot_start(e);
-    if (e->service[gen] == e->service[NT62] && gen == NT62 && wcscmp(e->target, L"ide") &&
-        wcscmp(e->target, L"sata") && wcscmp(e->target, L"lsisas1068"))
+    if (gen == NT62 && e->package_on_nt62)
         assert_true(count_oem_infs() > oem_before);   /* the package is staged */
 
     /* rerun: nothing to do, not a single write */
@@ -408,6 +465,37 @@ TARGET_TEST(ide, 4)
 TARGET_TEST(sata, 5)
 TARGET_TEST(virtio_blk, 6)
 TARGET_TEST(virtio_scsi, 7)
+TARGET_TEST(nvme, 8)
+TARGET_TEST(hyperv, 9)
+TARGET_TEST(xen, 10)
+
+/* hyperv --no-ide leaves the IDE services as they were; storflt is made boot-start where
+ * Windows has it (here from Windows 8) and not created where it has not. */
+static void hyperv_without_ide_and_storflt_where_present(void **state)
+{
+    const struct expect *e = &expects[9];
+    wchar_t key[256];
+    if (refused_here(e))
+        return (void)print_message("hyperv is refused here: one_target checks that\n");
+    assert_int_equal(fx_run(EXE, L"apply --target hyperv --no-ide --san-policy keep --report " REPORT, NULL), 0);
+    char *json = read_report();
+    assert_null(strstr(json, "\"ide\""));
+    free(json);
+    for (int s = 1; s <= 3; s++) {
+        assert_start(L"storvsc", s, 0);
+        assert_start(L"vmbus", s, 0);
+        assert_start(L"intelide", s, 3);
+        swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\partmgr\\Parameters", s);
+        assert_false(fx_key_exists(key));   /* --san-policy keep */
+        if (gen == NT62) {
+            assert_start(L"storflt", s, 0);
+        } else {
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\storflt", s);
+            assert_false(fx_key_exists(key));
+        }
+    }
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+}
 
 static void several_targets_in_one_run(void **state)
 {
@@ -537,6 +625,99 @@ static void a_kill_after_any_write_on_windows_10_is_rolled_back(void **state)
     free(disk_before);
 }
 
+static void assert_dword_in_sets(const wchar_t *sub, const wchar_t *name, DWORD want)
+{
+    for (int s = 1; s <= 3; s++) {
+        wchar_t key[256];
+        DWORD d = 99;
+        swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\%ls", s, sub);
+        if (!fx_get_dword(key, name, &d) || d != want)
+            fail_msg("ControlSet%03d\\%ls\\%ls is %lu, expected %lu", s, sub, name, d, want);
+    }
+}
+
+/* --san-policy online and --crash-visible: SanPolicy = 1 and AutoReboot = 0 in every set,
+ * whatever each set held; a rerun writes nothing; rollback restores each set's own value
+ * (or its absence). 2000/XP/2003 have no SAN policy: asking for it is refused, nothing
+ * changed; hyperv turns it on by default. */
+static void san_policy_and_auto_reboot_round_trip(void **state)
+{
+    wchar_t args[512];
+    char *out;
+    fx_set_dword(L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", 2);
+    fx_set_dword(L"SYSTEM\\ControlSet003\\Services\\partmgr\\Parameters", L"SanPolicy", 3);
+    fx_set_dword(L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot", 1);
+    fx_set_dword(L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot", 0);
+    /* check says today's policy (ControlSet001 is not the current set here) */
+    fx_run(EXE, L"check --target ide --report " REPORT, NULL);
+    char *json = read_report();
+    assert_non_null(strstr(json, "\"firmware\": \""));
+    assert_non_null(strstr(json, "\"bitlocker\": \""));
+    if (gen != NT5) {
+        assert_non_null(strstr(json, "\"code\": \"san-policy\""));
+        assert_non_null(strstr(json, "\"san_policy\": null"));   /* Select\Current = 2, whose set has none */
+    }
+    free(json);
+    wchar_t *before = fx_export_sets();
+    swprintf(args, 512, L"apply --target ide --san-policy online --crash-visible --report " REPORT);
+    int rc = fx_run(EXE, args, &out);
+    if (gen == NT5) {
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(out, "no SAN policy"));
+        free(out);
+        wchar_t *after = fx_export_sets();
+        assert_true(!wcscmp(before, after));
+        free(after);
+        swprintf(args, 512, L"apply --target ide --crash-visible --report " REPORT);
+        rc = fx_run(EXE, args, &out);
+    }
+    if (rc != 0)
+        fail_msg("apply exit %d:\n%s", rc, out);
+    free(out);
+    assert_dword_in_sets(L"Control\\CrashControl", L"AutoReboot", 0);
+    if (gen != NT5)
+        assert_dword_in_sets(L"Services\\partmgr\\Parameters", L"SanPolicy", 1);
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    json = read_report();
+    assert_non_null(strstr(json, "\"writes\": 0"));
+    free(json);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    wchar_t *after = fx_export_sets();
+    if (wcscmp(before, after))
+        fail_msg("the registry differs after rollback");
+    free(after);
+    free(before);
+
+    /* hyperv: SanPolicy online by default */
+    if (refused_here(&expects[9]))
+        return;
+    assert_int_equal(fx_run(EXE, L"apply --target hyperv", NULL), 0);
+    assert_dword_in_sets(L"Services\\partmgr\\Parameters", L"SanPolicy", 1);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+}
+
+/* `targets` names every target, and for the new ones the versions, the update, the ide
+ * set and the optional storflt. */
+static void targets_lists_every_target(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(EXE, L"targets", &out), 0);
+    for (size_t i = 0; i < sizeof expects / sizeof expects[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%ls: ", expects[i].target);
+        if (!strstr(out, name))
+            fail_msg("targets does not list %s", name);
+    }
+    assert_non_null(strstr(out, "PCI\\CC_010802"));
+    assert_non_null(strstr(out, "Windows 8.1/2012 R2 or later: stornvme (inbox stornvme.sys)"));
+    assert_non_null(strstr(out, "Windows 8/2012: refused"));
+    assert_non_null(strstr(out, "KB2990941"));
+    assert_non_null(strstr(out, "with the ide target"));
+    assert_non_null(strstr(out, "storflt (inbox storflt.sys, where Windows has it)"));
+    assert_non_null(strstr(out, "xenbus.inf with its catalog + xenvbd.inf with its catalog"));
+    free(out);
+}
+
 static void check_all_prints_a_table(void **state)
 {
     char *out;
@@ -549,7 +730,7 @@ static void check_all_prints_a_table(void **state)
         const char *row = strstr(out, name);
         if (!row)
             fail_msg("no row for %s", name + 1);
-        BOOL refused = !expects[i].service[gen] || (expects[i].x86_only && os64);
+        BOOL refused = refused_here(&expects[i]);
         if (refused != !strncmp(row + 16, "unsupported here", 16))
             fail_msg("row for %ls: %.60s", expects[i].target, row + 1);
     }
@@ -569,7 +750,7 @@ static void vendor_driver_from_its_inf(void **state)
     assert_true(fx_write_file(path, drv, size));
     free(drv);
     static const struct expect acme = { L"inf:acme", { L"acme", L"acme", L"acme" },
-        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE };
+        { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE, { 0 }, FALSE, { NULL } };
 
     wchar_t *before = fx_export_sets();
     int oem_before = count_oem_infs();
@@ -641,6 +822,17 @@ int main(int argc, char **argv)
     swprintf(winver, 32, L"%hs", v);
     gen = !strncmp(v, "win8", 4) || !strncmp(v, "win10", 5) || !strncmp(v, "win81", 5) ? NT62
         : !strcmp(v, "vista") || !strncmp(v, "win2008", 7) || !strcmp(v, "win7") ? NT6 : NT5;
+    static const struct { const char *name; WORD ver; } versions[] = {
+        { "win2k", 0x0500 }, { "winxp", 0x0501 }, { "win2003", 0x0502 }, { "winxp64", 0x0502 },
+        { "vista", 0x0600 }, { "win2008", 0x0600 }, { "win7", 0x0601 }, { "win2008r2", 0x0601 },
+        { "win8", 0x0602 }, { "win81", 0x0603 }, { "win10", 0x0A00 } };
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        if (!strcmp(v, versions[i].name))
+            ver = versions[i].ver;
+    if (!ver) {
+        fprintf(stderr, "unknown Windows version name %s\n", v);
+        return 1;
+    }
     printf("emulating %ls, %ls exe on %ls Windows\n", winver, P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
 
     const struct CMUnitTest tests[] = {
@@ -652,9 +844,15 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(sata, machine),
         cmocka_unit_test_setup(virtio_blk, machine),
         cmocka_unit_test_setup(virtio_scsi, machine),
+        cmocka_unit_test_setup(nvme, machine),
+        cmocka_unit_test_setup(hyperv, machine),
+        cmocka_unit_test_setup(xen, machine),
+        cmocka_unit_test_setup(hyperv_without_ide_and_storflt_where_present, machine),
         cmocka_unit_test_setup(several_targets_in_one_run, machine),
         cmocka_unit_test_setup(a_failure_at_any_write_leaves_everything_as_it_was, machine),
         cmocka_unit_test_setup(a_kill_after_any_write_on_windows_10_is_rolled_back, machine),
+        cmocka_unit_test_setup(san_policy_and_auto_reboot_round_trip, machine),
+        cmocka_unit_test(targets_lists_every_target),
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),

@@ -115,7 +115,7 @@ static void nt5_undecorated_miniport(void **state)
     assert_int_equal(r->archs, ARCH_X86);
     assert_null(r->refusal);
     assert_null(r->libraries);
-    assert_null(r->package_inf);
+    assert_null(r->packages);
     assert_ptr_equal(r->cdd, t->cdd);
     assert_int_equal(r->n_cdd, 2);
     assert_int_equal(r->n_services, 1);
@@ -212,7 +212,7 @@ static void decorated_x64(void **state)
     assert_cdd(t, 2, L"pci#ven_1d0f&dev_8062", L"vdisk", CLASS_SCSIADAPTER);
     assert_int_equal(t->rule.archs, ARCH_X64);
     assert_int_equal(t->service.source, SRC_PAYLOAD);
-    assert_null(t->rule.package_inf);
+    assert_null(t->rule.packages);
     free(t);
 }
 
@@ -223,8 +223,9 @@ static void decorated_nt62_is_a_package(void **state)
     struct inf_target *t = load(L"vdisk.inf", GEN_NT62, ARCH_X64, 6, 3);
     assert_int_equal(t->rule.gens, GEN_NT62);
     assert_int_equal(t->service.source, SRC_PACKAGE);
-    assert_non_null(t->rule.package_inf);
-    assert_wstr_iequal(t->rule.package_inf, L"vdisk.inf");
+    assert_non_null(t->rule.packages);
+    assert_wstr_iequal(t->rule.packages[0], L"vdisk.inf");
+    assert_null(t->rule.packages[1]);
     assert_int_equal(t->n_cdd, 0);
     assert_int_equal(t->rule.n_cdd, 0);
     assert_null(t->rule.cdd);

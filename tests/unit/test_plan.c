@@ -590,6 +590,404 @@ static void more_control_sets_than_handled_are_refused_not_cut(void **state)
     }
 }
 
+/* ---- nvme: by Windows version, not only by generation ---- */
+
+static const struct problem *problem_with(const struct plan *p, const wchar_t *code)
+{
+    for (size_t i = 0; i < p->n_problems; i++)
+        if (!wcscmp(p->problems[i].code, code))
+            return &p->problems[i];
+    return NULL;
+}
+
+/* 8.1 / 2012 R2 and later: inbox stornvme made Start=0, its StartOverride and the bus
+ * drivers' (pci, and vpci where Hyper-V/Azure put one) removed in every set; no
+ * CriticalDeviceDatabase. */
+static void nvme_on_81_is_inbox_stornvme_without_start_override(void **state)
+{
+    struct machine *m = server(6, 3, ARCH_X64, 2);
+    const struct target *t = target_find(L"nvme");
+    struct plan *p = plan_new();
+    assert_non_null(t);
+    inbox_present(m, L"stornvme.sys");
+    for (int s = 1; s <= 2; s++) {
+        wchar_t set[16];
+        wfmt(set, 16, L"ControlSet%03d", s);
+        start_override(m, set, L"stornvme");
+        start_override(m, set, L"pci");
+        start_override(m, set, L"vpci");
+    }
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_DELETE_KEY), 6);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\vpci\\StartOverride", L""));
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet001\\Services\\stornvme\\StartOverride", L""));
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\stornvme", L"Start");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->new), 0);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    assert_int_equal(count_kind(p, CHANGE_FILE), 0);   /* never copied */
+    plan_free(p);
+    machine_free(m);
+}
+
+/* Windows 8 / 2012 (6.2) has no stornvme: refused with the reason, although it is the
+ * same generation as 8.1. */
+static void nvme_on_8_is_refused(void **state)
+{
+    struct machine *m = server(6, 2, ARCH_X64, 1);
+    const struct target *t = target_find(L"nvme");
+    struct plan *p = plan_new();
+    inbox_present(m, L"stornvme.sys");   /* even a stray copy does not make it supported */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    const struct problem *pr = problem_with(p, L"unsupported-target");
+    assert_non_null(pr);
+    assert_wstr_contains(pr->message, L"Windows 8/2012");
+    assert_wstr_contains(pr->message, L"--inf");
+    plan_free(p);
+    machine_free(m);
+}
+
+/* 7 / 2008 R2 with Microsoft's update installed: the class-code CriticalDeviceDatabase
+ * entry and the boot-start service in every set; without it, a refusal naming both
+ * updates, and the payload is never asked for a stornvme.sys. */
+static void nvme_on_7_needs_the_update(void **state)
+{
+    const struct target *t = target_find(L"nvme");
+    struct machine *m = server(6, 1, ARCH_X64, 2);
+    struct plan *p = plan_new();
+    inbox_present(m, L"stornvme.sys");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet002\\Control\\CriticalDeviceDatabase\\pci#cc_010802",
+                                         L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"stornvme");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\stornvme", L"Start");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->new), 0);
+    assert_int_equal(count_kind(p, CHANGE_FILE), 0);
+    machine_free(m);
+
+    m = server(6, 1, ARCH_X64, 2);
+    struct machine_file *f = &m->files[m->n_files++];   /* looked for, not there */
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"stornvme.sys");
+    f->dst_status = PE_MISSING;
+    f->src_status = PE_OK;                               /* a loose copy in the payload */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    const struct problem *pr = problem_with(p, L"unsupported-target");
+    assert_non_null(pr);
+    assert_wstr_contains(pr->message, L"KB2990941");
+    assert_wstr_contains(pr->message, L"KB3087873");
+    assert_wstr_contains(pr->message, L"Windows 7/2008 R2");
+    plan_free(p);
+    machine_free(m);
+}
+
+static void nvme_before_7_is_refused(void **state)
+{
+    static const DWORD versions[][2] = { { 6, 0 }, { 5, 2 }, { 5, 0 } };
+    const struct target *t = target_find(L"nvme");
+    for (size_t i = 0; i < 3; i++) {
+        struct machine *m = server(versions[i][0], versions[i][1], ARCH_X86, 1);
+        struct plan *p = plan_new();
+        plan_make(m, &t, 1, p);
+        assert_int_equal(p->blocking_exit, 2);
+        const struct problem *pr = problem_with(p, L"unsupported-target");
+        assert_non_null(pr);
+        assert_wstr_contains(pr->message, L"no NVMe driver from Microsoft");
+        assert_null(wcsstr(pr->message, L"KB2990941"));
+        plan_free(p);
+        machine_free(m);
+    }
+}
+
+/* `targets` names the versions a rule covers, not only its generation. */
+static void rule_os_text_names_versions(void **state)
+{
+    const struct target *t = target_find(L"nvme");
+    wchar_t buf[128];
+    rule_os_text(&t->rules[0], buf, 128);
+    assert_wstr_equal(buf, L"Windows 8.1/2012 R2 or later");
+    rule_os_text(&t->rules[1], buf, 128);
+    assert_wstr_equal(buf, L"Windows 8/2012");
+    rule_os_text(&t->rules[2], buf, 128);
+    assert_wstr_equal(buf, L"Windows 7/2008 R2");
+    rule_os_text(&t->rules[4], buf, 128);
+    assert_wstr_equal(buf, L"up to Windows Vista/2008");
+    rule_os_text(&target_find(L"buslogic")->rules[1], buf, 128);
+    assert_wstr_equal(buf, L"Windows 2000/XP/2003, x64");
+    assert_true(rule_covers(&t->rules[0], GEN_NT62, ARCH_X64, 10, 0));
+    assert_true(rule_covers(&t->rules[0], GEN_NT62, ARCH_X86, 6, 3));
+    assert_false(rule_covers(&t->rules[0], GEN_NT62, ARCH_X64, 6, 2));
+    assert_false(rule_covers(&t->rules[2], GEN_NT6, ARCH_X64, 6, 0));
+    assert_false(rule_covers(&t->rules[1], GEN_NT62, ARCH_X64, 6, 3));
+    assert_false(rule_covers(&t->rules[4], GEN_NT6, ARCH_X64, 6, 1));
+}
+
+/* ---- hyperv ---- */
+
+static void hyperv_is_vmbus_and_storvsc_and_storflt_where_present(void **state)
+{
+    const struct target *t = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    /* 2012 R2 with storflt: three services boot-start, StartOverride gone from storvsc */
+    struct machine *m = server(6, 3, ARCH_X64, 2);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    inbox_present(m, L"storflt.sys");
+    start_override(m, L"ControlSet002", L"storvsc");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    static const wchar_t *const svcs[] = { L"vmbus", L"storvsc", L"storflt" };
+    for (int i = 0; i < 3; i++) {
+        wchar_t key[P2V_KEY_MAX];
+        wfmt(key, P2V_KEY_MAX, L"SYSTEM\\ControlSet001\\Services\\%ls", svcs[i]);
+        const struct change *c = find_change(p, key, L"Start");
+        if (!c)
+            fail_msg("no Start for %ls", svcs[i]);
+        assert_int_equal(dword_of(&c->new), 0);
+        /* no PCI ID, so no PnpInterface */
+        wcscat(key, L"\\Parameters\\PnpInterface");
+        assert_null(find_change(p, key, L"5"));
+    }
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storvsc\\StartOverride", L""));
+    machine_free(m);
+
+    /* 2008 R2 without storflt: left alone, no problem; no CriticalDeviceDatabase key */
+    m = server(6, 1, ARCH_X64, 2);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"storflt.sys");
+    f->dst_status = PE_MISSING;
+    f->src_status = PE_MISSING;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storvsc", L"Start"));
+    for (size_t i = 0; i < p->n_changes; i++) {
+        assert_null(wcsstr(p->changes[i].key, L"storflt"));
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    }
+    /* the probe is asked for storflt, even where an earlier probe found it missing (the
+     * read-back after apply probes the same machine again) */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r);
+    BOOL asked = FALSE;
+    for (int i = 0; i < r->n_files; i++)
+        asked |= !wcscmp(r->files[i].name, L"storflt.sys");
+    assert_true(asked);
+    requirements_free(r);
+    plan_free(p);
+    machine_free(m);
+}
+
+static void hyperv_refusals_name_the_way_out(void **state)
+{
+    const struct target *t = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 1);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(p->problems[0].message, L"--target ide");
+    machine_free(m);
+    /* 2008 without the Integration Services */
+    m = server(6, 0, ARCH_X64, 1);
+    inbox_present(m, L"storflt.sys");
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"vmbus.sys");
+    f->dst_status = PE_MISSING;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_int_equal(p->n_changes, 0);
+    assert_wstr_contains(p->problems[0].message, L"Integration Services");
+    plan_free(p);
+    machine_free(m);
+}
+
+/* ---- xen ---- */
+
+static void xen_takes_the_vendor_drivers_with_their_ids(void **state)
+{
+    const struct target *t = target_find(L"xen");
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 2);
+    payload_ok(m, L"xenbus.sys");
+    payload_ok(m, L"xenfilt.sys");
+    payload_ok(m, L"xenvbd.sys");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_FILE), 3);
+    const struct change *c = find_change(p,
+        L"SYSTEM\\ControlSet002\\Control\\CriticalDeviceDatabase\\xenbus#ven_xs0001&dev_vbd&rev_00000001", L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"xenvbd");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_5853&dev_0001", L"Service");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"xenbus");
+    c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\xenfilt", L"Group");
+    assert_non_null(c);
+    assert_wstr_equal((const wchar_t *)c->new.data, L"Boot Bus Extender");
+    machine_free(m);
+
+    /* Windows 8 and later: both packages staged, files copied, no CriticalDeviceDatabase */
+    m = server(10, 0, ARCH_X64, 1);
+    payload_ok(m, L"xenbus.sys");
+    payload_ok(m, L"xenfilt.sys");
+    payload_ok(m, L"xenvbd.sys");
+    static const wchar_t *const infs[] = { L"xenbus.inf", L"xenvbd.inf" };
+    for (int i = 0; i < 2; i++) {
+        struct machine_package *pkg = &m->packages[m->n_packages++];
+        memset(pkg, 0, sizeof *pkg);
+        wcscpy(pkg->name, infs[i]);
+        wfmt(pkg->inf, MAX_PATH, L"E:\\payload\\amd64\\%ls", infs[i]);
+        pkg->catalog_present = TRUE;
+    }
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 2);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"CriticalDeviceDatabase"));
+    /* one package missing: exit 3 naming it */
+    m->packages[1].inf[0] = 0;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_contains(problem_with(p, L"package-missing")->message, L"xenvbd.inf");
+    plan_free(p);
+    machine_free(m);
+}
+
+/* ---- settings: SanPolicy and AutoReboot ---- */
+
+static size_t count_named(const struct plan *p, const wchar_t *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_changes; i++)
+        n += !wcscmp(p->changes[i].name, name);
+    return n;
+}
+
+static struct machine *hyperv_2012r2(int n_sets)
+{
+    struct machine *m = server(6, 3, ARCH_X64, n_sets);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    inbox_present(m, L"storflt.sys");
+    return m;
+}
+
+/* hyperv and nvme turn data disks online in every set unless told to keep the policy;
+ * other targets only when asked. A set already at 1 is left alone. */
+static void san_policy_online_by_default_for_hyperv_and_nvme(void **state)
+{
+    const struct target *hv = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    struct machine *m = hyperv_2012r2(3);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters",
+                                    L"SanPolicy")->v, 2);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet003\\Services\\partmgr\\Parameters",
+                                    L"SanPolicy")->v, 1);
+    plan_make(m, &hv, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_named(p, L"SanPolicy"), 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->old), 2);
+    assert_int_equal(dword_of(&c->new), 1);
+    assert_ptr_equal(c->target, hv);
+    c = find_change(p, L"SYSTEM\\ControlSet002\\Services\\partmgr\\Parameters", L"SanPolicy");
+    assert_non_null(c);
+    assert_false(c->old.present);
+    /* the probe is asked for it */
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &hv, 1, r);
+    size_t asked = 0;
+    for (size_t i = 0; i < r->n_wants; i++)
+        asked += !wcscmp(r->wants[i].name, L"SanPolicy");
+    assert_int_equal(asked, 3);
+    /* ... and not with keep */
+    r->san_policy = SAN_KEEP;
+    plan_requirements(m, &hv, 1, r);
+    for (size_t i = 0; i < r->n_wants; i++)
+        assert_int_not_equal(wcscmp(r->wants[i].name, L"SanPolicy"), 0);
+    requirements_free(r);
+    p->san_policy = SAN_KEEP;
+    plan_make(m, &hv, 1, p);
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    machine_free(m);
+
+    /* lsisas1068 on 2008 R2: only when asked */
+    const struct target *t = target_find(L"lsisas1068");
+    m = server(6, 1, ARCH_X64, 2);
+    inbox_present(m, L"lsi_sas.sys");
+    everything_present(m, t);
+    p->san_policy = SAN_DEFAULT;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    p->san_policy = SAN_ONLINE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 2);
+    assert_int_equal(count_named(p, L"SanPolicy"), 2);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* 2000/XP/2003 have no SAN policy: asked for explicitly, refused; by default, nothing. */
+static void san_policy_on_nt5_is_refused_when_asked(void **state)
+{
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 2, ARCH_X86, 2);
+    payload_ok(m, L"symmpi.sys");
+    p->san_policy = SAN_ONLINE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 2);
+    assert_wstr_contains(problem_with(p, L"san-policy-unsupported")->message, L"Windows 2003");
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    p->san_policy = SAN_DEFAULT;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_int_equal(count_named(p, L"SanPolicy"), 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* --crash-visible: AutoReboot = 0 in every set, any generation, only where it is not. */
+static void crash_visible_sets_auto_reboot_in_every_set(void **state)
+{
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    struct machine *m = server(5, 0, ARCH_X86, 3);
+    payload_ok(m, L"symmpi.sys");
+    everything_present(m, t);
+    m->files[0].dst_status = PE_OK;
+    m->files[0].dst_same = TRUE;
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot")->v, 0);
+    regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot")->v, 1);
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_changes, 0);
+    p->crash_visible = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(p->n_changes, 2);
+    const struct change *c = find_change(p, L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot");
+    assert_non_null(c);
+    assert_int_equal(dword_of(&c->old), 1);
+    assert_int_equal(dword_of(&c->new), 0);
+    assert_int_equal(c->new.type, REG_DWORD);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet001\\Control\\CrashControl", L"AutoReboot"));
+    plan_free(p);
+    machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +1008,17 @@ int main(void)
         cmocka_unit_test(no_control_sets_is_refused),
         cmocka_unit_test(nt4_is_refused),
         cmocka_unit_test(more_control_sets_than_handled_are_refused_not_cut),
+        cmocka_unit_test(nvme_on_81_is_inbox_stornvme_without_start_override),
+        cmocka_unit_test(nvme_on_8_is_refused),
+        cmocka_unit_test(nvme_on_7_needs_the_update),
+        cmocka_unit_test(nvme_before_7_is_refused),
+        cmocka_unit_test(rule_os_text_names_versions),
+        cmocka_unit_test(hyperv_is_vmbus_and_storvsc_and_storflt_where_present),
+        cmocka_unit_test(hyperv_refusals_name_the_way_out),
+        cmocka_unit_test(xen_takes_the_vendor_drivers_with_their_ids),
+        cmocka_unit_test(san_policy_online_by_default_for_hyperv_and_nvme),
+        cmocka_unit_test(san_policy_on_nt5_is_refused_when_asked),
+        cmocka_unit_test(crash_visible_sets_auto_reboot_in_every_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -511,7 +511,7 @@ static void nt62_fast_startup_hibernation_and_policy_warn(void **state)
     struct machine *m = live(6, 2, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     dump(r);
     common_facts(m, r);
     assert_true(r->fast_startup);
@@ -543,7 +543,7 @@ static void nt5_ignores_power_and_device_install_policy(void **state)
     struct machine *m = live(5, 2, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     dump(r);
     common_facts(m, r);
     assert_false(r->fast_startup);
@@ -568,7 +568,7 @@ static void nt62_fast_startup_without_hibernation_is_information(void **state)
     struct machine *m = live(10, 0, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     dump(r);
     common_facts(m, r);
     assert_false(r->hibernation);
@@ -590,7 +590,7 @@ static void power_values_come_from_the_current_control_set(void **state)
     struct machine *m = live(6, 3, 2);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     dump(r);
     assert_false(r->hibernation);
     assert_false(r->fast_startup);
@@ -600,15 +600,18 @@ static void power_values_come_from_the_current_control_set(void **state)
     machine_free(m);
 }
 
-/* Nothing set: no hiberfil.sys in the prefix, so hibernation is off; no policy. */
+/* Nothing set: no hiberfil.sys in the prefix, so hibernation is off; no policy. The SAN
+ * policy is OnlineAll: without it a server prefix rightly warns that data disks may stay
+ * offline (san_policy_note_says_today_and_what_apply_does). */
 static void nt62_quiet_machine_has_no_warnings(void **state)
 {
     struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 1, NULL);
     struct backend b = fake_backend(&f);
     struct machine *m = live(6, 2, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     dump(r);
     common_facts(m, r);
     assert_false(r->hibernation);
@@ -630,7 +633,7 @@ static void nt6_deny_device_classes_warns(void **state)
     struct machine *m = live(6, 1, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     const struct readiness_note *n = must_find(r, L"driver-install-policy");
     assert_true(n->warning);
     assert_wstr_contains(n->message, L"DenyDeviceClasses=1");
@@ -652,12 +655,271 @@ static void nt6_system_partition_without_letter_is_information(void **state)
     struct machine *m = live(6, 1, 1);
     struct readiness *r = readiness_new();
 
-    readiness_probe(&b, m, r);
+    readiness_probe(&b, m, NULL, r);
     const struct readiness_note *n = must_find(r, L"system-partition-no-letter");
     assert_false(n->warning);
     assert_wstr_contains(n->message, L"\\Device\\HarddiskVolume99");
     assert_wstr_equal(r->boot_volume, L"");
     assert_false(r->boot_files_elsewhere);
+    free(r);
+    machine_free(m);
+}
+
+/* ---- notes decided from hand-written facts (readiness_notes.c) --------------------- */
+
+static struct os_info os_of(DWORD major, DWORD minor, unsigned arch, BYTE product)
+{
+    struct os_info os;
+    memset(&os, 0, sizeof os);
+    os.major = major;
+    os.minor = minor;
+    os.arch = arch;
+    os.product_type = product;
+    return os;
+}
+
+static struct readiness_job job_of(const struct target **t, size_t n, enum san_choice san)
+{
+    struct readiness_job j = { t, n, san };
+    return j;
+}
+
+static int count_notes(const struct readiness *r)
+{
+    return r->n_notes;
+}
+
+static void san_policy_note_says_today_and_what_apply_does(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    const struct target *lsi = target_find(L"lsilogic"), *hv = target_find(L"hyperv");
+    struct os_info srv = os_of(10, 0, ARCH_X64, VER_NT_SERVER);
+    memset(&f, 0, sizeof f);
+
+    /* not set on a server, target without san_online: the default may be OfflineShared */
+    struct readiness_job job = job_of(&lsi, 1, SAN_DEFAULT);
+    notes_san_policy(&f, &srv, &job, r);
+    const struct readiness_note *n = must_find(r, L"san-policy");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"OfflineShared");
+    assert_wstr_contains(n->message, L"--san-policy online");
+
+    /* hyperv turns it on: information */
+    memset(r, 0, sizeof *r);
+    job = job_of(&hv, 1, SAN_DEFAULT);
+    f.san_present = TRUE;
+    f.san_policy = 2;
+    notes_san_policy(&f, &srv, &job, r);
+    n = must_find(r, L"san-policy");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"OfflineShared (SanPolicy=2)");
+    assert_wstr_contains(n->message, L"apply sets OnlineAll");
+
+    /* ... unless told to keep it */
+    memset(r, 0, sizeof *r);
+    job = job_of(&hv, 1, SAN_KEEP);
+    notes_san_policy(&f, &srv, &job, r);
+    assert_true(must_find(r, L"san-policy")->warning);
+
+    /* explicit online with lsilogic: information */
+    memset(r, 0, sizeof *r);
+    job = job_of(&lsi, 1, SAN_ONLINE);
+    notes_san_policy(&f, &srv, &job, r);
+    assert_false(must_find(r, L"san-policy")->warning);
+
+    /* already OnlineAll */
+    memset(r, 0, sizeof *r);
+    f.san_policy = 1;
+    job = job_of(&lsi, 1, SAN_DEFAULT);
+    notes_san_policy(&f, &srv, &job, r);
+    n = must_find(r, L"san-policy");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"OnlineAll");
+
+    /* client Windows without a value: OnlineAll by default */
+    memset(r, 0, sizeof *r);
+    f.san_present = FALSE;
+    struct os_info client = os_of(6, 1, ARCH_X64, VER_NT_WORKSTATION);
+    notes_san_policy(&f, &client, &job, r);
+    assert_false(must_find(r, L"san-policy")->warning);
+
+    /* 2003: no SAN policy, no note */
+    memset(r, 0, sizeof *r);
+    struct os_info w2003 = os_of(5, 2, ARCH_X86, VER_NT_SERVER);
+    notes_san_policy(&f, &w2003, &job, r);
+    assert_int_equal(count_notes(r), 0);
+    free(r);
+}
+
+static void pending_reboot_names_each_reason(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    memset(&f, 0, sizeof f);
+    notes_pending_reboot(&f, r);
+    assert_int_equal(count_notes(r), 0);
+    f.pending_renames = TRUE;
+    f.update_reboot = TRUE;
+    notes_pending_reboot(&f, r);
+    const struct readiness_note *n = must_find(r, L"pending-reboot");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"PendingFileRenameOperations");
+    assert_wstr_contains(n->message, L"Windows Update");
+    assert_null(wcsstr(n->message, L"component servicing"));
+    memset(r, 0, sizeof *r);
+    memset(&f, 0, sizeof f);
+    f.servicing_reboot = TRUE;
+    notes_pending_reboot(&f, r);
+    assert_wstr_contains(must_find(r, L"pending-reboot")->message, L"component servicing");
+    free(r);
+}
+
+static void bitlocker_on_warns_and_unknown_is_silent(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    memset(&f, 0, sizeof f);
+    f.bitlocker = BITLOCKER_UNKNOWN;
+    notes_bitlocker(&f, r);
+    f.bitlocker = BITLOCKER_OFF;
+    notes_bitlocker(&f, r);
+    assert_int_equal(count_notes(r), 0);
+    f.bitlocker = BITLOCKER_ON;
+    notes_bitlocker(&f, r);
+    const struct readiness_note *n = must_find(r, L"bitlocker-on");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"recovery key");
+    free(r);
+}
+
+static void only_third_party_class_filters_are_named(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    memset(&f, 0, sizeof f);
+    f.filters[f.n_filters++] = (struct class_filter){ L"disk drives", TRUE, L"PartMgr" };
+    f.filters[f.n_filters++] = (struct class_filter){ L"disk drives", FALSE, L"EhStorClass" };
+    notes_class_filters(&f, r);
+    assert_int_equal(count_notes(r), 0);
+    f.filters[f.n_filters++] = (struct class_filter){ L"SCSI adapters", FALSE, L"acmeflt" };
+    notes_class_filters(&f, r);
+    const struct readiness_note *n = must_find(r, L"class-filter");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"acmeflt (SCSI adapters, lower)");
+    assert_null(wcsstr(n->message, L"PartMgr"));
+    free(r);
+}
+
+static void old_tools_say_which_drivers_the_target_needs(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    const struct target *pv = target_find(L"pvscsi"), *hv = target_find(L"hyperv");
+    struct os_info w2008r2 = os_of(6, 1, ARCH_X64, VER_NT_SERVER);
+    memset(&f, 0, sizeof f);
+    wcscpy(f.services[f.n_services++], L"VMTools");
+    wcscpy(f.services[f.n_services++], L"pvscsi");
+    wcscpy(f.services[f.n_services++], L"vmxnet3ndis6");
+    /* the VM stays on pvscsi: keep it, information only */
+    struct readiness_job job = job_of(&pv, 1, SAN_DEFAULT);
+    notes_old_tools(&f, &w2008r2, &job, r);
+    const struct readiness_note *n = must_find(r, L"old-tools");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"VMware Tools");
+    assert_wstr_contains(n->message, L"boots from pvscsi");
+    /* moving to Hyper-V: remove them before converting */
+    memset(r, 0, sizeof *r);
+    job = job_of(&hv, 1, SAN_DEFAULT);
+    notes_old_tools(&f, &w2008r2, &job, r);
+    n = must_find(r, L"old-tools");
+    assert_true(n->warning);
+    assert_wstr_contains(n->message, L"uninstall");
+    assert_wstr_contains(n->message, L"pvscsi, vmxnet3ndis6");
+    /* a driver without the suite's own service is no suite */
+    memset(r, 0, sizeof *r);
+    wcscpy(f.services[0], L"vmbus");
+    notes_old_tools(&f, &w2008r2, &job, r);
+    assert_int_equal(count_notes(r), 0);
+    /* Hyper-V's components are inbox from 2008 R2; on 2008 they are an installed suite */
+    memset(&f, 0, sizeof f);
+    wcscpy(f.services[f.n_services++], L"vmicheartbeat");
+    wcscpy(f.services[f.n_services++], L"storvsc");
+    notes_old_tools(&f, &w2008r2, &job, r);
+    assert_int_equal(count_notes(r), 0);
+    struct os_info w2008 = os_of(6, 0, ARCH_X64, VER_NT_SERVER);
+    notes_old_tools(&f, &w2008, &job, r);
+    n = must_find(r, L"old-tools");
+    assert_false(n->warning);
+    assert_wstr_contains(n->message, L"boots from storvsc");
+    free(r);
+}
+
+static void firmware_note_and_hyperv_generation_2_limits(void **state)
+{
+    struct readiness_facts f;
+    struct readiness *r = readiness_new();
+    const struct target *hv = target_find(L"hyperv");
+    struct readiness_job job = job_of(&hv, 1, SAN_DEFAULT);
+    struct os_info w2008r2 = os_of(6, 1, ARCH_X64, VER_NT_SERVER), w2012 = os_of(6, 2, ARCH_X64, VER_NT_SERVER);
+    memset(&f, 0, sizeof f);
+    notes_firmware(&f, &w2008r2, &job, r);
+    assert_int_equal(count_notes(r), 0);   /* unknown: nothing said */
+    f.firmware = FIRMWARE_BIOS;
+    notes_firmware(&f, &w2008r2, &job, r);
+    assert_false(must_find(r, L"firmware")->warning);
+    assert_wstr_contains(must_find(r, L"firmware")->message, L"Generation 1");
+    assert_null(readiness_find(r, L"firmware-mismatch"));
+    memset(r, 0, sizeof *r);
+    f.firmware = FIRMWARE_UEFI;
+    notes_firmware(&f, &w2008r2, &job, r);
+    assert_wstr_contains(must_find(r, L"firmware")->message, L"UEFI");
+    assert_true(must_find(r, L"firmware-mismatch")->warning);
+    memset(r, 0, sizeof *r);
+    notes_firmware(&f, &w2012, &job, r);
+    assert_null(readiness_find(r, L"firmware-mismatch"));
+    memset(r, 0, sizeof *r);
+    struct os_info w10x86 = os_of(10, 0, ARCH_X86, VER_NT_WORKSTATION);
+    notes_firmware(&f, &w10x86, &job, r);
+    assert_non_null(readiness_find(r, L"firmware-mismatch"));
+    memset(r, 0, sizeof *r);
+    notes_firmware(&f, &w2008r2, NULL, r);   /* no hyperv in the job */
+    assert_null(readiness_find(r, L"firmware-mismatch"));
+    free(r);
+}
+
+/* The reading side: the current control set's values become the facts. */
+static void probe_reads_the_facts_of_the_current_set(void **state)
+{
+    struct fake_registry f = {0};
+    put(&f, L"SYSTEM\\ControlSet002\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 3, NULL);
+    put(&f, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 1, NULL);
+    put(&f, L"SYSTEM\\ControlSet002\\Control\\Session Manager", L"PendingFileRenameOperations", REG_SZ, 0,
+        L"\\??\\C:\\x.tmp");
+    put(&f, L"SYSTEM\\ControlSet002\\Control\\Class\\" CLASS_DISKDRIVE, L"UpperFilters", REG_SZ, 0, L"acmeflt");
+    put(&f, L"SYSTEM\\ControlSet002\\Services\\VMTools", L"Start", REG_DWORD, 2, NULL);
+    put(&f, L"SYSTEM\\ControlSet002\\Services\\pvscsi", L"Start", REG_DWORD, 0, NULL);
+    put(&f, L"SYSTEM\\ControlSet001\\Services\\xenbus", L"Start", REG_DWORD, 0, NULL);
+    put(&f, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending",
+        L"x", REG_DWORD, 1, NULL);
+    struct backend b = fake_backend(&f);
+    struct machine *m = live(6, 3, 2);
+    struct readiness *r = readiness_new();
+    readiness_probe(&b, m, NULL, r);
+    dump(r);
+    assert_true(r->facts.san_present);
+    assert_int_equal(r->facts.san_policy, 3);
+    assert_true(r->facts.pending_renames);
+    assert_true(r->facts.servicing_reboot);
+    assert_false(r->facts.update_reboot);
+    assert_int_equal(r->facts.n_filters, 1);
+    assert_wstr_equal(r->facts.filters[0].name, L"acmeflt");
+    assert_true(r->facts.filters[0].upper);
+    assert_int_equal(r->facts.n_services, 2);   /* xenbus is in another set */
+    assert_non_null(readiness_find(r, L"pending-reboot"));
+    assert_non_null(readiness_find(r, L"class-filter"));
+    assert_non_null(readiness_find(r, L"old-tools"));
+    assert_wstr_contains(must_find(r, L"san-policy")->message, L"OfflineAll");
     free(r);
     machine_free(m);
 }
@@ -689,6 +951,13 @@ int main(void)
         cmocka_unit_test(nt62_quiet_machine_has_no_warnings),
         cmocka_unit_test(nt6_deny_device_classes_warns),
         cmocka_unit_test(nt6_system_partition_without_letter_is_information),
+        cmocka_unit_test(san_policy_note_says_today_and_what_apply_does),
+        cmocka_unit_test(pending_reboot_names_each_reason),
+        cmocka_unit_test(bitlocker_on_warns_and_unknown_is_silent),
+        cmocka_unit_test(only_third_party_class_filters_are_named),
+        cmocka_unit_test(old_tools_say_which_drivers_the_target_needs),
+        cmocka_unit_test(firmware_note_and_hyperv_generation_2_limits),
+        cmocka_unit_test(probe_reads_the_facts_of_the_current_set),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
