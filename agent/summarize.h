@@ -29,6 +29,7 @@ struct host_row {
     BOOL last_run_from_report;   /* last_run is the report's "time" */
     BOOL name_differs;           /* valid, but "computer" is not the file's name without
                                     ".json" (ignoring case): reason says so */
+    wchar_t notes[256];          /* check: the codes of its readiness warnings, "a, b" */
 };
 /* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready.
  * name_differs counts the valid rows flagged so (they also count as ready or not). */

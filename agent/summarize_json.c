@@ -561,6 +561,70 @@ static BOOL want_problems(struct jp *p, struct host_row *row)
     return k == 0;
 }
 
+static BOOL want_bool(struct jp *p, const wchar_t *field, int *out);
+
+/* "readiness": {"notes": [{"code": ..., "warning": true}, ...], ...}: the codes of the
+ * warnings, for the wave's table (information notes are left out). */
+static BOOL want_note(struct jp *p, struct host_row *row)
+{
+    int k, warning = 0;
+    BOOL first = TRUE;
+    wchar_t code[64] = L"";
+    if (peek(p) != '{')
+        return wrong_type(p, L"readiness.notes[]", L"an object");
+    if (!enter(p))
+        return FALSE;
+    while ((k = obj_next(p, &first, TRUE)) > 0) {
+        BOOL ok;
+        if (key_is(p, "code"))
+            ok = want_str(p, L"readiness.notes[].code", code, COUNTOF(code), TRUE);
+        else if (key_is(p, "warning"))
+            ok = want_bool(p, L"readiness.notes[].warning", &warning);
+        else
+            ok = jskip(p);
+        if (!ok)
+            return FALSE;
+    }
+    if (k < 0)
+        return FALSE;
+    size_t used = wcslen(row->notes);
+    if (warning == 1 && code[0] && used + wcslen(code) + 3 < COUNTOF(row->notes))
+        wfmt(row->notes + used, COUNTOF(row->notes) - used, L"%ls%ls", used ? L", " : L"", code);
+    return TRUE;
+}
+
+static BOOL want_readiness(struct jp *p, struct host_row *row)
+{
+    int k, c = peek(p);
+    BOOL first = TRUE;
+    if (c == 'n')
+        return lit(p, "null");
+    if (c != '{')
+        return wrong_type(p, L"readiness", L"an object");
+    if (!enter(p))
+        return FALSE;
+    while ((k = obj_next(p, &first, TRUE)) > 0) {
+        BOOL ok = TRUE;
+        if (key_is(p, "notes")) {
+            if (peek(p) != '[')
+                return wrong_type(p, L"readiness.notes", L"an array");
+            if (!enter(p))
+                return FALSE;
+            BOOL f2 = TRUE;
+            int k2;
+            while ((k2 = arr_next(p, &f2)) > 0)
+                if (!want_note(p, row))
+                    return FALSE;
+            ok = k2 == 0;
+        } else {
+            ok = jskip(p);
+        }
+        if (!ok)
+            return FALSE;
+    }
+    return k == 0;
+}
+
 static BOOL want_bool(struct jp *p, const wchar_t *field, int *out)
 {
     switch (peek(p)) {
@@ -632,12 +696,14 @@ static BOOL want_time(struct jp *p, wchar_t *out, size_t cch)
     return TRUE;
 }
 
-enum { K_COMPUTER, K_COMMAND, K_TARGETS, K_OS, K_PROBLEMS, K_READY, K_EXIT_CODE, K_TIME, K_COUNT };
+enum { K_COMPUTER, K_COMMAND, K_TARGETS, K_OS, K_PROBLEMS, K_READY, K_EXIT_CODE, K_TIME, K_READINESS,
+       K_COUNT };
 static const char *const top_keys[K_COUNT] = {
-    "computer", "command", "targets", "os", "problems", "ready", "exit_code", "time",
+    "computer", "command", "targets", "os", "problems", "ready", "exit_code", "time", "readiness",
 };
 static const wchar_t *const top_keys_w[K_COUNT] = {
     L"computer", L"command", L"targets", L"os", L"problems", L"ready", L"exit_code", L"time",
+    L"readiness",
 };
 
 static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size_t time_cch)
@@ -687,6 +753,7 @@ static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size
         case K_READY: want_bool(p, L"ready", &row->ready); break;
         case K_EXIT_CODE: want_int(p, L"exit_code", &row->exit_code); break;
         case K_TIME: want_time(p, time, time_cch); break;
+        case K_READINESS: want_readiness(p, row); break;
         default: jskip(p); break;
         }
         if (p->bad)
@@ -700,7 +767,7 @@ static void clear_parsed(struct host_row *row)
 {
     row->valid = FALSE;
     row->reason[0] = row->host[0] = row->os[0] = row->arch[0] = row->command[0] = 0;
-    row->targets[0] = row->first_problem[0] = 0;
+    row->targets[0] = row->first_problem[0] = row->notes[0] = 0;
     row->ready = -1;
     row->exit_code = -1;
     row->n_problems = 0;

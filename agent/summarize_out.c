@@ -170,7 +170,7 @@ void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
 void summarize_csv(const struct summary *s, struct wbuf *out)
 {
     wbuf_add(out, L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,"
-                  L"valid,reason\r\n");
+                  L"valid,reason,notes\r\n");
     for (size_t i = 0; i < s->n; i++) {
         const struct host_row *r = &s->rows[i];
         wchar_t exit_code[16] = L"", problems[16] = L"";
@@ -189,7 +189,8 @@ void summarize_csv(const struct summary *s, struct wbuf *out)
         summarize_csv_cell(out, r->last_run, FALSE);
         summarize_csv_cell(out, r->file, FALSE);
         summarize_csv_cell(out, r->valid ? L"yes" : L"no", FALSE);
-        summarize_csv_cell(out, r->reason, TRUE);
+        summarize_csv_cell(out, r->reason, FALSE);
+        summarize_csv_cell(out, r->notes, TRUE);
     }
 }
 
@@ -261,7 +262,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
     html_text(out, t);
     wbuf_add(out, L"</p>\n<table>\n<thead><tr><th>Host</th><th>OS</th><th>Arch</th><th>Command</th>"
                   L"<th>Targets</th><th>Ready</th><th>Exit</th><th>Problems</th>"
-                  L"<th>First problem</th><th>Last run (UTC)</th><th>File</th></tr></thead>\n<tbody>\n");
+                  L"<th>First problem</th><th>Notes</th><th>Last run (UTC)</th><th>File</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < s->n; i++) {
         const struct host_row *r = &s->rows[i];
         if (!r->valid) {
@@ -271,6 +272,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
             html_td(out, L"state", L"invalid");
             wbuf_add(out, L"<td></td><td></td>");
             html_td(out, L"msg", r->reason);
+            wbuf_add(out, L"<td></td>");
         } else {
             wbuf_add(out, r->ready == 1 ? L"<tr class=\"ready\">" : L"<tr class=\"notready\">");
             html_td(out, NULL, r->host);
@@ -282,6 +284,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
             html_td(out, L"num", r->exit_code == -1 ? L"" : wfmt(num, COUNTOF(num), L"%d", r->exit_code));
             html_td(out, L"num", wfmt(num, COUNTOF(num), L"%d", r->n_problems));
             html_td(out, L"msg", row_message(r, msg, COUNTOF(msg)));
+            html_td(out, NULL, r->notes);
         }
         html_td(out, NULL, r->last_run);
         html_td(out, NULL, r->file);

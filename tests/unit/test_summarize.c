@@ -883,12 +883,12 @@ static void csv_quotes_and_defuses_formulas(void **state)
     summarize_csv(&s, &b);
     assert_true(b.ok);
     assert_wstr_equal(b.s,
-        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason\r\n"
-        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,\r\n"
-        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,\r\n"
-        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3\r\n");
+        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes\r\n"
+        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,\r\n"
+        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,\r\n"
+        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,\r\n"
+        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,\r\n"
+        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,\r\n");
     wbuf_free(&b);
 
     /* UTF-8 with a BOM once saved */
