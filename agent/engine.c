@@ -73,17 +73,6 @@ static void show_problems(const struct plan *p)
     }
 }
 
-/* Folder names compare without case and without a trailing backslash. */
-static BOOL same_folder(const wchar_t *a, const wchar_t *b)
-{
-    size_t na = wcslen(a), nb = wcslen(b);
-    while (na > 1 && a[na - 1] == L'\\')
-        na--;
-    while (nb > 1 && b[nb - 1] == L'\\')
-        nb--;
-    return na == nb && _wcsnicmp(a, b, na) == 0;
-}
-
 /* NT5 offline: boot.ini's default entry must lead to the Windows folder. A partition the
  * converter left out (a recovery or OEM partition) shifts the numbers: partition(N) then
  * names a volume without it, the most frequent 0x7B after P2V on 2000/XP/2003. Read afresh

@@ -44,17 +44,6 @@ static BOOL exists(const wchar_t *path)
     return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
-/* Folder names compare without case and without a trailing backslash. */
-static BOOL same_dir(const wchar_t *a, const wchar_t *b)
-{
-    size_t na = wcslen(a), nb = wcslen(b);
-    while (na > 1 && a[na - 1] == L'\\')
-        na--;
-    while (nb > 1 && b[nb - 1] == L'\\')
-        nb--;
-    return na == nb && _wcsnicmp(a, b, na) == 0;
-}
-
 /* An installed Windows: its SYSTEM hive where Windows keeps it. */
 static BOOL is_windows_dir(const wchar_t *dir)
 {
@@ -70,7 +59,7 @@ static BOOL is_running_windows(const wchar_t *dir)
     wchar_t running[MAX_PATH];
     if (!GetSystemWindowsDirectoryW(running, COUNTOF(running)))
         return FALSE;
-    if (same_dir(running, dir))
+    if (same_folder(running, dir))
         return TRUE;
     /* Different volumes are different Windows, even on a helper cloned from the same image
      * (same volume serial, same file index). */
@@ -190,7 +179,7 @@ static void boot_link(const wchar_t *windir, struct offline_boot *bt)
         }
     }
     if (bt->boot_ini[0] && bt->partition > 0 && letter)
-        bt->points_here = same_dir(bt->arc_dir, windir + 2) &&
+        bt->points_here = same_folder(bt->arc_dir, windir + 2) &&
                           (!bt->numbers_known || bt->partition == bt->actual_partition);
 }
 
@@ -928,7 +917,7 @@ void offline_describe(const struct found_windows *f, wchar_t *buf, size_t cch)
     if (bt->boot_ini[0])
         wfmt(boot, COUNTOF(boot), L"boots from %ls, default %ls: %ls", bt->boot_ini, bt->arc,
              bt->points_here ? L"points at it"
-             : bt->partition > 0 && bt->numbers_known && same_dir(bt->arc_dir, f->o.windir + 2)
+             : bt->partition > 0 && bt->numbers_known && same_folder(bt->arc_dir, f->o.windir + 2)
                  ? L"WRONG PARTITION NUMBER (see check --offline)"
                  : L"does NOT point at it");
     else if (bt->bcd[0])

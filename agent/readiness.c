@@ -417,17 +417,6 @@ BOOL bootini_read(const wchar_t *path, struct readiness *out)
     return TRUE;
 }
 
-/* Folder names compare without case and without a trailing backslash. */
-static BOOL same_dir(const wchar_t *a, const wchar_t *b)
-{
-    size_t na = wcslen(a), nb = wcslen(b);
-    while (na > 1 && a[na - 1] == L'\\')
-        na--;
-    while (nb > 1 && b[nb - 1] == L'\\')
-        nb--;
-    return na == nb && _wcsnicmp(a, b, na) == 0;
-}
-
 void readiness_boot_notes(const struct os_info *os, struct readiness *out)
 {
     if (!volume_of(os->systemroot, out->system_volume, COUNTOF(out->system_volume)))
@@ -462,7 +451,7 @@ void readiness_boot_notes(const struct os_info *os, struct readiness *out)
      * Windows p2vprep did not prepare. Only the folder can be compared: rdisk() counts
      * BIOS disks, which need not match Windows' disk numbers. */
     if (dir[0] && os->systemroot[0] && os->systemroot[1] == L':' &&
-        !same_dir(dir, os->systemroot + 2))
+        !same_folder(dir, os->systemroot + 2))
         readiness_note(out, TRUE, L"boot-default-other-windows",
              L"boot.ini's default entry starts %ls but this Windows is %ls: choose this "
              L"Windows as boot.ini's default before converting, or the VM starts an "

@@ -36,6 +36,16 @@ void wcopy_cut(wchar_t *dst, size_t cch, const wchar_t *src)
     wcscpy(dst + n, L"...");
 }
 
+BOOL same_folder(const wchar_t *a, const wchar_t *b)
+{
+    size_t na = wcslen(a), nb = wcslen(b);
+    while (na > 1 && a[na - 1] == L'\\')
+        na--;
+    while (nb > 1 && b[nb - 1] == L'\\')
+        nb--;
+    return na == nb && _wcsnicmp(a, b, na) == 0;
+}
+
 BOOL wcopy(wchar_t *dst, size_t cch, const wchar_t *src)
 {
     size_t n = wcslen(src);

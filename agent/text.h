@@ -14,6 +14,9 @@ BOOL wcopy(wchar_t *dst, size_t cch, const wchar_t *src);
 /* The same, but a cut text ends in "..." (and never in half a surrogate pair). */
 void wcopy_cut(wchar_t *dst, size_t cch, const wchar_t *src);
 
+/* Folder names compare without case and without a trailing backslash. */
+BOOL same_folder(const wchar_t *a, const wchar_t *b);
+
 /* A growable wide string; ok is FALSE once an allocation failed. */
 struct wbuf { wchar_t *s; size_t len, cap; BOOL ok; };
 void wbuf_add(struct wbuf *b, const wchar_t *s);
