@@ -26,7 +26,8 @@ struct backend {
     DWORD (*delete_key)(void *ctx, const wchar_t *key);        /* only an empty key */
     DWORD (*set_value)(void *ctx, const wchar_t *key, const wchar_t *name, const struct regval *v);
     DWORD (*delete_value)(void *ctx, const wchar_t *key, const wchar_t *name);
-    /* Writes to <path>.p2vprep-new, flushes it, then renames it over path. */
+    /* Writes a new file of an unguessable name beside path, flushes it, then renames it over
+     * path (a replaced file keeps its read-only, hidden and system attributes). */
     DWORD (*write_file)(void *ctx, const wchar_t *path, const BYTE *data, DWORD size);
     DWORD (*delete_file)(void *ctx, const wchar_t *path);
     /* Stages a driver package with the platform installer (SetupCopyOEMInf): Windows copies

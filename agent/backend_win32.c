@@ -229,13 +229,23 @@ static DWORD w_read_file(void *ctx, const wchar_t *path, BYTE **data, DWORD *siz
 
 static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWORD size)
 {
-    wchar_t tmp[MAX_PATH + 16];
+    wchar_t tmp[MAX_PATH + 40];
     struct redirect r;
     DWORD done = 0, e = redirect_off(ctx, &r);
     if (e != ERROR_SUCCESS)
         return e;
-    wfmt(tmp, COUNTOF(tmp), L"%ls.p2vprep-new", path);
-    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    /* a new file of an unguessable name: the root of an offline disk's system partition
+     * (boot.ini) lets ordinary users create files, and a link planted under a fixed name
+     * would make SYSTEM write through it */
+    HANDLE f = INVALID_HANDLE_VALUE;
+    for (int tries = 0; tries < 8 && f == INVALID_HANDLE_VALUE; tries++) {
+        wchar_t rnd[17];
+        secure_random_hex(rnd, 16);
+        wfmt(tmp, COUNTOF(tmp), L"%ls.%ls.p2vprep-new", path, rnd);
+        f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (f == INVALID_HANDLE_VALUE && GetLastError() != ERROR_FILE_EXISTS)
+            break;
+    }
     if (f == INVALID_HANDLE_VALUE) {
         e = GetLastError();
     } else {

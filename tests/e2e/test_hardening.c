@@ -304,12 +304,40 @@ static void hostile_inputs_change_nothing(void **state)
                   (unsigned)(sizeof hostile / sizeof hostile[0]));
 }
 
+/* The driver's temporary name used to be fixed (symmpi.sys.p2vprep-new): a hard link
+ * planted there made SYSTEM overwrite the file it pointed at. */
+static void a_planted_link_beside_the_driver_is_never_written_through(void **state)
+{
+    static const char victim_text[] = "a file the driver copy must never overwrite";
+    wchar_t planted[MAX_PATH], src[MAX_PATH], dst[MAX_PATH];
+    assert_true(fx_write_file(WORK L"\\victim.ini", victim_text, sizeof victim_text - 1));
+    swprintf(planted, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys.p2vprep-new", fx_systemroot());
+    fx_delete_file(planted);
+    assert_true(CreateHardLinkW(planted, WORK L"\\victim.ini", NULL));
+    BOOL wow = FALSE;
+    IsWow64Process(GetCurrentProcess(), &wow);
+    BOOL is64 = wow || sizeof(void *) == 8;
+    CreateDirectoryW(WORK L"\\pl", NULL);
+    swprintf(dst, MAX_PATH, WORK L"\\pl\\%ls", is64 ? L"amd64" : L"x86");
+    CreateDirectoryW(dst, NULL);
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), is64 ? L"amd64" : L"i386");
+    wcscat(dst, L"\\symmpi.sys");
+    assert_true(fx_copy_file(src, dst));
+    assert_int_equal(fx_run(EXE, L"apply --target lsilogic --payload " WORK L"\\pl", NULL), 0);
+    char *v = read_all(WORK L"\\victim.ini");
+    assert_string_equal(v, victim_text);
+    free(v);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    fx_delete_file(planted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
+        cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
