@@ -4,6 +4,7 @@
 #ifndef P2V_MACHINE_H
 #define P2V_MACHINE_H
 #include <windows.h>
+#include "signature.h"
 
 #define P2V_KEY_MAX 300
 #define P2V_NAME_MAX 80
@@ -50,7 +51,7 @@ struct machine_file {
     /* the payload copy (looked up when a rule takes the file from the payload) */
     int src_status;               /* enum pe_status */
     WORD src_machine;
-    BOOL src_signed;              /* it carries an Authenticode signature */
+    struct sig_info src_sig;      /* its embedded signature, verified (signature.h) */
     wchar_t src[MAX_PATH];
     wchar_t looked[4][MAX_PATH];
     int n_looked;

@@ -346,26 +346,59 @@ static void problem_for_file(struct plan *p, const struct target *t, const struc
 }
 
 /* x64 Windows Vista and later load only signed kernel drivers; a boot driver copied by
- * hand needs its own (embedded) signature, a staged package may rely on its catalog. */
+ * hand needs its own (embedded) signature, a staged package may rely on its catalog.
+ * A boot-start driver that fails code integrity stops Windows at boot (0xc0000428), and
+ * the driver is made boot-start on this very server too, not only in the VM. */
 static void check_signature(struct plan *p, const struct target *t, const struct machine_file *f,
                             const struct machine_package *pkg, const struct machine *m, unsigned gen)
 {
-    if (m->os.arch != ARCH_X64 || gen == GEN_NT5 || f->src_signed)
+    static const wchar_t allowed[] =
+        L" (--allow-unsigned given: apply goes ahead. A boot-start driver that fails code integrity "
+        L"stops THIS server from booting too, with 0xc0000428, unless test signing is on: be sure it "
+        L"is signed in a way this Windows accepts)";
+    static const wchar_t how[] =
+        L", or pass --allow-unsigned only for a test-signed setup (a boot-start driver that fails "
+        L"code integrity stops this server from booting too, with 0xc0000428)";
+    if (m->os.arch != ARCH_X64 || gen == GEN_NT5)
         return;
+    switch (f->src_sig.state) {
+    case SIG_VALID:
+        /* Vista, 2008, 7 and 2008 R2 check SHA-2 signatures only with SHA-2 code signing
+         * support installed (KB4474419, with KB4490628); without it the driver does not load */
+        if (f->src_sig.sha2_only && m->os.major == 6 && m->os.minor <= 1)
+            plan_add_problem(p, t, 0, L"sha2-only-signature",
+                L"%ls: %ls is signed with SHA-2 only; Windows %lu.%lu loads it only with SHA-2 code "
+                L"signing support installed (KB4474419 and KB4490628). Without it this server and the "
+                L"VM stop at boot with 0xc0000428: install the updates first, or use a driver signed "
+                L"with SHA-1 as well.", t->name, f->src, (unsigned long)m->os.major,
+                (unsigned long)m->os.minor);
+        return;
+    case SIG_UNCHECKED:
+        return;   /* a signature, and no means to check it here: as Windows did before */
+    case SIG_BROKEN:
+        /* no setting of this Windows loads it: never allowed */
+        plan_add_problem(p, t, 3, L"broken-signature",
+            L"%ls: %ls %ls (WinVerifyTrust: 0x%08lx). Windows will not load it. Get a clean copy: %ls. "
+            L"Nothing was changed.", t->name, f->src, sig_state_text(SIG_BROKEN),
+            (unsigned long)f->src_sig.result, t->where_to_get);
+        return;
+    case SIG_UNTRUSTED:
+        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",
+            L"%ls: %ls %ls (WinVerifyTrust: 0x%08lx); 64-bit Windows will not load it and the VM "
+            L"would stop with 0x7B. Use the vendor's signed driver%ls.", t->name, f->src,
+            sig_state_text(SIG_UNTRUSTED), (unsigned long)f->src_sig.result,
+            p->allow_unsigned ? allowed : how);
+        return;
+    default:
+        break;
+    }
     if (pkg && pkg->catalog_present)
         return;
-    /* A boot-start driver that fails code integrity stops Windows at boot (0xc0000428),
-     * and the driver is made boot-start on this very server too, not only in the VM. */
     plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"unsigned-driver",
         L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
         L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
         t->name, f->src, pkg ? L" and its package has no catalog" : L"",
-        p->allow_unsigned ? L" (--allow-unsigned given: apply goes ahead. A boot-start driver that "
-                            L"fails code integrity stops THIS server from booting too, with "
-                            L"0xc0000428, unless test signing is on: be sure it is signed in a way "
-                            L"this Windows accepts)"
-                          : L", or pass --allow-unsigned only for a test-signed setup (a boot-start "
-                            L"driver that fails code integrity stops this server from booting too)");
+        p->allow_unsigned ? allowed : how);
 }
 
 static struct change *new_change(struct plan *p, enum change_kind kind, const struct target *t)

@@ -208,7 +208,8 @@ static void probe_file(const struct backend *b, struct machine *m, const struct 
             if (f->src_status != PE_MISSING)
                 wcopy(f->src, COUNTOF(f->src), f->looked[k]);
             if (src) {
-                f->src_signed = pe_has_signature(src, src_size);
+                if (pe_has_signature(src, src_size))
+                    sig_verify(f->src, TRUE, &f->src_sig);
                 if (dst)
                     f->dst_same = src_size == dst_size && memcmp(src, dst, src_size) == 0;
             }

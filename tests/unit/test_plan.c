@@ -438,11 +438,94 @@ static void unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed(voi
     assert_wstr_equal(p->problems[0].code, L"unsigned-driver");   /* still said */
     assert_true(p->n_changes > 0);
     p->allow_unsigned = FALSE;
-    m->files[0].src_signed = TRUE;
+    m->files[0].src_sig.state = SIG_VALID;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     plan_free(p);
     machine_free(m);
+}
+
+/* What WinVerifyTrust found decides, not the mere presence of a certificate table. */
+static void a_signature_must_be_one_windows_accepts(void **state)
+{
+    struct machine *m = server(6, 1, ARCH_X64, 1);
+    const struct target *t = target_find(L"pvscsi");
+    struct plan *p = plan_new();
+    payload_ok(m, L"pvscsi.sys");
+    m->files[0].src_sig.state = SIG_BROKEN;   /* altered after signing: never allowed */
+    m->files[0].src_sig.result = (LONG)0x80096010L;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_equal(p->problems[0].code, L"broken-signature");
+    assert_wstr_contains(p->problems[0].message, L"0x80096010");
+    p->allow_unsigned = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    m->files[0].src_sig.state = SIG_UNTRUSTED;  /* self-signed: only for a test-signed setup */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_wstr_equal(p->problems[0].code, L"untrusted-signature");
+    assert_wstr_contains(p->problems[0].message, L"THIS server");
+    p->allow_unsigned = FALSE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    /* SHA-2 only: said on 7 / 2008 R2 and Vista / 2008, not on 8 and later */
+    m->files[0].src_sig.state = SIG_VALID;
+    m->files[0].src_sig.sha2_only = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_int_equal(p->n_problems, 1);
+    assert_wstr_equal(p->problems[0].code, L"sha2-only-signature");
+    assert_wstr_contains(p->problems[0].message, L"KB4474419");
+    m->os.minor = 0;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 1);
+    m->os.major = 6, m->os.minor = 3;
+    plan_make(m, &t, 1, p);
+    for (size_t i = 0; i < p->n_problems; i++)
+        assert_int_not_equal(wcscmp(p->problems[i].code, L"sha2-only-signature"), 0);
+    m->files[0].src_sig.sha2_only = FALSE;
+    m->os.minor = 1;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    /* 32-bit Windows loads unsigned drivers: no verdict asked */
+    m->os.arch = ARCH_X86;
+    m->files[0].src_sig.state = SIG_BROKEN;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* Every answer of WinVerifyTrust, including those the emulated Windows never gives. */
+static void win_verify_trust_answers_are_classified(void **state)
+{
+    static const struct { LONG hr; BOOL table; int want; } cases[] = {
+        { 0, TRUE, SIG_VALID },
+        { (LONG)0x800B0101L, TRUE, SIG_VALID },       /* expired signer: code integrity ignores dates */
+        { (LONG)0x800B0109L, TRUE, SIG_UNTRUSTED },   /* untrusted root: self-signed */
+        { (LONG)0x800B010AL, TRUE, SIG_UNTRUSTED },   /* chain cannot be built */
+        { (LONG)0x800B010CL, TRUE, SIG_UNTRUSTED },   /* revoked */
+        { (LONG)0x800B0111L, TRUE, SIG_UNTRUSTED },   /* explicitly distrusted */
+        { (LONG)0x80092026L, TRUE, SIG_UNTRUSTED },   /* blocked by policy */
+        { (LONG)0x80096010L, TRUE, SIG_BROKEN },      /* bad digest: altered */
+        { (LONG)0x80096004L, TRUE, SIG_BROKEN },      /* certificate signature invalid */
+        { (LONG)0x800B0100L, TRUE, SIG_BROKEN },      /* a table without a readable signature */
+        { (LONG)0x800B0100L, FALSE, SIG_NONE },
+        { (LONG)0x800B0003L, FALSE, SIG_NONE },
+        { (LONG)0x800B0001L, TRUE, SIG_UNCHECKED },   /* no Authenticode provider */
+        { (LONG)0x800B0109L, FALSE, SIG_NONE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (sig_classify(cases[i].hr, cases[i].table) != cases[i].want)
+            fail_msg("0x%08lx (table %d): %d, expected %d", (unsigned long)cases[i].hr, cases[i].table,
+                     sig_classify(cases[i].hr, cases[i].table), cases[i].want);
+    }
+    assert_true(sig_oid_is_sha2("2.16.840.1.101.3.4.2.1"));    /* SHA-256 */
+    assert_true(sig_oid_is_sha2("2.16.840.1.101.3.4.2.3"));    /* SHA-512 */
+    assert_false(sig_oid_is_sha2("1.3.14.3.2.26"));            /* SHA-1 */
+    assert_false(sig_oid_is_sha2("1.2.840.113549.2.5"));       /* MD5 */
+    assert_false(sig_oid_is_sha2(NULL));
 }
 
 static void refusals_name_the_reason(void **state)
@@ -1003,6 +1086,8 @@ int main(void)
         cmocka_unit_test(nt62_removes_start_override_in_every_set_and_on_the_bus),
         cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),
         cmocka_unit_test(unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed),
+        cmocka_unit_test(a_signature_must_be_one_windows_accepts),
+        cmocka_unit_test(win_verify_trust_answers_are_classified),
         cmocka_unit_test(refusals_name_the_reason),
         cmocka_unit_test(nt5_ide_takes_missing_inbox_files_from_the_cabinet),
         cmocka_unit_test(no_control_sets_is_refused),
