@@ -219,6 +219,24 @@ static DWORD flush_sets(struct run *r)
 
 /* ---- undo: shared by a failed apply and by rollback ---- */
 
+/* The oemNN.inf a J_STAGED record names now holds another INF than the one staged: that
+ * package was removed since and Windows gave its name to another one. Older journals
+ * carry no digest: their oemNN.inf is taken as still theirs. */
+static BOOL staged_replaced(struct run *r, const struct jentry *e)
+{
+    wchar_t path[MAX_PATH], now[SHA256_HEX_LEN + 1];
+    BYTE *data;
+    DWORD n;
+    if (!e->hash[0])
+        return FALSE;
+    wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", r->m->os.systemroot, e->name);
+    if (r->b->read_file(r->b->ctx, path, &data, &n) != ERROR_SUCCESS)
+        return FALSE;   /* gone (nothing to do) or unreadable (removal reports why) */
+    sha256_hex(data, n, now);
+    free(data);
+    return wcscmp(now, e->hash) != 0;
+}
+
 static DWORD undo_entry(struct run *r, const struct jentry *e)
 {
     const struct backend *b = r->b;
@@ -263,6 +281,11 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
     case J_STAGED:
         if (!e->name[0])
             return ERROR_SUCCESS;   /* it was in the driver store before */
+        if (staged_replaced(r, e)) {
+            out_info(L"  keep    driver package %ls: it is no longer the package staged from %ls "
+                     L"(Windows reuses these names), so it is not removed", e->name, e->key);
+            return ERROR_SUCCESS;
+        }
         r->writes++;
         err = b->unstage_inf(b->ctx, e->name);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
@@ -317,7 +340,7 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
     case J_KEY_DELETED:
         return b->key_exists(b->ctx, e->key) == ERROR_SUCCESS;
     case J_STAGED: {
-        if (!e->name[0])
+        if (!e->name[0] || staged_replaced(r, e))
             return TRUE;
         wchar_t path[MAX_PATH];
         BYTE *data = NULL;
@@ -601,6 +624,14 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
     struct jentry intent = { .kind = J_STAGING }, e = { .kind = J_STAGED };
     wcopy(intent.key, COUNTOF(intent.key), c->src);
     wcopy(e.key, COUNTOF(e.key), c->src);
+    BYTE *inf;
+    DWORD inf_size;
+    /* Windows keeps the INF's bytes as oemNN.inf: its digest tells rollback whether that
+     * name still holds this package */
+    if (r->b->read_file(r->b->ctx, c->src, &inf, &inf_size) == ERROR_SUCCESS) {
+        sha256_hex(inf, inf_size, e.hash);
+        free(inf);
+    }
     DWORD err = record(r, a, &intent);
     if (err != ERROR_SUCCESS)
         return err;

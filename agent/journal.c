@@ -243,6 +243,8 @@ DWORD journal_add(struct journal *j, const struct jentry *e)
         break;
     case J_STAGED:
         wbuf_addf(&b, L"staged\t%ls\t%ls", e->name, e->key);
+        if (e->hash[0])
+            wbuf_addf(&b, L"\t%ls", e->hash);
         break;
     case J_STAGING:
         wbuf_addf(&b, L"staging\t%ls", e->key);

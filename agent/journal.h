@@ -12,6 +12,7 @@
 #ifndef P2V_JOURNAL_H
 #define P2V_JOURNAL_H
 #include "backend.h"
+#include "sha256.h"
 
 #define JOURNAL_MAGIC "p2vprep journal 1"
 #define SYSTEMROOT_VAR L"%SystemRoot%"    /* files under the Windows folder, in records */
@@ -33,6 +34,9 @@ struct jentry {
     wchar_t name[P2V_NAME_MAX];   /* J_VALUE: value name; J_STAGED: oemNN.inf */
     struct regval old;            /* J_VALUE: what was there (present = FALSE: absent) */
     wchar_t backup[MAX_PATH];     /* J_FILE: the old copy, empty when there was none */
+    wchar_t hash[SHA256_HEX_LEN + 1]; /* J_STAGED: SHA-256 of the INF staged, so that rollback
+                                     removes oemNN.inf only while it is still that package
+                                     (Windows reuses the names); empty in older journals */
 };
 
 struct journal {

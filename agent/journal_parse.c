@@ -84,9 +84,13 @@ static BOOL parse_record(wchar_t *line, struct jentry *e, wchar_t *status, size_
         e->kind = J_STAGING;
         return wcopy(e->key, COUNTOF(e->key), f[1]);
     }
-    if (n == 3 && wcscmp(f[0], L"staged") == 0) {
+    if ((n == 3 || n == 4) && wcscmp(f[0], L"staged") == 0) {
         e->kind = J_STAGED;
         wcopy(e->name, COUNTOF(e->name), f[1]);
+        if (n == 4 && (wcslen(f[3]) != SHA256_HEX_LEN || wcsspn(f[3], L"0123456789abcdef") != SHA256_HEX_LEN))
+            return FALSE;
+        if (n == 4)
+            wcopy(e->hash, COUNTOF(e->hash), f[3]);
         return wcopy(e->key, COUNTOF(e->key), f[2]);
     }
     if (n == 3 && wcscmp(f[0], L"file") == 0) {

@@ -787,6 +787,83 @@ static void vendor_driver_from_its_inf(void **state)
     free(out);
 }
 
+/* The staged INF's name, among oemNN.inf files of the INF folder, that is not in names
+ * ("|a.inf|b.inf|" as listed before). */
+static BOOL new_oem_inf(const wchar_t *names, wchar_t *found)
+{
+    wchar_t pattern[MAX_PATH], bar[MAX_PATH + 2];
+    WIN32_FIND_DATAW fd;
+    BOOL got = FALSE;
+    swprintf(pattern, MAX_PATH, L"%ls\\inf\\*.inf", fx_systemroot());
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    do {
+        swprintf(bar, MAX_PATH + 2, L"|%ls|", fd.cFileName);
+        if (!got && !wcsstr(names, bar)) {
+            wcscpy(found, fd.cFileName);
+            got = TRUE;
+        }
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return got;
+}
+
+static void list_infs(wchar_t *names, size_t cch)
+{
+    wchar_t pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    swprintf(pattern, MAX_PATH, L"%ls\\inf\\*.inf", fx_systemroot());
+    wcscpy(names, L"|");
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    do {
+        assert_true(wcslen(names) + wcslen(fd.cFileName) + 2 < cch);
+        wcscat(names, fd.cFileName);
+        wcscat(names, L"|");
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+}
+
+/* Windows reuses oemNN.inf names: a package p2vprep staged, removed since, and another one
+ * given its name. Rollback leaves that other package alone (the journal kept the digest of
+ * the INF it staged) and says so. */
+static void rollback_keeps_another_package_under_a_reused_name(void **state)
+{
+    if (gen != NT62 || handoff_refused(&expects[0])) {
+        print_message("no driver packages staged here\n");
+        return;
+    }
+    wchar_t dir[MAX_PATH], path[MAX_PATH], args[512], names[16384], oem[MAX_PATH];
+    DWORD size;
+    swprintf(dir, MAX_PATH, L"%ls\\reuse", WORK);
+    CreateDirectoryW(dir, NULL);
+    write_inf(dir, L"reuse");
+    BYTE *drv = fake_driver(&size);
+    swprintf(path, MAX_PATH, L"%ls\\reuse.sys", dir);
+    assert_true(fx_write_file(path, drv, size));
+    free(drv);
+    list_infs(names, 16384);
+    swprintf(args, 512, L"apply --inf %ls\\reuse.inf", dir);
+    assert_int_equal(fx_run(EXE, args, NULL), 0);
+    assert_true(new_oem_inf(names, oem));
+    /* another vendor's package now holds that name */
+    static const char other[] = "[Version]\r\nSignature=\"$Windows NT$\"\r\nProvider=\"another vendor\"\r\n";
+    swprintf(path, MAX_PATH, L"%ls\\inf\\%ls", fx_systemroot(), oem);
+    assert_true(fx_write_file(path, other, sizeof other - 1));
+    char *out;
+    assert_int_equal(fx_run(EXE, L"rollback", &out), 0);
+    assert_non_null(strstr(out, "no longer the package staged"));
+    free(out);
+    BYTE *now;
+    assert_true(fx_read_file(path, &now, &size));
+    assert_int_equal(size, sizeof other - 1);
+    assert_memory_equal(now, other, size);
+    free(now);
+    fx_delete_file(path);
+}
+
 static void unsigned_payload_on_64bit_vista_is_refused(void **state)
 {
     if (!(os64 && gen == NT6)) {
@@ -875,6 +952,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
+        cmocka_unit_test_setup(rollback_keeps_another_package_under_a_reused_name, machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

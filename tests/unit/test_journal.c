@@ -89,6 +89,61 @@ static void records_read_back_exactly(void **state)
     free(out);
 }
 
+/* SHA-256 against FIPS 180-4's examples, and lengths around the padding boundary. */
+static void sha256_matches_the_standard(void **state)
+{
+    wchar_t hex[SHA256_HEX_LEN + 1];
+    sha256_hex("abc", 3, hex);
+    assert_wstr_equal(hex, L"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha256_hex("", 0, hex);
+    assert_wstr_equal(hex, L"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";   /* 56 bytes */
+    sha256_hex(two, strlen(two), hex);
+    assert_wstr_equal(hex, L"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    char *million = malloc(1000000);
+    memset(million, 'a', 1000000);
+    sha256_hex(million, 1000000, hex);
+    free(million);
+    assert_wstr_equal(hex, L"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* A staged package's record keeps the INF's digest; journals without one still load, and a
+ * digest that is not 64 lowercase hex digits makes the journal unreadable, not half-read. */
+static void staged_records_keep_the_digest(void **state)
+{
+    struct journal j;
+    struct jentry in[2], *out;
+    size_t n;
+    wchar_t status[32], path[MAX_PATH];
+    memset(in, 0, sizeof in);
+    in[0].kind = in[1].kind = J_STAGED;
+    wcscpy(in[0].name, L"oem12.inf");
+    wcscpy(in[0].key, L"E:\\payload\\amd64\\viostor.inf");
+    sha256_hex("[Version]", 9, in[0].hash);
+    wcscpy(in[1].name, L"oem13.inf");
+    wcscpy(in[1].key, L"E:\\payload\\amd64\\vioscsi.inf");   /* no digest, as older versions wrote */
+    assert_int_equal(journal_begin(&j, &disk, dir, L"D:\\WINDOWS", L"SRV01\tapply"), ERROR_SUCCESS);
+    wcscpy(path, j.path);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
+    assert_int_equal(journal_end(&j, L"ok"), ERROR_SUCCESS);
+    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < 2; i++) {
+        assert_wstr_equal(out[i].name, in[i].name);
+        assert_wstr_equal(out[i].key, in[i].key);
+        assert_wstr_equal(out[i].hash, in[i].hash);
+    }
+    free(out);
+    static const char *bad[] = { "not-hex", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+                                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, JOURNAL_MAGIC "\nstaged\toem1.inf\tE:\\a.inf\t%s\nend\tok\n", bad[i]);
+        assert_int_equal(journal_parse(text, strlen(text), &out, &n, status, 32), ERROR_INVALID_DATA);
+    }
+}
+
 /* A journal written from a helper that sees the offline disk as F:\WINDOWS is undone by
  * the booted Windows that sees it as C:\WINDOWS; files elsewhere keep their full path. */
 static void files_under_systemroot_are_recorded_relative_to_it(void **state)
@@ -295,6 +350,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
+        cmocka_unit_test(sha256_matches_the_standard),
+        cmocka_unit_test_setup_teardown(staged_records_keep_the_digest, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
         cmocka_unit_test(old_absolute_paths_are_rebased_onto_the_offline_folder_only_by_name),
