@@ -227,6 +227,44 @@ static DWORD w_read_file(void *ctx, const wchar_t *path, BYTE **data, DWORD *siz
 #define KEPT_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | \
                          FILE_ATTRIBUTE_ARCHIVE)
 
+/* The security descriptor of the file a write replaces: its DACL (and whether that is
+ * protected from inheritance) and its owner. NULL when there is no such file or it cannot
+ * be read; free() it. */
+static PSECURITY_DESCRIPTOR file_security(const wchar_t *path)
+{
+    const SECURITY_INFORMATION what = DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION;
+    DWORD n = 0;
+    if (GetFileSecurityW(path, what, NULL, 0, &n) || GetLastError() != ERROR_INSUFFICIENT_BUFFER ||
+        n == 0 || n > 65536)
+        return NULL;
+    PSECURITY_DESCRIPTOR sd = malloc(n);
+    if (sd && !GetFileSecurityW(path, what, sd, n, &n)) {
+        free(sd);
+        sd = NULL;
+    }
+    return sd;
+}
+
+/* Puts the replaced file's DACL, and its owner where this process may set it (the restore
+ * privilege; TrustedInstaller owns inbox drivers on Vista and later), on the new file. A
+ * file made new would otherwise take the folder's inherited DACL: rollback would leave a
+ * driver with other rights than it had. Best effort: the bytes are what matters to boot. */
+static void file_security_keep(const wchar_t *path, PSECURITY_DESCRIPTOR sd)
+{
+    SECURITY_DESCRIPTOR_CONTROL control = 0;
+    DWORD revision;
+    BOOL present = FALSE, defaulted;
+    PACL dacl = NULL;
+    if (!GetSecurityDescriptorControl(sd, &control, &revision) ||
+        !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) || !present)
+        return;
+    SECURITY_INFORMATION what = DACL_SECURITY_INFORMATION |
+        ((control & SE_DACL_PROTECTED) ? PROTECTED_DACL_SECURITY_INFORMATION
+                                       : UNPROTECTED_DACL_SECURITY_INFORMATION);
+    SetFileSecurityW(path, what, sd);
+    SetFileSecurityW(path, OWNER_SECURITY_INFORMATION, sd);
+}
+
 static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWORD size)
 {
     wchar_t tmp[MAX_PATH + 40];
@@ -257,9 +295,13 @@ static DWORD w_write_file(void *ctx, const wchar_t *path, const BYTE *data, DWOR
                     FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM));
         if (e == ERROR_SUCCESS && keep && !SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL))
             e = GetLastError();
+        PSECURITY_DESCRIPTOR sd = e == ERROR_SUCCESS ? file_security(path) : NULL;
         if (e == ERROR_SUCCESS &&
             !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
             e = GetLastError();
+        if (e == ERROR_SUCCESS && sd)   /* after the move: this process owns the new file */
+            file_security_keep(path, sd);
+        free(sd);
         if (keep)   /* on the new file, or back on the old one when the move failed */
             SetFileAttributesW(path, attrs & KEPT_ATTRIBUTES);
         if (e != ERROR_SUCCESS)

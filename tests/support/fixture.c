@@ -261,6 +261,7 @@ void fx_delete_file(const wchar_t *path)
 {
     struct noredirect r;
     redirect_off(&r);
+    SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL);   /* a test that failed may leave it read-only */
     DeleteFileW(path);
     redirect_on(&r);
 }
