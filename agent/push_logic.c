@@ -20,7 +20,7 @@ const wchar_t *push_host_name_problem(const wchar_t *name)
         if (*c < 0x20 || *c == 0x7f)
             return L"holds a control character";
         if (*c == L'\\')
-            return L"holds a backslash (give the name alone, without \\\\)";
+            return L"holds a backslash";
         if (wcschr(L"/\"*?<>|", *c))
             return L"holds a character no host name has (/ \" * ? < > |)";
     }

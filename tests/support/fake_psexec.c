@@ -6,7 +6,8 @@
  *   slow-*      sleeps FAKE_PSEXEC_SLOW_MS (default 600000) before exit 0
  *   slowtree-*  starts itself for host slowchild-<rest> (which sleeps like slow-*), then
  *               sleeps like slow-*: a PsExec whose own child must end with it
- * every other host exits 0. Each run first sleeps FAKE_PSEXEC_MS (default 0). Like
+ * every other host exits 0. Like PsExec it says "Connecting to HOST..." on stderr first.
+ * Each run first sleeps FAKE_PSEXEC_MS (default 0). Like
  * PsExec, a run that "reached" its host ends with "EXE exited on HOST with error code N."
  * on stderr.
  * With FAKE_PSEXEC_DIR set it records there, with files only (atomic under Wine too):
@@ -111,8 +112,8 @@ int wmain(int argc, wchar_t **argv)
     CloseHandle(ran);
     if (dir[0])
         count_running();
-    wprintf(L"fake-psexec: %ls on %ls\n", exe, host);
-    fflush(stdout);
+    fwprintf(stderr, L"Connecting to %ls...\n", host);
+    fflush(stderr);
 
     Sleep(env_ms(L"FAKE_PSEXEC_MS", 0));
     int code = 0;
