@@ -76,7 +76,9 @@ static DWORD enforce_limits(struct sched *s)
         struct slot *sl = &s->slots[k];
         if (sl->timed_out || sl->killed)
             continue;
-        if (push_overdue(sl->host->started_ms, now, s->o->timeout_s)) {
+        /* one that ended by itself, not yet finished because others were, is no timeout */
+        if (push_overdue(sl->host->started_ms, now, s->o->timeout_s) &&
+            s->sp->wait_any(s->sp->ctx, &s->kids[k], 1, 0) < 0) {
             sl->timed_out = TRUE;
             s->sp->kill(s->sp->ctx, s->kids[k]);
             continue;

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <windows.h>
 #include <shellapi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -459,6 +460,25 @@ static void scheduler_throttles_and_times_out(void **state)
     push_list_free(&l);
 }
 
+/* Hosts that end by themselves while the scheduler was busy are never counted as timed
+ * out, and a busy scheduler still ends the slow one on time. */
+static void busy_scheduler_times_out_on_time_only(void **state)
+{
+    struct sim s;
+    struct push_list l;
+    volatile LONG stop = 0;
+    wchar_t text[1024] = L"slow0\n";
+    memset(&s, 0, sizeof s);
+    for (int i = 1; i < 60; i++)
+        swprintf(text + wcslen(text), 16, L"h%d\n", i);
+    run_sim(&l, text, 16, 1, &s, &stop);   /* every run lasts exactly the limit: 1 s */
+    for (size_t i = 1; i < l.n; i++)
+        assert_int_equal(l.hosts[i].outcome, PUSH_EXITED);
+    assert_int_equal(l.hosts[0].outcome, PUSH_TIMED_OUT);
+    assert_int_equal(l.hosts[0].ended_ms - l.hosts[0].started_ms, 1000);
+    push_list_free(&l);
+}
+
 static void ctrl_c_stops_new_starts_and_waits(void **state)
 {
     struct sim s;
@@ -519,6 +539,7 @@ int main(void)
         cmocka_unit_test(eta_and_progress),
         cmocka_unit_test(scheduling_decisions),
         cmocka_unit_test(scheduler_throttles_and_times_out),
+        cmocka_unit_test(busy_scheduler_times_out_on_time_only),
         cmocka_unit_test(ctrl_c_stops_new_starts_and_waits),
         cmocka_unit_test(second_ctrl_c_ends_the_running),
     };
