@@ -348,6 +348,7 @@ static int prepare(const struct push_options *o, const wchar_t *exe, struct push
                    wchar_t *psexec, wchar_t *results)
 {
     wchar_t msg[512], exe_dir[MAX_PATH];
+    results[0] = 0;
     DWORD e = read_list(o->hosts, text);
     if (e != ERROR_SUCCESS) {
         out_error(L"p2vprep push: cannot read the host list %ls: %ls Give a text file with one server "
@@ -364,7 +365,13 @@ static int prepare(const struct push_options *o, const wchar_t *exe, struct push
                   o->hosts);
         return EXIT_USAGE;
     }
-    if (!results_path(o, results, MAX_PATH) || !folder_of_exists(results)) {
+    DWORD attr = results_path(o, results, MAX_PATH) ? GetFileAttributesW(results) : INVALID_FILE_ATTRIBUTES;
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        out_error(L"p2vprep push: the results file %ls is a folder. Give --results FILE, a file name. "
+                  L"Nothing was run.", results);
+        return EXIT_USAGE;
+    }
+    if (!results[0] || !folder_of_exists(results)) {
         out_error(L"p2vprep push: the results file %ls cannot be written: its folder does not exist. "
                   L"Give --results FILE in an existing folder. Nothing was run.",
                   o->results ? o->results : o->hosts);

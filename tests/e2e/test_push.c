@@ -198,6 +198,16 @@ static void refusals_write_nothing(void **state)
     assert_int_equal(push(L"", L"check --target nosuch", &out), 2);
     assert_non_null(strstr(out, "the command for the hosts"));
     free(out);
+    swprintf(args, 4096, L"push --hosts " HOSTS L" --results " WORK L" --psexec \"%ls\" -- check --target lsilogic",
+             fake);
+    assert_int_equal(fx_run(EXE, args, &out), 2);
+    assert_non_null(strstr(out, "is a folder"));
+    free(out);
+    swprintf(args, 4096, L"push --hosts " HOSTS L" --results C:\\nosuch\\r.csv --psexec \"%ls\" -- check --target lsilogic",
+             fake);
+    assert_int_equal(fx_run(EXE, args, &out), 2);
+    assert_non_null(strstr(out, "its folder does not exist"));
+    free(out);
     write_hosts("# only comments\n\n");
     assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
     assert_non_null(strstr(out, "no host names in"));
