@@ -24,6 +24,12 @@ const wchar_t cli_usage[] =
     L"  find                           list the offline Windows installations on this\n"
     L"                                 machine's volumes (a converted disk attached to a\n"
     L"                                 helper VM or WinPE)\n"
+    L"  push --hosts FILE [--parallel N] [--timeout S] [--psexec PATH] [--results FILE]\n"
+    L"       -- <command and options>  run the command on every host of FILE (one name per\n"
+    L"                                 line, # comments) through PsExec, N at a time (default\n"
+    L"                                 16, at most 64), S seconds each at most (default 600);\n"
+    L"                                 PsExec from --psexec (a full path) or PATH; results in\n"
+    L"                                 push-results.csv beside FILE\n"
     L"  --version, --help, /?\n"
     L"\n"
     L"Options:\n"
@@ -51,7 +57,9 @@ const wchar_t cli_usage[] =
     L"\n"
     L"Exit codes: 0 success (check: ready)  1 check: not ready  2 usage error\n"
     L"  3 payload problem  4 not elevated / access denied  5 apply failed, rolled back\n"
-    L"  6 apply failed, rollback incomplete  7 another p2vprep is running\n";
+    L"  6 apply failed, rollback incomplete  7 another p2vprep is running\n"
+    L"  8 push: a host was not done (unreachable, PsExec failed, timed out, not started)\n"
+    L"  push exits with the most serious code of its hosts: 6 5 8 4 3 7 2 1 0\n";
 
 static const struct { const wchar_t *name; enum command cmd; } commands[] = {
     { L"targets", CMD_TARGETS }, { L"plan", CMD_PLAN }, { L"apply", CMD_APPLY },
@@ -69,6 +77,8 @@ const wchar_t *command_name(enum command c)
         return L"service uninstall";
     if (c == CMD_SUMMARIZE)
         return L"summarize";
+    if (c == CMD_PUSH)
+        return L"push";
     for (size_t i = 0; i < COUNTOF(commands); i++)
         if (commands[i].cmd == c)
             return commands[i].name;
@@ -160,6 +170,13 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         o->dir = argv[2];
         found = TRUE;
         first = 3;
+    }
+    /* push has its options and then a whole command for the hosts: push.c reads them */
+    if (!found && _wcsicmp(argv[1], L"push") == 0) {
+        o->command = CMD_PUSH;
+        o->push_argc = argc - 2;
+        o->push_argv = argv + 2;
+        return 0;
     }
     if (!found)
         return usage_error(err, cch, L"unknown command \"%ls\"", argv[1]);

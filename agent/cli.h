@@ -7,7 +7,7 @@
 
 enum command {
     CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK,
-    CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE, CMD_FIND,
+    CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE, CMD_FIND, CMD_PUSH,
 };
 
 struct options {
@@ -29,6 +29,8 @@ struct options {
     enum san_choice san_policy; /* --san-policy online|keep */
     BOOL crash_visible;         /* --crash-visible: CrashControl\AutoReboot = 0 */
     BOOL no_ide;                /* --no-ide: leave out the targets' boot_also ("ide") */
+    int push_argc;              /* push: the words after "push", parsed by push.c */
+    wchar_t **push_argv;
 };
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */

@@ -10,6 +10,8 @@ enum {
     EXIT_ROLLED_BACK = 5,         /* apply failed, every change rolled back */
     EXIT_ROLLBACK_INCOMPLETE = 6, /* apply (or rollback) failed and changes remain */
     EXIT_BUSY = 7,                /* another p2vprep is running */
+    EXIT_PUSH_HOST_FAILED = 8,    /* push: a host was not done: unreachable, PsExec failed,
+                                     timed out, or not started (Ctrl+C) */
     /* internal, never an exit code: a 32-bit p2vprep on 64-bit Windows hands the run to
      * p2vprep-x64.exe, because Windows' driver installer refuses 32-bit callers there */
     EXIT_HANDOFF = 100,

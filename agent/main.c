@@ -8,6 +8,7 @@
 #include "report.h"
 #include "eventlog.h"
 #include "offline.h"
+#include "push.h"
 #include "secure.h"
 #include "journal.h"
 #include "service.h"
@@ -466,6 +467,9 @@ int wmain(int argc, wchar_t **argv)
     if (slash)
         *slash = 0;
 
+    /* push changes nothing here and takes no lock: PsExec brings the admin's rights to each host */
+    if (opt.command == CMD_PUSH)
+        return push_command(opt.push_argc, opt.push_argv, exe_path);
     if (opt.log && !out_open_log(opt.log)) {
         out_error(L"p2vprep: cannot open log file %ls: %ls", opt.log,
                   win_error_text(GetLastError(), msg, COUNTOF(msg)));
