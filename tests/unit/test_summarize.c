@@ -796,10 +796,47 @@ static void table_lines_up(void **state)
     summarize_table(&s, &t);
     assert_true(t.ok);
 
+    /* the counts per target set and per OS first */
+    assert_true(wcsncmp(t.s, L"TARGETS  ", 9) == 0);
+    static const struct { const wchar_t *name; int width, n[5]; } groups[] = {
+        /* the widest name of each block sets its width: lsilogic,pvscsi and Windows Server 2008 R2 SP1 */
+        { L"TARGETS", 15, { -1 } },
+        { L"(unknown)", 15, { 0, 0, 5, 0, 5 } },
+        { L"lsilogic", 15, { 2, 1, 0, 0, 3 } },
+        { L"lsilogic,pvscsi", 15, { 1, 0, 0, 0, 1 } },
+        { L"lsisas1068", 15, { 0, 1, 0, 0, 1 } },
+        { L"pvscsi", 15, { 1, 0, 0, 0, 1 } },
+        { L"OS", 26, { -1 } },
+        { L"(unknown)", 26, { 0, 0, 5, 0, 5 } },
+        { L"Windows Server 2003 SP2", 26, { 3, 1, 0, 0, 4 } },
+        { L"Windows 2000 SP4", 26, { 0, 1, 0, 0, 1 } },
+        { L"Windows Server 2008 R2 SP1", 26, { 1, 0, 0, 0, 1 } },
+    };
+    const wchar_t *at = t.s;
+    for (size_t i = 0; i < COUNTOF(groups); i++) {
+        wchar_t want[160];
+        if (groups[i].n[0] < 0)
+            wfmt(want, COUNTOF(want), L"%-*ls      READY  NOT READY    INVALID    MISSING      TOTAL\n",
+                 groups[i].width, groups[i].name);
+        else
+            wfmt(want, COUNTOF(want), L"%-*ls  %9d  %9d  %9d  %9d  %9d\n", groups[i].width, groups[i].name,
+                 groups[i].n[0], groups[i].n[1], groups[i].n[2], groups[i].n[3], groups[i].n[4]);
+        if (wcsncmp(at, want, wcslen(want)))
+            print_error("want: %ls\ngot:  %.*ls\n", want, (int)wcslen(want), at);
+        assert_true(wcsncmp(at, want, wcslen(want)) == 0);
+        at += wcslen(want);
+        if (i == 5) {
+            assert_true(*at == L'\n');   /* a blank line between the blocks */
+            at++;
+        }
+    }
+    wchar_t *table = wcsstr(t.s, L"\nHOST ");
+    assert_non_null(table);
+
     /* one line per report, a header and the totals: DB01's newline is a space here */
     wchar_t *lines[32];
     size_t n = 0;
-    for (wchar_t *p = t.s; *p && n < COUNTOF(lines);) {
+    for (wchar_t *p = table + 1; *p && n < COUNTOF(lines);) {
         lines[n++] = p;
         wchar_t *nl = wcschr(p, L'\n');
         assert_non_null(nl);
@@ -816,7 +853,8 @@ static void table_lines_up(void **state)
     /* every column starts where its title does */
     const wchar_t *h = lines[0];
     assert_true(wcsncmp(h, L"HOST ", 5) == 0);
-    size_t c_os = wcsstr(h, L"  OS ") - h + 2, c_ready = wcsstr(h, L"  READY") - h + 2;
+    size_t c_os = wcsstr(h, L"  VERSION ") - h + 2, c_ready = wcsstr(h, L"  READY") - h + 2;
+    size_t c_name = wcsstr(h, L"  OS ") - h + 2;
     size_t c_last = wcsstr(h, L"  LAST RUN (UTC)") - h + 2, c_msg = wcsstr(h, L"  FIRST PROBLEM") - h + 2;
     for (size_t i = 0; i < s.n; i++) {
         const struct host_row *r = &s.rows[i];
@@ -825,7 +863,11 @@ static void table_lines_up(void **state)
         assert_true(wcsncmp(l, r->valid ? r->host : r->file, wcslen(r->valid ? r->host : r->file)) == 0);
         assert_true(l[c_os - 1] == L' ' && l[c_ready - 1] == L' ' && l[c_last - 1] == L' ');
         assert_true(wcsncmp(l + c_last, r->last_run, wcslen(r->last_run)) == 0);
+        /* the file's time is marked as such */
+        BOOL marked = wcsncmp(l + c_last + wcslen(r->last_run), L" (file)", 7) == 0;
+        assert_int_equal(marked, !r->last_run_from_report);
         if (r->valid) {
+            assert_true(wcsncmp(l + c_name, r->os_name, wcslen(r->os_name)) == 0);
             assert_true(wcsncmp(l + c_os, r->os, wcslen(r->os)) == 0);
             assert_true(wcsncmp(l + c_ready, r->ready == 1 ? L"yes " : L"no ", r->ready == 1 ? 4 : 3) == 0);
         } else {
@@ -861,6 +903,8 @@ static struct host_row crafted_row(const wchar_t *host, const wchar_t *message, 
     wcscpy(r.first_problem, message);
     wcscpy(r.file, L"f.json");
     wcscpy(r.last_run, L"2026-11-26 01:02");
+    wcscpy(r.os_name, L"Windows Server 2003");
+    r.last_run_from_report = TRUE;
     r.ready = ready;
     r.exit_code = ready == 1 ? 0 : ready == 0 ? 1 : -1;
     r.n_problems = message[0] ? 1 : 0;
@@ -878,23 +922,31 @@ static void csv_quotes_and_defuses_formulas(void **state)
     wcscpy(rows[4].file, L"bad,name.json");
     wcscpy(rows[4].reason, L"not JSON: unexpected 'x' at byte 3");
     rows[4].ready = rows[4].exit_code = -1;
-    struct summary s = { rows, 5, 5, 1, 3, 1, 0 };
+    rows[1].pushed = TRUE;
+    rows[1].push_exit = -5;
+    wcscpy(rows[1].push_meaning, L"=cmd|' /C calc'!A0");
+    struct summary s = { rows, 5, 5, 1, 3, 1, 0, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
     assert_wstr_equal(b.s,
-        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes\r\n"
-        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,\r\n");
+        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes,"
+        L"os_name,state,last_run_from,push_exit,push_meaning\r\n"
+        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,ready,report,,\r\n"
+        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,\"'-5\",\"'=cmd|' /C calc'!A0\"\r\n"
+        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,,\r\n"
+        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,,\r\n"
+        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,,,invalid,file,,\r\n");
     wbuf_free(&b);
 
     /* UTF-8 with a BOM once saved */
     wchar_t dir[MAX_PATH], path[MAX_PATH];
     DWORD size;
-    struct summary one = { rows, 1, 1, 1, 0, 0, 0 };
+    struct summary one = { rows, 1, 1, 1, 0, 0, 0, 0 };
     wcscpy(rows[0].host, L"Z\u00dcRICH");
     summarize_csv(&one, &b);
     temp_dir(dir, L"save");
@@ -979,14 +1031,24 @@ static size_t count(const wchar_t *hay, const wchar_t *needle)
 
 static void html_escapes_everything(void **state)
 {
-    struct host_row rows[3];
+    struct host_row rows[4];
     rows[0] = crafted_row(L"<script>alert(1)</script>", L"a & b \"c\" 'd' <b>", 1);
+    wcscpy(rows[0].targets, L"<svg onload=alert(3)>");
+    wcscpy(rows[0].os_name, L"</td><script>x</script>");
     rows[1] = crafted_row(L"DB01", L"line one\nline two", 0);
+    rows[1].last_run_from_report = FALSE;
     memset(&rows[2], 0, sizeof rows[2]);
     wcscpy(rows[2].file, L"<img src=x onerror=alert(2)>.json");
     wcscpy(rows[2].reason, L"not JSON: unexpected '<' at byte 0");
     rows[2].ready = rows[2].exit_code = -1;
-    struct summary s = { rows, 3, 3, 1, 1, 1, 0 };
+    memset(&rows[3], 0, sizeof rows[3]);
+    wcscpy(rows[3].host, L"GONE01");
+    wcscpy(rows[3].reason, L"no report");
+    wcscpy(rows[3].push_meaning, L"psexec failed: <i>The network path was not found.</i>");
+    rows[3].missing = rows[3].pushed = TRUE;
+    rows[3].push_exit = 53;
+    rows[3].ready = rows[3].exit_code = -1;
+    struct summary s = { rows, 4, 4, 1, 1, 1, 0, 1 };
     struct wbuf b = { 0 };
     summarize_html(&s, &b);
     assert_true(b.ok);
@@ -999,12 +1061,26 @@ static void html_escapes_everything(void **state)
     assert_int_equal(count(h, L"<script"), 0);
     assert_int_equal(count(h, L"<img"), 0);
     assert_int_equal(count(h, L"<b>"), 0);
-    assert_int_equal(count(h, L"<tr"), 4);
-    assert_non_null(wcsstr(h, L"<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    assert_int_equal(count(h, L"<i>"), 0);
+    assert_int_equal(count(h, L"<svg onload"), 0);
+    /* the host table: a header and one row per host, each state its own class */
+    assert_int_equal(count(h, L"<tr class="), 4);
+    assert_non_null(wcsstr(h, L"<tr class=\"missing\"><td class=\"host\">GONE01</td>"));
+    assert_non_null(wcsstr(h, L"no report; push: psexec failed: &lt;i&gt;The network path was not found.&lt;/i&gt;"));
+    assert_non_null(wcsstr(h, L"<td class=\"host\">&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    /* the summary: per target set and per OS, hostile names escaped, a bar per group */
+    assert_non_null(wcsstr(h, L"<td>&lt;svg onload=alert(3)&gt;</td>"));
+    assert_non_null(wcsstr(h, L"<td>&lt;/td&gt;&lt;script&gt;x&lt;/script&gt;</td>"));
+    assert_int_equal(count(h, L"<svg class=\"bar\""), 3 + 3);      /* 3 target sets, 3 OS */
+    assert_int_equal(count(h, L"<svg class=\"chart\""), 1);
+    assert_non_null(wcsstr(h, L"<title>missing: 1</title>"));
+    /* a file time is marked, a report time is not */
+    assert_non_null(wcsstr(h, L"<td>2026-11-26 01:02 <span class=\"filetime\">(file time)</span></td>"));
+    assert_non_null(wcsstr(h, L"<td>2026-11-26 01:02</td>"));
     assert_non_null(wcsstr(h, L"a &amp; b &quot;c&quot; &#39;d&#39; &lt;b&gt;"));
     assert_non_null(wcsstr(h, L"&lt;img src=x onerror=alert(2)&gt;.json"));
     assert_non_null(wcsstr(h, L"line one\nline two"));
-    assert_non_null(wcsstr(h, L"1 ready, 1 not ready, 1 invalid"));
+    assert_non_null(wcsstr(h, L"4 hosts: 1 ready, 1 not ready, 1 invalid, 1 missing (no report)"));
     assert_non_null(wcsstr(h, L"<tr class=\"invalid\">"));
     assert_non_null(wcsstr(h, L"<tr class=\"ready\">"));
     assert_non_null(wcsstr(h, L"<tr class=\"notready\">"));
