@@ -93,12 +93,14 @@ static void read_one(const wchar_t *path, const WIN32_FIND_DATAW *fd, struct hos
             summarize_invalid(row, L"cannot read: %ls", win_error_text(GetLastError(), err, COUNTOF(err)));
             break;
         }
-        if (done == 0) {
+        got += done;
+        /* A file read returns less than asked only at its end: no second read (a server
+         * round trip per report) to see 0 bytes. */
+        if (done < want - (got - done)) {
             summarize_parse(*buf, got, row);
             flag_name(row);
             break;
         }
-        got += done;
     }
     CloseHandle(h);
 }
@@ -119,7 +121,8 @@ static void row_key(const struct host_row *r, wchar_t *key, size_t cch)
     CharUpperW(key);
 }
 
-struct sort_item { wchar_t key[MAX_PATH]; size_t idx; const struct host_row *row; };
+/* Items point at their keys: qsort moves 3 words per swap, not a MAX_PATH key. */
+struct sort_item { const wchar_t *key; size_t idx; const struct host_row *row; };
 
 static int compare_items(const void *a, const void *b)
 {
@@ -132,29 +135,31 @@ static int compare_items(const void *a, const void *b)
     return c;
 }
 
-/* By host name ignoring case (an invalid report by its file name without ".json"). The
- * key is uppercased with CharUpperW, the same in every locale. */
+/* By row_key, then by file name. */
 static DWORD sort_rows(struct summary *s)
 {
     if (s->n < 2)
         return ERROR_SUCCESS;
     struct sort_item *items = malloc(s->n * sizeof *items);
     struct host_row *rows = malloc(s->n * sizeof *rows);
-    if (!items || !rows) {
+    wchar_t (*keys)[MAX_PATH] = malloc(s->n * sizeof *keys);
+    if (!items || !rows || !keys) {
         free(items);
         free(rows);
+        free(keys);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     for (size_t i = 0; i < s->n; i++) {
-        const struct host_row *r = &s->rows[i];
         items[i].idx = i;
-        items[i].row = r;
-        row_key(r, items[i].key, COUNTOF(items[i].key));
+        items[i].row = &s->rows[i];
+        items[i].key = keys[i];
+        row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
     }
     qsort(items, s->n, sizeof *items, compare_items);
     for (size_t i = 0; i < s->n; i++)
         rows[i] = s->rows[items[i].idx];
     free(items);
+    free(keys);
     free(s->rows);
     s->rows = rows;
     s->cap = s->n;
@@ -324,6 +329,24 @@ static BOOL join_one(struct summary *s, wchar_t (*keys)[MAX_PATH], size_t n_keys
     return TRUE;
 }
 
+/* The rows' keys, in order; rows from summarize_dir are sorted already. */
+static DWORD row_keys(struct summary *s, wchar_t (*keys)[MAX_PATH])
+{
+    for (int pass = 0; pass < 2; pass++) {
+        BOOL sorted = TRUE;
+        for (size_t i = 0; i < s->n; i++) {
+            row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
+            sorted &= i == 0 || wcscmp(keys[i - 1], keys[i]) <= 0;
+        }
+        if (sorted)
+            return ERROR_SUCCESS;
+        DWORD err = sort_rows(s);
+        if (err != ERROR_SUCCESS)
+            return err;
+    }
+    return ERROR_SUCCESS;
+}
+
 DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const struct wave_hosts *pushed,
                      const wchar_t *push_what, struct summarize_log *log)
 {
@@ -332,7 +355,7 @@ DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const st
         return ERROR_SUCCESS;
     struct join_item *items = malloc(n_items * sizeof *items);
     wchar_t (*keys)[MAX_PATH] = malloc((n_keys ? n_keys : 1) * sizeof *keys);
-    DWORD err = items && keys ? sort_rows(s) : ERROR_NOT_ENOUGH_MEMORY;
+    DWORD err = items && keys ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
     for (int from_push = 0; err == ERROR_SUCCESS && from_push < 2; from_push++) {
         const struct wave_hosts *list = from_push ? pushed : hosts;
         for (size_t i = 0; list && i < list->n; i++, k++) {
@@ -344,8 +367,7 @@ DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const st
     }
     if (err == ERROR_SUCCESS) {
         qsort(items, n_items, sizeof *items, compare_join);
-        for (size_t i = 0; i < n_keys; i++)
-            row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
+        err = row_keys(s, keys);
         for (size_t a = 0, b; a < n_items && err == ERROR_SUCCESS; a = b) {
             for (b = a + 1; b < n_items && !wcscmp(items[b].key, items[a].key); b++)
                 ;
