@@ -480,7 +480,7 @@ static void html_row(const struct host_row *r, struct wbuf *out)
     }
     html_td(out, L"msg", row_message(r, msg, COUNTOF(msg)));
     html_td(out, NULL, r->notes);
-    wbuf_add(out, L"<td>");
+    wbuf_add(out, L"<td class=\"when\">");
     html_text(out, r->last_run);
     if (r->last_run[0] && !r->last_run_from_report)
         wbuf_add(out, L" <span class=\"filetime\">(file time)</span>");
@@ -511,6 +511,7 @@ void summarize_html(const struct summary *s, struct wbuf *out)
         L"tr.notready td.state{background:#fbdcb4}\n"
         L"tr.invalid td{background:#f6d2d2}\n"
         L"tr.missing td{background:#e4e4e4}\n"
+        L"td.when{white-space:nowrap}\n"
         L"span.filetime{color:#777}\n"
         L"svg text{font-size:12px;fill:#222}\n"
         L"svg.bar{vertical-align:middle}\n"

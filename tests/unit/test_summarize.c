@@ -1075,8 +1075,8 @@ static void html_escapes_everything(void **state)
     assert_int_equal(count(h, L"<svg class=\"chart\""), 1);
     assert_non_null(wcsstr(h, L"<title>missing: 1</title>"));
     /* a file time is marked, a report time is not */
-    assert_non_null(wcsstr(h, L"<td>2026-11-26 01:02 <span class=\"filetime\">(file time)</span></td>"));
-    assert_non_null(wcsstr(h, L"<td>2026-11-26 01:02</td>"));
+    assert_non_null(wcsstr(h, L"<td class=\"when\">2026-11-26 01:02 <span class=\"filetime\">(file time)</span></td>"));
+    assert_non_null(wcsstr(h, L"<td class=\"when\">2026-11-26 01:02</td>"));
     assert_non_null(wcsstr(h, L"a &amp; b &quot;c&quot; &#39;d&#39; &lt;b&gt;"));
     assert_non_null(wcsstr(h, L"&lt;img src=x onerror=alert(2)&gt;.json"));
     assert_non_null(wcsstr(h, L"line one\nline two"));
