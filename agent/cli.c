@@ -19,8 +19,10 @@ const wchar_t cli_usage[] =
     L"  service install --target NAME[,NAME] [--mode apply|check] [options]\n"
     L"                                 run the job at each start as the service p2vprep\n"
     L"  service uninstall              remove the service (the journal stays)\n"
-    L"  summarize DIR [--csv FILE] [--html FILE]\n"
-    L"                                 one table of the reports (*.json) in DIR\n"
+    L"  summarize DIR [--csv FILE] [--html FILE] [--hosts FILE] [--push-results FILE]\n"
+    L"                                 one table of the reports (*.json) in DIR; hosts\n"
+    L"                                 of the host list without a report are \"missing\";\n"
+    L"                                 push results from FILE or DIR\\push-results.csv\n"
     L"  find                           list the offline Windows installations on this\n"
     L"                                 machine's volumes (a converted disk attached to a\n"
     L"                                 helper VM or WinPE)\n"
@@ -232,6 +234,10 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             slot = &o->csv;
         else if (_wcsicmp(a, L"--html") == 0 && o->command == CMD_SUMMARIZE)
             slot = &o->html;
+        else if (_wcsicmp(a, L"--hosts") == 0 && o->command == CMD_SUMMARIZE)
+            slot = &o->hosts;
+        else if (_wcsicmp(a, L"--push-results") == 0 && o->command == CMD_SUMMARIZE)
+            slot = &o->push_results;
         else if (_wcsicmp(a, L"--mode") == 0 && o->command == CMD_SERVICE_INSTALL) {
             if (i + 1 >= argc || (_wcsicmp(argv[i + 1], L"apply") && _wcsicmp(argv[i + 1], L"check")))
                 return usage_error(err, cch, L"--mode is %ls", L"apply or check");

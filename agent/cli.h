@@ -24,6 +24,8 @@ struct options {
     enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
     const wchar_t *dir;         /* summarize DIR */
     const wchar_t *csv, *html;  /* summarize --csv, --html */
+    const wchar_t *hosts;       /* summarize --hosts: the wave's host list */
+    const wchar_t *push_results;/* summarize --push-results (else DIR\push-results.csv) */
     const wchar_t *offline;     /* --offline: a Windows folder, a volume root, or "auto" */
     BOOL fix_boot_ini;          /* apply --offline: correct boot.ini's partition(N) */
     enum san_choice san_policy; /* --san-policy online|keep */

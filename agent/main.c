@@ -386,6 +386,75 @@ static BOOL save_output(const wchar_t *path, void (*render)(const struct summary
     return e == ERROR_SUCCESS;
 }
 
+/* A list summarize joins: read whole, then parsed; an unreadable file (or, given by name,
+ * one that is not in its format) stops the summary with exit 2, naming it. */
+static BOOL read_list(const wchar_t *path, const wchar_t *what, const wchar_t *hint, BOOL required,
+                      DWORD (*parse)(const char *, size_t, const wchar_t *, struct wave_hosts *,
+                                     struct summarize_log *),
+                      struct wave_hosts *out, struct summarize_log *log)
+{
+    wchar_t msg[256];
+    char *text;
+    size_t len;
+    DWORD e = summarize_read_file(path, &text, &len);
+    if (e == ERROR_FILE_TOO_LARGE) {
+        out_error(L"p2vprep: %ls %ls is over %u MB; give the wave's own list.", what, path,
+                  SUMMARIZE_MAX_FILE >> 20);
+        return FALSE;
+    }
+    if (e != ERROR_SUCCESS) {
+        out_error(L"p2vprep: cannot read %ls %ls: %ls. Give %ls.", what, path,
+                  win_error_text(e, msg, COUNTOF(msg)), hint);
+        return FALSE;
+    }
+    e = parse(text, len, path, out, log);
+    free(text);
+    if (e == ERROR_INVALID_DATA && !required) {
+        summarize_log_add(log, L"%ls left out", path);
+        return TRUE;
+    }
+    if (e != ERROR_SUCCESS) {
+        for (size_t i = 0; i < log->n; i++)
+            out_error(L"p2vprep: %ls", log->line[i]);
+        if (e == ERROR_INVALID_DATA)
+            out_error(L"p2vprep: %ls %ls cannot be used. Give %ls.", what, path, hint);
+        else
+            out_error(L"p2vprep: %ls %ls cannot be used: %ls", what, path, win_error_text(e, msg, COUNTOF(msg)));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The host list (--hosts) and push results (--push-results, else DIR\push-results.csv
+ * when there is one) joined to the rows. */
+static BOOL join_lists(const struct options *o, struct summary *s, struct summarize_log *log)
+{
+    struct wave_hosts hosts = { 0 }, pushed = { 0 };
+    wchar_t beside[2 * MAX_PATH];
+    const wchar_t *push = o->push_results;
+    BOOL ok = TRUE;
+    if (!push) {
+        size_t n = wcslen(o->dir);
+        BOOL sep = n && (o->dir[n - 1] == L'\\' || o->dir[n - 1] == L'/');
+        wfmt(beside, COUNTOF(beside), L"%ls%lspush-results.csv", o->dir, sep ? L"" : L"\\");
+        DWORD attr = GetFileAttributesW(beside);
+        if (attr != INVALID_FILE_ATTRIBUTES && !(attr & FILE_ATTRIBUTE_DIRECTORY))
+            push = beside;
+    }
+    if (o->hosts)
+        ok = read_list(o->hosts, L"the host list", L"a text file with one host name per line (# for comments)", TRUE, summarize_parse_hosts, &hosts, log);
+    if (ok && push)
+        ok = read_list(push, L"the push results", L"the push-results.csv that push wrote",
+                       push == o->push_results, summarize_parse_push, &pushed, log);
+    if (ok && summarize_join(s, &hosts, &pushed, push, log) != ERROR_SUCCESS) {
+        out_error(L"p2vprep: out of memory joining the host list and push results");
+        ok = FALSE;
+    }
+    wave_hosts_free(&hosts);
+    wave_hosts_free(&pushed);
+    return ok;
+}
+
 /* summarize DIR: one table of every report a migration wave wrote to a share. */
 static int summarize_command(const struct options *o)
 {
@@ -395,8 +464,20 @@ static int summarize_command(const struct options *o)
     if (e != ERROR_SUCCESS) {
         out_error(L"p2vprep: cannot read the reports in %ls: %ls. Give the folder that --report "
                   L"wrote to.", o->dir, win_error_text(e, msg, COUNTOF(msg)));
+        summary_free(&s);
         return EXIT_USAGE;
     }
+    struct summarize_log *log = calloc(1, sizeof *log);
+    if (!log || !join_lists(o, &s, log)) {
+        free(log);
+        summary_free(&s);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < log->n; i++)
+        out_error(L"p2vprep: note: %ls", log->line[i]);
+    if (log->more)
+        out_error(L"p2vprep: note: %lu more lines like these", (unsigned long)log->more);
+    free(log);
     struct wbuf table = { 0 };
     summarize_table(&s, &table);
     if (table.ok)

@@ -93,17 +93,36 @@ static void read_one(const wchar_t *path, const WIN32_FIND_DATAW *fd, struct hos
             summarize_invalid(row, L"cannot read: %ls", win_error_text(GetLastError(), err, COUNTOF(err)));
             break;
         }
-        if (done == 0) {
+        got += done;
+        /* A file read returns less than asked only at its end: no second read (a server
+         * round trip per report) to see 0 bytes. */
+        if (done < want - (got - done)) {
             summarize_parse(*buf, got, row);
             flag_name(row);
             break;
         }
-        got += done;
     }
     CloseHandle(h);
 }
 
-struct sort_item { wchar_t key[MAX_PATH]; size_t idx; const struct host_row *row; };
+/* The name a row sorts and joins by, uppercased with CharUpperW (the same in every
+ * locale): the host, or for an invalid report its file name without ".json", which is
+ * the host name by convention. */
+static void row_key(const struct host_row *r, wchar_t *key, size_t cch)
+{
+    if (r->valid || r->missing) {
+        wcopy(key, cch, r->host);
+    } else {
+        wcopy(key, cch, r->file);
+        size_t n = wcslen(key);
+        if (n > 5 && !_wcsicmp(key + n - 5, L".json"))
+            key[n - 5] = 0;
+    }
+    CharUpperW(key);
+}
+
+/* Items point at their keys: qsort moves 3 words per swap, not a MAX_PATH key. */
+struct sort_item { const wchar_t *key; size_t idx; const struct host_row *row; };
 
 static int compare_items(const void *a, const void *b)
 {
@@ -116,41 +135,49 @@ static int compare_items(const void *a, const void *b)
     return c;
 }
 
-/* By host name ignoring case (an invalid report by its file name without ".json"). The
- * key is uppercased with CharUpperW, the same in every locale. */
+/* By row_key, then by file name. */
 static DWORD sort_rows(struct summary *s)
 {
     if (s->n < 2)
         return ERROR_SUCCESS;
     struct sort_item *items = malloc(s->n * sizeof *items);
     struct host_row *rows = malloc(s->n * sizeof *rows);
-    if (!items || !rows) {
+    wchar_t (*keys)[MAX_PATH] = malloc(s->n * sizeof *keys);
+    if (!items || !rows || !keys) {
         free(items);
         free(rows);
+        free(keys);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     for (size_t i = 0; i < s->n; i++) {
-        const struct host_row *r = &s->rows[i];
         items[i].idx = i;
-        items[i].row = r;
-        if (r->valid) {
-            wcopy(items[i].key, COUNTOF(items[i].key), r->host);
-        } else {
-            wcopy(items[i].key, COUNTOF(items[i].key), r->file);
-            size_t n = wcslen(items[i].key);
-            if (n > 5 && !_wcsicmp(items[i].key + n - 5, L".json"))
-                items[i].key[n - 5] = 0;
-        }
-        CharUpperW(items[i].key);
+        items[i].row = &s->rows[i];
+        items[i].key = keys[i];
+        row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
     }
     qsort(items, s->n, sizeof *items, compare_items);
     for (size_t i = 0; i < s->n; i++)
         rows[i] = s->rows[items[i].idx];
     free(items);
+    free(keys);
     free(s->rows);
     s->rows = rows;
     s->cap = s->n;
     return ERROR_SUCCESS;
+}
+
+static void count_rows(struct summary *s)
+{
+    size_t n[ROW_STATES] = { 0 };
+    s->name_differs = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        n[summarize_state(&s->rows[i])]++;
+        s->name_differs += s->rows[i].valid && s->rows[i].name_differs;
+    }
+    s->ready = n[ROW_READY];
+    s->not_ready = n[ROW_NOT_READY];
+    s->invalid = n[ROW_INVALID];
+    s->missing = n[ROW_MISSING];
 }
 
 DWORD summarize_dir(const wchar_t *dir, struct summary *out)
@@ -208,15 +235,182 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out)
     DWORD serr = sort_rows(out);
     if (err == ERROR_SUCCESS)
         err = serr;
-    for (size_t i = 0; i < out->n; i++) {
-        const struct host_row *r = &out->rows[i];
-        if (!r->valid)
-            out->invalid++;
-        else if (r->ready == 1)
-            out->ready++;
+    count_rows(out);
+    return err;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The host list and push-results, joined by name. Both lists and the rows are sorted by
+ * the same uppercased key, so the join is a binary search per name: 10,000 hosts take
+ * milliseconds, not the minutes a pairwise comparison would. */
+
+struct join_item { wchar_t key[64]; const struct wave_host *h; int from_push; };
+
+static int compare_join(const void *a, const void *b)
+{
+    const struct join_item *x = a, *y = b;
+    int c = wcscmp(x->key, y->key);
+    if (c == 0)
+        c = x->from_push - y->from_push;
+    if (c == 0)
+        c = x->h->line < y->h->line ? -1 : x->h->line > y->h->line;
+    return c;
+}
+
+static struct host_row *add_row(struct summary *s)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        struct host_row *rows = realloc(s->rows, cap * sizeof *rows);
+        if (!rows)
+            return NULL;
+        s->rows = rows;
+        s->cap = cap;
+    }
+    struct host_row *r = &s->rows[s->n++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void set_push(struct host_row *r, const struct wave_host *p)
+{
+    r->pushed = TRUE;
+    r->push_exit = p->exit_code;
+    wcopy(r->push_meaning, COUNTOF(r->push_meaning), p->meaning);
+}
+
+/* The rows whose key is key: [*first, *last). keys is sorted. */
+static void find_rows(wchar_t (*keys)[MAX_PATH], size_t n, const wchar_t *key, size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (wcscmp(keys[mid], key) < 0)
+            lo = mid + 1;
         else
-            out->not_ready++;
-        out->name_differs += r->valid && r->name_differs;
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < n && !wcscmp(keys[lo], key))
+        lo++;
+    *last = lo;
+}
+
+/* One name (its items [a, b) of the sorted list): the push result it carries, on its
+ * rows or on a new missing row. */
+static BOOL join_one(struct summary *s, wchar_t (*keys)[MAX_PATH], size_t n_keys,
+                     const struct join_item *a, const struct join_item *b, const wchar_t *push_what,
+                     struct summarize_log *log)
+{
+    const struct wave_host *push = NULL;
+    for (const struct join_item *it = a; it < b; it++) {
+        if (!it->from_push)
+            continue;
+        if (push)
+            summarize_log_add(log, L"%ls line %u: %ls again (line %u before); the later line counts",
+                              push_what, it->h->line, it->h->host, push->line);
+        push = it->h;
+    }
+    size_t first, last;
+    find_rows(keys, n_keys, a->key, &first, &last);
+    for (size_t i = first; i < last && push; i++)
+        set_push(&s->rows[i], push);
+    if (first < last)
+        return TRUE;
+    struct host_row *r = add_row(s);
+    if (!r)
+        return FALSE;
+    wcopy(r->host, COUNTOF(r->host), (push ? push : a->h)->host);
+    wcopy(r->reason, COUNTOF(r->reason), L"no report");
+    r->missing = TRUE;
+    r->ready = r->exit_code = r->service_pack = -1;
+    if (push)
+        set_push(r, push);
+    return TRUE;
+}
+
+/* The rows' keys, in order; rows from summarize_dir are sorted already. */
+static DWORD row_keys(struct summary *s, wchar_t (*keys)[MAX_PATH])
+{
+    for (int pass = 0; pass < 2; pass++) {
+        BOOL sorted = TRUE;
+        for (size_t i = 0; i < s->n; i++) {
+            row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
+            sorted &= i == 0 || wcscmp(keys[i - 1], keys[i]) <= 0;
+        }
+        if (sorted)
+            return ERROR_SUCCESS;
+        DWORD err = sort_rows(s);
+        if (err != ERROR_SUCCESS)
+            return err;
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const struct wave_hosts *pushed,
+                     const wchar_t *push_what, struct summarize_log *log)
+{
+    size_t n_items = (hosts ? hosts->n : 0) + (pushed ? pushed->n : 0), n_keys = s->n, k = 0;
+    if (n_items == 0)
+        return ERROR_SUCCESS;
+    struct join_item *items = malloc(n_items * sizeof *items);
+    wchar_t (*keys)[MAX_PATH] = malloc((n_keys ? n_keys : 1) * sizeof *keys);
+    DWORD err = items && keys ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    for (int from_push = 0; err == ERROR_SUCCESS && from_push < 2; from_push++) {
+        const struct wave_hosts *list = from_push ? pushed : hosts;
+        for (size_t i = 0; list && i < list->n; i++, k++) {
+            items[k].h = &list->v[i];
+            items[k].from_push = from_push;
+            wcopy(items[k].key, COUNTOF(items[k].key), list->v[i].host);
+            CharUpperW(items[k].key);
+        }
+    }
+    if (err == ERROR_SUCCESS) {
+        qsort(items, n_items, sizeof *items, compare_join);
+        err = row_keys(s, keys);
+        for (size_t a = 0, b; a < n_items && err == ERROR_SUCCESS; a = b) {
+            for (b = a + 1; b < n_items && !wcscmp(items[b].key, items[a].key); b++)
+                ;
+            if (!join_one(s, keys, n_keys, &items[a], &items[b], push_what, log))
+                err = ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
+    free(items);
+    free(keys);
+    DWORD serr = sort_rows(s);
+    count_rows(s);
+    return err == ERROR_SUCCESS ? serr : err;
+}
+
+DWORD summarize_read_file(const wchar_t *path, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    DWORD high = 0, size = GetFileSize(h, &high), err = ERROR_SUCCESS;
+    if (size == INVALID_FILE_SIZE && GetLastError() != NO_ERROR)
+        err = GetLastError();
+    else if (high || size > SUMMARIZE_MAX_FILE)
+        err = ERROR_FILE_TOO_LARGE;
+    else if (!(*buf = malloc(size ? size : 1)))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    while (err == ERROR_SUCCESS && *len < size) {
+        DWORD done;
+        if (!ReadFile(h, *buf + *len, size - (DWORD)*len, &done, NULL))
+            err = GetLastError();
+        else if (done == 0)
+            break;                      /* cut short since GetFileSize: what is there */
+        else
+            *len += done;
+    }
+    CloseHandle(h);
+    if (err != ERROR_SUCCESS) {
+        free(*buf);
+        *buf = NULL;
+        *len = 0;
     }
     return err;
 }

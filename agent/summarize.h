@@ -10,6 +10,7 @@
 #define P2V_SUMMARIZE_H
 #include <windows.h>
 #include "text.h"
+#include "osname.h"
 
 #define SUMMARIZE_MAX_DEPTH 32                 /* arrays/objects, the top-level object counts */
 #define SUMMARIZE_MAX_FILE  (16u * 1024 * 1024) /* bigger files are listed as invalid */
@@ -30,12 +31,84 @@ struct host_row {
     BOOL name_differs;           /* valid, but "computer" is not the file's name without
                                     ".json" (ignoring case): reason says so */
     wchar_t notes[256];          /* check: the codes of its readiness warnings, "a, b" */
+    wchar_t os_name[48];         /* "Windows Server 2003 SP2" (osname.h) from os.version,
+                                    os.service_pack, os.product_type and os.arch; empty
+                                    when os.version is not "major.minor.build" */
+    int service_pack;            /* os.service_pack, -1 when absent (or null) */
+    BOOL missing;                /* no report: a host of the host list or of push-results
+                                    that has none; valid is FALSE, file empty, reason
+                                    "no report" */
+    BOOL pushed;                 /* push-results has a line for this host */
+    int push_exit;               /* its exit_code */
+    wchar_t push_meaning[160];   /* its meaning (its psexec_error when meaning is empty) */
 };
-/* ready + not_ready + invalid == n; a valid report without "ready" counts as not ready.
- * name_differs counts the valid rows flagged so (they also count as ready or not). */
+
+/* What a row says about its host, in the order the counts show them. */
+enum row_state { ROW_READY, ROW_NOT_READY, ROW_INVALID, ROW_MISSING, ROW_STATES };
+enum row_state summarize_state(const struct host_row *r);
+extern const wchar_t *const row_state_names[ROW_STATES];   /* "ready", "not ready", ... */
+/* ready + not_ready + invalid + missing == n; a valid report without "ready" counts as
+ * not ready. name_differs counts the valid rows flagged so (they also count as ready or
+ * not). */
 struct summary {
     struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid, name_differs;
+    size_t missing;
 };
+
+/* What was wrong in a host list or push-results file: the first SUMMARIZE_LOG_MAX lines
+ * ("push-results.csv line 7: ..."), and how many more there were. */
+#define SUMMARIZE_LOG_MAX 20
+struct summarize_log { wchar_t line[SUMMARIZE_LOG_MAX][256]; size_t n, more; };
+void summarize_log_add(struct summarize_log *log, const wchar_t *fmt, ...);
+
+/* A host named by a host list or by push-results (summarize_lists.c). */
+struct wave_host {
+    wchar_t host[64];
+    unsigned line;               /* where it was named, from 1 */
+    BOOL pushed;                 /* from push-results: exit_code and meaning are set */
+    int exit_code;
+    wchar_t meaning[160];
+};
+struct wave_hosts { struct wave_host *v; size_t n, cap; };
+#define SUMMARIZE_MAX_HOSTS 100000   /* lines of a host list or push-results read */
+#define SUMMARIZE_MAX_CELL  1024     /* bytes of one push-results cell */
+
+/* A host list, as push takes it: UTF-8 (a BOM allowed), one name per line, '#' starts a
+ * comment (at the start of a line, or after a blank), blank lines skipped, spaces around
+ * a name trimmed. A name is 1 to 63 characters, none of them a control character or a
+ * blank; a line with another name is noted in log (what names the file) and skipped,
+ * as is a line that is not UTF-8. Duplicates are kept here (summarize_join drops them).
+ * Returns ERROR_SUCCESS or ERROR_NOT_ENOUGH_MEMORY. Pure. */
+DWORD summarize_parse_hosts(const char *text, size_t len, const wchar_t *what,
+                            struct wave_hosts *out, struct summarize_log *log);
+
+/* push-results.csv as push writes it: RFC 4180 (UTF-8, a BOM allowed; CRLF or LF line
+ * ends; a cell quoted with "..." may hold commas, doubled quotes and line breaks), the
+ * header exactly
+ *   host,exit_code,meaning,seconds,psexec_error
+ * (or host,exit_code, as push.cmd writes it), then one record per host. A quoted cell
+ * that starts with an apostrophe before = + - @ tab or CR was defused by its writer: the
+ * apostrophe is dropped. A record with another number of cells, a cell over
+ * SUMMARIZE_MAX_CELL bytes, bad quoting, text that is not UTF-8, a host name as in a host
+ * list, an exit_code that is not a whole number or seconds that is not a number is noted
+ * in log and skipped. Returns ERROR_SUCCESS, ERROR_INVALID_DATA when the header is not
+ * one of the two (noted in log), or ERROR_NOT_ENOUGH_MEMORY. Pure. */
+DWORD summarize_parse_push(const char *text, size_t len, const wchar_t *what,
+                           struct wave_hosts *out, struct summarize_log *log);
+void wave_hosts_free(struct wave_hosts *h);
+
+/* Joins the hosts of a host list and of push-results to the rows, by host name ignoring
+ * case (an invalid report by its file name without ".json"): a pushed host's row gets its
+ * push result; a host without a row becomes a missing row. A host named twice counts once
+ * (push-results: the later line, noted in log). Sorted and counted again. Returns
+ * ERROR_SUCCESS or ERROR_NOT_ENOUGH_MEMORY. */
+DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts,
+                     const struct wave_hosts *pushed, const wchar_t *push_what,
+                     struct summarize_log *log);
+
+/* Reads a whole file of at most SUMMARIZE_MAX_FILE bytes; *buf is malloc'ed (free it).
+ * Returns a Win32 error code (ERROR_FILE_TOO_LARGE for a bigger one). */
+DWORD summarize_read_file(const wchar_t *path, char **buf, size_t *len);
 
 /* Reads every *.json file in dir (not recursive; "x.json.tmp" and folders are skipped),
  * sorted by host name ignoring case (an invalid report by its file name without
@@ -59,15 +132,22 @@ void summarize_parse(const char *json, size_t len, struct host_row *row);
  * invalid report), reason formatted from fmt. */
 void summarize_invalid(struct host_row *row, const wchar_t *fmt, ...);
 
-/* Fixed-width text table (one line per report, "\n" line ends, control characters in
- * fields shown as spaces, long fields cut with "...") and a totals line. */
+/* The counts per target set and per OS (SUMMARIZE_GROUPS_MAX of each, the largest; the
+ * rest as one "other" line), then a fixed-width table (one line per row, "\n" line ends,
+ * control characters in fields shown as spaces, long fields cut with "...") and a totals
+ * line. A last run that is the file's time, not the report's, ends in "(file)". */
 void summarize_table(const struct summary *s, struct wbuf *out);
 
+#define SUMMARIZE_GROUPS_MAX 12
+
 /* RFC 4180 for Excel: starts with U+FEFF (the UTF-8 BOM once converted), a header line
- *   host,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason
+ *   host,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,
+ *   notes,os_name,state,last_run_from,push_exit,push_meaning
  * then one record per row (summarize_csv_cell); every record ends with CRLF. ready is
- * yes/no/blank, exit_code blank when absent, problems blank for an invalid row, valid
- * yes/no. */
+ * yes/no/blank, exit_code blank when absent, problems blank for an invalid or missing row,
+ * valid yes/no; state is ready, not ready, invalid or missing; last_run_from is report or
+ * file (blank for a missing row); push_exit and push_meaning blank without a push result.
+ * os is the version number (5.2.3790), os_name its name. */
 void summarize_csv(const struct summary *s, struct wbuf *out);
 /* One cell, then "," or (last) CRLF. Quoted, quotes doubled, when it holds a comma or a
  * semicolon (the separator in regions whose decimal mark is a comma), a quote, CR, LF or
@@ -77,7 +157,9 @@ void summarize_csv(const struct summary *s, struct wbuf *out);
 void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last);
 
 /* One self-contained HTML page (UTF-8 meta charset, inline CSS, no scripts; a CSP that
- * forbids everything but inline style), every field HTML-escaped. */
+ * forbids everything but inline style), every field HTML-escaped: a summary section
+ * with the counts per state, per target set and per OS, each with a bar drawn in inline
+ * SVG, then one table row per host. */
 void summarize_html(const struct summary *s, struct wbuf *out);
 
 /* Writes text as UTF-8 to path, through path.tmp and a rename like report_write (a CSV

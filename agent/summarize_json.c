@@ -487,7 +487,9 @@ static BOOL want_targets(struct jp *p, struct host_row *row)
     return k == 0 && !p->bad;
 }
 
-static BOOL want_os(struct jp *p, struct host_row *row)
+static BOOL want_int(struct jp *p, const wchar_t *field, int *out);
+
+static BOOL want_os(struct jp *p, struct host_row *row, wchar_t *product, size_t product_cch)
 {
     int c = peek(p), k;
     BOOL first = TRUE;
@@ -503,6 +505,10 @@ static BOOL want_os(struct jp *p, struct host_row *row)
             ok = want_str(p, L"os.version", row->os, COUNTOF(row->os), TRUE);
         else if (key_is(p, "arch"))
             ok = want_str(p, L"os.arch", row->arch, COUNTOF(row->arch), TRUE);
+        else if (key_is(p, "service_pack"))
+            ok = want_int(p, L"os.service_pack", &row->service_pack);
+        else if (key_is(p, "product_type"))
+            ok = want_str(p, L"os.product_type", product, product_cch, TRUE);
         else
             ok = jskip(p);
         if (!ok)
@@ -706,7 +712,8 @@ static const wchar_t *const top_keys_w[K_COUNT] = {
     L"readiness",
 };
 
-static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size_t time_cch)
+static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size_t time_cch,
+                         wchar_t *product, size_t product_cch)
 {
     BOOL first = TRUE, seen[K_COUNT] = { 0 };
     int k;
@@ -748,7 +755,7 @@ static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size
             want_str(p, L"command", row->command, COUNTOF(row->command), TRUE);
             break;
         case K_TARGETS: want_targets(p, row); break;
-        case K_OS: want_os(p, row); break;
+        case K_OS: want_os(p, row, product, product_cch); break;
         case K_PROBLEMS: want_problems(p, row); break;
         case K_READY: want_bool(p, L"ready", &row->ready); break;
         case K_EXIT_CODE: want_int(p, L"exit_code", &row->exit_code); break;
@@ -767,7 +774,11 @@ static void clear_parsed(struct host_row *row)
 {
     row->valid = FALSE;
     row->reason[0] = row->host[0] = row->os[0] = row->arch[0] = row->command[0] = 0;
-    row->targets[0] = row->first_problem[0] = row->notes[0] = 0;
+    row->targets[0] = row->first_problem[0] = row->notes[0] = row->os_name[0] = 0;
+    row->push_meaning[0] = 0;
+    row->missing = row->pushed = FALSE;
+    row->push_exit = 0;
+    row->service_pack = -1;
     row->ready = -1;
     row->exit_code = -1;
     row->n_problems = 0;
@@ -785,8 +796,41 @@ void summarize_invalid(struct host_row *row, const wchar_t *fmt, ...)
     wcopy(row->reason, COUNTOF(row->reason), reason);
 }
 
+/* "5.2.3790": each part 1 to 9 digits. */
+static BOOL version_numbers(const wchar_t *v, unsigned n[3])
+{
+    for (int k = 0; k < 3; k++) {
+        int digits = 0;
+        n[k] = 0;
+        for (; *v >= L'0' && *v <= L'9'; v++) {
+            if (++digits > 9)
+                return FALSE;
+            n[k] = n[k] * 10 + (unsigned)(*v - L'0');
+        }
+        if (!digits || *v != (k < 2 ? L'.' : 0))
+            return FALSE;
+        v++;
+    }
+    return TRUE;
+}
+
+/* The release's name from os.version, os.service_pack, os.product_type and os.arch
+ * (report.c writes "workstation", "server", "domain_controller" or "unknown"). */
+static void name_os(struct host_row *row, const wchar_t *product)
+{
+    unsigned v[3];
+    if (!version_numbers(row->os, v))
+        return;
+    enum os_product kind = !wcscmp(product, L"workstation") ? OS_PRODUCT_WORKSTATION
+                         : !wcscmp(product, L"server") || !wcscmp(product, L"domain_controller")
+                         ? OS_PRODUCT_SERVER : OS_PRODUCT_UNKNOWN;
+    os_name(v[0], v[1], v[2], kind, row->service_pack, !wcscmp(row->arch, L"x64"), row->os_name,
+            COUNTOF(row->os_name));
+}
+
 void summarize_parse(const char *json, size_t len, struct host_row *row)
 {
+    wchar_t product[24] = L"";
     struct jp p;
     memset(&p, 0, sizeof p);
     clear_parsed(row);
@@ -797,7 +841,7 @@ void summarize_parse(const char *json, size_t len, struct host_row *row)
     p.s = (const unsigned char *)json;
     p.n = len;
     wchar_t time[COUNTOF(row->last_run)] = L"";
-    parse_report(&p, row, time, COUNTOF(time));
+    parse_report(&p, row, time, COUNTOF(time), product, COUNTOF(product));
     free(p.buf);
     if (p.bad)
         summarize_invalid(row, L"%ls", p.err);
@@ -809,6 +853,8 @@ void summarize_parse(const char *json, size_t len, struct host_row *row)
         summarize_invalid(row, L"\"computer\" is empty");
     else
         row->valid = TRUE;
+    if (row->valid)
+        name_os(row, product);
     if (row->valid && time[0]) {
         wcopy(row->last_run, COUNTOF(row->last_run), time);
         row->last_run_from_report = TRUE;

@@ -9,6 +9,9 @@
 #   - cmocka, cross-built for both architectures from Debian's source package
 #   - clang with libFuzzer and the sanitizer runtimes, for the native fuzz targets
 #     (tests/fuzz: a short smoke in `run test`, the long runs in `run fuzz`)
+#   - with P2VPREP_BROWSER=1 only (toolchain/run test sets it): chromium, for the test
+#     that renders summarize's HTML page headless (tests/browser); it is big, and the
+#     build, demo, bench and fuzz runs do not need it
 set -euo pipefail
 
 DEPS=${P2VPREP_DEPS:-/opt/p2vprep-deps}
@@ -41,6 +44,9 @@ have wine         || need_pkgs+=(wine)
 # when address-space randomization puts a library in the way.
 [ -x /usr/lib/wine/wine64-preloader ] || need_pkgs+=(wine64-preloader)
 [ -x /usr/lib/wine/wine-preloader ] || need_pkgs+=(wine32-preloader:i386)
+if [ "${P2VPREP_BROWSER:-0}" = 1 ]; then
+  have chromium   || need_pkgs+=(chromium)
+fi
 
 cmocka_ok=1
 for t in i686-w64-mingw32 x86_64-w64-mingw32; do

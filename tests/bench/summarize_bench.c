@@ -1,7 +1,9 @@
-/* summarize on a fleet: writes N reports (default 500, about 3 KB each, in the format of
- * report.c; every 100th one cut short) into a temp folder, times summarize_dir and the
- * three outputs with QueryPerformanceCounter, prints the median of 5 runs, deletes the
- * folder. Not a test: run it by hand, e.g.
+/* summarize on a fleet: writes N reports (default 10,000, about 3 KB each, in the format
+ * of report.c, across Windows 2000 to Server 2022; every 100th one cut short) into a temp
+ * folder, with a host list naming every report's host and N/20 hosts without one, and a
+ * push-results.csv for every host; times summarize_dir, the joins and the three outputs
+ * with QueryPerformanceCounter, prints the median of 5 runs, deletes the folder. Not a
+ * test: toolchain/run bench runs it, or by hand:
  *   WINEPREFIX=... wine summarize_bench.exe [N] */
 #include <windows.h>
 #include <stdio.h>
@@ -12,7 +14,7 @@
 
 #define RUNS 5
 
-static const char *const versions[] = { "5.0.2195", "5.2.3790", "5.2.3790", "6.0.6002", "6.1.7601" };
+static const char *const versions[] = { "5.0.2195", "5.2.3790", "6.1.7601", "10.0.17763", "10.0.20348" };
 static const char *const targets[] = { "lsilogic", "lsisas1068", "pvscsi" };
 static const char *const services[] = { "symmpi", "LSI_SAS", "pvscsi" };
 
@@ -22,7 +24,8 @@ static int report_text(char *buf, size_t cap, unsigned i)
     const char *target = targets[i % 3], *svc = services[i % 3];
     int ready = i % 4 != 0, n = 0;
 #define ADD(...) (n += snprintf(buf + n, cap - n, __VA_ARGS__))
-    ADD("{\n  \"version\": \"0.1.0\",\n  \"exe_arch\": \"%s\",\n  \"computer\": \"SRV%04u\",\n"
+    ADD("{\n  \"version\": \"0.1.0\",\n  \"exe_arch\": \"%s\",\n  \"computer\": \"SRV%05u\",\n"
+        "  \"time\": \"2026-11-29T23:%02u:00Z\",\n"
         "  \"command\": \"%s\",\n  \"targets\": [\"%s\"],\n"
         "  \"os\": {\"version\": \"%s\", \"service_pack\": 2, \"arch\": \"%s\", \"wow64\": false, "
         "\"systemroot\": \"C:\\\\WINDOWS\", \"product_type\": \"server\"},\n"
@@ -30,7 +33,7 @@ static int report_text(char *buf, size_t cap, unsigned i)
         "  \"select\": {\"Current\": 1, \"Default\": 1, \"LastKnownGood\": 3, \"Failed\": 2},\n"
         "  \"payload_dir\": \"\\\\\\\\fs01\\\\p2v$\\\\payload\",\n"
         "  \"state_dir\": \"C:\\\\WINDOWS\\\\p2vprep\",\n  \"journal\": null,\n  \"changes\": [",
-        arch, i, i % 2 ? "check" : "apply", target, ver, arch);
+        arch, i, i % 60, i % 2 ? "check" : "apply", target, ver, arch);
     ADD("\n    {\"kind\": \"file\", \"target\": \"%s\", \"path\": \"C:\\\\WINDOWS\\\\system32\\\\drivers\\\\%s.sys\", "
         "\"name\": \"%s.sys\", \"type\": \"file\", \"old\": \"absent\", "
         "\"new\": \"\\\\\\\\fs01\\\\p2v$\\\\payload\\\\%s\\\\%s.sys\"}",
@@ -89,7 +92,7 @@ static void remove_dir(const wchar_t *dir)
     RemoveDirectoryW(dir);
 }
 
-struct timing { double dir, table, csv, html, total; };
+struct timing { double dir, join, table, csv, html, total; };
 
 static int by_total(const void *a, const void *b)
 {
@@ -99,7 +102,7 @@ static int by_total(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 500;
+    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 10000;
     wchar_t tmp[MAX_PATH], dir[MAX_PATH], path[MAX_PATH];
     static char text[16384];
     char **texts = NULL;
@@ -111,7 +114,25 @@ int main(int argc, char **argv)
     struct summary s = { 0 };
 
     if (n == 0)
-        n = 500;
+        n = 10000;
+    /* the wave's host list (every host, and n/20 that wrote no report) and push results */
+    unsigned gone = n / 20;
+    char *hosts_txt = malloc((size_t)(n + gone) * 16 + 64), *push_csv = malloc((size_t)(n + gone) * 80 + 64);
+    size_t hosts_len = 0, push_len = 0;
+    if (!hosts_txt || !push_csv)
+        return 1;
+    push_len += (size_t)sprintf(push_csv, "host,exit_code,meaning,seconds,psexec_error\r\n");
+    for (unsigned i = 0; i < n + gone; i++) {
+        const char *name = i < n ? "SRV" : "GONE";
+        unsigned k = i < n ? i : i - n;
+        hosts_len += (size_t)sprintf(hosts_txt + hosts_len, "%s%05u\r\n", name, k);
+        if (i < n)
+            push_len += (size_t)sprintf(push_csv + push_len, "srv%05u,%d,%s,%u.%u,\r\n", k, i % 4 ? 0 : 1,
+                                        i % 4 ? "ready" : "not ready", 5 + i % 30, i % 10);
+        else
+            push_len += (size_t)sprintf(push_csv + push_len, "%s%05u,53,\"psexec failed: The network path "
+                                        "was not found.\",21.0,The network path was not found.\r\n", name, k);
+    }
     QueryPerformanceFrequency(&f);
     GetTempPathW(MAX_PATH, tmp);
     wfmt(dir, COUNTOF(dir), L"%lsp2v-summarize-bench-%lu", tmp, (unsigned long)GetCurrentProcessId());
@@ -128,7 +149,7 @@ int main(int argc, char **argv)
             lens[i] = len;
         }
         DWORD done;
-        HANDLE h = CreateFileW(wfmt(path, COUNTOF(path), L"%ls\\SRV%04u.json", dir, i), GENERIC_WRITE, 0,
+        HANDLE h = CreateFileW(wfmt(path, COUNTOF(path), L"%ls\\SRV%05u.json", dir, i), GENERIC_WRITE, 0,
                                NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h == INVALID_HANDLE_VALUE || !WriteFile(h, text, (DWORD)len, &done, NULL)) {
             fprintf(stderr, "cannot write %ls (%lu)\n", path, (unsigned long)GetLastError());
@@ -141,8 +162,20 @@ int main(int argc, char **argv)
 
     for (int r = 0; r < RUNS; r++) {
         struct wbuf table = { 0 }, csv = { 0 }, html = { 0 };
+        struct wave_hosts hosts = { 0 }, pushed = { 0 };
+        struct summarize_log log = { 0 };
+        LARGE_INTEGER tj;
         QueryPerformanceCounter(&t[0]);
         DWORD rc = summarize_dir(dir, &s);
+        QueryPerformanceCounter(&tj);
+        if (rc == ERROR_SUCCESS)
+            rc = summarize_parse_hosts(hosts_txt, hosts_len, L"hosts.txt", &hosts, &log);
+        if (rc == ERROR_SUCCESS)
+            rc = summarize_parse_push(push_csv, push_len, L"push-results.csv", &pushed, &log);
+        if (rc == ERROR_SUCCESS)
+            rc = summarize_join(&s, &hosts, &pushed, L"push-results.csv", &log);
+        wave_hosts_free(&hosts);
+        wave_hosts_free(&pushed);
         QueryPerformanceCounter(&t[1]);
         summarize_table(&s, &table);
         QueryPerformanceCounter(&t[2]);
@@ -150,13 +183,15 @@ int main(int argc, char **argv)
         QueryPerformanceCounter(&t[3]);
         summarize_html(&s, &html);
         QueryPerformanceCounter(&t[4]);
-        if (rc != ERROR_SUCCESS || s.n != n || !table.ok || !csv.ok || !html.ok) {
+        if (rc != ERROR_SUCCESS || s.n != n + gone || s.missing != gone || log.n || !table.ok || !csv.ok ||
+            !html.ok) {
             fprintf(stderr, "summarize failed: rc %lu, %lu of %u reports\n", (unsigned long)rc,
                     (unsigned long)s.n, n);
             remove_dir(dir);
             return 1;
         }
-        runs[r].dir = ms(t[0], t[1], f);
+        runs[r].dir = ms(t[0], tj, f);
+        runs[r].join = ms(tj, t[1], f);
         runs[r].table = ms(t[1], t[2], f);
         runs[r].csv = ms(t[2], t[3], f);
         runs[r].html = ms(t[3], t[4], f);
@@ -165,8 +200,8 @@ int main(int argc, char **argv)
             sizes[0] = utf8_size(&table);
             sizes[1] = utf8_size(&csv);
             sizes[2] = utf8_size(&html);
-            printf("%lu ready, %lu not ready, %lu invalid\n", (unsigned long)s.ready,
-                   (unsigned long)s.not_ready, (unsigned long)s.invalid);
+            printf("%lu ready, %lu not ready, %lu invalid, %lu missing\n", (unsigned long)s.ready,
+                   (unsigned long)s.not_ready, (unsigned long)s.invalid, (unsigned long)s.missing);
         }
         wbuf_free(&table);
         wbuf_free(&csv);
@@ -191,12 +226,15 @@ int main(int argc, char **argv)
     }
     free(texts);
     free(lens);
+    free(hosts_txt);
+    free(push_csv);
 
     struct timing first = runs[0];
     qsort(runs, RUNS, sizeof runs[0], by_total);
     const struct timing *m = &runs[RUNS / 2];
-    printf("summarize: %u reports in %.1f ms (read+parse %.1f, table %.1f, csv %.1f, html %.1f); "
-           "median of %d runs\n", n, m->total, m->dir, m->table, m->csv, m->html, RUNS);
+    printf("summarize: %u reports + %u missing in %.1f ms (read+parse %.1f, host list and push results "
+           "%.1f, table %.1f, csv %.1f, html %.1f); median of %d runs\n", n, gone, m->total, m->dir, m->join,
+           m->table, m->csv, m->html, RUNS);
     printf("first run: %.1f ms (read+parse %.1f); parse alone, from memory: %.1f ms\n", first.total,
            first.dir, parse_ms);
     printf("input %lu KB (%lu bytes a report); output UTF-8: table %lu KB, csv %lu KB, html %lu KB\n",

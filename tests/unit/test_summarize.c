@@ -796,10 +796,47 @@ static void table_lines_up(void **state)
     summarize_table(&s, &t);
     assert_true(t.ok);
 
+    /* the counts per target set and per OS first */
+    assert_true(wcsncmp(t.s, L"TARGETS  ", 9) == 0);
+    static const struct { const wchar_t *name; int width, n[5]; } groups[] = {
+        /* the widest name of each block sets its width: lsilogic,pvscsi and Windows Server 2008 R2 SP1 */
+        { L"TARGETS", 15, { -1 } },
+        { L"(unknown)", 15, { 0, 0, 5, 0, 5 } },
+        { L"lsilogic", 15, { 2, 1, 0, 0, 3 } },
+        { L"lsilogic,pvscsi", 15, { 1, 0, 0, 0, 1 } },
+        { L"lsisas1068", 15, { 0, 1, 0, 0, 1 } },
+        { L"pvscsi", 15, { 1, 0, 0, 0, 1 } },
+        { L"OS", 26, { -1 } },
+        { L"(unknown)", 26, { 0, 0, 5, 0, 5 } },
+        { L"Windows Server 2003 SP2", 26, { 3, 1, 0, 0, 4 } },
+        { L"Windows 2000 SP4", 26, { 0, 1, 0, 0, 1 } },
+        { L"Windows Server 2008 R2 SP1", 26, { 1, 0, 0, 0, 1 } },
+    };
+    const wchar_t *at = t.s;
+    for (size_t i = 0; i < COUNTOF(groups); i++) {
+        wchar_t want[160];
+        if (groups[i].n[0] < 0)
+            wfmt(want, COUNTOF(want), L"%-*ls      READY  NOT READY    INVALID    MISSING      TOTAL\n",
+                 groups[i].width, groups[i].name);
+        else
+            wfmt(want, COUNTOF(want), L"%-*ls  %9d  %9d  %9d  %9d  %9d\n", groups[i].width, groups[i].name,
+                 groups[i].n[0], groups[i].n[1], groups[i].n[2], groups[i].n[3], groups[i].n[4]);
+        if (wcsncmp(at, want, wcslen(want)))
+            print_error("want: %ls\ngot:  %.*ls\n", want, (int)wcslen(want), at);
+        assert_true(wcsncmp(at, want, wcslen(want)) == 0);
+        at += wcslen(want);
+        if (i == 5) {
+            assert_true(*at == L'\n');   /* a blank line between the blocks */
+            at++;
+        }
+    }
+    wchar_t *table = wcsstr(t.s, L"\nHOST ");
+    assert_non_null(table);
+
     /* one line per report, a header and the totals: DB01's newline is a space here */
     wchar_t *lines[32];
     size_t n = 0;
-    for (wchar_t *p = t.s; *p && n < COUNTOF(lines);) {
+    for (wchar_t *p = table + 1; *p && n < COUNTOF(lines);) {
         lines[n++] = p;
         wchar_t *nl = wcschr(p, L'\n');
         assert_non_null(nl);
@@ -816,7 +853,8 @@ static void table_lines_up(void **state)
     /* every column starts where its title does */
     const wchar_t *h = lines[0];
     assert_true(wcsncmp(h, L"HOST ", 5) == 0);
-    size_t c_os = wcsstr(h, L"  OS ") - h + 2, c_ready = wcsstr(h, L"  READY") - h + 2;
+    size_t c_os = wcsstr(h, L"  VERSION ") - h + 2, c_ready = wcsstr(h, L"  READY") - h + 2;
+    size_t c_name = wcsstr(h, L"  OS ") - h + 2;
     size_t c_last = wcsstr(h, L"  LAST RUN (UTC)") - h + 2, c_msg = wcsstr(h, L"  FIRST PROBLEM") - h + 2;
     for (size_t i = 0; i < s.n; i++) {
         const struct host_row *r = &s.rows[i];
@@ -825,7 +863,11 @@ static void table_lines_up(void **state)
         assert_true(wcsncmp(l, r->valid ? r->host : r->file, wcslen(r->valid ? r->host : r->file)) == 0);
         assert_true(l[c_os - 1] == L' ' && l[c_ready - 1] == L' ' && l[c_last - 1] == L' ');
         assert_true(wcsncmp(l + c_last, r->last_run, wcslen(r->last_run)) == 0);
+        /* the file's time is marked as such */
+        BOOL marked = wcsncmp(l + c_last + wcslen(r->last_run), L" (file)", 7) == 0;
+        assert_int_equal(marked, !r->last_run_from_report);
         if (r->valid) {
+            assert_true(wcsncmp(l + c_name, r->os_name, wcslen(r->os_name)) == 0);
             assert_true(wcsncmp(l + c_os, r->os, wcslen(r->os)) == 0);
             assert_true(wcsncmp(l + c_ready, r->ready == 1 ? L"yes " : L"no ", r->ready == 1 ? 4 : 3) == 0);
         } else {
@@ -861,6 +903,8 @@ static struct host_row crafted_row(const wchar_t *host, const wchar_t *message, 
     wcscpy(r.first_problem, message);
     wcscpy(r.file, L"f.json");
     wcscpy(r.last_run, L"2026-11-26 01:02");
+    wcscpy(r.os_name, L"Windows Server 2003");
+    r.last_run_from_report = TRUE;
     r.ready = ready;
     r.exit_code = ready == 1 ? 0 : ready == 0 ? 1 : -1;
     r.n_problems = message[0] ? 1 : 0;
@@ -878,23 +922,31 @@ static void csv_quotes_and_defuses_formulas(void **state)
     wcscpy(rows[4].file, L"bad,name.json");
     wcscpy(rows[4].reason, L"not JSON: unexpected 'x' at byte 3");
     rows[4].ready = rows[4].exit_code = -1;
-    struct summary s = { rows, 5, 5, 1, 3, 1, 0 };
+    rows[1].pushed = TRUE;
+    rows[1].push_exit = -5;
+    wcscpy(rows[1].push_meaning, L"=cmd|' /C calc'!A0");
+    struct summary s = { rows, 5, 5, 1, 3, 1, 0, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
     assert_wstr_equal(b.s,
-        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes\r\n"
-        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,\r\n"
-        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,\r\n");
+        L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes,"
+        L"os_name,state,last_run_from,push_exit,push_meaning\r\n"
+        L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,ready,report,,\r\n"
+        L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,\"'-5\",\"'=cmd|' /C calc'!A0\"\r\n"
+        L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,,\r\n"
+        L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,,"
+        L"Windows Server 2003,not ready,report,,\r\n"
+        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,,,invalid,file,,\r\n");
     wbuf_free(&b);
 
     /* UTF-8 with a BOM once saved */
     wchar_t dir[MAX_PATH], path[MAX_PATH];
     DWORD size;
-    struct summary one = { rows, 1, 1, 1, 0, 0, 0 };
+    struct summary one = { rows, 1, 1, 1, 0, 0, 0, 0 };
     wcscpy(rows[0].host, L"Z\u00dcRICH");
     summarize_csv(&one, &b);
     temp_dir(dir, L"save");
@@ -979,14 +1031,24 @@ static size_t count(const wchar_t *hay, const wchar_t *needle)
 
 static void html_escapes_everything(void **state)
 {
-    struct host_row rows[3];
+    struct host_row rows[4];
     rows[0] = crafted_row(L"<script>alert(1)</script>", L"a & b \"c\" 'd' <b>", 1);
+    wcscpy(rows[0].targets, L"<svg onload=alert(3)>");
+    wcscpy(rows[0].os_name, L"</td><script>x</script>");
     rows[1] = crafted_row(L"DB01", L"line one\nline two", 0);
+    rows[1].last_run_from_report = FALSE;
     memset(&rows[2], 0, sizeof rows[2]);
     wcscpy(rows[2].file, L"<img src=x onerror=alert(2)>.json");
     wcscpy(rows[2].reason, L"not JSON: unexpected '<' at byte 0");
     rows[2].ready = rows[2].exit_code = -1;
-    struct summary s = { rows, 3, 3, 1, 1, 1, 0 };
+    memset(&rows[3], 0, sizeof rows[3]);
+    wcscpy(rows[3].host, L"GONE01");
+    wcscpy(rows[3].reason, L"no report");
+    wcscpy(rows[3].push_meaning, L"psexec failed: <i>The network path was not found.</i>");
+    rows[3].missing = rows[3].pushed = TRUE;
+    rows[3].push_exit = 53;
+    rows[3].ready = rows[3].exit_code = -1;
+    struct summary s = { rows, 4, 4, 1, 1, 1, 0, 1 };
     struct wbuf b = { 0 };
     summarize_html(&s, &b);
     assert_true(b.ok);
@@ -999,16 +1061,443 @@ static void html_escapes_everything(void **state)
     assert_int_equal(count(h, L"<script"), 0);
     assert_int_equal(count(h, L"<img"), 0);
     assert_int_equal(count(h, L"<b>"), 0);
-    assert_int_equal(count(h, L"<tr"), 4);
-    assert_non_null(wcsstr(h, L"<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    assert_int_equal(count(h, L"<i>"), 0);
+    assert_int_equal(count(h, L"<svg onload"), 0);
+    /* the host table: a header and one row per host, each state its own class */
+    assert_int_equal(count(h, L"<tr class="), 4);
+    assert_non_null(wcsstr(h, L"<tr class=\"missing\"><td class=\"host\">GONE01</td>"));
+    assert_non_null(wcsstr(h, L"no report; push: psexec failed: &lt;i&gt;The network path was not found.&lt;/i&gt;"));
+    assert_non_null(wcsstr(h, L"<td class=\"host\">&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    /* the summary: per target set and per OS, hostile names escaped, a bar per group */
+    assert_non_null(wcsstr(h, L"<td>&lt;svg onload=alert(3)&gt;</td>"));
+    assert_non_null(wcsstr(h, L"<td>&lt;/td&gt;&lt;script&gt;x&lt;/script&gt;</td>"));
+    assert_int_equal(count(h, L"<svg class=\"bar\""), 3 + 3);      /* 3 target sets, 3 OS */
+    assert_int_equal(count(h, L"<svg class=\"chart\""), 1);
+    assert_non_null(wcsstr(h, L"<title>missing: 1</title>"));
+    /* a file time is marked, a report time is not */
+    assert_non_null(wcsstr(h, L"<td class=\"when\">2026-11-26 01:02 <span class=\"filetime\">(file time)</span></td>"));
+    assert_non_null(wcsstr(h, L"<td class=\"when\">2026-11-26 01:02</td>"));
     assert_non_null(wcsstr(h, L"a &amp; b &quot;c&quot; &#39;d&#39; &lt;b&gt;"));
     assert_non_null(wcsstr(h, L"&lt;img src=x onerror=alert(2)&gt;.json"));
     assert_non_null(wcsstr(h, L"line one\nline two"));
-    assert_non_null(wcsstr(h, L"1 ready, 1 not ready, 1 invalid"));
+    assert_non_null(wcsstr(h, L"4 hosts: 1 ready, 1 not ready, 1 invalid, 1 missing (no report)"));
     assert_non_null(wcsstr(h, L"<tr class=\"invalid\">"));
     assert_non_null(wcsstr(h, L"<tr class=\"ready\">"));
     assert_non_null(wcsstr(h, L"<tr class=\"notready\">"));
     wbuf_free(&b);
+}
+
+/* ---- OS names ----------------------------------------------------------------------------- */
+
+static void os_names_from_version_product_and_build(void **state)
+{
+    enum { U = OS_PRODUCT_UNKNOWN, W = OS_PRODUCT_WORKSTATION, S = OS_PRODUCT_SERVER };
+    static const struct { unsigned major, minor, build; int product, sp; BOOL x64; const wchar_t *name; } cases[] = {
+        { 5, 0, 2195, S, 4, FALSE, L"Windows 2000 SP4" },
+        { 5, 0, 2195, W, 4, FALSE, L"Windows 2000 SP4" },
+        { 5, 0, 2195, U, 0, FALSE, L"Windows 2000" },
+        { 5, 1, 2600, W, 3, FALSE, L"Windows XP SP3" },
+        { 5, 1, 2600, U, 2, FALSE, L"Windows XP SP2" },
+        { 5, 2, 3790, S, 2, FALSE, L"Windows Server 2003 SP2" },
+        { 5, 2, 3790, S, 2, TRUE, L"Windows Server 2003 SP2" },
+        { 5, 2, 3790, W, 2, TRUE, L"Windows XP x64 SP2" },
+        { 5, 2, 3790, U, 2, TRUE, L"Windows XP x64 / Server 2003 SP2" },
+        { 5, 2, 3790, U, 1, FALSE, L"Windows Server 2003 SP1" },     /* no 32-bit XP is 5.2 */
+        { 6, 0, 6002, W, 2, FALSE, L"Windows Vista SP2" },
+        { 6, 0, 6002, S, 2, TRUE, L"Windows Server 2008 SP2" },
+        { 6, 1, 7601, U, 1, TRUE, L"Windows 7 / Server 2008 R2 SP1" },
+        { 6, 1, 7601, S, 1, TRUE, L"Windows Server 2008 R2 SP1" },
+        { 6, 1, 7600, W, 0, FALSE, L"Windows 7" },
+        { 6, 2, 9200, S, 0, TRUE, L"Windows Server 2012" },
+        { 6, 3, 9600, W, 0, TRUE, L"Windows 8.1" },
+        { 6, 3, 9600, U, -1, TRUE, L"Windows 8.1 / Server 2012 R2" },
+        { 10, 0, 10240, W, 0, TRUE, L"Windows 10 1507" },
+        { 10, 0, 10586, U, 0, TRUE, L"Windows 10 1511" },
+        { 10, 0, 14393, S, 0, TRUE, L"Windows Server 2016" },
+        { 10, 0, 14393, W, 0, TRUE, L"Windows 10 1607" },
+        { 10, 0, 14393, U, 0, TRUE, L"Windows 10 1607 / Server 2016" },
+        { 10, 0, 15063, W, 0, TRUE, L"Windows 10 1703" },
+        { 10, 0, 16299, W, 0, TRUE, L"Windows 10 1709" },
+        { 10, 0, 17134, W, 0, TRUE, L"Windows 10 1803" },
+        { 10, 0, 17763, S, 0, TRUE, L"Windows Server 2019" },
+        { 10, 0, 17763, U, 0, TRUE, L"Windows 10 1809 / Server 2019" },
+        { 10, 0, 18362, W, 0, TRUE, L"Windows 10 1903" },
+        { 10, 0, 18363, W, 0, TRUE, L"Windows 10 1909" },
+        { 10, 0, 19041, W, 0, TRUE, L"Windows 10 2004" },
+        { 10, 0, 19042, W, 0, TRUE, L"Windows 10 20H2" },
+        { 10, 0, 19043, W, 0, TRUE, L"Windows 10 21H1" },
+        { 10, 0, 19044, W, 0, TRUE, L"Windows 10 21H2" },
+        { 10, 0, 19045, U, 0, TRUE, L"Windows 10 22H2" },
+        { 10, 0, 20348, S, 0, TRUE, L"Windows Server 2022" },
+        { 10, 0, 20348, U, 0, TRUE, L"Windows Server 2022" },
+        { 10, 0, 22000, W, 0, TRUE, L"Windows 11 21H2" },
+        { 10, 0, 22621, W, 0, TRUE, L"Windows 11 22H2" },
+        { 10, 0, 22631, U, 0, TRUE, L"Windows 11 23H2" },
+        { 10, 0, 26100, W, 0, TRUE, L"Windows 11 24H2" },
+        { 10, 0, 26100, S, 0, TRUE, L"Windows Server 2025" },
+        { 10, 0, 26100, U, 0, TRUE, L"Windows 11 24H2 / Server 2025" },
+        { 10, 0, 99999, S, 0, TRUE, L"Windows Server (build 99999)" },
+        { 10, 0, 27000, W, 0, TRUE, L"Windows 11 (build 27000)" },
+        { 10, 0, 12345, U, 0, TRUE, L"Windows 10.0 (build 12345)" },
+        { 4, 0, 1381, S, 6, FALSE, L"Windows NT 4.0 SP6" },
+        { 7, 3, 1, U, 0, TRUE, L"Windows 7.3" },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        wchar_t name[48];
+        os_name(cases[i].major, cases[i].minor, cases[i].build, (enum os_product)cases[i].product, cases[i].sp,
+                cases[i].x64, name, COUNTOF(name));
+        if (wcscmp(name, cases[i].name))
+            print_error("%u.%u.%u: \"%ls\", expected \"%ls\"\n", cases[i].major, cases[i].minor,
+                        cases[i].build, name, cases[i].name);
+        assert_wstr_equal(name, cases[i].name);
+    }
+    /* a small buffer is cut, and terminated */
+    wchar_t small[8];
+    os_name(6, 1, 7601, OS_PRODUCT_UNKNOWN, 1, TRUE, small, COUNTOF(small));
+    assert_int_equal(wcslen(small), 7);
+}
+
+/* The report's os object names the release; a version in another form names none. */
+static void reports_name_their_os(void **state)
+{
+    static const struct { const char *os; const wchar_t *name; } cases[] = {
+        { "{\"version\":\"5.2.3790\",\"service_pack\":2,\"arch\":\"x64\",\"product_type\":\"workstation\"}",
+          L"Windows XP x64 SP2" },
+        { "{\"version\":\"5.2.3790\",\"service_pack\":2,\"arch\":\"x64\",\"product_type\":\"domain_controller\"}",
+          L"Windows Server 2003 SP2" },
+        { "{\"version\":\"6.1.7601\",\"service_pack\":1,\"arch\":\"x64\"}", L"Windows 7 / Server 2008 R2 SP1" },
+        { "{\"version\":\"6.1.7601\",\"service_pack\":null,\"arch\":\"x64\",\"product_type\":\"unknown\"}",
+          L"Windows 7 / Server 2008 R2" },
+        { "{\"version\":\"10.0.20348\",\"service_pack\":0,\"arch\":\"x64\",\"product_type\":\"server\"}",
+          L"Windows Server 2022" },
+        { "{\"version\":\"10.0.19045\",\"arch\":\"x64\",\"product_type\":\"workstation\"}", L"Windows 10 22H2" },
+        { "{\"version\":\"10.0\"}", L"" },
+        { "{\"version\":\"10.0.19045.3803\"}", L"" },
+        { "{\"version\":\"1234567890.0.1\"}", L"" },
+        { "{\"version\":\"a.b.c\"}", L"" },
+        { "{}", L"" },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        char json[512];
+        snprintf(json, sizeof json, "{\"computer\":\"A\",\"os\":%s}", cases[i].os);
+        const struct host_row *r = parse(json);
+        assert_valid(r);
+        assert_wstr_equal(r->os_name, cases[i].name);
+    }
+    assert_invalid(parse("{\"computer\":\"A\",\"os\":{\"service_pack\":\"2\"}}"),
+                   L"\"os.service_pack\" is a string, expected an integer");
+    assert_invalid(parse("{\"computer\":\"A\",\"os\":{\"product_type\":1}}"),
+                   L"\"os.product_type\" is a number, expected a string");
+}
+
+/* ---- host lists and push-results ---------------------------------------------------------- */
+
+static void host_list_comments_blanks_and_bad_lines(void **state)
+{
+    static const char text[] =
+        "\xef\xbb\xbf# wave 3\r\n"
+        "SRV01\r\n"
+        "  srv02\t  # the old one\r\n"
+        "\r\n"
+        "   \n"
+        "SRV#3\n"                                   /* '#' inside a name is part of it */
+        "bad name\n"
+        "ctl\x01name\n"
+        "\xc3\x28\n"
+        "1234567890123456789012345678901234567890123456789012345678901234\n"
+        "123456789012345678901234567890123456789012345678901234567890123\n"
+        "Z\xc3\xbcrich\n"
+        "srv01";                                    /* no line end at the end */
+    struct wave_hosts h = { 0 };
+    struct summarize_log log = { 0 };
+    assert_int_equal(summarize_parse_hosts(text, sizeof text - 1, L"hosts.txt", &h, &log), ERROR_SUCCESS);
+    static const struct { const wchar_t *host; unsigned line; } want[] = {
+        { L"SRV01", 2 }, { L"srv02", 3 }, { L"SRV#3", 6 },
+        { L"123456789012345678901234567890123456789012345678901234567890123", 11 },
+        { L"Z\u00fcrich", 12 }, { L"srv01", 13 },
+    };
+    assert_int_equal(h.n, COUNTOF(want));
+    for (size_t i = 0; i < COUNTOF(want); i++) {
+        assert_wstr_equal(h.v[i].host, want[i].host);
+        assert_int_equal(h.v[i].line, want[i].line);
+        assert_false(h.v[i].pushed);
+    }
+    static const wchar_t *const notes[] = {
+        L"hosts.txt line 7: a blank inside the host name; line skipped",
+        L"hosts.txt line 8: a control character in the host name; line skipped",
+        L"hosts.txt line 9: not UTF-8 text; line skipped",
+        L"hosts.txt line 10: a host name longer than 63 characters; line skipped",
+    };
+    assert_int_equal(log.n, COUNTOF(notes));
+    for (size_t i = 0; i < COUNTOF(notes); i++)
+        assert_wstr_equal(log.line[i], notes[i]);
+    wave_hosts_free(&h);
+
+    /* an empty file is an empty list; a log keeps its first lines and counts the rest */
+    assert_int_equal(summarize_parse_hosts("", 0, L"e", &h, &log), ERROR_SUCCESS);
+    assert_int_equal(h.n, 0);
+    static char many[4000];
+    size_t n = 0;
+    for (int i = 0; i < 30; i++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "a b\n");
+    memset(&log, 0, sizeof log);
+    assert_int_equal(summarize_parse_hosts(many, n, L"many", &h, &log), ERROR_SUCCESS);
+    assert_int_equal(log.n, SUMMARIZE_LOG_MAX);
+    assert_int_equal(log.more, 30 - SUMMARIZE_LOG_MAX);
+    wave_hosts_free(&h);
+}
+
+static void push_results_are_strict_rfc4180(void **state)
+{
+    static const char text[] =
+        "host,exit_code,meaning,seconds,psexec_error\r\n"
+        "SRV01,0,ready,12.5,\r\n"                                          /* line 2 */
+        "\"SRV02\",\"'-1073741510\",\"'=HYPERLINK(\"\"x\"\")\",3,\r\n"      /* 3: defused cells */
+        "SRV03,53,,21,\"The network path was not found.\"\r\n"             /* 4: meaning from psexec_error */
+        "SRV04,2,\"two\r\nlines, and a comma\",1,\n"                        /* 5-6 */
+        "SRV05,\"1\"x,a,1,\r\n"                                             /* 7 */
+        "SRV06,1,a\"b,1,\r\n"                                               /* 8 */
+        "SRV07,1,a,1\r\n"                                                   /* 9: four cells */
+        "SRV08,1,a,1,,extra\r\n"                                            /* 10 */
+        "SRV09,one,a,1,\r\n"                                                /* 11 */
+        "SRV10,99999999999,a,1,\r\n"                                        /* 12 */
+        "SRV11,1,a,1s,\r\n"                                                 /* 13 */
+        "SRV 12,1,a,1,\r\n"                                                 /* 14 */
+        "SRV13,1,\xff,1,\r\n"                                               /* 15 */
+        "SRV14,1,a\rb,1,\r\n"                                               /* 16 */
+        "'=SRV15,1,a,1,\r\n"                                                /* 17: unquoted: kept */
+        "\r\n"                                                              /* 18: blank */
+        "SRV16,-3,\"unclosed,1,\r\n"                                        /* 19 */
+        "SRV17,4,after,1,\r\n";                                             /* 20 */
+    struct wave_hosts h = { 0 };
+    struct summarize_log log = { 0 };
+    assert_int_equal(summarize_parse_push(text, sizeof text - 1, L"push-results.csv", &h, &log), ERROR_SUCCESS);
+    static const struct { const wchar_t *host; int exit_code; const wchar_t *meaning; unsigned line; } want[] = {
+        { L"SRV01", 0, L"ready", 2 },
+        { L"SRV02", -1073741510, L"=HYPERLINK(\"x\")", 3 },
+        { L"SRV03", 53, L"The network path was not found.", 4 },
+        { L"SRV04", 2, L"two\r\nlines, and a comma", 5 },
+        { L"'=SRV15", 1, L"a", 17 },
+        { L"SRV17", 4, L"after", 20 },
+    };
+    for (size_t i = 0; i < h.n && i < COUNTOF(want); i++)
+        print_message("    %ls %d %ls line %u\n", h.v[i].host, h.v[i].exit_code, h.v[i].meaning, h.v[i].line);
+    for (size_t i = 0; i < log.n; i++)
+        print_message("    %ls\n", log.line[i]);
+    assert_int_equal(h.n, COUNTOF(want));
+    for (size_t i = 0; i < COUNTOF(want); i++) {
+        assert_wstr_equal(h.v[i].host, want[i].host);
+        assert_int_equal(h.v[i].exit_code, want[i].exit_code);
+        assert_wstr_equal(h.v[i].meaning, want[i].meaning);
+        assert_int_equal(h.v[i].line, want[i].line);
+        assert_true(h.v[i].pushed);
+    }
+    static const wchar_t *const notes[] = {
+        L"push-results.csv line 7: text after a closing quote; line skipped",
+        L"push-results.csv line 8: a quote inside a cell that does not start with one; line skipped",
+        L"push-results.csv line 9: not the header's number of cells; line skipped",
+        L"push-results.csv line 10: not the header's number of cells; line skipped",
+        L"push-results.csv line 11: exit_code is not a whole number; line skipped",
+        L"push-results.csv line 12: exit_code is not a whole number; line skipped",
+        L"push-results.csv line 13: seconds is not a number; line skipped",
+        L"push-results.csv line 14: a blank inside the host name; line skipped",
+        L"push-results.csv line 15: not UTF-8 text; line skipped",
+        L"push-results.csv line 16: a carriage return outside quotes; line skipped",
+        L"push-results.csv line 19: a quote that is never closed; line skipped",
+    };
+    assert_int_equal(log.n, COUNTOF(notes));
+    for (size_t i = 0; i < COUNTOF(notes); i++)
+        assert_wstr_equal(log.line[i], notes[i]);
+    wave_hosts_free(&h);
+
+    /* a cell over the limit is refused, one at the limit is read */
+    static char big[3000];
+    int n = snprintf(big, sizeof big, "host,exit_code,meaning,seconds,psexec_error\nA,1,");
+    memset(big + n, 'm', SUMMARIZE_MAX_CELL);
+    n += SUMMARIZE_MAX_CELL;
+    n += snprintf(big + n, sizeof big - n, ",1,\nB,1,m");
+    memset(big + n, 'm', SUMMARIZE_MAX_CELL);
+    n += SUMMARIZE_MAX_CELL;
+    n += snprintf(big + n, sizeof big - n, ",1,\n");
+    memset(&log, 0, sizeof log);
+    assert_int_equal(summarize_parse_push(big, (size_t)n, L"big", &h, &log), ERROR_SUCCESS);
+    assert_int_equal(h.n, 1);
+    assert_wstr_equal(h.v[0].host, L"A");
+    assert_int_equal(wcslen(h.v[0].meaning), COUNTOF(h.v[0].meaning) - 1);   /* cut with "..." */
+    assert_wstr_equal(log.line[0], L"big line 3: a cell longer than 1024 bytes; line skipped");
+    wave_hosts_free(&h);
+
+    /* push.cmd's two columns; any other header is not a push-results file */
+    memset(&log, 0, sizeof log);
+    assert_int_equal(summarize_parse_push("\xef\xbb\xbfhost,exit_code\r\nSRV01,7\r\n", 30, L"old", &h, &log),
+                     ERROR_SUCCESS);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.v[0].exit_code, 7);
+    assert_wstr_equal(h.v[0].meaning, L"");
+    wave_hosts_free(&h);
+    static const char *const headers[] = {
+        "", "host", "Host,exit_code\n", "host,exit_code,meaning\n", "host,exit_code,meaning,seconds,psexec_error,x\n",
+        "\"host,exit_code\n", "host;exit_code;meaning;seconds;psexec_error\n",
+    };
+    for (size_t i = 0; i < COUNTOF(headers); i++) {
+        memset(&log, 0, sizeof log);
+        assert_int_equal(summarize_parse_push(headers[i], strlen(headers[i]), L"x.csv", &h, &log), ERROR_INVALID_DATA);
+        assert_int_equal(h.n, 0);
+        assert_wstr_equal(log.line[0], L"x.csv: the first line is not host,exit_code,meaning,seconds,psexec_error "
+                                       L"(or host,exit_code): not a push-results file");
+    }
+}
+
+static void load_list(const wchar_t *name, BOOL push, struct wave_hosts *h, struct summarize_log *log)
+{
+    wchar_t path[MAX_PATH];
+    char *text;
+    size_t len;
+    assert_int_equal(summarize_read_file(wfmt(path, COUNTOF(path), L"%ls\\%ls", reports_dir, name), &text, &len),
+                     ERROR_SUCCESS);
+    DWORD rc = push ? summarize_parse_push(text, len, name, h, log) : summarize_parse_hosts(text, len, name, h, log);
+    assert_int_equal(rc, ERROR_SUCCESS);
+    free(text);
+}
+
+/* The sample folder with its host list and push results: hosts without a report are
+ * missing rows, pushed hosts carry their result; compared with reports/expected-wave.csv. */
+static void sample_wave_joins_hosts_and_push_results(void **state)
+{
+    struct summary s;
+    struct wave_hosts hosts = { 0 }, pushed = { 0 };
+    struct summarize_log log = { 0 };
+    load_samples(&s);
+    load_list(L"hosts.txt", FALSE, &hosts, &log);
+    load_list(L"push-results.csv", TRUE, &pushed, &log);
+    assert_int_equal(summarize_join(&s, &hosts, &pushed, L"push-results.csv", &log), ERROR_SUCCESS);
+    static const wchar_t *const notes[] = {
+        L"hosts.txt line 11: a blank inside the host name; line skipped",
+        L"hosts.txt line 12: a control character in the host name; line skipped",
+        L"push-results.csv line 7: text after a closing quote; line skipped",
+        L"push-results.csv line 8: exit_code is not a whole number; line skipped",
+        L"push-results.csv line 11: APP01 again (line 2 before); the later line counts",
+    };
+    for (size_t i = 0; i < log.n; i++)
+        print_message("    %ls\n", log.line[i]);
+    assert_int_equal(log.n, COUNTOF(notes));
+    for (size_t i = 0; i < COUNTOF(notes); i++)
+        assert_wstr_equal(log.line[i], notes[i]);
+    assert_int_equal(s.n, 15);
+    assert_int_equal(s.missing, 4);
+    assert_int_equal(s.ready, 4);
+    assert_int_equal(s.not_ready, 2);
+    assert_int_equal(s.invalid, 5);
+    for (size_t i = 0; i < s.n; i++)
+        if (!s.rows[i].last_run_from_report)
+            s.rows[i].last_run[0] = 0;   /* the checkout's time */
+    struct wbuf csv = { 0 };
+    summarize_csv(&s, &csv);
+    assert_true(csv.ok);
+    int len;
+    char *got = utf8_from_wide(csv.s, &len);
+    wchar_t path[MAX_PATH];
+    DWORD size;
+    char *want = read_all(wfmt(path, COUNTOF(path), L"%ls\\expected-wave.csv", reports_dir), &size);
+    if ((DWORD)len != size || memcmp(got, want, size)) {
+        wchar_t tmp[MAX_PATH], out[MAX_PATH];
+        GetTempPathW(MAX_PATH, tmp);
+        HANDLE f = CreateFileW(wfmt(out, COUNTOF(out), L"%lsp2v-wave-got.csv", tmp), GENERIC_WRITE, 0, NULL,
+                               CREATE_ALWAYS, 0, NULL);
+        DWORD done;
+        WriteFile(f, got, (DWORD)len, &done, NULL);
+        CloseHandle(f);
+        print_error("CSV differs from expected-wave.csv; got in %ls\n", out);
+    }
+    assert_int_equal(len, size);
+    assert_memory_equal(got, want, size);
+    free(got);
+    free(want);
+    wbuf_free(&csv);
+    wave_hosts_free(&hosts);
+    wave_hosts_free(&pushed);
+    summary_free(&s);
+}
+
+/* A generated wave: every Windows generation, a host list naming some hosts twice in
+ * other case, malformed reports among them; each row's name, state and push result. */
+static void generated_wave(void **state)
+{
+    wchar_t dir[MAX_PATH], name[64];
+    static const struct { const char *host, *os, *product, *arch; int sp, ready; const wchar_t *os_name; } hosts[] = {
+        { "W2K", "5.0.2195", "server", "x86", 4, 1, L"Windows 2000 SP4" },
+        { "XP", "5.1.2600", "workstation", "x86", 3, 0, L"Windows XP SP3" },
+        { "XP64", "5.2.3790", "workstation", "x64", 2, 1, L"Windows XP x64 SP2" },
+        { "W2K3", "5.2.3790", "server", "x86", 2, 1, L"Windows Server 2003 SP2" },
+        { "W2K8R2", "6.1.7601", NULL, "x64", 1, 0, L"Windows 7 / Server 2008 R2 SP1" },
+        { "W2016", "10.0.14393", "server", "x64", 0, 1, L"Windows Server 2016" },
+        { "W10", "10.0.19045", "workstation", "x64", 0, 1, L"Windows 10 22H2" },
+        { "W2022", "10.0.20348", "domain_controller", "x64", 0, 0, L"Windows Server 2022" },
+        { "W11", "10.0.26100", NULL, "x64", 0, 1, L"Windows 11 24H2 / Server 2025" },
+    };
+    struct summary s;
+    temp_dir(dir, L"generated");
+    for (size_t i = 0; i < COUNTOF(hosts); i++) {
+        char json[512];
+        snprintf(json, sizeof json, "{\"computer\":\"%s\",\"time\":\"2026-11-2%uT10:00:00Z\",\"targets\":[\"lsilogic\"],"
+                 "\"os\":{\"version\":\"%s\",\"service_pack\":%d,\"arch\":\"%s\"%s%s%s},\"ready\":%s,\"exit_code\":%d}",
+                 hosts[i].host, (unsigned)i % 10, hosts[i].os, hosts[i].sp, hosts[i].arch,
+                 hosts[i].product ? ",\"product_type\":\"" : "", hosts[i].product ? hosts[i].product : "",
+                 hosts[i].product ? "\"" : "", hosts[i].ready ? "true" : "false", hosts[i].ready ? 0 : 1);
+        wfmt(name, COUNTOF(name), L"%hs.json", hosts[i].host);
+        put_file(dir, name, json, NULL);
+    }
+    put_file(dir, L"CUT.json", "{\"computer\":\"CUT\",\"os\":{\"version\":\"6.1", NULL);
+    put_file(dir, L"EMPTY.json", "", NULL);
+    assert_int_equal(summarize_dir(dir, &s), ERROR_SUCCESS);
+    static const char hosts_txt[] = "w2k\nXP\nxp\ncut\nLOST1\nlost1\nLOST2\n";
+    static const char push_csv[] = "host,exit_code,meaning,seconds,psexec_error\n"
+                                   "w2k,0,ready,1,\nlost2,6,\"psexec failed: Access is denied.\",2,Access is denied.\n";
+    struct wave_hosts h = { 0 }, p = { 0 };
+    struct summarize_log log = { 0 };
+    assert_int_equal(summarize_parse_hosts(hosts_txt, sizeof hosts_txt - 1, L"hosts", &h, &log), ERROR_SUCCESS);
+    assert_int_equal(summarize_parse_push(push_csv, sizeof push_csv - 1, L"push", &p, &log), ERROR_SUCCESS);
+    assert_int_equal(summarize_join(&s, &h, &p, L"push", &log), ERROR_SUCCESS);
+    assert_int_equal(log.n, 0);
+    /* 9 reports, CUT.json and EMPTY.json (invalid), LOST1, LOST2 */
+    assert_int_equal(s.n, COUNTOF(hosts) + 4);
+    assert_int_equal(s.missing, 2);
+    assert_int_equal(s.invalid, 2);
+    assert_int_equal(s.ready, 6);
+    assert_int_equal(s.not_ready, 3);
+    for (size_t i = 0; i < COUNTOF(hosts); i++) {
+        wchar_t host[16];
+        wfmt(host, COUNTOF(host), L"%hs", hosts[i].host);
+        const struct host_row *r = NULL;
+        for (size_t k = 0; k < s.n; k++)
+            if (s.rows[k].valid && !wcscmp(s.rows[k].host, host))
+                r = &s.rows[k];
+        assert_non_null(r);
+        assert_wstr_equal(r->os_name, hosts[i].os_name);
+        assert_int_equal(r->pushed, i == 0);
+    }
+    const struct host_row *lost1 = NULL, *lost2 = NULL;
+    for (size_t k = 0; k < s.n; k++) {
+        if (!wcscmp(s.rows[k].host, L"LOST1"))
+            lost1 = &s.rows[k];
+        if (!wcscmp(s.rows[k].host, L"lost2"))
+            lost2 = &s.rows[k];
+    }
+    assert_non_null(lost1);
+    assert_non_null(lost2);
+    assert_true(lost1->missing && !lost1->pushed);
+    assert_true(lost2->missing && lost2->pushed);
+    assert_int_equal(lost2->push_exit, 6);
+    assert_wstr_equal(lost2->push_meaning, L"psexec failed: Access is denied.");
+    struct wbuf t = { 0 };
+    summarize_table(&s, &t);
+    assert_wstr_contains(t.s, L"no report; push: psexec failed: Access is denied.");
+    assert_wstr_contains(t.s, L"13 hosts: 6 ready, 3 not ready, 2 invalid, 2 missing (no report)");
+    wbuf_free(&t);
+    wave_hosts_free(&h);
+    wave_hosts_free(&p);
+    summary_free(&s);
+    remove_tree(dir);
 }
 
 int main(int argc, char **argv)
@@ -1051,6 +1540,12 @@ int main(int argc, char **argv)
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
         cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
         cmocka_unit_test(html_escapes_everything),
+        cmocka_unit_test(os_names_from_version_product_and_build),
+        cmocka_unit_test(reports_name_their_os),
+        cmocka_unit_test(host_list_comments_blanks_and_bad_lines),
+        cmocka_unit_test(push_results_are_strict_rfc4180),
+        cmocka_unit_test(sample_wave_joins_hosts_and_push_results),
+        cmocka_unit_test(generated_wave),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
