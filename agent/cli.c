@@ -40,6 +40,7 @@ const wchar_t cli_usage[] =
     L"  --payload DIR   driver files (default: folder \"payload\" beside the exe);\n"
     L"                  looked up as DIR\\<x86|amd64>\\<file>, then DIR\\<file>\n"
     L"  --allow-unsigned  copy drivers without a signature to 64-bit Windows Vista+\n"
+    L"  --renamed       rollback: this server was renamed since the apply\n"
     L"  --report FILE   write a JSON report (UTF-8); a folder (existing, or ending in \\)\n"
     L"                  gets <COMPUTERNAME>.json\n"
     L"  --offline PATH  plan, apply, check, rollback: work on the offline Windows at PATH\n"
@@ -208,6 +209,10 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             o->no_ide = TRUE;
             continue;
         }
+        if (_wcsicmp(a, L"--renamed") == 0) {
+            o->renamed = TRUE;
+            continue;
+        }
         if (_wcsicmp(a, L"--allow-unsigned") == 0) {
             o->allow_unsigned = TRUE;
             continue;
@@ -287,6 +292,8 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         return usage_error(err, cch, L"%ls: --allow-unsigned is for a run an administrator watches, "
                            L"never stored in a service (an unsigned boot-start driver stops 64-bit "
                            L"Windows from booting)", command_name(o->command));
+    if (o->renamed && o->command != CMD_ROLLBACK)
+        return usage_error(err, cch, L"--renamed is for %ls", L"rollback");
     if (o->fix_boot_ini && (o->command != CMD_APPLY || !o->offline))
         return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");
     if (o->all && (o->command == CMD_APPLY || (o->command == CMD_SERVICE_INSTALL && o->service_mode == CMD_APPLY)))

@@ -21,6 +21,7 @@ struct options {
     BOOL quiet;
     BOOL all;                 /* --target all */
     BOOL allow_unsigned;
+    BOOL renamed;               /* rollback --renamed: a journal written under another computer name */
     enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
     const wchar_t *dir;         /* summarize DIR */
     const wchar_t *csv, *html;  /* summarize --csv, --html */

@@ -803,6 +803,18 @@ static int cmd_rollback(struct run *r)
                   L"folder %ls as it is; its records are plain text.", r->state_dir);
         return EXIT_ROLLBACK_INCOMPLETE;
     }
+    /* a state folder copied from another server (an image, a restored backup) would undo
+     * that server's changes here: refused unless this server was renamed since */
+    wchar_t written_on[64];
+    if (journal_computer(r->journal, written_on, COUNTOF(written_on)) == ERROR_SUCCESS && written_on[0] &&
+        _wcsicmp(written_on, r->m->os.computer) != 0 && !r->opt->renamed) {
+        free(entries);
+        out_error(L"error: %ls was written on %ls, and this Windows is %ls: nothing was rolled back. "
+                  L"Its records describe that server's registry and files. If this server was renamed "
+                  L"since the apply, run rollback --renamed; if the state folder %ls came from another "
+                  L"server, remove that journal.", r->journal, written_on, r->m->os.computer, r->state_dir);
+        return EXIT_USAGE;
+    }
     journal_resolve(entries, n, r->m->os.systemroot, r->offline ? r->offline->boot.boot_ini : NULL);
     for (size_t i = 0; i < n; i++)
         if (entries[i].kind == J_FILE && !_wcsicmp(entries[i].key, L"%BootIni%"))

@@ -311,6 +311,17 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
     return err;
 }
 
+DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch)
+{
+    DWORD size, err = ERROR_SUCCESS;
+    char *text = read_all(path, &size, &err);
+    if (!text)
+        return err;
+    journal_written_on(text, size, computer, cch);
+    free(text);
+    return ERROR_SUCCESS;
+}
+
 DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
 {
     for (int n = highest_number(dir); n > 0; n--) {

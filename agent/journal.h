@@ -93,6 +93,11 @@ void journal_resolve(struct jentry *entries, size_t n, const wchar_t *systemroot
  * saw (C:\WINDOWS\system32\...). Paths on another drive whose first folder is the offline
  * Windows folder's name are taken as under windir. Returns how many were rebased. */
 int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir);
+/* The computer name of the "started" line: the Windows the journal was written for (the
+ * offline one's name when written from a helper). FALSE when the text has none. Pure. */
+BOOL journal_written_on(const char *text, size_t size, wchar_t *computer, size_t cch);
+/* The same, read from a journal file; an empty name when it has none. */
+DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch);
 /* Reopens an existing journal to append its final status. */
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path);
 #endif

@@ -225,3 +225,26 @@ DWORD journal_parse(const char *text, size_t size, struct jentry **entries, size
     *n = count;
     return ERROR_SUCCESS;
 }
+
+BOOL journal_written_on(const char *text, size_t size, wchar_t *computer, size_t cch)
+{
+    static const char started[] = "\nstarted\t";
+    size_t k = sizeof started - 1;
+    if (cch)
+        computer[0] = 0;
+    /* the line after the magic: "started<TAB>computer<TAB>command" */
+    for (size_t i = 0; i + k <= size && i < 4096; i++) {
+        if (memcmp(text + i, started, k) != 0)
+            continue;
+        size_t from = i + k, to = from;
+        while (to < size && text[to] != '\t' && text[to] != '\n' && text[to] != 0 && to - from < 256)
+            to++;
+        if (to == from || to >= size || (text[to] != '\t' && text[to] != '\n'))
+            return FALSE;
+        wchar_t *name = wide_from_utf8(text + from, (int)(to - from));
+        BOOL ok = name && wcopy(computer, cch, name);
+        free(name);
+        return ok;
+    }
+    return FALSE;
+}

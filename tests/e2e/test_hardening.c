@@ -166,6 +166,18 @@ static void s_bad_journal(void)
     swprintf(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
     assert_true(fx_write_file(path, "not a journal at all\n", 21));
 }
+/* A whole, valid journal from a server named OTHERSRV, whose undo would delete a key this
+ * one needs: a state folder that came with an image or a backup. */
+static void s_foreign_journal(void)
+{
+    static const char text[] = "p2vprep journal 1\nstarted\tOTHERSRV\tapply\n"
+                               "key\tSYSTEM\\ControlSet001\\Services\\Tcpip\nend\tok\n";
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    CreateDirectoryW(dir, NULL);
+    swprintf(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
+    assert_true(fx_write_file(path, text, sizeof text - 1));
+}
 static HANDLE held_lock;
 static void s_lock_held(void)
 {
@@ -220,6 +232,8 @@ static const struct hostile {
     { L"INF that does not exist", NULL, L"apply --inf " WORK L"\\nothere.inf", 3, "nothere.inf" },
     { L"INF that is a folder", s_inf_dir, L"apply --inf " WORK L"\\a.inf", 3, "a.inf" },
     { L"unreadable journal", s_bad_journal, L"rollback", 6, "cannot be read" },
+    { L"journal from another machine", s_foreign_journal, L"rollback", 2, "OTHERSRV" },
+    { L"--renamed outside rollback", NULL, L"apply --renamed" LSI, 2, "--renamed" },
     { L"another p2vprep holds the lock", s_lock_held, L"apply" LSI, 7, "p2vprep.lock" },
     { L"log in a folder that is a file", s_log_blocked, L"apply" LSI L" --log " WORK L"\\afile\\x.log", 2, "afile" },
     { L"summarize a file", NULL, L"summarize " WORK L"\\keep.ini", 2, "keep.ini" },

@@ -144,6 +144,25 @@ static void staged_records_keep_the_digest(void **state)
     }
 }
 
+/* The computer a journal was written for, from its "started" line; none from text that has
+ * no such line or cuts it short. */
+static void the_computer_a_journal_was_written_on(void **state)
+{
+    wchar_t name[64];
+    static const char good[] = JOURNAL_MAGIC "\nstarted\tSRV-01\tapply\nkey\tSYSTEM\\x\n";
+    assert_true(journal_written_on(good, sizeof good - 1, name, 64));
+    assert_wstr_equal(name, L"SRV-01");
+    static const char utf8[] = JOURNAL_MAGIC "\nstarted\tS\xc3\x89RVEUR\tapply\n";
+    assert_true(journal_written_on(utf8, sizeof utf8 - 1, name, 64));
+    assert_wstr_equal(name, L"S\x00c9RVEUR");
+    static const char *bad[] = { JOURNAL_MAGIC "\n", JOURNAL_MAGIC "\nstarted\t", JOURNAL_MAGIC "\nstarted\t\tapply\n",
+                                 JOURNAL_MAGIC "\nstarted\tSRV" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(journal_written_on(bad[i], strlen(bad[i]), name, 64));
+        assert_int_equal(name[0], 0);
+    }
+}
+
 /* A journal written from a helper that sees the offline disk as F:\WINDOWS is undone by
  * the booted Windows that sees it as C:\WINDOWS; files elsewhere keep their full path. */
 static void files_under_systemroot_are_recorded_relative_to_it(void **state)
@@ -351,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
         cmocka_unit_test(sha256_matches_the_standard),
+        cmocka_unit_test(the_computer_a_journal_was_written_on),
         cmocka_unit_test_setup_teardown(staged_records_keep_the_digest, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
