@@ -973,6 +973,22 @@ static int cmd_check(struct run *r)
     return r->ready ? EXIT_OK : EXIT_NOT_READY;
 }
 
+/* The drivers in the payload folder become boot-start kernel code, installed as SYSTEM:
+ * whoever may write that folder chooses them. Said, not refused: a share's folder rights
+ * are often broader than its share rights, which p2vprep cannot see. */
+static void warn_open_payload(struct run *r)
+{
+    wchar_t who[192];
+    BOOL uses_payload = r->opt->command == CMD_APPLY || r->opt->command == CMD_CHECK ||
+                        r->opt->command == CMD_PLAN;
+    if (!uses_payload || !r->payload_dir[0] || !wcscmp(r->payload_dir, r->embedded_dir))
+        return;
+    if (secure_dir_writers(r->payload_dir, who, COUNTOF(who)))
+        out_error(L"warning: the payload folder %ls can be written by %ls, not only by Administrators "
+                  L"and SYSTEM. Whoever can write there chooses the drivers p2vprep makes boot-start "
+                  L"as SYSTEM: make the folder admin-only.", r->payload_dir, who);
+}
+
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
                const struct offline *offline, const wchar_t *exe_dir)
 {
@@ -1009,6 +1025,7 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
             wcopy(r->payload_dir, COUNTOF(r->payload_dir), r->embedded_dir);
     }
     journal_state_dir(r->m->os.systemroot, r->state_dir, COUNTOF(r->state_dir));
+    warn_open_payload(r);
 
     int rc;
     DWORD err = ERROR_SUCCESS;

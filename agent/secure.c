@@ -51,19 +51,58 @@ static BOOL is_trusted(PSID sid)
 
 BOOL acl_open_to_others(const ACL *dacl, BOOL present)
 {
+    return acl_first_other_writer(dacl, present) != NULL || !present || !dacl;
+}
+
+PSID acl_first_other_writer(const ACL *dacl, BOOL present)
+{
     if (!present || !dacl)
-        return TRUE;   /* no DACL: everyone may do anything */
+        return NULL;
     for (DWORD i = 0; i < dacl->AceCount; i++) {
         ACE_HEADER *h;
         if (!GetAce((PACL)dacl, i, (void **)&h))
-            return TRUE;   /* unreadable: assume the worst */
+            return (PSID)dacl;   /* unreadable: assume the worst (not a SID: callers only test it) */
         if (h->AceType != ACCESS_ALLOWED_ACE_TYPE)
             continue;      /* a deny entry only takes rights away */
         ACCESS_ALLOWED_ACE *a = (ACCESS_ALLOWED_ACE *)h;
         if ((a->Mask & WRITE_RIGHTS) && !is_trusted((PSID)&a->SidStart))
-            return TRUE;
+            return (PSID)&a->SidStart;
     }
-    return FALSE;
+    return NULL;
+}
+
+BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = NULL;
+    DWORD need = 0;
+    if (cch)
+        who[0] = 0;
+    GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, NULL, 0, &need);
+    if (!need || !(sd = LocalAlloc(LMEM_FIXED, need)))
+        return FALSE;   /* not there, or its rights cannot be read: nothing to say */
+    BOOL open = FALSE;
+    if (GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, sd, need, &need) &&
+        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+        open = acl_open_to_others(dacl, present);
+        PSID sid = acl_first_other_writer(dacl, present);
+        wchar_t name[128], domain[128];
+        DWORD nn = COUNTOF(name), nd = COUNTOF(domain);
+        SID_NAME_USE use;
+        wchar_t *text = NULL;
+        if (!present || !dacl)
+            wcopy(who, cch, L"everyone (the folder has no DACL)");
+        else if (sid && IsValidSid(sid) && LookupAccountSidW(NULL, sid, name, &nn, domain, &nd, &use))
+            wfmt(who, cch, domain[0] ? L"%ls\\%ls" : L"%ls%ls", domain, name);
+        else if (sid && IsValidSid(sid) && ConvertSidToStringSidW(sid, &text)) {
+            wcopy(who, cch, text);
+            LocalFree(text);
+        } else if (open)
+            wcopy(who, cch, L"an account p2vprep cannot name");
+    }
+    LocalFree(sd);
+    return open;
 }
 
 BOOL secure_dir_tighten(const wchar_t *dir)

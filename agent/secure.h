@@ -16,6 +16,14 @@ BOOL secure_dir_create(const wchar_t *dir);
 /* Does this DACL let anyone but SYSTEM, Administrators (and the owner-rights of those)
  * create, change or delete in the folder? A NULL DACL grants everything. Pure. */
 BOOL acl_open_to_others(const ACL *dacl, BOOL present);
+/* The SID of the first entry that lets someone else write (NULL when none, or when there
+ * is no DACL at all); points into dacl. */
+PSID acl_first_other_writer(const ACL *dacl, BOOL present);
+
+/* Can others than SYSTEM and Administrators write into the existing folder dir? who
+ * receives the first such account ("BUILTIN\Users", or a SID). FALSE when the folder is
+ * admin-only, absent, or its rights cannot be read. */
+BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch);
 
 /* The state folder dir, if it exists with a DACL open to others, gets the one of
  * secure_dir_create. Returns TRUE when it changed something (the caller says so). */

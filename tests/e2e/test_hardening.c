@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "fixture.h"
+#include <sddl.h>
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
 #define WORK L"C:\\p2vtest"
@@ -345,10 +346,40 @@ static void a_planted_link_beside_the_driver_is_never_written_through(void **sta
     fx_delete_file(planted);
 }
 
+/* A payload folder others may write into: its drivers become boot-start kernel code
+ * installed as SYSTEM, so the run names the folder and who may write it. (Wine derives a
+ * folder's DACL from Unix mode bits and always grants its user: only the warning is
+ * shown here; which DACLs count as open is unit-tested on hand-made ACLs.) */
+static void an_open_payload_folder_is_named(void **state)
+{
+    wchar_t dir[MAX_PATH], src[MAX_PATH], dst[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\open-payload", WORK);
+    CreateDirectoryW(dir, NULL);
+    swprintf(dst, MAX_PATH, L"%ls\\amd64", dir);
+    CreateDirectoryW(dst, NULL);
+    swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\symmpi.sys", fx_bin_dir());
+    swprintf(dst, MAX_PATH, L"%ls\\amd64\\symmpi.sys", dir);
+    assert_true(fx_copy_file(src, dst));
+    PSECURITY_DESCRIPTOR sd;
+    assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;OICI;FA;;;WD)", SDDL_REVISION_1, &sd, NULL));
+    assert_true(SetFileSecurityW(dir, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, sd));
+    LocalFree(sd);
+    wchar_t args[512];
+    char *out, want[MAX_PATH + 64];
+    swprintf(args, 512, L"check --target lsilogic --payload %ls", dir);
+    int rc = fx_run(DOWNLOADS L"\\" EXE, args, &out);
+    assert_true(rc == 0 || rc == 1);
+    snprintf(want, sizeof want, "the payload folder %ls can be written by", dir);
+    if (!strstr(out, want))
+        fail_msg("no warning about %ls in:\n%s", dir, out);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
+        cmocka_unit_test_setup(an_open_payload_folder_is_named, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),

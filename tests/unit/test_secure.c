@@ -35,6 +35,29 @@ static BOOL open_with(const struct entry *e, int n)
     return acl_open_to_others(acl, TRUE);
 }
 
+/* The first account that may write is the one a warning names. */
+static void the_first_other_writer_is_named(void **state)
+{
+    PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
+    PSID users = sid(2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_USERS);
+    PSID world = everyone();
+    BYTE buf[1024];
+    ACL *acl = (ACL *)buf;
+    assert_true(InitializeAcl(acl, sizeof buf, ACL_REVISION));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, system));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_GENERIC_READ, world));
+    assert_null(acl_first_other_writer(acl, TRUE));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ADD_FILE, users));
+    PSID who = acl_first_other_writer(acl, TRUE);
+    assert_non_null(who);
+    assert_true(EqualSid(who, users));
+    assert_null(acl_first_other_writer(NULL, FALSE));   /* no DACL: open, but nobody to name */
+    assert_true(acl_open_to_others(NULL, FALSE));
+    FreeSid(system);
+    FreeSid(users);
+    FreeSid(world);
+}
+
 static void only_system_and_administrators_is_closed_anything_else_open(void **state)
 {
     PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
@@ -81,6 +104,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(only_system_and_administrators_is_closed_anything_else_open),
+        cmocka_unit_test(the_first_other_writer_is_named),
         cmocka_unit_test(random_names_differ),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
