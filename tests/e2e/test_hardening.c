@@ -193,6 +193,17 @@ static void s_report_hardlink(void)
     assert_true(fx_write_file(WORK L"\\keep.txt", "keep", 4));
     CreateHardLinkW(WORK L"\\linked.json", WORK L"\\keep.txt", NULL);
 }
+/* A hard link at the lock's name, to a file of someone else's: never opened for writing
+ * through, never truncated. */
+static void s_lock_hardlink(void)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    assert_true(fx_write_file(WORK L"\\keep.txt", "keep", 4));
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    CreateDirectoryW(dir, NULL);
+    swprintf(path, MAX_PATH, L"%ls\\p2vprep.lock", dir);
+    assert_true(CreateHardLinkW(path, WORK L"\\keep.txt", NULL));
+}
 static void s_inf_dir(void) { CreateDirectoryW(WORK L"\\a.inf", NULL); }
 static void s_log_blocked(void) { assert_true(fx_write_file(WORK L"\\afile", "x", 1)); }
 static void s_long_payload(void)
@@ -236,6 +247,7 @@ static const struct hostile {
     { L"journal from another machine", s_foreign_journal, L"rollback", 2, "OTHERSRV" },
     { L"--renamed outside rollback", NULL, L"apply --renamed" LSI, 2, "--renamed" },
     { L"another p2vprep holds the lock", s_lock_held, L"apply" LSI, 7, "p2vprep.lock" },
+    { L"a hard link planted at the lock's name", s_lock_hardlink, L"apply" LSI, 7, "p2vprep.lock" },
     { L"log in a folder that is a file", s_log_blocked, L"apply" LSI L" --log " WORK L"\\afile\\x.log", 2, "afile" },
     { L"summarize a file", NULL, L"summarize " WORK L"\\keep.ini", 2, "keep.ini" },
     { L"offline folder without Windows", NULL, L"apply --offline " WORK LSI, 2, "no Windows there" },
