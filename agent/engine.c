@@ -983,8 +983,9 @@ static void warn_open_payload(struct run *r)
                         r->opt->command == CMD_PLAN;
     if (!uses_payload || !r->payload_dir[0] || !wcscmp(r->payload_dir, r->embedded_dir))
         return;
+    /* --quiet keeps it to the log: a wave pushed with --quiet stays silent on success */
     if (secure_dir_writers(r->payload_dir, who, COUNTOF(who)))
-        out_error(L"warning: the payload folder %ls can be written by %ls, not only by Administrators "
+        out_info(L"warning: the payload folder %ls can be written by %ls, not only by Administrators "
                   L"and SYSTEM. Whoever can write there chooses the drivers p2vprep makes boot-start "
                   L"as SYSTEM: make the folder admin-only.", r->payload_dir, who);
 }
