@@ -208,11 +208,7 @@ static void probe_file(const struct backend *b, struct machine *m, const struct 
             if (f->src_status != PE_MISSING)
                 wcopy(f->src, COUNTOF(f->src), f->looked[k]);
             if (src) {
-                /* offline (a helper, WinPE), a signature's presence is what is checked:
-                 * WinVerifyTrust there is not yet proven steady under test */
                 if (pe_has_signature(src, src_size))
-                    f->src_sig.state = m->os.offline ? SIG_UNCHECKED : SIG_NONE;
-                if (f->src_sig.state == SIG_NONE && pe_has_signature(src, src_size))
                     sig_verify(f->src, TRUE, &f->src_sig);
                 if (dst)
                     f->dst_same = src_size == dst_size && memcmp(src, dst, src_size) == 0;
