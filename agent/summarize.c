@@ -1,6 +1,7 @@
 /* `summarize DIR`: the folder of reports (summarize.h). The reader is summarize_json.c,
  * the table, CSV and HTML summarize_out.c. */
 #include "summarize.h"
+#include <stdint.h>
 #include "winerr.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,21 @@
 
 /* ---------------------------------------------------------------------------------------
  * The folder. */
+
+/* Uppercases s in place as CharUpperW does (the same in every locale): ASCII here, each
+ * other character through CharUpperBuffW. Host names are ASCII nearly always, and a call
+ * per name costs more than the whole comparison on some systems. */
+static void upper_key(wchar_t *s)
+{
+    for (; *s; s++) {
+        if (*s < 0x80) {
+            if (*s >= L'a' && *s <= L'z')
+                *s = (wchar_t)(*s - L'a' + L'A');
+        } else {
+            CharUpperBuffW(s, 1);
+        }
+    }
+}
 
 static void format_time(const FILETIME *ft, wchar_t *out, size_t cch)
 {
@@ -40,8 +56,8 @@ static void flag_name(struct host_row *row)
     if (n > 5 && !_wcsicmp(stem + n - 5, L".json"))
         stem[n - 5] = 0;
     wcopy(host, COUNTOF(host), row->host);
-    CharUpperW(stem);
-    CharUpperW(host);
+    upper_key(stem);
+    upper_key(host);
     if (wcscmp(stem, host) == 0)
         return;
     row->name_differs = TRUE;
@@ -118,7 +134,7 @@ static void row_key(const struct host_row *r, wchar_t *key, size_t cch)
         if (n > 5 && !_wcsicmp(key + n - 5, L".json"))
             key[n - 5] = 0;
     }
-    CharUpperW(key);
+    upper_key(key);
 }
 
 /* Items point at their keys: qsort moves 3 words per swap, not a MAX_PATH key. */
@@ -135,18 +151,20 @@ static int compare_items(const void *a, const void *b)
     return c;
 }
 
-/* By row_key, then by file name. */
+/* By row_key, then by file name. The rows are a few kilobytes each: they are put in order
+ * in place, each moved once along its cycle of the permutation, not copied into a second
+ * array as large as the first. */
 static DWORD sort_rows(struct summary *s)
 {
     if (s->n < 2)
         return ERROR_SUCCESS;
     struct sort_item *items = malloc(s->n * sizeof *items);
-    struct host_row *rows = malloc(s->n * sizeof *rows);
     wchar_t (*keys)[MAX_PATH] = malloc(s->n * sizeof *keys);
-    if (!items || !rows || !keys) {
+    struct host_row *spare = malloc(sizeof *spare);
+    if (!items || !keys || !spare) {
         free(items);
-        free(rows);
         free(keys);
+        free(spare);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     for (size_t i = 0; i < s->n; i++) {
@@ -156,13 +174,24 @@ static DWORD sort_rows(struct summary *s)
         row_key(&s->rows[i], keys[i], COUNTOF(keys[i]));
     }
     qsort(items, s->n, sizeof *items, compare_items);
-    for (size_t i = 0; i < s->n; i++)
-        rows[i] = s->rows[items[i].idx];
+    /* row i is to be the one now at items[i].idx; a placed row's item gets idx = SIZE_MAX */
+    for (size_t i = 0; i < s->n; i++) {
+        if (items[i].idx == SIZE_MAX || items[i].idx == i)
+            continue;
+        *spare = s->rows[i];
+        size_t j = i;
+        while (items[j].idx != i) {
+            size_t from = items[j].idx;
+            s->rows[j] = s->rows[from];
+            items[j].idx = SIZE_MAX;
+            j = from;
+        }
+        s->rows[j] = *spare;
+        items[j].idx = SIZE_MAX;
+    }
     free(items);
     free(keys);
-    free(s->rows);
-    s->rows = rows;
-    s->cap = s->n;
+    free(spare);
     return ERROR_SUCCESS;
 }
 
@@ -362,12 +391,30 @@ DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const st
             items[k].h = &list->v[i];
             items[k].from_push = from_push;
             wcopy(items[k].key, COUNTOF(items[k].key), list->v[i].host);
-            CharUpperW(items[k].key);
+            upper_key(items[k].key);
         }
     }
     if (err == ERROR_SUCCESS) {
         qsort(items, n_items, sizeof *items, compare_join);
         err = row_keys(s, keys);
+        /* room for every missing row at once: growing a few-kilobyte-per-row array by
+         * doubling would copy it again and again */
+        size_t missing = 0;
+        for (size_t a = 0, b, first, last; a < n_items && err == ERROR_SUCCESS; a = b) {
+            for (b = a + 1; b < n_items && !wcscmp(items[b].key, items[a].key); b++)
+                ;
+            find_rows(keys, n_keys, items[a].key, &first, &last);
+            missing += first == last;
+        }
+        if (err == ERROR_SUCCESS && s->n + missing > s->cap) {
+            struct host_row *rows = realloc(s->rows, (s->n + missing) * sizeof *rows);
+            if (rows) {
+                s->rows = rows;
+                s->cap = s->n + missing;
+            } else {
+                err = ERROR_NOT_ENOUGH_MEMORY;
+            }
+        }
         for (size_t a = 0, b; a < n_items && err == ERROR_SUCCESS; a = b) {
             for (b = a + 1; b < n_items && !wcscmp(items[b].key, items[a].key); b++)
                 ;

@@ -1500,6 +1500,59 @@ static void generated_wave(void **state)
     remove_tree(dir);
 }
 
+/* Rows in any order come out sorted by host name, each row whole (its fields move with
+ * it): every permutation of five rows, with a host list adding a missing sixth. */
+static void rows_in_any_order_are_sorted_whole(void **state)
+{
+    static const wchar_t *names[5] = { L"alpha", L"Bravo", L"charlie", L"DELTA", L"echo" };
+    int perm[5] = { 0, 1, 2, 3, 4 };
+    for (int count = 0; count < 120; count++) {
+        /* the next permutation, in lexicographic order (the first is the identity) */
+        if (count) {
+            int i = 3;
+            while (perm[i] > perm[i + 1])
+                i--;
+            int j = 4;
+            while (perm[j] < perm[i])
+                j--;
+            int t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+            for (int a = i + 1, b = 4; a < b; a++, b--) {
+                t = perm[a]; perm[a] = perm[b]; perm[b] = t;
+            }
+        }
+        struct summary sm = { 0 };
+        sm.rows = calloc(5, sizeof *sm.rows);
+        sm.n = sm.cap = 5;
+        for (int i = 0; i < 5; i++) {
+            struct host_row *r = &sm.rows[i];
+            r->valid = TRUE;
+            r->ready = perm[i] % 2;
+            r->exit_code = perm[i];
+            wcscpy(r->host, names[perm[i]]);
+            swprintf(r->file, MAX_PATH, L"%ls.json", names[perm[i]]);
+            swprintf(r->first_problem, 256, L"problem of %ls", names[perm[i]]);
+        }
+        struct wave_hosts hosts = { 0 };
+        struct summarize_log log = { 0 };
+        static const char list[] = "foxtrot\r\nalpha\r\n";
+        assert_int_equal(summarize_parse_hosts(list, sizeof list - 1, L"hosts.txt", &hosts, &log), ERROR_SUCCESS);
+        assert_int_equal(summarize_join(&sm, &hosts, NULL, L"push-results.csv", &log), ERROR_SUCCESS);
+        assert_int_equal(sm.n, 6);
+        for (int i = 0; i < 5; i++) {
+            wchar_t want[256];
+            assert_wstr_equal(sm.rows[i].host, names[i]);
+            assert_int_equal(sm.rows[i].exit_code, i);
+            assert_int_equal(sm.rows[i].ready, i % 2);
+            swprintf(want, 256, L"problem of %ls", names[i]);
+            assert_wstr_equal(sm.rows[i].first_problem, want);
+        }
+        assert_wstr_equal(sm.rows[5].host, L"foxtrot");
+        assert_true(sm.rows[5].missing);
+        wave_hosts_free(&hosts);
+        summary_free(&sm);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1546,6 +1599,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(push_results_are_strict_rfc4180),
         cmocka_unit_test(sample_wave_joins_hosts_and_push_results),
         cmocka_unit_test(generated_wave),
+        cmocka_unit_test(rows_in_any_order_are_sorted_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
