@@ -113,6 +113,25 @@ static void report_path(const wchar_t *arg, const wchar_t *computer, wchar_t *pa
         wcopy(path, cch, arg);
 }
 
+/* A report folder given as such ("C:\\reports\\") on a local disk that does not exist yet is
+ * made admin-only, with the folders above it: the default one lies under %ProgramData%,
+ * where ordinary users may create folders and files. A share's folder must exist. */
+static DWORD report_folder_make(const wchar_t *arg, const wchar_t *path)
+{
+    wchar_t dir[MAX_PATH];
+    size_t n = wcslen(arg);
+    BOOL as_folder = n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/' || arg[n - 1] == L'"');
+    if (!as_folder || !wcopy(dir, COUNTOF(dir), path))
+        return ERROR_SUCCESS;
+    wchar_t *slash = wcsrchr(dir, L'\\');
+    if (!slash || dir[1] != L':' || GetFileAttributesW((*slash = 0, dir)) != INVALID_FILE_ATTRIBUTES)
+        return ERROR_SUCCESS;
+    wchar_t root[4] = { dir[0], L':', L'\\', 0 };
+    if (GetDriveTypeW(root) == DRIVE_REMOTE)
+        return ERROR_SUCCESS;
+    return secure_dirs_create(dir);
+}
+
 /* The 32-bit exe on 64-bit Windows cannot stage driver packages (SetupAPI refuses WOW64
  * callers); p2vprep-x64.exe beside it does the whole run instead. */
 static int hand_off_to_x64(void)
@@ -347,7 +366,9 @@ static int run_job(void)
         if (opt.report && run.m) {
             wchar_t path[MAX_PATH];
             report_path(opt.report, run.m->os.computer, path, COUNTOF(path));
-            DWORD e = report_write(&run, path);
+            DWORD e = report_folder_make(opt.report, path);
+            if (e == ERROR_SUCCESS)
+                e = report_write(&run, path);
             /* A report that cannot be written never changes what the job's exit code means. */
             if (e != ERROR_SUCCESS) {
                 out_error(L"p2vprep: could not write the report %ls: %ls", path,

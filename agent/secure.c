@@ -28,6 +28,38 @@ BOOL secure_dir_create(const wchar_t *dir)
     return ok;
 }
 
+DWORD secure_dirs_create(const wchar_t *dir)
+{
+    wchar_t path[MAX_PATH];
+    if (!wcopy(path, COUNTOF(path), dir) || wcslen(path) < 3 || path[1] != L':' || path[2] != L'\\')
+        return ERROR_BAD_PATHNAME;   /* a local drive-letter path only */
+    size_t n = wcslen(path);
+    while (n > 3 && path[n - 1] == L'\\')
+        path[--n] = 0;
+    /* each level from the root down: an existing one must be a plain folder (not a junction
+     * someone made to send the report elsewhere), a missing one is made admin-only */
+    for (size_t i = 3; i <= n; i++) {
+        if (path[i] != L'\\' && path[i] != 0)
+            continue;
+        wchar_t keep = path[i];
+        path[i] = 0;
+        DWORD attrs = GetFileAttributesW(path);
+        DWORD e = ERROR_SUCCESS;
+        if (attrs == INVALID_FILE_ATTRIBUTES) {
+            if (!secure_dir_create(path) && GetLastError() != ERROR_ALREADY_EXISTS)
+                e = GetLastError();
+        } else if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+            e = ERROR_DIRECTORY;
+        } else if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
+            e = ERROR_UNTRUSTED_MOUNT_POINT;
+        }
+        path[i] = keep;
+        if (e != ERROR_SUCCESS)
+            return e;
+    }
+    return ERROR_SUCCESS;
+}
+
 static BOOL is_trusted(PSID sid)
 {
     SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY };

@@ -13,6 +13,11 @@
  * by what is made inside, nothing from the parent. Like CreateDirectoryW otherwise. */
 BOOL secure_dir_create(const wchar_t *dir);
 
+/* Makes the local folder dir (drive-letter path) and every missing folder above it, each
+ * with the DACL of secure_dir_create; an existing level that is a junction or a file is
+ * an error. ERROR_SUCCESS when dir exists as a plain folder afterwards. */
+DWORD secure_dirs_create(const wchar_t *dir);
+
 /* Does this DACL let anyone but SYSTEM, Administrators (and the owner-rights of those)
  * create, change or delete in the folder? A NULL DACL grants everything. Pure. */
 BOOL acl_open_to_others(const ACL *dacl, BOOL present);

@@ -72,19 +72,14 @@ check "CustomAction SetDefaultReportDir type (set property)" "$(( ${ca_type:-0} 
 check "CustomAction SetDefaultReportDir sets" "$(col CustomAction Source Action SetDefaultReportDir)" REPORTDIR
 check "CustomAction SetDefaultReportDir value" "$(col CustomAction Target Action SetDefaultReportDir)" '[CommonAppDataFolder]p2vprep\reports'
 check "SetDefaultReportDir condition" "$(col InstallExecuteSequence Condition Action SetDefaultReportDir)" 'NOT REPORTDIR'
-ca_type=$(col CustomAction Type Action SetReportsFolder)
-check "CustomAction SetReportsFolder type (set property)" "$(( ${ca_type:-0} & 63 ))" 51
-check "CustomAction SetReportsFolder sets" "$(col CustomAction Source Action SetReportsFolder)" ReportsFolder
-check "CustomAction SetReportsFolder value" "$(col CustomAction Target Action SetReportsFolder)" '[REPORTDIR]'
-# The package creates a local report folder, not a share's (an unreachable share would fail
-# the installation).
-check "SetReportsFolder condition" "$(col InstallExecuteSequence Condition Action SetReportsFolder)" 'NOT (REPORTDIR << "\\")'
-s_default=$(seq_of SetDefaultReportDir) s_folder=$(seq_of SetReportsFolder) s_costfin=$(seq_of CostFinalize)
-if [ -n "$s_default" ] && [ -n "$s_folder" ] && [ -n "$s_costfin" ] &&
-   [ "$s_default" -lt "$s_folder" ] && [ "$s_folder" -lt "$s_costfin" ]; then
-  ok "REPORTDIR default, then the report folder, before CostFinalize ($s_default < $s_folder < $s_costfin)"
+# No report folder in the package: p2vprep makes a missing local one admin-only at its
+# first run (a folder the package made under CommonAppDataFolder would inherit "Users may
+# create files and folders").
+if [ -z "$(col CustomAction Type Action SetReportsFolder)" ] && ! rows Directory | awk -F'\t' '$1 == "ReportsFolder"' | grep -q . &&
+   ! rows CreateFolder | grep -qi report; then
+  ok "no report folder made by the package"
 else
-  fail "InstallExecuteSequence: need SetDefaultReportDir < SetReportsFolder < CostFinalize, have '$s_default' '$s_folder' '$s_costfin'"
+  fail "the package makes a report folder (SetReportsFolder, Directory ReportsFolder or a CreateFolder row)"
 fi
 
 # --- Files and folders.
@@ -104,15 +99,6 @@ else
 fi
 readme=$(rows File | awk -F'\t' '{ l = $3; sub(/^[^|]*\|/, "", l) } l == "README.md" { print $2 }')
 check "directory of payload README.md" "$(col Component Directory_ Component "$readme")" PAYLOADDIR
-check "ReportsFolder parent" "$(col Directory Directory_Parent Directory ReportsFolder)" DataFolder
-check "ReportsFolder name" "$(col Directory DefaultDir Directory ReportsFolder | long)" reports
-check "DataFolder parent" "$(col Directory Directory_Parent Directory DataFolder)" CommonAppDataFolder
-check "DataFolder name" "$(col Directory DefaultDir Directory DataFolder | long)" p2vprep
-if rows CreateFolder | awk -F'\t' '$1 == "ReportsFolder"' | grep -q .; then
-  ok "CreateFolder creates the report folder"
-else
-  fail "CreateFolder has no ReportsFolder row: the default report folder would not exist"
-fi
 drivers=$(rows File | awk -F'\t' '{ l = $3; sub(/^[^|]*\|/, "", l) } l ~ /\.sys$/ { print $1 }')
 if [ "$variant" = --test-driver ]; then
   drv_comp=$(col File Component_ File "$(echo "$drivers" | head -1)")
@@ -163,7 +149,7 @@ for word in '[MODE]' '[TARGETS]' '[REPORTDIR]' '[INSTALLDIR]payload'; do
   *) fail "ServiceInstall Arguments lack $word: '$args'" ;;
   esac
 done
-check "ServiceInstall Arguments" "$args" '[MODE] --target [TARGETS] --payload "[INSTALLDIR]payload" --report "[REPORTDIR]"'
+check "ServiceInstall Arguments" "$args" '[MODE] --target [TARGETS] --payload "[INSTALLDIR]payload" --report "[REPORTDIR]\"'
 
 # ServiceControl Event bits: 1 start at install, 2 stop at install, 8 delete at install,
 # 16 start at uninstall, 32 stop at uninstall, 128 delete at uninstall.

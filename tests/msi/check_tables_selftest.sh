@@ -57,8 +57,8 @@ expect late-rep 'RemoveExistingProducts at' \
   "UPDATE InstallExecuteSequence SET Sequence=6601 WHERE Action='RemoveExistingProducts'"
 expect no-event-source 'Event Log source EventMessageFile' \
   "DELETE FROM Registry WHERE Name='EventMessageFile'"
-expect share-folder 'SetReportsFolder condition' \
-  "UPDATE InstallExecuteSequence SET Condition='' WHERE Action='SetReportsFolder'"
+expect report-folder 'the package makes a report folder' \
+  "INSERT INTO CreateFolder (Directory_, Component_) VALUES ('ReportsFolder', 'Exe')"
 expect journal-removed 'RemoveFile rows' \
   "INSERT INTO RemoveFile (FileKey, Component_, FileName, DirProperty, InstallMode) VALUES ('J', 'Exe', '*', 'JournalFolder', 2)"
 

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include "secure.h"
 
@@ -100,12 +102,44 @@ static void random_names_differ(void **state)
     assert_true(wcscmp(a, b) != 0);
 }
 
+/* A missing report folder is made with the folders above it; a file on the way, a share or
+ * a relative path is refused, and nothing is made then. */
+static void report_folders_are_made_level_by_level(void **state)
+{
+    wchar_t base[MAX_PATH], deep[MAX_PATH], file[MAX_PATH], blocked[MAX_PATH];
+    GetTempPathW(MAX_PATH, base);
+    wcscat(base, L"p2v-secure-dirs");
+    swprintf(deep, MAX_PATH, L"%ls\\a\\b\\c\\", base);
+    assert_int_equal(secure_dirs_create(deep), ERROR_SUCCESS);
+    deep[wcslen(deep) - 1] = 0;
+    DWORD attrs = GetFileAttributesW(deep);
+    assert_true(attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY));
+    assert_int_equal(secure_dirs_create(deep), ERROR_SUCCESS);   /* there already: fine */
+    swprintf(file, MAX_PATH, L"%ls\\a\\afile", base);
+    HANDLE h = CreateFileW(file, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    swprintf(blocked, MAX_PATH, L"%ls\\afile\\x", file);
+    assert_int_equal(secure_dirs_create(blocked), ERROR_DIRECTORY);
+    assert_int_equal(GetFileAttributesW(blocked), INVALID_FILE_ATTRIBUTES);
+    assert_int_equal(secure_dirs_create(L"\\\\server\\share\\reports"), ERROR_BAD_PATHNAME);
+    assert_int_equal(secure_dirs_create(L"reports\\here"), ERROR_BAD_PATHNAME);
+    DeleteFileW(file);
+    RemoveDirectoryW(deep);
+    swprintf(deep, MAX_PATH, L"%ls\\a\\b", base);
+    RemoveDirectoryW(deep);
+    swprintf(deep, MAX_PATH, L"%ls\\a", base);
+    RemoveDirectoryW(deep);
+    RemoveDirectoryW(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(only_system_and_administrators_is_closed_anything_else_open),
         cmocka_unit_test(the_first_other_writer_is_named),
         cmocka_unit_test(random_names_differ),
+        cmocka_unit_test(report_folders_are_made_level_by_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
