@@ -209,13 +209,30 @@ static void count_rows(struct summary *s)
     s->missing = n[ROW_MISSING];
 }
 
+/* The listed reports of one folder, read into their rows. */
+struct reading {
+    WIN32_FIND_DATAW *found; size_t n, cap;
+    struct host_row *rows;
+    const wchar_t *dir, *sep; size_t dlen;
+};
+
+static void read_all_reports(struct reading *rd)
+{
+    wchar_t path[2 * MAX_PATH];
+    char *buf = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < rd->n; i++) {
+        wfmt(path, COUNTOF(path), L"%.*ls%ls%ls", (int)rd->dlen, rd->dir, rd->sep, rd->found[i].cFileName);
+        read_one(path, &rd->found[i], &rd->rows[i], &buf, &cap);
+    }
+    free(buf);
+}
+
 DWORD summarize_dir(const wchar_t *dir, struct summary *out)
 {
     wchar_t pattern[2 * MAX_PATH], path[2 * MAX_PATH];
     WIN32_FIND_DATAW fd;
     DWORD err = ERROR_SUCCESS;
-    char *buf = NULL;
-    size_t cap = 0;
 
     memset(out, 0, sizeof *out);
     size_t dlen = wcslen(dir);
@@ -239,27 +256,40 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out)
             return GetLastError();
         return attr & FILE_ATTRIBUTE_DIRECTORY ? ERROR_SUCCESS : ERROR_DIRECTORY;
     }
+    /* the listing first, then the files: the rows are made once, at their final size */
+    struct reading rd = { 0 };
     do {
         /* Windows also matches the pattern against 8.3 names: check the long name. */
         if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || !is_report_name(fd.cFileName))
             continue;
-        if (out->n == out->cap) {
-            size_t ncap = out->cap ? out->cap * 2 : 64;
-            struct host_row *rows = realloc(out->rows, ncap * sizeof *rows);
-            if (!rows) {
+        if (rd.n == rd.cap) {
+            size_t ncap = rd.cap ? rd.cap * 2 : 256;
+            WIN32_FIND_DATAW *found = realloc(rd.found, ncap * sizeof *found);
+            if (!found) {
                 err = ERROR_NOT_ENOUGH_MEMORY;
                 break;
             }
-            out->rows = rows;
-            out->cap = ncap;
+            rd.found = found;
+            rd.cap = ncap;
         }
-        wfmt(path, COUNTOF(path), L"%.*ls%ls%ls", (int)dlen, dir, sep, fd.cFileName);
-        read_one(path, &fd, &out->rows[out->n++], &buf, &cap);
+        rd.found[rd.n++] = fd;
     } while (FindNextFileW(h, &fd));
     if (err == ERROR_SUCCESS && GetLastError() != ERROR_NO_MORE_FILES)
         err = GetLastError();
     FindClose(h);
-    free(buf);
+    /* a listing cut short still has its rows read */
+    if (rd.n && !(out->rows = calloc(rd.n, sizeof *out->rows)))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    if (out->rows) {
+        out->cap = rd.n;
+        rd.rows = out->rows;
+        rd.dir = dir;
+        rd.dlen = dlen;
+        rd.sep = sep;
+        read_all_reports(&rd);
+        out->n = rd.n;
+    }
+    free(rd.found);
 
     DWORD serr = sort_rows(out);
     if (err == ERROR_SUCCESS)
