@@ -119,8 +119,14 @@ static int seed_disk(void **state)
 static void assert_live_untouched(void)
 {
     wchar_t *now = fx_export(L"SYSTEM"), path[MAX_PATH];
-    if (wcscmp(live_before, now))
-        fail_msg("the helper's HKLM\\SYSTEM changed");
+    if (wcscmp(live_before, now)) {
+        size_t i = 0;
+        while (live_before[i] && live_before[i] == now[i])
+            i++;
+        size_t from = i > 200 ? i - 200 : 0;
+        fail_msg("the helper's HKLM\\SYSTEM changed, first at character %u:\nbefore: %.400ls\nnow:    %.400ls",
+                 (unsigned)i, live_before + from, now + from);
+    }
     free(now);
     swprintf(path, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
     assert_false(fx_file_exists(path));

@@ -412,6 +412,12 @@ static void shape_set(const wchar_t *root, int n)
 void fx_shape(const struct fixture *f)
 {
     HKEY h;
+    /* Wine starts its desktop process (explorer.exe) for the first program of a prefix that
+     * needs one (WinVerifyTrust does), and that start registers the display in HKLM\SYSTEM.
+     * Started here, before any test takes its picture of the registry, not in the middle. */
+    static BOOL desktop;
+    if (!desktop)
+        desktop = GetDesktopWindow() != NULL;
     /* Delete every ControlSetNNN a previous test left (enumerate afresh after each delete). */
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM", 0, native(KEY_READ), &h) == ERROR_SUCCESS) {
         for (DWORD i = 0;;) {
