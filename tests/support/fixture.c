@@ -221,7 +221,9 @@ BOOL fx_read_file(const wchar_t *path, BYTE **data, DWORD *size)
 {
     struct noredirect r;
     redirect_off(&r);
-    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    /* shared for writing too: a process may still hold the file open (fx_run's output) */
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, 0, NULL);
     redirect_on(&r);
     if (f == INVALID_HANDLE_VALUE)
         return FALSE;
@@ -304,25 +306,6 @@ void fx_setenv(const wchar_t *name, const wchar_t *value)
     SetEnvironmentVariableW(name, value);
 }
 
-static BOOL read_shared(const wchar_t *path, BYTE **data, DWORD *size)
-{
-    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    if (f == INVALID_HANDLE_VALUE)
-        return FALSE;
-    DWORD n = GetFileSize(f, NULL), got = 0;
-    *data = malloc(n + 1);
-    BOOL ok = *data && ReadFile(f, *data, n, &got, NULL) && got == n;
-    CloseHandle(f);
-    if (!ok) {
-        free(*data);
-        return FALSE;
-    }
-    (*data)[n] = 0;
-    *size = n;
-    return TRUE;
-}
-
 int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
 {
     wchar_t tmpdir[MAX_PATH], outpath[MAX_PATH], cmd[4096];
@@ -359,7 +342,7 @@ int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
     /* Shared for writing too: a process the child started may still hold an inherited copy
      * of the handle (Wine starts its desktop process, explorer.exe, from the first program
      * that needs one, and that process lives on). */
-    if (read_shared(outpath, &text, &size)) {
+    if (fx_read_file(outpath, &text, &size)) {
         /* Shown in the test log: what p2vprep said is the first thing to read on a failure. */
         printf("--- %ls %ls -> exit %lu\n%s", exe, args, code, (char *)text);
         if (output)
