@@ -52,6 +52,9 @@ struct machine_file {
     int src_status;               /* enum pe_status */
     WORD src_machine;
     struct sig_info src_sig;      /* its embedded signature, verified (signature.h) */
+    struct sig_info cat_sig;      /* x64, when src_sig is not valid: its package catalog's verdict
+                                     (SIG_NONE when no catalog of its target was found) */
+    wchar_t cat[MAX_PATH];        /* the catalog that verdict is about */
     wchar_t src[MAX_PATH];
     wchar_t looked[4][MAX_PATH];
     int n_looked;
@@ -72,6 +75,8 @@ struct machine_package {
     int n_looked;
     wchar_t catalog[64];          /* CatalogFile of the INF, empty if none */
     BOOL catalog_present;         /* ... and it sits beside the INF */
+    wchar_t catalog_path[MAX_PATH];
+    struct sig_info inf_sig;      /* x64: the INF in its catalog (sig_verify_catalog) */
     wchar_t staged_as[64];        /* oemNN.inf already holding this INF, empty if none */
 };
 

@@ -382,22 +382,55 @@ static void check_signature(struct plan *p, const struct target *t, const struct
             L"Nothing was changed.", t->name, f->src, sig_state_text(SIG_BROKEN),
             (unsigned long)f->src_sig.result, t->where_to_get);
         return;
+    default:
+        break;   /* none, or one Windows does not trust: its package's catalog may sign it */
+    }
+    const struct sig_info *cat = &f->cat_sig;
+    switch (cat->state) {
+    case SIG_VALID:
+        if (cat->sha2_only && m->os.major == 6 && m->os.minor <= 1)
+            plan_add_problem(p, t, 0, L"sha2-only-signature",
+                L"%ls: the catalog %ls that signs %ls is signed with SHA-2 only; Windows %lu.%lu "
+                L"accepts it only with SHA-2 code signing support installed (KB4474419 and "
+                L"KB4490628). Without it this server and the VM stop at boot with 0xc0000428: "
+                L"install the updates first, or use a package signed with SHA-1 as well.",
+                t->name, f->cat, f->src, (unsigned long)m->os.major, (unsigned long)m->os.minor);
+        return;
+    case SIG_UNCHECKED:
+        return;
+    case SIG_NOT_LISTED:
+    case SIG_BROKEN:
+        /* a changed driver or a damaged catalog: no setting of this Windows loads it */
+        plan_add_problem(p, t, 3, cat->state == SIG_NOT_LISTED ? L"driver-not-in-catalog" : L"broken-catalog",
+            L"%ls: %ls %ls (catalog %ls, 0x%08lx). Windows will not load it. Get the vendor's "
+            L"package again, unchanged: %ls. Nothing was changed.", t->name, f->src,
+            cat->state == SIG_NOT_LISTED ? sig_state_text(SIG_NOT_LISTED)
+                                         : L"is signed through a catalog that is damaged or unsigned",
+            f->cat, (unsigned long)cat->result, t->where_to_get);
+        return;
     case SIG_UNTRUSTED:
+        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",
+            L"%ls: %ls is signed through its catalog %ls, by a certificate this Windows does not "
+            L"trust (WinVerifyTrust: 0x%08lx); 64-bit Windows will not load it and the VM would "
+            L"stop with 0x7B. Use the vendor's signed package%ls.", t->name, f->src, f->cat,
+            (unsigned long)cat->result, p->allow_unsigned ? allowed : how);
+        return;
+    default:
+        break;
+    }
+    if (f->src_sig.state == SIG_UNTRUSTED) {
         plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",
             L"%ls: %ls %ls (WinVerifyTrust: 0x%08lx); 64-bit Windows will not load it and the VM "
             L"would stop with 0x7B. Use the vendor's signed driver%ls.", t->name, f->src,
             sig_state_text(SIG_UNTRUSTED), (unsigned long)f->src_sig.result,
             p->allow_unsigned ? allowed : how);
         return;
-    default:
-        break;
     }
-    if (pkg && pkg->catalog_present)
-        return;
     plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"unsigned-driver",
         L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
         L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
-        t->name, f->src, pkg ? L" and its package has no catalog" : L"",
+        t->name, f->src, !pkg ? L"" : pkg->catalog_present ? L" and its package's catalog does not list it"
+                                                           : L" and its package has no catalog",
         p->allow_unsigned ? allowed : how);
 }
 
@@ -478,6 +511,28 @@ static void plan_packages(struct plan *p, const struct machine *m, const struct 
         }
         if (pkg->staged_as[0])
             continue;
+        /* Windows stages a package only when its catalog lists the INF and is signed */
+        if (m->os.arch == ARCH_X64 && pkg->catalog_present) {
+            const struct sig_info *v = &pkg->inf_sig;
+            if (v->state == SIG_NOT_LISTED || v->state == SIG_BROKEN) {
+                plan_add_problem(p, w->target, 3, v->state == SIG_NOT_LISTED ? L"inf-not-in-catalog" : L"broken-catalog",
+                    L"%ls: %ls %ls (catalog %ls, 0x%08lx); Windows will not stage this package. "
+                    L"Get the vendor's package again, unchanged: %ls. Nothing was changed.",
+                    w->target->name, pkg->inf,
+                    v->state == SIG_NOT_LISTED ? sig_state_text(SIG_NOT_LISTED)
+                                               : L"comes with a catalog that is damaged or unsigned",
+                    pkg->catalog_path, (unsigned long)v->result, w->target->where_to_get);
+                continue;
+            }
+            if (v->state == SIG_UNTRUSTED)
+                plan_add_problem(p, w->target, p->allow_unsigned ? 0 : 3, L"untrusted-catalog",
+                    L"%ls: the catalog %ls of %ls is signed by a certificate this Windows does not "
+                    L"trust (WinVerifyTrust: 0x%08lx); Windows will not stage the package%ls.",
+                    w->target->name, pkg->catalog_path, pkg->inf, (unsigned long)v->result,
+                    p->allow_unsigned ? L" unless test signing is on (--allow-unsigned given: going ahead)"
+                                      : L". Use the vendor's signed package, or pass --allow-unsigned only "
+                                        L"for a test-signed setup");
+        }
         struct change *c = new_change(p, CHANGE_STAGE, w->target);
         if (!c)
             return;

@@ -282,10 +282,38 @@ static void probe_package(const struct backend *b, struct machine *m, const stru
             wcopy(slash + 1, COUNTOF(cat) - (size_t)(slash + 1 - cat), pkg->catalog);
         if (b->read_file(b->ctx, cat, &data, &size) == ERROR_SUCCESS) {
             pkg->catalog_present = TRUE;
+            wcopy(pkg->catalog_path, COUNTOF(pkg->catalog_path), cat);
             free(data);
+            if (m->os.arch == ARCH_X64)
+                sig_verify_catalog(cat, pkg->inf, &pkg->inf_sig);
         }
     }
     find_staged(b, m, pkg);
+}
+
+/* 64-bit Windows also loads a driver whose package catalog is signed: a payload driver
+ * without a valid embedded signature is looked up in the catalogs of its target's
+ * packages; the first catalog that lists it gives its verdict. */
+static void probe_catalog_signatures(struct machine *m, const struct requirements *r)
+{
+    for (int i = 0; i < m->n_files && i < r->n_files; i++) {
+        struct machine_file *f = &m->files[i];
+        if (f->src_status != PE_OK || f->src_sig.state == SIG_VALID || f->src_sig.state == SIG_BROKEN)
+            continue;
+        for (int k = 0; k < m->n_packages && k < r->n_packages; k++) {
+            const struct machine_package *pkg = &m->packages[k];
+            if (r->packages[k].target != r->files[i].target || !pkg->catalog_present)
+                continue;
+            struct sig_info v;
+            sig_verify_catalog(pkg->catalog_path, f->src, &v);
+            if (f->cat_sig.state == SIG_NONE || f->cat_sig.state == SIG_NOT_LISTED) {
+                f->cat_sig = v;
+                wcopy(f->cat, COUNTOF(f->cat), pkg->catalog_path);
+            }
+            if (v.state != SIG_NOT_LISTED)
+                break;
+        }
+    }
 }
 
 DWORD probe_requirements(const struct backend *b, struct machine *m, const struct requirements *r,
@@ -313,5 +341,7 @@ DWORD probe_requirements(const struct backend *b, struct machine *m, const struc
     m->n_packages = 0;
     for (int i = 0; i < r->n_packages; i++)
         probe_package(b, m, &r->packages[i], payload_dir);
+    if (m->os.arch == ARCH_X64)
+        probe_catalog_signatures(m, r);
     return ERROR_SUCCESS;
 }

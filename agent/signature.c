@@ -3,6 +3,7 @@
 #include <wintrust.h>
 #include <softpub.h>
 #include <wincrypt.h>
+#include <mscat.h>
 #include <string.h>
 #include <stdlib.h>
 #include "dynapi.h"
@@ -20,6 +21,8 @@
 #define P2V_CERT_E_REVOKED               ((LONG)0x800B010CL)
 #define P2V_TRUST_E_EXPLICIT_DISTRUST    ((LONG)0x800B0111L)
 #define P2V_CRYPT_E_SECURITY_SETTINGS    ((LONG)0x80092026L)
+#define P2V_NTE_BAD_SIGNATURE            ((LONG)0x80090006L)
+#define P2V_CRYPT_E_NOT_FOUND            ((LONG)0x80092004L)
 
 int sig_classify(LONG result, BOOL has_table)
 {
@@ -38,6 +41,7 @@ int sig_classify(LONG result, BOOL has_table)
         return has_table ? SIG_UNCHECKED : SIG_NONE;
     case P2V_TRUST_E_BAD_DIGEST:
     case P2V_TRUST_E_CERT_SIGNATURE:
+    case P2V_NTE_BAD_SIGNATURE:
         return SIG_BROKEN;
     default:
         /* untrusted root, broken chain, revoked, distrusted, blocked by policy, ... */
@@ -61,12 +65,24 @@ const wchar_t *sig_state_text(int state)
                                L"(self-signed or test-signed, revoked, or distrusted)";
     case SIG_BROKEN: return L"has a broken signature: the file was altered after it was signed, "
                             L"or its signature cannot be read";
+    case SIG_NOT_LISTED: return L"is not listed in its package's catalog: it was changed after the "
+                                L"catalog was signed, or the catalog belongs to another version";
     default: return L"carries a signature that could not be verified here";
     }
 }
 
 struct wintrust_api {
     LONG (WINAPI *WinVerifyTrust)(HWND, GUID *, LPVOID);
+    /* catalogs (all of Windows 2000 and later) */
+    HANDLE (WINAPI *CryptCATOpen)(LPWSTR, DWORD, HCRYPTPROV, DWORD, DWORD);
+    BOOL (WINAPI *CryptCATClose)(HANDLE);
+    CRYPTCATMEMBER *(WINAPI *CryptCATEnumerateMember)(HANDLE, CRYPTCATMEMBER *);
+    BOOL (WINAPI *CryptCATAdminReleaseContext)(HCATADMIN, DWORD);
+    BOOL (WINAPI *CryptCATAdminCalcHashFromFileHandle)(HANDLE, DWORD *, BYTE *, DWORD);
+    /* SHA-256 member hashes (Windows 8 and later; NULL before) */
+    BOOL (WINAPI *CryptCATAdminAcquireContext2)(HCATADMIN *, const GUID *, PCWSTR, const void *, DWORD);
+    BOOL (WINAPI *CryptCATAdminCalcHashFromFileHandle2)(HCATADMIN, HANDLE, DWORD *, BYTE *, DWORD);
+    BOOL catalogs;
 };
 struct crypt32_api {
     BOOL (WINAPI *CryptQueryObject)(DWORD, const void *, DWORD, DWORD, DWORD, DWORD *, DWORD *,
@@ -83,8 +99,16 @@ static const struct wintrust_api *wintrust(void)
     if (state == 0) {
         HMODULE m = system_dll(L"wintrust.dll");
         state = -1;
-        if (m && (api.WinVerifyTrust = (void *)GetProcAddress(m, "WinVerifyTrust")))
+        if (m && (api.WinVerifyTrust = (void *)GetProcAddress(m, "WinVerifyTrust"))) {
             state = 1;
+#define GET(f) (api.f = (void *)GetProcAddress(m, #f))
+            api.catalogs = GET(CryptCATOpen) && GET(CryptCATClose) && GET(CryptCATEnumerateMember) &&
+                           GET(CryptCATAdminReleaseContext) &&
+                           GET(CryptCATAdminCalcHashFromFileHandle);
+            if (!GET(CryptCATAdminAcquireContext2) || !GET(CryptCATAdminCalcHashFromFileHandle2))
+                api.CryptCATAdminAcquireContext2 = NULL;
+#undef GET
+        }
     }
     return state == 1 ? &api : NULL;
 }
@@ -106,26 +130,52 @@ static const struct crypt32_api *crypt32(void)
 
 /* The first signer's digest algorithm is SHA-2. A file signed twice (SHA-1 first, SHA-2
  * nested) loads on Windows without SHA-2 support: its first signer is SHA-1. */
-static BOOL first_signer_sha2(const wchar_t *path)
+static BOOL first_signer_sha2(const wchar_t *path, DWORD content_flags)
 {
     const struct crypt32_api *c = crypt32();
     HCRYPTMSG msg = NULL;
     HCERTSTORE store = NULL;
     DWORD enc, content, format, n = 0;
     BOOL sha2 = FALSE;
-    if (!c || !c->CryptQueryObject(CERT_QUERY_OBJECT_FILE, path, CERT_QUERY_CONTENT_FLAG_PKCS7_SIGNED_EMBED,
+    if (!c || !c->CryptQueryObject(CERT_QUERY_OBJECT_FILE, path, content_flags,
                                    CERT_QUERY_FORMAT_FLAG_BINARY, 0, &enc, &content, &format, &store, &msg, NULL))
         return FALSE;
-    if (c->CryptMsgGetParam(msg, CMSG_SIGNER_INFO_PARAM, 0, NULL, &n) && n && n < (1u << 20)) {
+    if (msg && c->CryptMsgGetParam(msg, CMSG_SIGNER_INFO_PARAM, 0, NULL, &n) && n && n < (1u << 20)) {
         CMSG_SIGNER_INFO *si = malloc(n);
         if (si && c->CryptMsgGetParam(msg, CMSG_SIGNER_INFO_PARAM, 0, si, &n))
             sha2 = sig_oid_is_sha2(si->HashAlgorithm.pszObjId);
         free(si);
     }
-    c->CryptMsgClose(msg);
+    if (msg)
+        c->CryptMsgClose(msg);
     if (store)
         c->CertCloseStore(store, 0);
     return sha2;
+}
+
+/* WinVerifyTrust's Authenticode policy for a file's embedded signature (file) or a catalog
+ * member (cat), without UI or network access; its state is closed again at once. */
+static LONG verify_trust(const struct wintrust_api *w, WINTRUST_FILE_INFO *file, WINTRUST_CATALOG_INFO *cat)
+{
+    GUID action = WINTRUST_ACTION_GENERIC_VERIFY_V2;
+    WINTRUST_DATA data;
+    memset(&data, 0, sizeof data);
+    data.cbStruct = sizeof data;
+    data.dwUIChoice = WTD_UI_NONE;
+    data.fdwRevocationChecks = WTD_REVOKE_NONE;
+    if (file) {
+        data.dwUnionChoice = WTD_CHOICE_FILE;
+        data.pFile = file;
+    } else {
+        data.dwUnionChoice = WTD_CHOICE_CATALOG;
+        data.pCatalog = cat;
+    }
+    data.dwStateAction = WTD_STATEACTION_VERIFY;
+    data.dwProvFlags = WTD_CACHE_ONLY_URL_RETRIEVAL | WTD_REVOCATION_CHECK_NONE;
+    LONG result = w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
+    data.dwStateAction = WTD_STATEACTION_CLOSE;
+    w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
+    return result;
 }
 
 void sig_verify(const wchar_t *path, BOOL has_table, struct sig_info *out)
@@ -136,21 +186,120 @@ void sig_verify(const wchar_t *path, BOOL has_table, struct sig_info *out)
         out->state = has_table ? SIG_UNCHECKED : SIG_NONE;
         return;
     }
-    GUID action = WINTRUST_ACTION_GENERIC_VERIFY_V2;
     WINTRUST_FILE_INFO file = { sizeof file, path, NULL, NULL };
-    WINTRUST_DATA data;
-    memset(&data, 0, sizeof data);
-    data.cbStruct = sizeof data;
-    data.dwUIChoice = WTD_UI_NONE;
-    data.fdwRevocationChecks = WTD_REVOKE_NONE;
-    data.dwUnionChoice = WTD_CHOICE_FILE;
-    data.pFile = &file;
-    data.dwStateAction = WTD_STATEACTION_VERIFY;
-    data.dwProvFlags = WTD_CACHE_ONLY_URL_RETRIEVAL | WTD_REVOCATION_CHECK_NONE;
-    out->result = w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
-    data.dwStateAction = WTD_STATEACTION_CLOSE;
-    w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
+    out->result = verify_trust(w, &file, NULL);
     out->state = sig_classify(out->result, has_table);
     if (out->state == SIG_VALID || out->state == SIG_UNTRUSTED)
-        out->sha2_only = first_signer_sha2(path);
+        out->sha2_only = first_signer_sha2(path, CERT_QUERY_CONTENT_FLAG_PKCS7_SIGNED_EMBED);
+}
+
+/* The file's hashes as catalogs list them: SHA-1 always, SHA-256 where Windows can compute
+ * it (8 and later). For a PE file both are Authenticode hashes, for other files flat ones. */
+struct member_hashes {
+    BYTE sha1[20], sha256[32];
+    DWORD n_sha1, n_sha256;
+};
+
+static BOOL hash_member(const struct wintrust_api *w, HANDLE file, struct member_hashes *h)
+{
+    HCATADMIN admin = NULL;
+    memset(h, 0, sizeof *h);
+    h->n_sha1 = sizeof h->sha1;
+    if (!w->CryptCATAdminCalcHashFromFileHandle(file, &h->n_sha1, h->sha1, 0) || h->n_sha1 != sizeof h->sha1)
+        return FALSE;
+    if (w->CryptCATAdminAcquireContext2 &&
+        w->CryptCATAdminAcquireContext2(&admin, NULL, L"SHA256", NULL, 0)) {
+        h->n_sha256 = sizeof h->sha256;
+        SetFilePointer(file, 0, NULL, FILE_BEGIN);
+        if (!w->CryptCATAdminCalcHashFromFileHandle2(admin, file, &h->n_sha256, h->sha256, 0) ||
+            h->n_sha256 != sizeof h->sha256)
+            h->n_sha256 = 0;
+        w->CryptCATAdminReleaseContext(admin, 0);
+    }
+    return TRUE;
+}
+
+/* Which of the member's hashes the catalog lists (the entry's indirect data digest);
+ * NULL when none. Every entry is walked: the enumeration frees its own state at the end. */
+static const BYTE *catalog_lists(const struct wintrust_api *w, HANDLE cat, const struct member_hashes *h,
+                                 DWORD *n)
+{
+    const BYTE *found = NULL;
+    CRYPTCATMEMBER *e = NULL;
+    while ((e = w->CryptCATEnumerateMember(cat, e)) != NULL) {
+        if (found || !e->pIndirectData)
+            continue;
+        const CRYPT_HASH_BLOB *d = &e->pIndirectData->Digest;
+        if (d->cbData == h->n_sha1 && memcmp(d->pbData, h->sha1, h->n_sha1) == 0) {
+            found = h->sha1;
+            *n = h->n_sha1;
+        } else if (h->n_sha256 && d->cbData == h->n_sha256 && memcmp(d->pbData, h->sha256, h->n_sha256) == 0) {
+            found = h->sha256;
+            *n = h->n_sha256;
+        }
+    }
+    return found;
+}
+
+void sig_verify_catalog(const wchar_t *catalog, const wchar_t *member, struct sig_info *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct wintrust_api *w = wintrust();
+    if (!w || !w->catalogs) {
+        out->state = SIG_UNCHECKED;
+        return;
+    }
+    HANDLE file = CreateFileW(member, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                              FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (file == INVALID_HANDLE_VALUE) {
+        out->state = SIG_BROKEN;
+        out->result = (LONG)HRESULT_FROM_WIN32(GetLastError());
+        return;
+    }
+    struct member_hashes h;
+    if (!hash_member(w, file, &h)) {
+        out->state = SIG_UNCHECKED;
+        out->result = (LONG)HRESULT_FROM_WIN32(GetLastError());
+        CloseHandle(file);
+        return;
+    }
+    /* a catalog that cannot be opened as one is damaged (or not a catalog at all) */
+    HANDLE cat = w->CryptCATOpen((LPWSTR)catalog, CRYPTCAT_OPEN_EXISTING, 0, 0, 0);
+    if (cat == INVALID_HANDLE_VALUE || cat == NULL) {
+        out->state = SIG_BROKEN;
+        out->result = (LONG)HRESULT_FROM_WIN32(GetLastError());
+        CloseHandle(file);
+        return;
+    }
+    DWORD n = 0;
+    const BYTE *hash = catalog_lists(w, cat, &h, &n);
+    w->CryptCATClose(cat);
+    if (!hash) {
+        out->state = SIG_NOT_LISTED;
+        out->result = P2V_CRYPT_E_NOT_FOUND;
+        CloseHandle(file);
+        return;
+    }
+    /* the member tag: the hash in upper-case hex, as catalog tools write it */
+    wchar_t tag[2 * 32 + 1];
+    for (DWORD i = 0; i < n; i++) {
+        tag[2 * i] = L"0123456789ABCDEF"[hash[i] >> 4];
+        tag[2 * i + 1] = L"0123456789ABCDEF"[hash[i] & 15];
+    }
+    tag[2 * n] = 0;
+    WINTRUST_CATALOG_INFO ci;
+    memset(&ci, 0, sizeof ci);
+    ci.cbStruct = sizeof ci;
+    ci.pcwszCatalogFilePath = catalog;
+    ci.pcwszMemberTag = tag;
+    ci.pcwszMemberFilePath = member;
+    ci.hMemberFile = file;
+    ci.pbCalculatedFileHash = (BYTE *)hash;
+    ci.cbCalculatedFileHash = n;
+    out->result = verify_trust(w, NULL, &ci);
+    CloseHandle(file);
+    /* the catalog carries its signature: "no signature" means an unsigned catalog */
+    out->state = sig_classify(out->result, TRUE);
+    if (out->state == SIG_VALID || out->state == SIG_UNTRUSTED)
+        out->sha2_only = first_signer_sha2(catalog, CERT_QUERY_CONTENT_FLAG_PKCS7_SIGNED);
 }

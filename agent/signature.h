@@ -19,6 +19,7 @@ enum sig_state {
                           test-signed, revoked or explicitly distrusted) */
     SIG_BROKEN,        /* the file was altered after signing, or the signature cannot be read */
     SIG_UNCHECKED,     /* a certificate table, but WinVerifyTrust is not available */
+    SIG_NOT_LISTED,    /* a catalog's verdict: the file's hash is not in it */
 };
 
 struct sig_info {
@@ -38,6 +39,12 @@ BOOL sig_oid_is_sha2(const char *oid);
  * without wintrust.dll the state is SIG_UNCHECKED (or SIG_NONE). No network access:
  * revocation is not checked and only cached URLs are used. */
 void sig_verify(const wchar_t *path, BOOL has_table, struct sig_info *out);
+/* Is the file at member listed in the catalog (a package's .cat), and does that catalog
+ * carry a signature Windows accepts? SIG_VALID, SIG_UNTRUSTED, SIG_BROKEN (a damaged or
+ * unsigned catalog, or a member that cannot be read), SIG_NOT_LISTED, or SIG_UNCHECKED
+ * where this Windows has no catalog functions. The membership is checked here by the
+ * member's SHA-1 and (Windows 8 and later) SHA-256 hash, not left to WinVerifyTrust. */
+void sig_verify_catalog(const wchar_t *catalog, const wchar_t *member, struct sig_info *out);
 /* "signed by a certificate this Windows does not trust", ... for messages. */
 const wchar_t *sig_state_text(int state);
 #endif

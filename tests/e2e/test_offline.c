@@ -419,10 +419,11 @@ static void a_package_goes_in_through_dism_and_out_on_rollback(void **state)
     static const char inf[] =
         "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nClass=SCSIAdapter\r\nCatalogFile=viostor.cat\r\n";
     write_text(PAYLOAD L"\\amd64\\viostor.inf", inf);
-    write_text(PAYLOAD L"\\amd64\\viostor.cat", "catalog");
     wchar_t src[MAX_PATH], dism[MAX_PATH];
     swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\signed.sys", fx_bin_dir());
     assert_true(fx_copy_file(src, PAYLOAD L"\\amd64\\viostor.sys"));
+    static const wchar_t *const members[] = { PAYLOAD L"\\amd64\\viostor.inf", PAYLOAD L"\\amd64\\viostor.sys" };
+    assert_true(fx_write_catalog(PAYLOAD L"\\amd64\\viostor.cat", members, 2, TRUE));
     wchar_t *hive_before = fx_export_hive(L"E:\\WINDOWS\\system32\\config\\SYSTEM");
     char *out;
 

@@ -193,6 +193,35 @@ static char *picture_disk(void)
     return out;
 }
 
+/* name.cat: a catalog of name.inf and every driver in its folder (write them first), as
+ * a vendor's package has. */
+static void write_catalog(const wchar_t *dir, const wchar_t *name, BOOL trusted)
+{
+    static wchar_t files[32][MAX_PATH];
+    wchar_t pattern[MAX_PATH], cat[MAX_PATH];
+    const wchar_t *members[32];
+    int n = 0;
+    WIN32_FIND_DATAW fd;
+    swprintf(files[n], MAX_PATH, L"%ls\\%ls.inf", dir, name);
+    members[n] = files[n];
+    n++;
+    swprintf(pattern, MAX_PATH, L"%ls\\*.sys", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            assert_true(n < 32);
+            {
+                swprintf(files[n], MAX_PATH, L"%ls\\%ls", dir, fd.cFileName);
+                members[n] = files[n];
+                n++;
+            }
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    swprintf(cat, MAX_PATH, L"%ls\\%ls.cat", dir, name);
+    assert_true(fx_write_catalog(cat, members, n, trusted));
+}
+
 static void write_inf(const wchar_t *dir, const wchar_t *name)
 {
     char text[2048];
@@ -213,10 +242,8 @@ static void write_inf(const wchar_t *dir, const wchar_t *name)
         name, name, name, name, name);
     swprintf(path, MAX_PATH, L"%ls\\%ls.inf", dir, name);
     assert_true(fx_write_file(path, text, (DWORD)n));
-    swprintf(path, MAX_PATH, L"%ls\\%ls.cat", dir, name);
-    assert_true(fx_write_file(path, "catalog", 7));   /* its presence is what p2vprep checks */
+    write_catalog(dir, name, TRUE);
 }
-
 static void reset_files(void)
 {
     wchar_t path[MAX_PATH], pattern[MAX_PATH];
@@ -744,11 +771,11 @@ static void vendor_driver_from_its_inf(void **state)
     DWORD size;
     swprintf(dir, MAX_PATH, L"%ls\\vendor", WORK);
     CreateDirectoryW(dir, NULL);
-    write_inf(dir, L"acme");
     BYTE *drv = fake_driver(&size);
     swprintf(path, MAX_PATH, L"%ls\\acme.sys", dir);
     assert_true(fx_write_file(path, drv, size));
     free(drv);
+    write_inf(dir, L"acme");
     static const struct expect acme = { L"inf:acme", { L"acme", L"acme", L"acme" },
         { L"acme.sys", L"acme.sys", L"acme.sys" }, L"pci#ven_1234&dev_0001", FALSE, TRUE, { 0 }, FALSE, { NULL } };
 
@@ -839,11 +866,11 @@ static void rollback_keeps_another_package_under_a_reused_name(void **state)
     DWORD size;
     swprintf(dir, MAX_PATH, L"%ls\\reuse", WORK);
     CreateDirectoryW(dir, NULL);
-    write_inf(dir, L"reuse");
     BYTE *drv = fake_driver(&size);
     swprintf(path, MAX_PATH, L"%ls\\reuse.sys", dir);
     assert_true(fx_write_file(path, drv, size));
     free(drv);
+    write_inf(dir, L"reuse");
     list_infs(names, 16384);
     swprintf(args, 512, L"apply --inf %ls\\reuse.inf", dir);
     assert_int_equal(fx_run(EXE, args, NULL), 0);
@@ -909,6 +936,70 @@ static void unsigned_payload_on_64bit_vista_is_refused(void **state)
     assert_boot_start(&expects[2]);
 }
 
+/* 64-bit Windows 8 and later: a package's catalog signs its driver and its INF only when
+ * it lists them and carries a signature Windows trusts. */
+static void a_package_catalog_must_list_its_files_and_be_trusted(void **state)
+{
+    if (!(os64 && gen == NT62)) {
+        print_message("not 64-bit Windows 8 or later here: no package is staged\n");
+        return;
+    }
+    wchar_t dir[MAX_PATH], sys[MAX_PATH], cat[MAX_PATH];
+    swprintf(dir, MAX_PATH, L"%ls\\amd64", PAYLOAD);
+    swprintf(sys, MAX_PATH, L"%ls\\pvscsi.sys", dir);
+    swprintf(cat, MAX_PATH, L"%ls\\pvscsi.cat", dir);
+    BYTE *drv, *catalog;
+    DWORD n_drv, n_cat;
+    assert_true(fx_read_file(sys, &drv, &n_drv));
+    assert_true(fx_read_file(cat, &catalog, &n_cat));
+    wchar_t *before = fx_export_sets();
+    char *disk_before = picture_disk();
+    char *out;
+
+    /* the driver changed after its catalog was signed: never, not even with --allow-unsigned */
+    BYTE *changed = malloc(n_drv);
+    memcpy(changed, drv, n_drv);
+    changed[n_drv - 1] ^= 0x20;
+    assert_true(fx_write_file(sys, changed, n_drv));
+    free(changed);
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --allow-unsigned --payload " PAYLOAD, &out), 3);
+    assert_non_null(strstr(out, "pvscsi.sys is not listed in its package's catalog"));
+    assert_non_null(strstr(out, "Nothing was changed"));
+    free(out);
+    assert_true(fx_write_file(sys, drv, n_drv));
+
+    /* a catalog with one byte of its signature changed */
+    BYTE *damaged = malloc(n_cat);
+    memcpy(damaged, catalog, n_cat);
+    damaged[n_cat - 8] ^= 0x01;
+    assert_true(fx_write_file(cat, damaged, n_cat));
+    free(damaged);
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --allow-unsigned --payload " PAYLOAD, &out), 3);
+    assert_non_null(strstr(out, "damaged or unsigned"));
+    free(out);
+
+    /* a catalog by a certificate this Windows does not trust: only with --allow-unsigned */
+    write_catalog(dir, L"pvscsi", FALSE);
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, &out), 3);
+    assert_non_null(strstr(out, "does not trust (WinVerifyTrust: 0x800b0109)"));
+    free(out);
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    free(after);
+    char *disk_after = picture_disk();
+    assert_string_equal(disk_before, disk_after);
+    free(disk_after);
+    free(disk_before);
+    assert_int_equal(fx_run(EXE, L"apply --target pvscsi --allow-unsigned --payload " PAYLOAD, &out), 0);
+    assert_non_null(strstr(out, "THIS server"));
+    free(out);
+    assert_boot_start(&expects[2]);
+    assert_true(fx_write_file(cat, catalog, n_cat));
+    free(before);
+    free(drv);
+    free(catalog);
+}
+
 int main(int argc, char **argv)
 {
     BOOL wow = FALSE;
@@ -952,6 +1043,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(check_all_prints_a_table, machine),
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
+        cmocka_unit_test_setup(a_package_catalog_must_list_its_files_and_be_trusted, machine),
         cmocka_unit_test_setup(rollback_keeps_another_package_under_a_reused_name, machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

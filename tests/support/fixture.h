@@ -39,6 +39,11 @@ BOOL fx_file_exists(const wchar_t *path);
 void fx_delete_file(const wchar_t *path);
 void fx_delete_dir(const wchar_t *path);  /* recursive */
 BOOL fx_copy_file(const wchar_t *from, const wchar_t *to);
+/* Writes a driver-package catalog listing the files in members by their hash, signed with a
+ * throwaway self-signed certificate (catalog.c): with trusted, one the prefix's machine Root
+ * store holds (as a vendor's is trusted); without, one trusted nowhere. FALSE, said on
+ * stderr, on failure. */
+BOOL fx_write_catalog(const wchar_t *catalog, const wchar_t *const *members, int n_members, BOOL trusted);
 
 /* Runs bin\<exe> (or exe, when it is a full path) with args, stdout+stderr to a temp file; returns the exit code.
  * *output (optional) receives the UTF-8 output, malloc'ed, NUL-terminated. */

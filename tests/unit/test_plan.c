@@ -408,6 +408,8 @@ static void nt62_without_inbox_driver_takes_the_payload_package(void **state)
     wcscpy(pkg->name, L"lsi_scsi.inf");
     wcscpy(pkg->inf, L"E:\\payload\\amd64\\lsi_scsi.inf");
     pkg->catalog_present = TRUE;               /* signed through its catalog */
+    pkg->inf_sig.state = SIG_VALID;
+    m->files[0].cat_sig.state = SIG_VALID;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(p->changes[0].kind, CHANGE_FILE);
@@ -497,6 +499,113 @@ static void a_signature_must_be_one_windows_accepts(void **state)
     machine_free(m);
 }
 
+static const struct problem *problem_coded(const struct plan *p, const wchar_t *code)
+{
+    for (size_t i = 0; i < p->n_problems; i++)
+        if (wcscmp(p->problems[i].code, code) == 0)
+            return &p->problems[i];
+    return NULL;
+}
+
+/* A package's catalog signs its driver and its INF only when it lists them (by hash) and
+ * carries a signature Windows accepts; a changed file or a damaged catalog is never allowed. */
+static void a_catalog_signs_only_what_it_lists(void **state)
+{
+    struct machine *m = server(10, 0, ARCH_X64, 1);
+    const struct target *t = lsilogic();
+    struct plan *p = plan_new();
+    payload_ok(m, L"lsi_scsi.sys");
+    struct machine_file *f = &m->files[0];
+    struct machine_package *pkg = &m->packages[m->n_packages++];
+    wcscpy(pkg->name, L"lsi_scsi.inf");
+    wcscpy(pkg->inf, L"E:\\payload\\amd64\\lsi_scsi.inf");
+    wcscpy(pkg->catalog_path, L"E:\\payload\\amd64\\lsi_scsi.cat");
+    pkg->catalog_present = TRUE;
+    pkg->inf_sig.state = SIG_VALID;
+    wcscpy(f->cat, pkg->catalog_path);
+    f->cat_sig.state = SIG_VALID;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 1);
+
+    /* the driver changed after the catalog was signed: exit 3, even with --allow-unsigned */
+    f->cat_sig.state = SIG_NOT_LISTED;
+    f->cat_sig.result = (LONG)0x80092004L;
+    for (int allow = 0; allow < 2; allow++) {
+        p->allow_unsigned = allow;
+        plan_make(m, &t, 1, p);
+        assert_int_equal(p->blocking_exit, 3);
+        const struct problem *q = problem_coded(p, L"driver-not-in-catalog");
+        assert_non_null(q);
+        assert_wstr_contains(q->message, L"not listed in its package's catalog");
+        assert_wstr_contains(q->message, L"lsi_scsi.cat");
+    }
+    f->cat_sig.state = SIG_BROKEN;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_non_null(problem_coded(p, L"broken-catalog"));
+    /* a catalog by a certificate Windows does not trust: only for a test-signed setup */
+    f->cat_sig.state = SIG_UNTRUSTED;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_wstr_contains(problem_coded(p, L"untrusted-signature")->message, L"THIS server");
+    p->allow_unsigned = FALSE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    /* no catalog of its target lists it, and no embedded signature */
+    f->cat_sig.state = SIG_NONE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_contains(problem_coded(p, L"unsigned-driver")->message, L"catalog does not list it");
+    /* an embedded signature Windows accepts needs no catalog */
+    f->src_sig.state = SIG_VALID;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+
+    /* the INF: Windows stages the package only when its catalog lists it */
+    pkg->inf_sig.state = SIG_NOT_LISTED;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_non_null(problem_coded(p, L"inf-not-in-catalog"));
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 0);
+    pkg->inf_sig.state = SIG_BROKEN;
+    p->allow_unsigned = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_non_null(problem_coded(p, L"broken-catalog"));
+    pkg->inf_sig.state = SIG_UNTRUSTED;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_non_null(problem_coded(p, L"untrusted-catalog"));
+    assert_int_equal(count_kind(p, CHANGE_STAGE), 1);
+    p->allow_unsigned = FALSE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    /* 32-bit Windows: no verdict asked */
+    m->os.arch = ARCH_X86;
+    f->src_sig.state = SIG_NONE;
+    f->cat_sig.state = SIG_BROKEN;
+    plan_make(m, &t, 1, p);
+    assert_null(problem_coded(p, L"broken-catalog"));
+    assert_null(problem_coded(p, L"untrusted-catalog"));
+    plan_free(p);
+    machine_free(m);
+
+    /* a catalog signed with SHA-2 only, on 7 / 2008 R2 */
+    m = server(6, 1, ARCH_X64, 1);
+    t = target_find(L"pvscsi");
+    p = plan_new();
+    payload_ok(m, L"pvscsi.sys");
+    m->files[0].cat_sig.state = SIG_VALID;
+    m->files[0].cat_sig.sha2_only = TRUE;
+    wcscpy(m->files[0].cat, L"E:\\payload\\amd64\\pvscsi.cat");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_wstr_contains(problem_coded(p, L"sha2-only-signature")->message, L"pvscsi.cat");
+    plan_free(p);
+    machine_free(m);
+}
+
 /* Every answer of WinVerifyTrust, including those the emulated Windows never gives. */
 static void win_verify_trust_answers_are_classified(void **state)
 {
@@ -510,6 +619,7 @@ static void win_verify_trust_answers_are_classified(void **state)
         { (LONG)0x80092026L, TRUE, SIG_UNTRUSTED },   /* blocked by policy */
         { (LONG)0x80096010L, TRUE, SIG_BROKEN },      /* bad digest: altered */
         { (LONG)0x80096004L, TRUE, SIG_BROKEN },      /* certificate signature invalid */
+        { (LONG)0x80090006L, TRUE, SIG_BROKEN },      /* bad signature (a damaged catalog) */
         { (LONG)0x800B0100L, TRUE, SIG_BROKEN },      /* a table without a readable signature */
         { (LONG)0x800B0100L, FALSE, SIG_NONE },
         { (LONG)0x800B0003L, FALSE, SIG_NONE },
@@ -933,7 +1043,10 @@ static void xen_takes_the_vendor_drivers_with_their_ids(void **state)
         wcscpy(pkg->name, infs[i]);
         wfmt(pkg->inf, MAX_PATH, L"E:\\payload\\amd64\\%ls", infs[i]);
         pkg->catalog_present = TRUE;
+        pkg->inf_sig.state = SIG_VALID;
     }
+    for (int i = 0; i < m->n_files; i++)
+        m->files[i].cat_sig.state = SIG_VALID;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(count_kind(p, CHANGE_STAGE), 2);
@@ -1087,6 +1200,7 @@ int main(void)
         cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),
         cmocka_unit_test(unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed),
         cmocka_unit_test(a_signature_must_be_one_windows_accepts),
+        cmocka_unit_test(a_catalog_signs_only_what_it_lists),
         cmocka_unit_test(win_verify_trust_answers_are_classified),
         cmocka_unit_test(refusals_name_the_reason),
         cmocka_unit_test(nt5_ide_takes_missing_inbox_files_from_the_cabinet),
