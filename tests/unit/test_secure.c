@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <wchar.h>
 #include <stdlib.h>
+#include <string.h>
 #include "secure.h"
+#include "journal.h"
 
 static PSID sid(BYTE count, DWORD a, DWORD b)
 {
@@ -133,6 +135,156 @@ static void report_folders_are_made_level_by_level(void **state)
     RemoveDirectoryW(base);
 }
 
+/* ---- junctions, where the emulated Windows cannot make one ----
+ * The test exe's own import table is pointed at wrappers that report one chosen folder as
+ * a reparse point (a junction) and otherwise answer as the real functions do. The product
+ * code linked into this exe calls through that table, so it sees a junction where the
+ * test planted the mark; the folder itself stays real, which shows where a write would go. */
+
+static void *iat_patch(const char *fn, void *repl)
+{
+    BYTE *base = (BYTE *)GetModuleHandleW(NULL);
+    IMAGE_NT_HEADERS *nt = (IMAGE_NT_HEADERS *)(base + ((IMAGE_DOS_HEADER *)base)->e_lfanew);
+    IMAGE_DATA_DIRECTORY *dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
+    for (IMAGE_IMPORT_DESCRIPTOR *d = (IMAGE_IMPORT_DESCRIPTOR *)(base + dir->VirtualAddress); d->Name; d++) {
+        IMAGE_THUNK_DATA *name = (IMAGE_THUNK_DATA *)(base + (d->OriginalFirstThunk ? d->OriginalFirstThunk : d->FirstThunk));
+        IMAGE_THUNK_DATA *slot = (IMAGE_THUNK_DATA *)(base + d->FirstThunk);
+        for (; name->u1.AddressOfData; name++, slot++) {
+            if (IMAGE_SNAP_BY_ORDINAL(name->u1.Ordinal) ||
+                strcmp((const char *)((IMAGE_IMPORT_BY_NAME *)(base + name->u1.AddressOfData))->Name, fn))
+                continue;
+            DWORD old;
+            void *prev = (void *)slot->u1.Function;
+            assert_true(VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function, PAGE_READWRITE, &old));
+            slot->u1.Function = (ULONG_PTR)repl;
+            VirtualProtect(&slot->u1.Function, sizeof slot->u1.Function, old, &old);
+            return prev;
+        }
+    }
+    fail_msg("%s is not imported by this test", fn);
+    return NULL;
+}
+
+static wchar_t junction[MAX_PATH];          /* the folder reported as a junction */
+static DWORD (WINAPI *real_attrs)(LPCWSTR);
+static HANDLE (WINAPI *real_find_first)(LPCWSTR, LPWIN32_FIND_DATAW);
+static BOOL (WINAPI *real_find_next)(HANDLE, LPWIN32_FIND_DATAW);
+static wchar_t find_dir[MAX_PATH];          /* the folder the last FindFirstFileW listed */
+
+static DWORD WINAPI fake_attrs(LPCWSTR path)
+{
+    DWORD a = real_attrs(path);
+    if (a != INVALID_FILE_ATTRIBUTES && !_wcsicmp(path, junction))
+        a |= FILE_ATTRIBUTE_REPARSE_POINT;
+    return a;
+}
+
+static void mark(LPWIN32_FIND_DATAW fd)
+{
+    wchar_t full[MAX_PATH];
+    swprintf(full, MAX_PATH, L"%ls\\%ls", find_dir, fd->cFileName);
+    if (!_wcsicmp(full, junction))
+        fd->dwFileAttributes |= FILE_ATTRIBUTE_REPARSE_POINT;
+}
+
+static HANDLE WINAPI fake_find_first(LPCWSTR pattern, LPWIN32_FIND_DATAW fd)
+{
+    wcscpy(find_dir, pattern);
+    wchar_t *slash = wcsrchr(find_dir, L'\\');
+    if (slash)
+        *slash = 0;
+    HANDLE h = real_find_first(pattern, fd);
+    if (h != INVALID_HANDLE_VALUE)
+        mark(fd);
+    return h;
+}
+
+static BOOL WINAPI fake_find_next(HANDLE h, LPWIN32_FIND_DATAW fd)
+{
+    BOOL ok = real_find_next(h, fd);
+    if (ok)
+        mark(fd);
+    return ok;
+}
+
+static int junctions_on(void **state)
+{
+    real_attrs = iat_patch("GetFileAttributesW", (void *)fake_attrs);
+    real_find_first = iat_patch("FindFirstFileW", (void *)fake_find_first);
+    real_find_next = iat_patch("FindNextFileW", (void *)fake_find_next);
+    return 0;
+}
+
+static int junctions_off(void **state)
+{
+    iat_patch("GetFileAttributesW", (void *)real_attrs);
+    iat_patch("FindFirstFileW", (void *)real_find_first);
+    iat_patch("FindNextFileW", (void *)real_find_next);
+    junction[0] = 0;
+    return 0;
+}
+
+static void make_file(const wchar_t *path)
+{
+    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+}
+
+/* A junction planted on the way to a report folder p2vprep makes: refused, and nothing is
+ * made behind it (where the junction would lead). */
+static void a_junction_on_the_way_to_a_report_folder_is_refused(void **state)
+{
+    wchar_t base[MAX_PATH], inner[MAX_PATH], target[MAX_PATH];
+    GetTempPathW(MAX_PATH, base);
+    wcscat(base, L"p2v-junction-report");
+    swprintf(junction, MAX_PATH, L"%ls\\planted", base);
+    swprintf(target, MAX_PATH, L"%ls\\reports\\wave1", junction);
+    CreateDirectoryW(base, NULL);
+    CreateDirectoryW(junction, NULL);
+    assert_int_equal(secure_dirs_create(target), ERROR_UNTRUSTED_MOUNT_POINT);
+    swprintf(inner, MAX_PATH, L"%ls\\reports", junction);
+    assert_int_equal(GetFileAttributesW(inner), INVALID_FILE_ATTRIBUTES);
+    /* a report file name that is a junction is refused too */
+    assert_int_equal(secure_target_check(junction), ERROR_UNTRUSTED_MOUNT_POINT);
+    /* the same folder, no longer a junction: made */
+    junction[0] = 0;
+    assert_int_equal(secure_dirs_create(target), ERROR_SUCCESS);
+    assert_true(GetFileAttributesW(target) & FILE_ATTRIBUTE_DIRECTORY);
+    RemoveDirectoryW(target);
+    RemoveDirectoryW(inner);
+    swprintf(inner, MAX_PATH, L"%ls\\planted", base);
+    RemoveDirectoryW(inner);
+    RemoveDirectoryW(base);
+}
+
+/* Removing a scratch folder removes a junction inside it, never what it leads to. */
+static void removing_a_scratch_folder_never_follows_a_junction(void **state)
+{
+    wchar_t scratch[MAX_PATH], victim[MAX_PATH], sub[MAX_PATH], plain[MAX_PATH];
+    GetTempPathW(MAX_PATH, scratch);
+    wcscat(scratch, L"p2v-junction-scratch");
+    CreateDirectoryW(scratch, NULL);
+    /* "link": the planted junction; what is in it stands for the files it leads to */
+    swprintf(junction, MAX_PATH, L"%ls\\link", scratch);
+    CreateDirectoryW(junction, NULL);
+    swprintf(victim, MAX_PATH, L"%ls\\system.dat", junction);
+    make_file(victim);
+    swprintf(sub, MAX_PATH, L"%ls\\work", scratch);
+    CreateDirectoryW(sub, NULL);
+    swprintf(plain, MAX_PATH, L"%ls\\work\\temp.tmp", scratch);
+    make_file(plain);
+    scratch_dir_remove(scratch);
+    assert_true(GetFileAttributesW(victim) != INVALID_FILE_ATTRIBUTES);   /* not followed */
+    assert_int_equal(GetFileAttributesW(plain), INVALID_FILE_ATTRIBUTES);  /* its own files go */
+    assert_int_equal(GetFileAttributesW(sub), INVALID_FILE_ATTRIBUTES);
+    junction[0] = 0;
+    DeleteFileW(victim);
+    swprintf(sub, MAX_PATH, L"%ls\\link", scratch);
+    RemoveDirectoryW(sub);
+    RemoveDirectoryW(scratch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +292,10 @@ int main(void)
         cmocka_unit_test(the_first_other_writer_is_named),
         cmocka_unit_test(random_names_differ),
         cmocka_unit_test(report_folders_are_made_level_by_level),
+        cmocka_unit_test_setup_teardown(a_junction_on_the_way_to_a_report_folder_is_refused,
+                                        junctions_on, junctions_off),
+        cmocka_unit_test_setup_teardown(removing_a_scratch_folder_never_follows_a_junction,
+                                        junctions_on, junctions_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
