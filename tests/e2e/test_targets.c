@@ -936,6 +936,16 @@ static void unsigned_payload_on_64bit_vista_is_refused(void **state)
     assert_boot_start(&expects[2]);
 }
 
+/* Writes data to path with one bit of byte at changed. */
+static void write_flipped(const wchar_t *path, const BYTE *data, DWORD size, DWORD at)
+{
+    BYTE *copy = malloc(size);
+    memcpy(copy, data, size);
+    copy[at] ^= 0x01;
+    assert_true(fx_write_file(path, copy, size));
+    free(copy);
+}
+
 /* 64-bit Windows 8 and later: a package's catalog signs its driver and its INF only when
  * it lists them and carries a signature Windows trusts. */
 static void a_package_catalog_must_list_its_files_and_be_trusted(void **state)
@@ -957,11 +967,7 @@ static void a_package_catalog_must_list_its_files_and_be_trusted(void **state)
     char *out;
 
     /* the driver changed after its catalog was signed: never, not even with --allow-unsigned */
-    BYTE *changed = malloc(n_drv);
-    memcpy(changed, drv, n_drv);
-    changed[n_drv - 1] ^= 0x20;
-    assert_true(fx_write_file(sys, changed, n_drv));
-    free(changed);
+    write_flipped(sys, drv, n_drv, n_drv - 1);
     assert_int_equal(fx_run(EXE, L"apply --target pvscsi --allow-unsigned --payload " PAYLOAD, &out), 3);
     assert_non_null(strstr(out, "pvscsi.sys is not listed in its package's catalog"));
     assert_non_null(strstr(out, "Nothing was changed"));
@@ -969,11 +975,7 @@ static void a_package_catalog_must_list_its_files_and_be_trusted(void **state)
     assert_true(fx_write_file(sys, drv, n_drv));
 
     /* a catalog with one byte of its signature changed */
-    BYTE *damaged = malloc(n_cat);
-    memcpy(damaged, catalog, n_cat);
-    damaged[n_cat - 8] ^= 0x01;
-    assert_true(fx_write_file(cat, damaged, n_cat));
-    free(damaged);
+    write_flipped(cat, catalog, n_cat, n_cat - 8);
     assert_int_equal(fx_run(EXE, L"apply --target pvscsi --allow-unsigned --payload " PAYLOAD, &out), 3);
     assert_non_null(strstr(out, "damaged or unsigned"));
     free(out);

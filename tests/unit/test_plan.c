@@ -499,10 +499,10 @@ static void a_signature_must_be_one_windows_accepts(void **state)
     machine_free(m);
 }
 
-static const struct problem *problem_coded(const struct plan *p, const wchar_t *code)
+static const struct problem *problem_with(const struct plan *p, const wchar_t *code)
 {
     for (size_t i = 0; i < p->n_problems; i++)
-        if (wcscmp(p->problems[i].code, code) == 0)
+        if (!wcscmp(p->problems[i].code, code))
             return &p->problems[i];
     return NULL;
 }
@@ -535,7 +535,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
         p->allow_unsigned = allow;
         plan_make(m, &t, 1, p);
         assert_int_equal(p->blocking_exit, 3);
-        const struct problem *q = problem_coded(p, L"driver-not-in-catalog");
+        const struct problem *q = problem_with(p, L"driver-not-in-catalog");
         assert_non_null(q);
         assert_wstr_contains(q->message, L"not listed in its package's catalog");
         assert_wstr_contains(q->message, L"lsi_scsi.cat");
@@ -543,12 +543,12 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     f->cat_sig.state = SIG_BROKEN;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
-    assert_non_null(problem_coded(p, L"broken-catalog"));
+    assert_non_null(problem_with(p, L"broken-catalog"));
     /* a catalog by a certificate Windows does not trust: only for a test-signed setup */
     f->cat_sig.state = SIG_UNTRUSTED;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
-    assert_wstr_contains(problem_coded(p, L"untrusted-signature")->message, L"THIS server");
+    assert_wstr_contains(problem_with(p, L"untrusted-signature")->message, L"THIS server");
     p->allow_unsigned = FALSE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
@@ -556,7 +556,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     f->cat_sig.state = SIG_NONE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
-    assert_wstr_contains(problem_coded(p, L"unsigned-driver")->message, L"catalog does not list it");
+    assert_wstr_contains(problem_with(p, L"unsigned-driver")->message, L"catalog does not list it");
     /* an embedded signature Windows accepts needs no catalog */
     f->src_sig.state = SIG_VALID;
     plan_make(m, &t, 1, p);
@@ -566,17 +566,17 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     pkg->inf_sig.state = SIG_NOT_LISTED;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
-    assert_non_null(problem_coded(p, L"inf-not-in-catalog"));
+    assert_non_null(problem_with(p, L"inf-not-in-catalog"));
     assert_int_equal(count_kind(p, CHANGE_STAGE), 0);
     pkg->inf_sig.state = SIG_BROKEN;
     p->allow_unsigned = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
-    assert_non_null(problem_coded(p, L"broken-catalog"));
+    assert_non_null(problem_with(p, L"broken-catalog"));
     pkg->inf_sig.state = SIG_UNTRUSTED;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
-    assert_non_null(problem_coded(p, L"untrusted-catalog"));
+    assert_non_null(problem_with(p, L"untrusted-catalog"));
     assert_int_equal(count_kind(p, CHANGE_STAGE), 1);
     p->allow_unsigned = FALSE;
     plan_make(m, &t, 1, p);
@@ -586,8 +586,8 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     f->src_sig.state = SIG_NONE;
     f->cat_sig.state = SIG_BROKEN;
     plan_make(m, &t, 1, p);
-    assert_null(problem_coded(p, L"broken-catalog"));
-    assert_null(problem_coded(p, L"untrusted-catalog"));
+    assert_null(problem_with(p, L"broken-catalog"));
+    assert_null(problem_with(p, L"untrusted-catalog"));
     plan_free(p);
     machine_free(m);
 
@@ -601,7 +601,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     wcscpy(m->files[0].cat, L"E:\\payload\\amd64\\pvscsi.cat");
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
-    assert_wstr_contains(problem_coded(p, L"sha2-only-signature")->message, L"pvscsi.cat");
+    assert_wstr_contains(problem_with(p, L"sha2-only-signature")->message, L"pvscsi.cat");
     plan_free(p);
     machine_free(m);
 }
@@ -784,14 +784,6 @@ static void more_control_sets_than_handled_are_refused_not_cut(void **state)
 }
 
 /* ---- nvme: by Windows version, not only by generation ---- */
-
-static const struct problem *problem_with(const struct plan *p, const wchar_t *code)
-{
-    for (size_t i = 0; i < p->n_problems; i++)
-        if (!wcscmp(p->problems[i].code, code))
-            return &p->problems[i];
-    return NULL;
-}
 
 /* 8.1 / 2012 R2 and later: inbox stornvme made Start=0, its StartOverride and the bus
  * drivers' (pci, and vpci where Hyper-V/Azure put one) removed in every set; no
