@@ -1,4 +1,5 @@
 #include "backend.h"
+#include "wow64.h"
 #include "dynapi.h"
 #include "journal.h"
 #include "probe.h"
@@ -13,11 +14,10 @@ struct win32_ctx {
     BOOL wow64;
 };
 
-/* A 32-bit process on 64-bit Windows must reach the native registry view. KEY_WOW64_64KEY
- * is only passed there: Windows 2000 predates the flag. */
+/* A 32-bit process on 64-bit Windows must reach the native registry view (wow64.h). */
 static REGSAM sam(const struct win32_ctx *c, REGSAM access)
 {
-    return access | (c->wow64 ? 0x0100 /* KEY_WOW64_64KEY */ : 0);
+    return wow64_registry_access(c->wow64, access);
 }
 
 /* File operations on a 64-bit Windows from a 32-bit process would land in SysWOW64:
@@ -27,7 +27,7 @@ struct redirect { PVOID old; BOOL off; };
 static DWORD redirect_off(const struct win32_ctx *c, struct redirect *r)
 {
     r->off = FALSE;
-    if (!c->wow64)
+    if (!wow64_redirection_off(c->wow64))
         return ERROR_SUCCESS;
     const struct dynapi *api = dynapi();
     if (!api->Wow64DisableWow64FsRedirection || !api->Wow64RevertWow64FsRedirection)

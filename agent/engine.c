@@ -11,6 +11,7 @@
 #include "probe.h"
 #include "text.h"
 #include "winerr.h"
+#include "wow64.h"
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -186,7 +187,12 @@ static DWORD survey(struct run *r)
         req->san_policy = r->opt->san_policy;
         req->crash_visible = r->opt->crash_visible;
         plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
-        e = probe_requirements(r->b, r->m, req, r->payload_dir);
+        e = probe_values(r->b, r->m, req);
+        /* the registry read, inbox services' files are named by their own ImagePath */
+        if (e == ERROR_SUCCESS) {
+            plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
+            e = probe_files(r->b, r->m, req, r->payload_dir);
+        }
     }
     requirements_free(req);
     if (e == ERROR_SUCCESS) {
@@ -670,10 +676,8 @@ static int cmd_apply(struct run *r)
     show_problems(p);   /* the blocking ones, or warnings the admin accepted */
     if (p->blocking_exit)
         return p->blocking_exit;
-    if (r->m->os.wow64)
-        for (size_t i = 0; i < p->n_changes; i++)
-            if (p->changes[i].kind == CHANGE_STAGE)
-                return EXIT_HANDOFF;   /* before any change */
+    if (wow64_hand_off_plan(r->m->os.wow64, p))
+        return EXIT_HANDOFF;   /* before any change */
     if (p->n_changes == 0) {
         out_info(L"Nothing to do: every control set already holds every entry.");
         return EXIT_OK;
@@ -824,12 +828,10 @@ static int cmd_rollback(struct run *r)
     if (r->m->os.offline && journal_rebase(entries, n, r->m->os.systemroot))
         out_info(L"The journal names files as the booted Windows saw them; they are taken as "
                  L"under %ls.", r->m->os.systemroot);
-    if (r->m->os.wow64)
-        for (size_t i = 0; i < n; i++)
-            if (entries[i].kind == J_STAGED) {
-                free(entries);
-                return EXIT_HANDOFF;
-            }
+    if (wow64_hand_off_journal(r->m->os.wow64, entries, n)) {
+        free(entries);
+        return EXIT_HANDOFF;
+    }
     out_info(L"Rolling back %ls (%u record(s), status %ls):", r->journal, (unsigned)n, status);
     int left = engine_undo(r, entries, n);
     free(entries);

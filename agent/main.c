@@ -17,6 +17,7 @@
 #include <string.h>
 #include "text.h"
 #include "winerr.h"
+#include "wow64.h"
 #include <wchar.h>
 
 static const wchar_t *source_name(enum source s)
@@ -137,22 +138,14 @@ static DWORD report_folder_make(const wchar_t *arg, const wchar_t *path)
 static int hand_off_to_x64(void)
 {
     wchar_t x64[MAX_PATH], msg[512];
-    wfmt(x64, COUNTOF(x64), L"%ls\\p2vprep-x64.exe", exe_dir);
-    if (GetFileAttributesW(x64) == INVALID_FILE_ATTRIBUTES) {
+    if (!wow64_partner_exe(exe_path, x64, COUNTOF(x64)) || GetFileAttributesW(x64) == INVALID_FILE_ATTRIBUTES) {
         out_error(L"p2vprep: this step stages a driver package, which 64-bit Windows lets only a "
                   L"64-bit program do. Run p2vprep-x64.exe, or put it beside this exe (looked for %ls). "
                   L"Nothing was changed.", x64);
         return EXIT_USAGE;
     }
-    /* the same command line, with the other exe */
-    const wchar_t *args = GetCommandLineW();
-    BOOL quoted = *args == L'"';
-    for (args += quoted; *args && (quoted ? *args != L'"' : *args != L' '); args++)
-        ;
-    if (quoted && *args)
-        args++;
     struct wbuf cmd = { 0 };
-    wbuf_addf(&cmd, L"\"%ls\"%ls", x64, args);
+    wow64_partner_command_line(GetCommandLineW(), x64, &cmd);
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
     memset(&si, 0, sizeof si);

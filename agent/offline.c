@@ -1,4 +1,5 @@
 #include "offline.h"
+#include "wow64.h"
 #include "dynapi.h"
 #include "journal.h"
 #include "out.h"
@@ -541,11 +542,13 @@ static BOOL system_dism(wchar_t *path, size_t cch)
     const struct dynapi *api = dynapi();
     if (!GetSystemWindowsDirectoryW(root, COUNTOF(root)))
         return FALSE;
-    /* a 32-bit p2vprep on 64-bit Windows would be sent to SysWOW64's copy */
-    if (api->IsWow64Process && api->IsWow64Process(GetCurrentProcess(), &wow) && wow)
-        wfmt(path, cch, L"%ls\\Sysnative\\dism.exe", root);
-    else
-        wfmt(path, cch, L"%ls\\System32\\dism.exe", root);
+    /* a 32-bit p2vprep on 64-bit Windows would be sent to SysWOW64's copy (wow64.h) */
+    if (!api->IsWow64Process || !api->IsWow64Process(GetCurrentProcess(), &wow))
+        wow = FALSE;
+    wchar_t sys[MAX_PATH];
+    if (!wow64_native_system32(root, wow, sys, COUNTOF(sys)))
+        return FALSE;
+    wfmt(path, cch, L"%ls\\dism.exe", sys);
     return exists(path);
 }
 

@@ -135,10 +135,71 @@ static void want_file(struct requirements *r, const struct target *t, const wcha
             r->files[i].sources |= 1u << source;
             return;
         }
-    if (r->n_files < P2V_FILES_MAX)
-        r->files[r->n_files++] = (struct want_file){ t, name, 1u << source, t->payload_dir };
-    else
+    if (r->n_files >= P2V_FILES_MAX) {
         r->overflow = TRUE;
+        return;
+    }
+    struct want_file *w = &r->files[r->n_files++];
+    w->target = t;
+    wcopy(w->name, COUNTOF(w->name), name);
+    w->sources = 1u << source;
+    w->payload_dir = t->payload_dir;
+}
+
+BOOL service_image_file(const struct regval *v, wchar_t *out, size_t cch)
+{
+    if (!v || !v->present || (v->type != REG_SZ && v->type != REG_EXPAND_SZ) || v->size < 2 * sizeof(wchar_t))
+        return FALSE;
+    wchar_t image[REGVAL_MAX / sizeof(wchar_t) + 1];
+    size_t n = v->size / sizeof(wchar_t);
+    memcpy(image, v->data, n * sizeof(wchar_t));
+    image[n] = 0;
+    n = wcslen(image);
+    const wchar_t *slash = wcsrchr(image, L'\\');
+    if (!slash)
+        return FALSE;
+    const wchar_t *name = slash + 1;
+    size_t len = n - (size_t)(name - image);
+    static const wchar_t folder[] = L"system32\\drivers";
+    size_t nf = COUNTOF(folder) - 1;
+    size_t at = (size_t)(slash - image);
+    if (at < nf || _wcsnicmp(slash - nf, folder, nf) || (at > nf && slash[-(ptrdiff_t)nf - 1] != L'\\'))
+        return FALSE;
+    if (len < 5 || len >= cch || _wcsicmp(name + len - 4, L".sys"))
+        return FALSE;
+    for (const wchar_t *c = name; *c; c++)
+        if (*c < 0x20 || wcschr(L"/:*?\"<>|", *c))
+            return FALSE;
+    if (name[0] == L'.' || name[0] == L' ')
+        return FALSE;
+    wcopy(out, cch, name);
+    return TRUE;
+}
+
+/* The file an inbox service runs, as Windows loads it: its own ImagePath where it has one
+ * (storflt runs vmstorfl.sys on every Windows 7, 8.1 and 10 SYSTEM hive checked), taken from
+ * the current control set, else from the first set that has the key; the table's name
+ * where no set has it. A payload driver's ImagePath is p2vprep's to set: the table's. */
+static const wchar_t *service_file(const struct machine *m, const struct service_spec *sv,
+                                   wchar_t *buf, size_t cch)
+{
+    if (sv->source != SRC_INBOX)
+        return sv->file;
+    int order[P2V_SETS_MAX], n = 0;
+    for (int pass = 0; pass < 2; pass++)   /* the current set first */
+        for (int s = 0; s < m->n_sets; s++) {
+            BOOL current = m->select_present[SEL_CURRENT] &&
+                           (DWORD)_wtoi(m->sets[s] + 10) == m->select[SEL_CURRENT];
+            if (current == !pass)
+                order[n++] = s;
+        }
+    for (int i = 0; i < n; i++) {
+        wchar_t key[P2V_KEY_MAX];
+        wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls", m->sets[order[i]], sv->name);
+        if (service_image_file(machine_value(m, key, L"ImagePath"), buf, cch))
+            return buf;
+    }
+    return sv->file;
 }
 
 /* An optional inbox service is skipped when the probe found its file missing. For the
@@ -147,16 +208,20 @@ static BOOL service_skipped(const struct machine *m, const struct service_spec *
 {
     if (!sv->optional || !probed)
         return FALSE;
-    const struct machine_file *f = machine_file(m, sv->file);
+    wchar_t buf[64];
+    const struct machine_file *f = machine_file(m, service_file(m, sv, buf, COUNTOF(buf)));
     return !f || f->dst_status != PE_OK;
 }
 
 static void rule_requirements(struct requirements *r, const struct machine *m, const struct target *t,
                               const struct target_rule *rule, unsigned gen, BOOL probed)
 {
-    for (size_t i = 0; i < rule->n_services; i++)
+    for (size_t i = 0; i < rule->n_services; i++) {
+        wchar_t buf[64];
         if (!service_skipped(m, &rule->services[i], probed))
-            want_file(r, t, rule->services[i].file, rule->services[i].source);
+            want_file(r, t, service_file(m, &rule->services[i], buf, COUNTOF(buf)),
+                      rule->services[i].source);
+    }
     for (const wchar_t *const *lib = rule->libraries; lib && *lib; lib++)
         want_file(r, t, *lib, SRC_INBOX);
     for (const wchar_t *const *inf = rule->packages; inf && *inf; inf++)
@@ -177,7 +242,8 @@ static void rule_requirements(struct requirements *r, const struct machine *m, c
              * recipe. */
             BOOL inbox = sv->source == SRC_INBOX;
             wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls", set, sv->name);
-            wfmt(image, COUNTOF(image), L"system32\\DRIVERS\\%ls", sv->file);
+            wchar_t buf[64];
+            wfmt(image, COUNTOF(image), L"system32\\DRIVERS\\%ls", service_file(m, sv, buf, COUNTOF(buf)));
             want_dword(r, t, set, key, L"Type", SERVICE_TYPE_KERNEL, inbox);
             want_dword(r, t, set, key, L"Start", SERVICE_START_BOOT, FALSE);
             want_dword(r, t, set, key, L"ErrorControl", SERVICE_ERROR_NORMAL_, inbox);
@@ -281,10 +347,12 @@ static BOOL inbox_available(const struct machine *m, const wchar_t *file)
 
 static BOOL rule_inbox_available(const struct machine *m, const struct target_rule *rule)
 {
-    for (size_t i = 0; i < rule->n_services; i++)
+    for (size_t i = 0; i < rule->n_services; i++) {
+        wchar_t buf[64];
         if (rule->services[i].source == SRC_INBOX && !rule->services[i].optional &&
-            !inbox_available(m, rule->services[i].file))
+            !inbox_available(m, service_file(m, &rule->services[i], buf, COUNTOF(buf))))
             return FALSE;
+    }
     return TRUE;
 }
 

@@ -22,7 +22,7 @@ struct want {
 
 struct want_file {
     const struct target *target;
-    const wchar_t *name;
+    wchar_t name[64];             /* an inbox service's: as its own ImagePath names it */
     unsigned sources;             /* 1 << enum source, for every rule that may take it */
     const wchar_t *payload_dir;   /* the target's own (an INF's folder), or NULL */
 };
@@ -88,9 +88,16 @@ struct plan {
 struct requirements *requirements_new(void);
 void requirements_free(struct requirements *r);
 /* Everything the targets may need on this OS in these control sets, for every rule that
- * could apply: the probe reads all of it. */
+ * could apply: the probe reads all of it. An inbox service's file is the one its ImagePath
+ * in m names (service_image_file), the table's until the probe has read that value: the
+ * engine asks again after reading the registry, before reading the files. */
 void plan_requirements(const struct machine *m, const struct target *const *targets,
                        size_t n_targets, struct requirements *r);
+
+/* The driver file an ImagePath names ("\\SystemRoot\\System32\\drivers\\vmstorfl.sys" ->
+ * "vmstorfl.sys"): only a plain *.sys name in a system32\\drivers folder; FALSE for any other
+ * value, which then counts as absent. */
+BOOL service_image_file(const struct regval *v, wchar_t *out, size_t cch);
 
 struct plan *plan_new(void);
 void plan_free(struct plan *p);

@@ -316,8 +316,7 @@ static void probe_catalog_signatures(struct machine *m, const struct requirement
     }
 }
 
-DWORD probe_requirements(const struct backend *b, struct machine *m, const struct requirements *r,
-                         const wchar_t *payload_dir)
+DWORD probe_values(const struct backend *b, struct machine *m, const struct requirements *r)
 {
     m->n_values = 0;
     m->n_keys = 0;
@@ -335,6 +334,12 @@ DWORD probe_requirements(const struct backend *b, struct machine *m, const struc
         if (e != ERROR_SUCCESS)
             return e;
     }
+    return ERROR_SUCCESS;
+}
+
+DWORD probe_files(const struct backend *b, struct machine *m, const struct requirements *r,
+                  const wchar_t *payload_dir)
+{
     m->n_files = 0;
     for (int i = 0; i < r->n_files; i++)
         probe_file(b, m, &r->files[i], payload_dir);

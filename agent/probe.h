@@ -10,10 +10,12 @@ void probe_os(struct os_info *os);
 /* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. Beyond
  * P2V_SETS_MAX sets only the count (n_sets_found) is kept, and plan_make refuses. */
 DWORD probe_control_sets(const struct backend *b, struct machine *m);
-/* Current state of every value and file the requirements name. payload_dir is searched as
+/* Current state of every value and key the requirements name. */
+DWORD probe_values(const struct backend *b, struct machine *m, const struct requirements *r);
+/* ... then of every file and package they name. payload_dir is searched as
  * <dir>\<x86|amd64>\<file>, then <dir>\<file>. */
-DWORD probe_requirements(const struct backend *b, struct machine *m, const struct requirements *r,
-                         const wchar_t *payload_dir);
+DWORD probe_files(const struct backend *b, struct machine *m, const struct requirements *r,
+                  const wchar_t *payload_dir);
 /* "x86" or "amd64": the payload subfolder for this Windows. */
 const wchar_t *payload_arch_dir(const struct os_info *os);
 #endif

@@ -4,6 +4,7 @@
  * nothing is written. */
 #define COBJMACROS
 #include "readiness.h"
+#include "wow64.h"
 #include "dynapi.h"
 #include <ole2.h>
 #include <wbemcli.h>
@@ -735,7 +736,7 @@ static void probe_free_space(const struct machine *m, struct readiness *out)
     /* A 32-bit p2vprep on 64-bit Windows asks about the native folder, not SysWOW64's
      * (same volume, but SysWOW64\drivers need not exist). */
     const struct dynapi *api = dynapi();
-    if (m->os.wow64 && api->Wow64DisableWow64FsRedirection && api->Wow64RevertWow64FsRedirection)
+    if (wow64_redirection_off(m->os.wow64) && api->Wow64DisableWow64FsRedirection && api->Wow64RevertWow64FsRedirection)
         off = api->Wow64DisableWow64FsRedirection(&old);
     ok = GetDiskFreeSpaceExW(path, &avail, &total, &free_total);
     if (!ok)

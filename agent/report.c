@@ -60,6 +60,66 @@ static void json_regval(struct wbuf *b, const struct regval *v)
     }
 }
 
+/* The name each change kind has in the report (README, "Report"). */
+const wchar_t *report_change_kind(enum change_kind kind)
+{
+    switch (kind) {
+    case CHANGE_VALUE: return L"registry";
+    case CHANGE_FILE: return L"file";
+    case CHANGE_DELETE_KEY: return L"delete-key";
+    case CHANGE_STAGE: return L"package";
+    }
+    return L"unknown";
+}
+
+/* One change: kind and target, then what that kind has. A registry value: control set,
+ * key, name, type, old type, old and new data. A file: its path and name, "old" absent or
+ * a different file, "new" where the copy comes from. A deleted key (StartOverride): its
+ * control set and path, "old" the values it holds, "new" null. A driver package: the
+ * INF's name and the file staged, "old" null, "new" "staged". */
+static void report_change(struct wbuf *b, const struct change *c)
+{
+    wchar_t path[P2V_KEY_MAX + 8];
+    json_key(b, L"kind"); json_str(b, report_change_kind(c->kind));
+    wbuf_add(b, L", "); json_key(b, L"target"); json_str(b, c->target ? c->target->name : L"");
+    switch (c->kind) {
+    case CHANGE_FILE:
+        wbuf_add(b, L", "); json_key(b, L"path"); json_str(b, c->key);
+        wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
+        wbuf_add(b, L", \"type\": \"file\", "); json_key(b, L"old");
+        json_str(b, c->replaces ? L"different file" : L"absent");
+        wbuf_add(b, L", "); json_key(b, L"new"); json_str(b, c->src);
+        break;
+    case CHANGE_STAGE:
+        wbuf_add(b, L", "); json_key(b, L"path"); json_str(b, c->src);
+        wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
+        wbuf_add(b, L", \"type\": \"driver package\", \"old\": null, \"new\": \"staged\"");
+        break;
+    case CHANGE_DELETE_KEY:
+        wbuf_add(b, L", "); json_key(b, L"control_set"); json_str(b, c->set);
+        wbuf_add(b, L", "); json_key(b, L"path");
+        json_str(b, wfmt(path, COUNTOF(path), L"HKLM\\%ls", c->key));
+        wbuf_add(b, L", \"name\": null, \"type\": \"key\", "); json_key(b, L"old"); json_str(b, c->detail);
+        wbuf_add(b, L", \"new\": null");
+        break;
+    case CHANGE_VALUE:
+    default:
+        wbuf_add(b, L", "); json_key(b, L"control_set"); json_str(b, c->set);
+        wbuf_add(b, L", "); json_key(b, L"path");
+        json_str(b, wfmt(path, COUNTOF(path), L"HKLM\\%ls", c->key));
+        wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
+        wbuf_add(b, L", "); json_key(b, L"type"); json_str(b, regtype_name(c->new.type));
+        wbuf_add(b, L", "); json_key(b, L"old_type");
+        if (c->old.present)
+            json_str(b, regtype_name(c->old.type));
+        else
+            wbuf_add(b, L"null");
+        wbuf_add(b, L", "); json_key(b, L"old"); json_regval(b, &c->old);
+        wbuf_add(b, L", "); json_key(b, L"new"); json_regval(b, &c->new);
+        break;
+    }
+}
+
 void report_build(const struct run *r, struct wbuf *b)
 {
     const struct machine *m = r->m;
@@ -134,31 +194,8 @@ void report_build(const struct run *r, struct wbuf *b)
 
     wbuf_add(b, L",\n  "); json_key(b, L"changes"); wbuf_add(b, L"[");
     for (size_t i = 0; i < r->p->n_changes; i++) {
-        const struct change *c = &r->p->changes[i];
         wbuf_add(b, i ? L",\n    {" : L"\n    {");
-        json_key(b, L"kind"); json_str(b, c->kind == CHANGE_FILE ? L"file" : L"registry");
-        wbuf_add(b, L", "); json_key(b, L"target"); json_str(b, c->target ? c->target->name : L"");
-        if (c->kind == CHANGE_FILE) {
-            wbuf_add(b, L", "); json_key(b, L"path"); json_str(b, c->key);
-            wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
-            wbuf_add(b, L", \"type\": \"file\", "); json_key(b, L"old");
-            json_str(b, c->replaces ? L"different file" : L"absent");
-            wbuf_add(b, L", "); json_key(b, L"new"); json_str(b, c->src);
-        } else {
-            wchar_t path[P2V_KEY_MAX + 8];
-            wbuf_add(b, L", "); json_key(b, L"control_set"); json_str(b, c->set);
-            wbuf_add(b, L", "); json_key(b, L"path");
-            json_str(b, wfmt(path, COUNTOF(path), L"HKLM\\%ls", c->key));
-            wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, c->name);
-            wbuf_add(b, L", "); json_key(b, L"type"); json_str(b, regtype_name(c->new.type));
-            wbuf_add(b, L", "); json_key(b, L"old_type");
-            if (c->old.present)
-                json_str(b, regtype_name(c->old.type));
-            else
-                wbuf_add(b, L"null");
-            wbuf_add(b, L", "); json_key(b, L"old"); json_regval(b, &c->old);
-            wbuf_add(b, L", "); json_key(b, L"new"); json_regval(b, &c->new);
-        }
+        report_change(b, &r->p->changes[i]);
         wbuf_add(b, L"}");
     }
     wbuf_add(b, r->p->n_changes ? L"\n  ],\n  " : L"],\n  ");

@@ -4,6 +4,7 @@
 #include "eventlog.h"
 #include "out.h"
 #include "text.h"
+#include "wow64.h"
 #include "winerr.h"
 #include <tlhelp32.h>
 #include <wchar.h>
@@ -123,16 +124,12 @@ static DWORD copy_into_state(const wchar_t *exe_path, wchar_t *copy, size_t cch)
     DWORD e = secure_target_check(copy);
     if (e == ERROR_SUCCESS && !CopyFileW(exe_path, copy, FALSE))
         e = GetLastError();
-    /* the hand-off partner of the 32-bit exe */
-    wcopy(src, COUNTOF(src), exe_path);
-    wchar_t *slash = wcsrchr(src, L'\\');
-    if (e == ERROR_SUCCESS && slash && _wcsicmp(name, L"p2vprep-x64.exe") != 0) {
-        wcopy(slash + 1, COUNTOF(src) - (size_t)(slash + 1 - src), L"p2vprep-x64.exe");
-        wchar_t x64[MAX_PATH];
-        wfmt(x64, COUNTOF(x64), L"%ls\\p2vprep-x64.exe", bin);
-        if (GetFileAttributesW(src) != INVALID_FILE_ATTRIBUTES && secure_target_check(x64) == ERROR_SUCCESS)
-            CopyFileW(src, x64, FALSE);
-    }
+    /* the hand-off partner of the 32-bit exe (wow64.h names it) */
+    wchar_t x64[MAX_PATH];
+    if (e == ERROR_SUCCESS && wow64_partner_exe(exe_path, src, COUNTOF(src)) &&
+        wow64_partner_exe(copy, x64, COUNTOF(x64)) && _wcsicmp(src, exe_path) != 0 &&
+        GetFileAttributesW(src) != INVALID_FILE_ATTRIBUTES && secure_target_check(x64) == ERROR_SUCCESS)
+        CopyFileW(src, x64, FALSE);
     return e;
 }
 

@@ -229,11 +229,14 @@ static const struct target_rule nvme[] = {
  * CriticalDeviceDatabase keys 2008 / 2008 R2 / 7 would match for them, so none are written:
  * those Windows rely on the boot-start services alone (which is what hydration sets), and
  * on Windows 8 and later there is no CriticalDeviceDatabase. The Group values are written
- * only where Windows' own are missing (inbox services keep theirs). */
+ * only where Windows' own are missing (inbox services keep theirs). The storflt service
+ * runs vmstorfl.sys (its ImagePath on the Windows 7 SP1 and 8.1 SYSTEM hives of real
+ * installs, shared/realhives; there is no storflt.sys); the planner takes every inbox
+ * service's file from its own ImagePath anyway, this name only where the key is absent. */
 static const struct service_spec hyperv_services[] = {
     { L"vmbus", L"vmbus.sys", L"Boot Bus Extender", SRC_INBOX, FALSE, FALSE },
     { L"storvsc", L"storvsc.sys", L"SCSI miniport", SRC_INBOX, FALSE, FALSE },
-    { L"storflt", L"storflt.sys", L"SCSI miniport", SRC_INBOX, FALSE, TRUE },
+    { L"storflt", L"vmstorfl.sys", L"SCSI miniport", SRC_INBOX, FALSE, TRUE },
 };
 static const struct target_rule hyperv[] = {
     { GEN_NT5, ARCH_ALL, NT_ANY,

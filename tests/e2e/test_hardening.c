@@ -340,7 +340,7 @@ static void a_planted_link_beside_the_driver_is_never_written_through(void **sta
     assert_true(fx_write_file(WORK L"\\victim.ini", victim_text, sizeof victim_text - 1));
     swprintf(planted, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys.p2vprep-new", fx_systemroot());
     fx_delete_file(planted);
-    assert_true(CreateHardLinkW(planted, WORK L"\\victim.ini", NULL));
+    assert_true(fx_hard_link(planted, WORK L"\\victim.ini"));   /* native drivers folder under WOW64 too */
     BOOL wow = FALSE;
     IsWow64Process(GetCurrentProcess(), &wow);
     BOOL is64 = wow || sizeof(void *) == 8;

@@ -409,21 +409,6 @@ static void rollback_restores_the_exact_registry_and_removes_the_file(void **sta
     free(after);
 }
 
-/* A file's DACL and owner as SDDL (malloc'ed). */
-static wchar_t *file_sddl(const wchar_t *path)
-{
-    BYTE sd[4096];
-    DWORD n;
-    wchar_t *text, *copy;
-    assert_true(GetFileSecurityW(path, DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION, sd,
-                                 sizeof sd, &n));
-    assert_true(ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1,
-                DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION, &text, NULL));
-    copy = _wcsdup(text);
-    LocalFree(text);
-    return copy;
-}
-
 /* The old driver comes back with its bytes, its attributes and its rights: a read-only
  * driver with a DACL of its own (not the folder's) does not make apply fail, and neither
  * apply nor rollback leaves the folder's inherited rights in its place. */
@@ -431,17 +416,16 @@ static void rollback_puts_back_a_replaced_driver(void **state)
 {
     static const char old[] = "MZ an older symmpi.sys that was there";
     assert_true(fx_write_file(driver_path, old, sizeof old));
-    PSECURITY_DESCRIPTOR own;
-    assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;;FA;;;SY)(A;;FA;;;BA)",
-                SDDL_REVISION_1, &own, NULL));
-    assert_true(SetFileSecurityW(driver_path, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, own));
-    LocalFree(own);
-    assert_true(SetFileAttributesW(driver_path, FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_ARCHIVE));
-    DWORD attrs_before = GetFileAttributesW(driver_path);
-    wchar_t *sd_before = file_sddl(driver_path);
+    /* through the fixture: the x86 test under WOW64 must reach the native drivers folder */
+    assert_true(fx_set_file_sddl(driver_path, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)"));
+    assert_true(fx_set_file_attributes(driver_path, FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_ARCHIVE));
+    DWORD attrs_before = fx_file_attributes(driver_path);
+    wchar_t *sd_before = fx_file_sddl(driver_path);
+    assert_non_null(sd_before);
     assert_int_equal(fx_run(EXE, L"apply" LSI, NULL), 0);
     assert_driver_installed();
-    wchar_t *sd_applied = file_sddl(driver_path);
+    wchar_t *sd_applied = fx_file_sddl(driver_path);
+    assert_non_null(sd_applied);
     if (wcscmp(sd_applied, sd_before))
         fail_msg("apply left %ls, the driver had %ls", sd_applied, sd_before);
     assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
@@ -451,11 +435,12 @@ static void rollback_puts_back_a_replaced_driver(void **state)
     assert_int_equal(n, sizeof old);
     assert_memory_equal(now, old, n);
     free(now);
-    wchar_t *sd_after = file_sddl(driver_path);
+    wchar_t *sd_after = fx_file_sddl(driver_path);
+    assert_non_null(sd_after);
     if (wcscmp(sd_after, sd_before))
         fail_msg("rollback left %ls, the driver had %ls", sd_after, sd_before);
-    assert_int_equal(GetFileAttributesW(driver_path), attrs_before);
-    SetFileAttributesW(driver_path, FILE_ATTRIBUTE_NORMAL);
+    assert_int_equal(fx_file_attributes(driver_path), attrs_before);
+    fx_set_file_attributes(driver_path, FILE_ATTRIBUTE_NORMAL);
     free(sd_before);
     free(sd_applied);
     free(sd_after);

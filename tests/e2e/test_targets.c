@@ -85,7 +85,7 @@ static const wchar_t *const all_drivers[] = {
     L"symmpi.sys", L"lsi_sas.sys", L"pvscsi.sys", L"vmscsi.sys", L"viostor.sys", L"vioscsi.sys",
     L"lsi_scsi.sys", L"msahci.sys", L"storahci.sys", L"ataport.sys", L"atapi.sys",
     L"intelide.sys", L"pciide.sys", L"pciidex.sys", L"pvscsii.sys", L"acme.sys", L"stornvme.sys",
-    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"storflt.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
+    L"vpci.sys", L"vmbus.sys", L"storvsc.sys", L"vmstorfl.sys", L"xenbus.sys", L"xenfilt.sys", L"xenvbd.sys", NULL };
 
 /* Inbox drivers of each generation in this fixture; Windows 8+ here no longer has
  * lsi_scsi.sys, so lsilogic takes its package from the payload. */
@@ -104,27 +104,41 @@ static const struct inbox nt62_inbox[] = {
     { L"vpci", L"vpci.sys", L"Boot Bus Extender" }, { L"stornvme", L"stornvme.sys", L"SCSI miniport" },
     { NULL, NULL, NULL } };
 /* 7 / 2008 R2 and later carry Hyper-V's guest drivers; storflt only from Windows 8 here,
- * so that "where present" is seen both ways. */
+ * so that "where present" is seen both ways. As on real Windows 7, 8.1 and 10 hives, the
+ * storflt service runs vmstorfl.sys (there is no storflt.sys) and, from 8 on, a
+ * StartOverride stops it. */
 static const struct inbox nt61_hyperv[] = {
     { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
     { NULL, NULL, NULL } };
 static const struct inbox nt62_hyperv[] = {
     { L"vmbus", L"vmbus.sys", L"Boot Bus Extender" }, { L"storvsc", L"storvsc.sys", L"SCSI miniport" },
-    { L"storflt", L"storflt.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
+    { L"storflt", L"vmstorfl.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 static const struct inbox nt61_update[] = {
     { L"stornvme", L"stornvme.sys", L"SCSI miniport" }, { NULL, NULL, NULL } };
 
 static const wchar_t *arch_dir(void) { return os64 ? L"amd64" : L"x86"; }
 
-/* A 32-bit p2vprep on 64-bit Windows hands package staging to p2vprep-x64.exe beside it;
- * without it, it refuses before any change. */
-static BOOL handoff_refused(const struct expect *e)
+/* A 32-bit p2vprep on 64-bit Windows hands package staging to its 64-bit partner beside it
+ * (p2vprep-x64.exe; the fault build to p2vprep-fault-x64.exe, which fails and kills as
+ * asked, so the fault and kill tests cover the run an admin's x86 exe hands off); without
+ * it, it refuses before any change. */
+static BOOL handoff_refused_for(const struct expect *e, const wchar_t *partner)
 {
     wchar_t x64[MAX_PATH];
     if (!(gen == NT62 && e->package_on_nt62 && os64 && sizeof(void *) == 4))
         return FALSE;
-    swprintf(x64, MAX_PATH, L"%ls\\p2vprep-x64.exe", fx_bin_dir());
+    swprintf(x64, MAX_PATH, L"%ls\\%ls", fx_bin_dir(), partner);
     return !fx_file_exists(x64);
+}
+
+static BOOL handoff_refused(const struct expect *e)
+{
+    return handoff_refused_for(e, L"p2vprep-x64.exe");
+}
+
+static BOOL fault_handoff_refused(const struct expect *e)
+{
+    return handoff_refused(e) || handoff_refused_for(e, L"p2vprep-fault-x64.exe");
 }
 
 static wchar_t *path_of(wchar_t *buf, const wchar_t *fmt, const wchar_t *a)
@@ -284,7 +298,8 @@ static void shape_inbox(const struct inbox *list, DWORD size, const BYTE *drv)
             fx_set_sz(key, L"ImagePath", REG_EXPAND_SZ, image);
             if (gen == NT62 && (!wcscmp(i->service, L"LSI_SAS") || !wcscmp(i->service, L"storahci") ||
                                 !wcscmp(i->service, L"pci") || !wcscmp(i->service, L"vpci") ||
-                                !wcscmp(i->service, L"stornvme") || !wcscmp(i->service, L"storvsc"))) {
+                                !wcscmp(i->service, L"stornvme") || !wcscmp(i->service, L"storvsc") ||
+                                !wcscmp(i->service, L"storflt"))) {
                 wcscat(key, L"\\StartOverride");
                 fx_set_dword(key, L"0", 3);
             }
@@ -516,6 +531,8 @@ static void hyperv_without_ide_and_storflt_where_present(void **state)
         assert_false(fx_key_exists(key));   /* --san-policy keep */
         if (gen == NT62) {
             assert_start(L"storflt", s, 0);
+            swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\storflt\\StartOverride", s);
+            assert_false(fx_key_exists(key));
         } else {
             swprintf(key, 256, L"SYSTEM\\ControlSet%03d\\Services\\storflt", s);
             assert_false(fx_key_exists(key));
@@ -558,8 +575,8 @@ static void a_failure_at_any_write_leaves_everything_as_it_was(void **state)
 {
     const wchar_t *targets = gen == NT5 ? L"lsilogic,pvscsi" : L"lsisas1068,pvscsi";
     wchar_t args[512], path[MAX_PATH], at[16];
-    if (handoff_refused(&expects[2]))
-        return (void)print_message("pvscsi stages a package here and no p2vprep-x64.exe is beside: "
+    if (fault_handoff_refused(&expects[2]))
+        return (void)print_message("pvscsi stages a package here and no 64-bit partner is beside: "
                                    "several_targets_in_one_run checks that refusal\n");
     DWORD size;
     BYTE *drv = fake_driver(&size);
@@ -609,7 +626,7 @@ static void a_failure_at_any_write_leaves_everything_as_it_was(void **state)
  * each, rollback puts registry, drivers and the driver store back as they were. */
 static void a_kill_after_any_write_on_windows_10_is_rolled_back(void **state)
 {
-    if (wcscmp(winver, L"win10") || handoff_refused(&expects[2]))
+    if (wcscmp(winver, L"win10") || fault_handoff_refused(&expects[2]))
         return (void)print_message("run on the win10 cell of a build that stages packages itself\n");
     wchar_t args[512], at[16];
     swprintf(args, 512, L"apply --target lsisas1068,pvscsi --payload " PAYLOAD L"%ls", extra_args());
@@ -740,7 +757,7 @@ static void targets_lists_every_target(void **state)
     assert_non_null(strstr(out, "Windows 8/2012: refused"));
     assert_non_null(strstr(out, "KB2990941"));
     assert_non_null(strstr(out, "with the ide target"));
-    assert_non_null(strstr(out, "storflt (inbox storflt.sys, where Windows has it)"));
+    assert_non_null(strstr(out, "storflt (inbox vmstorfl.sys, where Windows has it)"));
     assert_non_null(strstr(out, "xenbus.inf with its catalog + xenvbd.inf with its catalog"));
     free(out);
 }

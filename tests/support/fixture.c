@@ -1,4 +1,5 @@
 #include "fixture.h"
+#include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,63 @@ void fx_delete_file(const wchar_t *path)
     SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL);   /* a test that failed may leave it read-only */
     DeleteFileW(path);
     redirect_on(&r);
+}
+
+BOOL fx_set_file_sddl(const wchar_t *path, const wchar_t *sddl)
+{
+    PSECURITY_DESCRIPTOR sd;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL))
+        return FALSE;
+    struct noredirect r;
+    redirect_off(&r);
+    BOOL ok = SetFileSecurityW(path, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, sd);
+    redirect_on(&r);
+    LocalFree(sd);
+    return ok;
+}
+
+wchar_t *fx_file_sddl(const wchar_t *path)
+{
+    static const SECURITY_INFORMATION what = DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION;
+    BYTE sd[4096];
+    DWORD n;
+    wchar_t *text, *copy = NULL;
+    struct noredirect r;
+    redirect_off(&r);
+    BOOL ok = GetFileSecurityW(path, what, sd, sizeof sd, &n);
+    redirect_on(&r);
+    if (ok && ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, what, &text, NULL)) {
+        copy = _wcsdup(text);
+        LocalFree(text);
+    }
+    return copy;
+}
+
+BOOL fx_set_file_attributes(const wchar_t *path, DWORD attrs)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    BOOL ok = SetFileAttributesW(path, attrs);
+    redirect_on(&r);
+    return ok;
+}
+
+DWORD fx_file_attributes(const wchar_t *path)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    DWORD a = GetFileAttributesW(path);
+    redirect_on(&r);
+    return a;
+}
+
+BOOL fx_hard_link(const wchar_t *link, const wchar_t *target)
+{
+    struct noredirect r;
+    redirect_off(&r);
+    BOOL ok = CreateHardLinkW(link, target, NULL);
+    redirect_on(&r);
+    return ok;
 }
 
 void fx_delete_dir(const wchar_t *path)

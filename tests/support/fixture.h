@@ -39,6 +39,13 @@ BOOL fx_file_exists(const wchar_t *path);
 void fx_delete_file(const wchar_t *path);
 void fx_delete_dir(const wchar_t *path);  /* recursive */
 BOOL fx_copy_file(const wchar_t *from, const wchar_t *to);
+/* A file's DACL (and owner) and attributes, set and read in the native system32 too. */
+BOOL fx_set_file_sddl(const wchar_t *path, const wchar_t *sddl);
+wchar_t *fx_file_sddl(const wchar_t *path);   /* "O:..D:..", malloc'ed */
+BOOL fx_set_file_attributes(const wchar_t *path, DWORD attrs);
+DWORD fx_file_attributes(const wchar_t *path);
+/* A hard link at link to the existing file target (both seen without redirection). */
+BOOL fx_hard_link(const wchar_t *link, const wchar_t *target);
 /* Writes a driver-package catalog listing the files in members by their hash, signed with a
  * throwaway self-signed certificate (catalog.c): with trusted, one the prefix's machine Root
  * store holds (as a vendor's is trusted); without, one trusted nowhere. FALSE, said on

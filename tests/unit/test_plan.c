@@ -926,7 +926,7 @@ static void hyperv_is_vmbus_and_storvsc_and_storflt_where_present(void **state)
     struct machine *m = server(6, 3, ARCH_X64, 2);
     inbox_present(m, L"vmbus.sys");
     inbox_present(m, L"storvsc.sys");
-    inbox_present(m, L"storflt.sys");
+    inbox_present(m, L"vmstorfl.sys");
     start_override(m, L"ControlSet002", L"storvsc");
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
@@ -951,7 +951,7 @@ static void hyperv_is_vmbus_and_storvsc_and_storflt_where_present(void **state)
     inbox_present(m, L"storvsc.sys");
     struct machine_file *f = &m->files[m->n_files++];
     memset(f, 0, sizeof *f);
-    wcscpy(f->name, L"storflt.sys");
+    wcscpy(f->name, L"vmstorfl.sys");
     f->dst_status = PE_MISSING;
     f->src_status = PE_MISSING;
     plan_make(m, &t, 1, p);
@@ -967,11 +967,127 @@ static void hyperv_is_vmbus_and_storvsc_and_storflt_where_present(void **state)
     plan_requirements(m, &t, 1, r);
     BOOL asked = FALSE;
     for (int i = 0; i < r->n_files; i++)
-        asked |= !wcscmp(r->files[i].name, L"storflt.sys");
+        asked |= !wcscmp(r->files[i].name, L"vmstorfl.sys");
     assert_true(asked);
     requirements_free(r);
     plan_free(p);
     machine_free(m);
+}
+
+/* Shaped like the Windows 8.1 x64 SYSTEM hive of a real install (shared/realhives): storflt's
+ * ImagePath is system32\DRIVERS\vmstorfl.sys, its Start 0, and a StartOverride "0" = 3 stops
+ * it on Hyper-V. The file is the one the ImagePath of the current set names, whatever the
+ * table says: here the current set (2) names hvstor.sys, set 1 an older file, and no file of
+ * the table's name exists. */
+static struct machine *storflt_machine(const wchar_t *image1, const wchar_t *image2)
+{
+    struct machine *m = server(6, 3, ARCH_X64, 2);
+    m->select_present[SEL_CURRENT] = TRUE;
+    m->select[SEL_CURRENT] = 2;
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    const wchar_t *images[] = { image1, image2 };
+    for (int s = 1; s <= 2; s++) {
+        wchar_t key[P2V_KEY_MAX], set[16];
+        wfmt(set, 16, L"ControlSet%03d", s);
+        wfmt(key, P2V_KEY_MAX, L"SYSTEM\\%ls\\Services\\storflt", set);
+        regval_sz(&machine_add_value(m, key, L"ImagePath")->v, REG_EXPAND_SZ, images[s - 1]);
+        regval_dword(&machine_add_value(m, key, L"Start")->v, 0);
+        start_override(m, set, L"storflt");
+    }
+    return m;
+}
+
+static BOOL asks_for(const struct machine *m, const struct target *t, const wchar_t *file)
+{
+    struct requirements *r = requirements_new();
+    plan_requirements(m, &t, 1, r);
+    BOOL asked = FALSE;
+    for (int i = 0; i < r->n_files; i++)
+        asked |= !_wcsicmp(r->files[i].name, file);
+    requirements_free(r);
+    return asked;
+}
+
+static void storflt_is_the_file_its_image_path_names(void **state)
+{
+    const struct target *t = target_find(L"hyperv");
+    struct plan *p = plan_new();
+    /* the real hive's shape */
+    struct machine *m = storflt_machine(L"system32\\DRIVERS\\vmstorfl.sys", L"system32\\DRIVERS\\vmstorfl.sys");
+    inbox_present(m, L"vmstorfl.sys");
+    assert_true(asks_for(m, t, L"vmstorfl.sys"));
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet001\\Services\\storflt\\StartOverride", L""));
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storflt\\StartOverride", L""));
+    /* ImagePath and Start are Windows' own */
+    assert_null(find_change(p, L"SYSTEM\\ControlSet001\\Services\\storflt", L"ImagePath"));
+    assert_null(find_change(p, L"SYSTEM\\ControlSet001\\Services\\storflt", L"Start"));
+    machine_free(m);
+
+    /* a file the table does not name: the current set's ImagePath decides */
+    m = storflt_machine(L"\\SystemRoot\\System32\\drivers\\oldflt.sys", L"\\SystemRoot\\System32\\drivers\\hvstor.sys");
+    inbox_present(m, L"hvstor.sys");
+    struct machine_file *f = &m->files[m->n_files++];
+    memset(f, 0, sizeof *f);
+    wcscpy(f->name, L"vmstorfl.sys");
+    f->dst_status = f->src_status = PE_MISSING;
+    assert_true(asks_for(m, t, L"hvstor.sys"));
+    assert_false(asks_for(m, t, L"vmstorfl.sys"));
+    assert_false(asks_for(m, t, L"oldflt.sys"));
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    assert_non_null(find_change(p, L"SYSTEM\\ControlSet002\\Services\\storflt\\StartOverride", L""));
+    machine_free(m);
+
+    /* no key anywhere: the table's name, and a missing file leaves storflt alone */
+    m = server(6, 3, ARCH_X64, 2);
+    inbox_present(m, L"vmbus.sys");
+    inbox_present(m, L"storvsc.sys");
+    assert_true(asks_for(m, t, L"vmstorfl.sys"));
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    for (size_t i = 0; i < p->n_changes; i++)
+        assert_null(wcsstr(p->changes[i].key, L"storflt"));
+    plan_free(p);
+    machine_free(m);
+}
+
+/* Which ImagePath values name a driver file, and which count as absent. */
+static void image_paths_name_a_driver_file_or_nothing(void **state)
+{
+    static const struct { const wchar_t *image; const wchar_t *file; } cases[] = {
+        { L"system32\\DRIVERS\\vmstorfl.sys", L"vmstorfl.sys" },
+        { L"\\SystemRoot\\system32\\drivers\\storvsc.sys", L"storvsc.sys" },
+        { L"System32\\drivers\\vmbus.sys", L"vmbus.sys" },
+        { L"%SystemRoot%\\System32\\Drivers\\LSI_SAS.SYS", L"LSI_SAS.SYS" },
+        { L"\\??\\C:\\Windows\\system32\\drivers\\x.sys", L"x.sys" },
+        { L"system32\\drivers\\vendor\\x.sys", NULL },    /* another folder */
+        { L"mysystem32\\drivers\\x.sys", NULL },
+        { L"system32\\drivers\\..\\x.sys", NULL },
+        { L"system32\\drivers\\x.dll", NULL },
+        { L"system32\\drivers\\.sys", NULL },
+        { L"system32\\drivers\\a:b.sys", NULL },
+        { L"vmstorfl.sys", NULL },
+        { L"", NULL },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        struct regval v;
+        wchar_t out[64] = L"";
+        regval_sz(&v, REG_EXPAND_SZ, cases[i].image);
+        BOOL ok = service_image_file(&v, out, COUNTOF(out));
+        if (ok != (cases[i].file != NULL))
+            fail_msg("%ls: %ls", cases[i].image, ok ? out : L"refused");
+        if (ok)
+            assert_wstr_equal(out, cases[i].file);
+    }
+    struct regval v;
+    regval_dword(&v, 1);
+    wchar_t out[64];
+    assert_false(service_image_file(&v, out, COUNTOF(out)));
+    v.present = FALSE;
+    assert_false(service_image_file(NULL, out, COUNTOF(out)));
 }
 
 static void hyperv_refusals_name_the_way_out(void **state)
@@ -985,7 +1101,7 @@ static void hyperv_refusals_name_the_way_out(void **state)
     machine_free(m);
     /* 2008 without the Integration Services */
     m = server(6, 0, ARCH_X64, 1);
-    inbox_present(m, L"storflt.sys");
+    inbox_present(m, L"vmstorfl.sys");
     struct machine_file *f = &m->files[m->n_files++];
     memset(f, 0, sizeof *f);
     wcscpy(f->name, L"vmbus.sys");
@@ -1068,7 +1184,7 @@ static struct machine *hyperv_2012r2(int n_sets)
     struct machine *m = server(6, 3, ARCH_X64, n_sets);
     inbox_present(m, L"vmbus.sys");
     inbox_present(m, L"storvsc.sys");
-    inbox_present(m, L"storflt.sys");
+    inbox_present(m, L"vmstorfl.sys");
     return m;
 }
 
@@ -1205,6 +1321,8 @@ int main(void)
         cmocka_unit_test(nvme_before_7_is_refused),
         cmocka_unit_test(rule_os_text_names_versions),
         cmocka_unit_test(hyperv_is_vmbus_and_storvsc_and_storflt_where_present),
+        cmocka_unit_test(storflt_is_the_file_its_image_path_names),
+        cmocka_unit_test(image_paths_name_a_driver_file_or_nothing),
         cmocka_unit_test(hyperv_refusals_name_the_way_out),
         cmocka_unit_test(xen_takes_the_vendor_drivers_with_their_ids),
         cmocka_unit_test(san_policy_online_by_default_for_hyperv_and_nvme),
