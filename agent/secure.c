@@ -88,6 +88,11 @@ BOOL acl_open_to_others(const ACL *dacl, BOOL present)
 
 PSID acl_first_other_writer(const ACL *dacl, BOOL present)
 {
+    return acl_first_writer_but(dacl, present, NULL);
+}
+
+PSID acl_first_writer_but(const ACL *dacl, BOOL present, PSID self)
+{
     if (!present || !dacl)
         return NULL;
     for (DWORD i = 0; i < dacl->AceCount; i++) {
@@ -97,10 +102,32 @@ PSID acl_first_other_writer(const ACL *dacl, BOOL present)
         if (h->AceType != ACCESS_ALLOWED_ACE_TYPE)
             continue;      /* a deny entry only takes rights away */
         ACCESS_ALLOWED_ACE *a = (ACCESS_ALLOWED_ACE *)h;
-        if ((a->Mask & WRITE_RIGHTS) && !is_trusted((PSID)&a->SidStart))
-            return (PSID)&a->SidStart;
+        PSID who = (PSID)&a->SidStart;
+        if ((a->Mask & WRITE_RIGHTS) && !is_trusted(who) && !(self && EqualSid(who, self)))
+            return who;
     }
     return NULL;
+}
+
+/* The user of this process' token (LocalAlloc'ed), NULL when it cannot be read. */
+static PSID token_user(void)
+{
+    HANDLE token;
+    union { TOKEN_USER user; BYTE bytes[256]; } buf;
+    DWORD n = 0;
+    PSID copy = NULL;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+        return NULL;
+    if (GetTokenInformation(token, TokenUser, &buf, sizeof buf, &n)) {
+        PSID sid = buf.user.User.Sid;
+        DWORD len = GetLengthSid(sid);
+        if ((copy = LocalAlloc(LMEM_FIXED, len)) && !CopySid(len, copy, sid)) {
+            LocalFree(copy);
+            copy = NULL;
+        }
+    }
+    CloseHandle(token);
+    return copy;
 }
 
 BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
@@ -117,8 +144,9 @@ BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
     BOOL open = FALSE;
     if (GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, sd, need, &need) &&
         GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
-        open = acl_open_to_others(dacl, present);
-        PSID sid = acl_first_other_writer(dacl, present);
+        PSID self = token_user();
+        PSID sid = acl_first_writer_but(dacl, present, self);
+        open = sid != NULL || !present || !dacl;
         wchar_t name[128], domain[128];
         DWORD nn = COUNTOF(name), nd = COUNTOF(domain);
         SID_NAME_USE use;
@@ -132,6 +160,8 @@ BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
             LocalFree(text);
         } else if (open)
             wcopy(who, cch, L"an account p2vprep cannot name");
+        if (self)
+            LocalFree(self);
     }
     LocalFree(sd);
     return open;

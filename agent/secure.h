@@ -24,10 +24,14 @@ BOOL acl_open_to_others(const ACL *dacl, BOOL present);
 /* The SID of the first entry that lets someone else write (NULL when none, or when there
  * is no DACL at all); points into dacl. */
 PSID acl_first_other_writer(const ACL *dacl, BOOL present);
+/* The same, also trusting self (NULL: nobody more). */
+PSID acl_first_writer_but(const ACL *dacl, BOOL present, PSID self);
 
-/* Can others than SYSTEM and Administrators write into the existing folder dir? who
- * receives the first such account ("BUILTIN\Users", or a SID). FALSE when the folder is
- * admin-only, absent, or its rights cannot be read. */
+/* Can others than SYSTEM, Administrators and the account running p2vprep (which could put
+ * a driver there itself: an admin's own download folder) write into the existing folder
+ * dir? who receives the first such account ("BUILTIN\Users", or a SID). FALSE when the
+ * folder is admin-only, absent, or its rights cannot be read. Run as SYSTEM (a service,
+ * PsExec), the account is SYSTEM: a user's folder still counts as open. */
 BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch);
 
 /* The state folder dir, if it exists with a DACL open to others, gets the one of

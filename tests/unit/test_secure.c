@@ -62,6 +62,30 @@ static void the_first_other_writer_is_named(void **state)
     FreeSid(world);
 }
 
+/* The account running p2vprep (an admin's own download folder grants it) is not another
+ * writer; any other account beside it still is. */
+static void the_running_account_is_not_another_writer(void **state)
+{
+    PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
+    PSID users = sid(2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_USERS);
+    PSID alice = sid(5, SECURITY_NT_NON_UNIQUE, 21), bob = sid(5, SECURITY_NT_NON_UNIQUE, 22);
+    BYTE buf[1024];
+    ACL *acl = (ACL *)buf;
+    assert_true(InitializeAcl(acl, sizeof buf, ACL_REVISION));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, system));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, alice));
+    assert_null(acl_first_writer_but(acl, TRUE, alice));
+    assert_true(EqualSid(acl_first_other_writer(acl, TRUE), alice));   /* not without it */
+    assert_true(EqualSid(acl_first_writer_but(acl, TRUE, bob), alice));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ADD_FILE, users));
+    assert_true(EqualSid(acl_first_writer_but(acl, TRUE, alice), users));
+    assert_null(acl_first_writer_but(NULL, FALSE, alice));
+    FreeSid(system);
+    FreeSid(users);
+    FreeSid(alice);
+    FreeSid(bob);
+}
+
 static void only_system_and_administrators_is_closed_anything_else_open(void **state)
 {
     PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
@@ -290,6 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(only_system_and_administrators_is_closed_anything_else_open),
         cmocka_unit_test(the_first_other_writer_is_named),
+        cmocka_unit_test(the_running_account_is_not_another_writer),
         cmocka_unit_test(random_names_differ),
         cmocka_unit_test(report_folders_are_made_level_by_level),
         cmocka_unit_test_setup_teardown(a_junction_on_the_way_to_a_report_folder_is_refused,
