@@ -819,15 +819,43 @@ static int cmd_rollback(struct run *r)
                   L"server, remove that journal.", r->journal, written_on, r->m->os.computer, r->state_dir);
         return EXIT_USAGE;
     }
-    journal_resolve(entries, n, r->m->os.systemroot, r->offline ? r->offline->boot.boot_ini : NULL);
-    for (size_t i = 0; i < n; i++)
-        if (entries[i].kind == J_FILE && !_wcsicmp(entries[i].key, L"%BootIni%"))
+    const wchar_t *boot_ini = r->offline ? r->offline->boot.boot_ini : NULL;
+    journal_resolve(entries, n, r->m->os.systemroot, boot_ini);
+    /* a boot.ini record left unresolved (a live rollback) names no file here: said, kept out */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (entries[i].kind == J_FILE && !_wcsicmp(entries[i].key, L"%BootIni%")) {
             out_error(L"This journal also corrected boot.ini on the converted disk's system partition "
                       L"(--fix-boot-ini); that is undone offline only: run rollback --offline from a "
                       L"helper, or put back the old copy %ls by hand.", entries[i].backup);
+            continue;
+        }
+        entries[kept++] = entries[i];
+    }
+    n = kept;
     if (r->m->os.offline && journal_rebase(entries, n, r->m->os.systemroot))
         out_info(L"The journal names files as the booted Windows saw them; they are taken as "
                  L"under %ls.", r->m->os.systemroot);
+    /* a journal is data, not orders: every record must be one apply writes, or none is undone */
+    wchar_t files_dir[MAX_PATH];
+    size_t jl = wcslen(r->journal);
+    wcopy(files_dir, COUNTOF(files_dir), r->journal);
+    if (jl > 8 && !_wcsicmp(files_dir + jl - 8, L".journal"))
+        files_dir[jl - 8] = 0;
+    struct journal_scope scope = { r->m->os.systemroot, files_dir, boot_ini };
+    for (size_t i = 0; i < n; i++) {
+        const wchar_t *why = journal_record_problem(&entries[i], &scope);
+        if (!why)
+            continue;
+        wchar_t line[1024];
+        describe_entry(&entries[i], line, COUNTOF(line));
+        out_error(L"error: %ls holds a record p2vprep never writes, %ls: \"%ls\". Nothing was rolled "
+                  L"back. A journal is undone whole or not at all; this one was changed or planted. "
+                  L"Keep the state folder %ls as it is for an investigation, and put back what that "
+                  L"apply changed by hand (its records are plain text).", r->journal, why, line, r->state_dir);
+        free(entries);
+        return EXIT_USAGE;
+    }
     if (wow64_hand_off_journal(r->m->os.wow64, entries, n)) {
         free(entries);
         return EXIT_HANDOFF;

@@ -110,31 +110,54 @@ static const wchar_t *portable(const struct journal *j, const wchar_t *path, wch
     return path;
 }
 
-static int journal_number(const wchar_t *name)
+/* The apply-NNNN numbers of the journals in dir, highest first (malloc'ed; NULL and 0 when
+ * there is none). Listed, never counted up to: the numbers come from the names there. */
+static int *journal_list(const wchar_t *dir, size_t *count)
 {
-    int n = 0;
-    wchar_t rest[32] = L"";
-    if (swscanf(name, L"apply-%d.%31ls", &n, rest) != 2 || _wcsicmp(rest, L"journal") != 0)
-        return -1;
-    return n;
+    wchar_t pattern[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    struct wbuf names = { 0 };
+    size_t n = 0;
+    *count = 0;
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\apply-*.journal", dir);
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return NULL;
+    do {
+        if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && journal_number(fd.cFileName) > 0) {
+            wbuf_add(&names, fd.cFileName);
+            wbuf_add(&names, L"|");
+            n++;
+        }
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    const wchar_t **list = n ? malloc(n * sizeof *list) : NULL;
+    int *numbers = n ? malloc(n * sizeof *numbers) : NULL;
+    if (list && numbers && names.ok) {
+        size_t i = 0;
+        for (wchar_t *p = names.s; i < n; i++) {
+            list[i] = p;
+            p = wcschr(p, L'|');
+            *p++ = 0;
+        }
+        *count = journal_numbers(list, n, numbers, n);
+    }
+    free(list);
+    wbuf_free(&names);
+    if (!*count) {
+        free(numbers);
+        return NULL;
+    }
+    return numbers;
 }
 
 /* The highest NNNN of the apply-NNNN.journal files in dir, 0 when there is none. */
 static int highest_number(const wchar_t *dir)
 {
-    wchar_t pattern[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    int best = 0;
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\apply-*.journal", dir);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h == INVALID_HANDLE_VALUE)
-        return 0;
-    do {
-        int n = journal_number(fd.cFileName);
-        if (n > best)
-            best = n;
-    } while (FindNextFileW(h, &fd));
-    FindClose(h);
+    size_t n;
+    int *numbers = journal_list(dir, &n);
+    int best = n ? numbers[0] : 0;
+    free(numbers);
     return best;
 }
 
@@ -324,26 +347,28 @@ DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch)
 
 DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
 {
-    for (int n = highest_number(dir); n > 0; n--) {
+    size_t count;
+    int *numbers = journal_list(dir, &count);
+    DWORD result = ERROR_FILE_NOT_FOUND;
+    for (size_t i = 0; i < count; i++) {
         wchar_t p[MAX_PATH], status[32];
         struct jentry *e;
-        size_t count;
-        wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, n);
-        /* A missing number (a journal deleted by hand) is a gap, not a stop. A journal that
-         * cannot be read is returned: rollback must say so rather than quietly undo an
-         * older apply instead. */
-        DWORD le = journal_load(p, &e, &count, status, COUNTOF(status));
+        size_t n;
+        wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, numbers[i]);
+        /* A journal that cannot be read is returned: rollback must say so rather than
+         * quietly undo an older apply instead. */
+        DWORD le = journal_load(p, &e, &n, status, COUNTOF(status));
         if (le == ERROR_FILE_NOT_FOUND || le == ERROR_PATH_NOT_FOUND)
-            continue;
-        if (le != ERROR_SUCCESS) {
-            wcopy(path, cch, p);
-            return ERROR_SUCCESS;
+            continue;   /* apply-7.journal is listed, apply-0007.journal is what p2vprep writes */
+        if (le == ERROR_SUCCESS) {
+            free(e);
+            if (!wcscmp(status, L"rolled-back"))
+                continue;
         }
-        free(e);
-        if (wcscmp(status, L"rolled-back") != 0) {
-            wcopy(path, cch, p);
-            return ERROR_SUCCESS;
-        }
+        wcopy(path, cch, p);
+        result = ERROR_SUCCESS;
+        break;
     }
-    return ERROR_FILE_NOT_FOUND;
+    free(numbers);
+    return result;
 }

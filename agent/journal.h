@@ -96,6 +96,25 @@ int journal_rebase(struct jentry *entries, size_t n, const wchar_t *windir);
 /* The computer name of the "started" line: the Windows the journal was written for (the
  * offline one's name when written from a helper). FALSE when the text has none. Pure. */
 BOOL journal_written_on(const char *text, size_t size, wchar_t *computer, size_t cch);
+
+/* A journal is data, never orders: before anything is undone, each record must be one that
+ * p2vprep writes (journal_parse.c, pure). Registry records only under a ControlSetNNN's
+ * Services\<name> (its Parameters, PnpInterface, StartOverride), Control\
+ * CriticalDeviceDatabase\<id> and Control\CrashControl; files only <systemroot>\system32\
+ * drivers\<file> or the offline boot.ini; old copies only in the journal's own folder;
+ * staged packages only oemNN.inf. Paths as resolved (journal_resolve, journal_rebase). */
+struct journal_scope {
+    const wchar_t *systemroot;    /* the Windows folder the records were resolved against */
+    const wchar_t *files_dir;     /* the journal's own folder of old copies (apply-NNNN) */
+    const wchar_t *boot_ini;      /* offline: the boot.ini --fix-boot-ini corrects, else NULL */
+};
+/* NULL when e is such a record, else why not ("a key outside ..."). */
+const wchar_t *journal_record_problem(const struct jentry *e, const struct journal_scope *s);
+/* The apply-NNNN numbers in names (file names of a folder), highest first, without
+ * duplicates; returns how many (at most max). What journal_find_last walks: a planted
+ * apply-2147483647.journal costs one look, not 2^31. Pure. */
+size_t journal_numbers(const wchar_t *const *names, size_t n_names, int *numbers, size_t max);
+int journal_number(const wchar_t *name);   /* apply-NNNN.journal -> NNNN, else -1 */
 /* The same, read from a journal file; an empty name when it has none. */
 DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch);
 /* Reopens an existing journal to append its final status. */

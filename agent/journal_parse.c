@@ -248,3 +248,161 @@ BOOL journal_written_on(const char *text, size_t size, wchar_t *computer, size_t
     }
     return FALSE;
 }
+
+/* ---- records as data ---- */
+
+/* One path component p2vprep could have written: not empty, no separator, no "." or
+ * "..", no control character, at most max characters. */
+static BOOL plain_name(const wchar_t *s, size_t len, size_t max)
+{
+    if (len == 0 || len > max || (len <= 2 && s[0] == L'.' && (len == 1 || s[1] == L'.')))
+        return FALSE;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < 0x20 || s[i] == L'\\' || s[i] == L'/' || s[i] == L':')
+            return FALSE;
+    return TRUE;
+}
+
+/* key starts with SYSTEM\ControlSetNNN\; *rest gets what follows. */
+static BOOL in_control_set(const wchar_t *key, const wchar_t **rest)
+{
+    static const wchar_t prefix[] = L"SYSTEM\\ControlSet";
+    size_t n = COUNTOF(prefix) - 1;
+    if (_wcsnicmp(key, prefix, n))
+        return FALSE;
+    for (int i = 0; i < 3; i++)
+        if (key[n + i] < L'0' || key[n + i] > L'9')
+            return FALSE;
+    if (key[n + 3] != L'\\')
+        return FALSE;
+    *rest = key + n + 4;
+    return TRUE;
+}
+
+/* Splits rest at backslashes into at most max components; FALSE when it has more or an
+ * empty one. */
+static int components(const wchar_t *rest, const wchar_t **start, size_t *len, int max)
+{
+    int n = 0;
+    for (const wchar_t *p = rest;; ) {
+        const wchar_t *end = wcschr(p, L'\\');
+        size_t l = end ? (size_t)(end - p) : wcslen(p);
+        if (n == max || l == 0)
+            return -1;
+        start[n] = p;
+        len[n++] = l;
+        if (!end)
+            return n;
+        p = end + 1;
+    }
+}
+
+static BOOL is(const wchar_t *s, size_t len, const wchar_t *word)
+{
+    return wcslen(word) == len && !_wcsnicmp(s, word, len);
+}
+
+/* Keys under a control set that apply writes: Services\<name>[\Parameters[\PnpInterface]],
+ * Services\<name>\StartOverride, Control\CriticalDeviceDatabase[\<id>], Control\CrashControl. */
+static BOOL owned_key(const wchar_t *key)
+{
+    const wchar_t *rest, *c[4];
+    size_t l[4];
+    if (!in_control_set(key, &rest))
+        return FALSE;
+    int n = components(rest, c, l, 4);
+    if (n < 2)
+        return FALSE;
+    for (int i = 0; i < n; i++)
+        if (!plain_name(c[i], l[i], 200))
+            return FALSE;
+    if (is(c[0], l[0], L"Services"))
+        return n == 2 || (n == 3 && (is(c[2], l[2], L"Parameters") || is(c[2], l[2], L"StartOverride"))) ||
+               (n == 4 && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"PnpInterface"));
+    if (is(c[0], l[0], L"Control"))
+        return (n <= 3 && is(c[1], l[1], L"CriticalDeviceDatabase")) ||
+               (n == 2 && is(c[1], l[1], L"CrashControl"));
+    return FALSE;
+}
+
+/* path is folder\<one plain name>. */
+static BOOL file_in(const wchar_t *path, const wchar_t *folder)
+{
+    size_t n = wcslen(folder);
+    while (n && folder[n - 1] == L'\\')
+        n--;
+    if (!n || _wcsnicmp(path, folder, n) || path[n] != L'\\')
+        return FALSE;
+    return plain_name(path + n + 1, wcslen(path + n + 1), 255);
+}
+
+const wchar_t *journal_record_problem(const struct jentry *e, const struct journal_scope *s)
+{
+    wchar_t drivers[MAX_PATH];
+    switch (e->kind) {
+    case J_KEY:
+    case J_KEY_DELETED:
+    case J_VALUE:
+        if (!owned_key(e->key))
+            return L"a registry key outside the control sets' Services, CriticalDeviceDatabase "
+                   L"and CrashControl keys p2vprep writes";
+        if (e->kind == J_KEY_DELETED && !wcsstr(e->key, L"\\StartOverride"))
+            return L"a deleted key that is not a StartOverride";
+        return NULL;
+    case J_FILE:
+        wfmt(drivers, COUNTOF(drivers), L"%ls\\system32\\drivers", s->systemroot);
+        if (!file_in(e->key, drivers) && !(s->boot_ini && s->boot_ini[0] && !_wcsicmp(e->key, s->boot_ini)))
+            return L"a file outside the Windows folder's system32\\drivers";
+        if (e->backup[0] && !(s->files_dir && file_in(e->backup, s->files_dir)))
+            return L"an old copy outside the journal's own folder";
+        return NULL;
+    case J_STAGED:
+        if (e->name[0]) {
+            size_t n = wcslen(e->name);
+            if (n < 8 || n > 12 || _wcsnicmp(e->name, L"oem", 3) || _wcsicmp(e->name + n - 4, L".inf") ||
+                wcsspn(e->name + 3, L"0123456789") != n - 7)
+                return L"a driver package name that is not oemNN.inf";
+        }
+        return NULL;
+    case J_STAGING:
+        return NULL;
+    }
+    return L"a record of an unknown kind";
+}
+
+int journal_number(const wchar_t *name)
+{
+    static const wchar_t head[] = L"apply-", tail[] = L".journal";
+    size_t n = wcslen(name), nh = COUNTOF(head) - 1, nt = COUNTOF(tail) - 1;
+    if (n <= nh + nt || _wcsnicmp(name, head, nh) || _wcsicmp(name + n - nt, tail))
+        return -1;
+    size_t digits = n - nh - nt;
+    if (digits > 9 || wcsspn(name + nh, L"0123456789") != digits)
+        return -1;
+    int v = 0;
+    for (size_t i = 0; i < digits; i++)
+        v = v * 10 + (name[nh + i] - L'0');
+    return v > 0 ? v : -1;
+}
+
+static int descending(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+size_t journal_numbers(const wchar_t *const *names, size_t n_names, int *numbers, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_names; i++) {
+        int v = journal_number(names[i]);
+        if (v > 0 && n < max)
+            numbers[n++] = v;
+    }
+    qsort(numbers, n, sizeof *numbers, descending);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || numbers[k - 1] != numbers[i])
+            numbers[k++] = numbers[i];
+    return k;
+}

@@ -387,6 +387,79 @@ static void an_open_payload_folder_is_named(void **state)
     free(out);
 }
 
+/* A journal is data, not orders: a journal written under this computer's name whose
+ * records reach beyond what apply writes (a Run key, a file outside the drivers folder, an
+ * old copy taken from elsewhere, arguments after a package name) is refused whole, and
+ * nothing it names is touched. A planted journal numbered near 2^31 costs one look. */
+static void a_planted_journal_is_refused_whole(void **state)
+{
+    static const char *const records[] = {
+        "value\tSOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\tp2vplant\t1\t43003a005c0078002e00650078006500000000\n",
+        "file\tC:\\p2vtest\\victim.ini\tabsent\n",
+        "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\tC:\\p2vtest\\secret.txt\n",
+        "file\t%SystemRoot%\\system32\\drivers\\..\\evil.dll\tabsent\n",
+        "staged\toem1.inf /Online /LogPath:C:\\p2vtest\\x\tC:\\p2vtest\\a.inf\n",
+        "key\tSYSTEM\\ControlSet001\\..\\..\\SOFTWARE\\p2vplant\n",
+    };
+    static const char victim[] = "a helper file a journal must never delete";
+    static const char secret[] = "a helper file a journal must never copy";
+    wchar_t computer[64], dir[MAX_PATH], path[MAX_PATH];
+    DWORD cn = 64;
+    assert_true(GetComputerNameW(computer, &cn));
+    swprintf(dir, MAX_PATH, L"%ls\\p2vprep", fx_systemroot());
+    wchar_t driver[MAX_PATH];
+    swprintf(driver, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
+    fx_delete_file(driver);
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        fx_delete_dir(dir);
+        CreateDirectoryW(dir, NULL);
+        assert_true(fx_write_file(WORK L"\\victim.ini", victim, sizeof victim - 1));
+        assert_true(fx_write_file(WORK L"\\secret.txt", secret, sizeof secret - 1));
+        char text[1024];
+        snprintf(text, sizeof text, "p2vprep journal 1\nstarted\t%ls\tapply\n%send\tok\n", computer, records[i]);
+        swprintf(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
+        assert_true(fx_write_file(path, text, (DWORD)strlen(text)));
+        wchar_t *before = fx_export(L"SYSTEM");
+        char *out;
+        int rc = fx_run(EXE, L"rollback", &out);
+        if (rc != 2 || !strstr(out, "never writes") || !strstr(out, "Nothing was rolled back"))
+            fail_msg("record %s: exit %d\n%s", records[i], rc, out);
+        free(out);
+        wchar_t *after = fx_export(L"SYSTEM");
+        if (wcscmp(before, after))
+            fail_msg("record %s: the registry changed", records[i]);
+        free(before);
+        free(after);
+        assert_false(fx_key_exists(L"SOFTWARE\\p2vplant"));
+        DWORD type, size = 0;
+        BYTE data[64];
+        size = sizeof data;
+        assert_false(fx_get(L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run", L"p2vplant", &type, data, &size));
+        char *v = read_all(WORK L"\\victim.ini");
+        assert_string_equal(v, victim);
+        free(v);
+        assert_false(fx_file_exists(driver));
+        print_message("refused: %s", records[i]);
+    }
+    /* numbered near 2^31 and already rolled back: listed, looked at once, nothing to do */
+    fx_delete_dir(dir);
+    CreateDirectoryW(dir, NULL);
+    char text[256];
+    snprintf(text, sizeof text, "p2vprep journal 1\nstarted\t%ls\tapply\nend\trolled-back\n", computer);
+    swprintf(path, MAX_PATH, L"%ls\\apply-999999999.journal", dir);
+    assert_true(fx_write_file(path, text, (DWORD)strlen(text)));
+    swprintf(path, MAX_PATH, L"%ls\\apply-2147483647.journal", dir);
+    assert_true(fx_write_file(path, text, (DWORD)strlen(text)));
+    char *out;
+    DWORD t0 = GetTickCount();
+    assert_int_equal(fx_run(EXE, L"rollback", &out), 0);
+    assert_non_null(strstr(out, "Nothing to roll back"));
+    free(out);
+    print_message("a journal numbered 999999999 and one numbered 2^31-1: rollback took %lu ms\n",
+                  (unsigned long)(GetTickCount() - t0));
+    fx_delete_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
+        cmocka_unit_test_setup(a_planted_journal_is_refused_whole, downloads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

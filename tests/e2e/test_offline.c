@@ -482,8 +482,9 @@ static void a_package_goes_in_through_dism_and_out_on_rollback(void **state)
 }
 
 /* A journal of an earlier version names files by the booted Windows' full path. Offline,
- * a path under a folder of the same name is taken as the offline Windows'; anything else is
- * refused, and the helper's own files are never touched. */
+ * a path under a folder of the same name is taken as the offline Windows'; a journal with
+ * anything else is refused whole (exit 2) before any undo, and the helper's own files are
+ * never touched. */
 static void an_old_journal_never_reaches_the_helpers_files(void **state)
 {
     wchar_t helper_driver[MAX_PATH];
@@ -507,8 +508,9 @@ static void an_old_journal_never_reaches_the_helpers_files(void **state)
                "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
                "file\tE:\\other.sys\tabsent\n"
                "end\tok\n");
-    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 6);
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 2);
     assert_contains(out, "E:\\other.sys");
+    assert_contains(out, "never writes");
     free(out);
     assert_true(fx_file_exists(L"E:\\other.sys"));
     assert_true(fx_file_exists(helper_driver));

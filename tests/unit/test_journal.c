@@ -365,12 +365,88 @@ static void a_gap_in_the_numbers_does_not_block_rollback(void **state)
     assert_wstr_equal(found, first);
 }
 
+/* Which records a rollback accepts: what apply writes, nothing beyond. */
+static void records_beyond_what_apply_writes_are_named(void **state)
+{
+    const struct journal_scope live = { L"C:\\WINDOWS", L"C:\\WINDOWS\\p2vprep\\apply-0003", NULL };
+    const struct journal_scope off = { L"F:\\WINDOWS", L"F:\\WINDOWS\\p2vprep\\apply-0001", L"E:\\boot.ini" };
+    static const struct { enum jentry_kind kind; const wchar_t *key, *name, *backup; BOOL offline, ok; } cases[] = {
+        { J_KEY, L"SYSTEM\\ControlSet001\\Services\\symmpi", NULL, NULL, FALSE, TRUE },
+        { J_KEY, L"SYSTEM\\ControlSet012\\Services\\symmpi\\Parameters", NULL, NULL, FALSE, TRUE },
+        { J_KEY, L"SYSTEM\\ControlSet001\\Services\\symmpi\\Parameters\\PnpInterface", NULL, NULL, FALSE, TRUE },
+        { J_VALUE, L"SYSTEM\\ControlSet002\\Services\\partmgr\\Parameters", L"SanPolicy", NULL, FALSE, TRUE },
+        { J_VALUE, L"SYSTEM\\ControlSet002\\Control\\CrashControl", L"AutoReboot", NULL, FALSE, TRUE },
+        { J_VALUE, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase\\pci#ven_1000&dev_0030", L"Service", NULL, FALSE, TRUE },
+        { J_KEY, L"SYSTEM\\ControlSet001\\Control\\CriticalDeviceDatabase", NULL, NULL, FALSE, TRUE },
+        { J_KEY_DELETED, L"SYSTEM\\ControlSet001\\Services\\storvsc\\StartOverride", NULL, NULL, FALSE, TRUE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys", NULL, L"C:\\WINDOWS\\p2vprep\\apply-0003\\symmpi.sys", FALSE, TRUE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys", NULL, NULL, FALSE, TRUE },
+        { J_FILE, L"E:\\boot.ini", NULL, L"F:\\WINDOWS\\p2vprep\\apply-0001\\boot.ini", TRUE, TRUE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem12.inf", NULL, FALSE, TRUE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"", NULL, FALSE, TRUE },
+        /* beyond */
+        { J_VALUE, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run", L"x", NULL, FALSE, FALSE },
+        { J_KEY, L"SYSTEM\\CurrentControlSet\\Services\\symmpi", NULL, NULL, FALSE, FALSE },
+        { J_KEY, L"SYSTEM\\ControlSet001", NULL, NULL, FALSE, FALSE },
+        { J_KEY, L"SYSTEM\\ControlSet001\\Services", NULL, NULL, FALSE, FALSE },
+        { J_KEY, L"SYSTEM\\ControlSet001\\Services\\..\\..\\..\\SOFTWARE", NULL, NULL, FALSE, FALSE },
+        { J_KEY, L"SYSTEM\\ControlSet001\\Services\\x\\Enum\\Root", NULL, NULL, FALSE, FALSE },
+        { J_VALUE, L"SYSTEM\\ControlSet001\\Control\\Session Manager", L"BootExecute", NULL, FALSE, FALSE },
+        { J_KEY_DELETED, L"SYSTEM\\ControlSet001\\Services\\Tcpip", NULL, NULL, FALSE, FALSE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\evil.dll", NULL, NULL, FALSE, FALSE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\..\\evil.dll", NULL, NULL, FALSE, FALSE },
+        { J_FILE, L"C:\\secret\\x.txt", NULL, NULL, FALSE, FALSE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys", NULL, L"C:\\secret\\x.txt", FALSE, FALSE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys", NULL, L"\\\\host\\share\\x", FALSE, FALSE },
+        { J_FILE, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys", NULL, L"C:\\WINDOWS\\p2vprep\\apply-0002\\symmpi.sys", FALSE, FALSE },
+        { J_FILE, L"E:\\boot.ini", NULL, NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem1.inf /Online", NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"..\\x.inf", NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem.inf", NULL, FALSE, FALSE },
+    };
+    for (size_t i = 0; i < COUNTOF(cases); i++) {
+        struct jentry e;
+        memset(&e, 0, sizeof e);
+        e.kind = cases[i].kind;
+        wcscpy(e.key, cases[i].key);
+        if (cases[i].name)
+            wcscpy(e.name, cases[i].name);
+        if (cases[i].backup)
+            wcscpy(e.backup, cases[i].backup);
+        const wchar_t *why = journal_record_problem(&e, cases[i].offline ? &off : &live);
+        if ((why == NULL) != cases[i].ok)
+            fail_msg("%ls %ls: %ls", cases[i].key, cases[i].name ? cases[i].name : L"",
+                     why ? why : L"accepted");
+    }
+}
+
+/* Journal numbers come from the names listed, highest first, whatever else is there. */
+static void journal_numbers_are_listed_not_counted(void **state)
+{
+    static const wchar_t *const names[] = {
+        L"apply-0002.journal", L"apply-0010.journal", L"apply-999999999.journal", L"apply-2147483647.journal",
+        L"apply-0002.JOURNAL", L"apply-x.journal", L"apply-.journal", L"apply-0000.journal", L"apply-0003.journal.bak",
+        L"apply-0001.journal", L"p2vprep.lock", L"apply--5.journal",
+    };
+    int numbers[16];
+    size_t n = journal_numbers(names, COUNTOF(names), numbers, 16);
+    assert_int_equal(n, 4);
+    assert_int_equal(numbers[0], 999999999);
+    assert_int_equal(numbers[1], 10);
+    assert_int_equal(numbers[2], 2);
+    assert_int_equal(numbers[3], 1);
+    assert_int_equal(journal_number(L"apply-0042.journal"), 42);
+    assert_int_equal(journal_number(L"apply-2147483647.journal"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_read_back_exactly, make_dir, drop_dir),
         cmocka_unit_test(sha256_matches_the_standard),
         cmocka_unit_test(the_computer_a_journal_was_written_on),
+        cmocka_unit_test(records_beyond_what_apply_writes_are_named),
+        cmocka_unit_test(journal_numbers_are_listed_not_counted),
         cmocka_unit_test_setup_teardown(staged_records_keep_the_digest, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(files_under_systemroot_are_recorded_relative_to_it, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(newest_live_journal_is_found, make_dir, drop_dir),
