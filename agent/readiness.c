@@ -371,25 +371,35 @@ BOOL bootini_set_partition(const char *text, size_t len, int new_partition, char
     memcpy(old, def, dlen);
     old[dlen] = 0;
 
-    char *buf = malloc(len + 64 * (n + 1) + 1);
-    size_t o = 0, grow = 0;
-    if (!buf)
-        return FALSE;
-    for (size_t i = 0; i < len;) {
-        /* an occurrence of the old path that is not the start of a longer one */
-        if (i + dlen <= len && span_ieq_span(text + i, text + i + dlen, old, old + dlen) &&
-            (i + dlen == len || !arc_char(text[i + dlen])) && (i == 0 || !arc_char(text[i - 1])) &&
-            grow < 64) {
-            memcpy(buf + o, arc, n);
-            o += n;
-            i += dlen;
-            grow++;
-        } else {
-            buf[o++] = text[i++];
+    /* every occurrence of the old path that is not part of a longer one, default= and the
+     * [operating systems] entries alike, however many there are: counted first, so that the
+     * new text is allocated once at its final size */
+    size_t count = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *buf = NULL;
+        if (pass == 1 && !(buf = malloc(len + count * n + 1)))
+            return FALSE;
+        size_t o = 0;
+        for (size_t i = 0; i < len;) {
+            if (i + dlen <= len && span_ieq_span(text + i, text + i + dlen, old, old + dlen) &&
+                (i + dlen == len || !arc_char(text[i + dlen])) && (i == 0 || !arc_char(text[i - 1]))) {
+                if (buf)
+                    memcpy(buf + o, arc, n);
+                o += n;
+                i += dlen;
+                count += !buf;
+            } else {
+                if (buf)
+                    buf[o] = text[i];
+                o++;
+                i++;
+            }
+        }
+        if (buf) {
+            *out = buf;
+            *out_len = o;
         }
     }
-    *out = buf;
-    *out_len = o;
     return TRUE;
 }
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 #include "probe.h"
@@ -160,6 +161,27 @@ static void bootini_partition_is_renumbered_everywhere_and_nothing_else(void **s
     assert_false(bootini_set_partition(none, strlen(none), 2, &out, &n));
     assert_false(bootini_set_partition(sig, strlen(sig), 2, &out, &n));
     assert_false(bootini_set_partition(in, strlen(in), 0, &out, &n));
+}
+
+/* A boot.ini whose [operating systems] come first and hold more than 64 entries of the
+ * default path: default= is renumbered too, and every entry, however many. */
+static void bootini_default_is_renumbered_after_any_number_of_entries(void **state)
+{
+    const char *entry = "multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS=\"Windows Server 2003\" /fastdetect\r\n";
+    size_t cap = 100 * strlen(entry) + 256, len = 0;
+    char *in = malloc(cap);
+    len += (size_t)sprintf(in + len, "[operating systems]\r\n");
+    for (int i = 0; i < 100; i++)
+        len += (size_t)sprintf(in + len, "%s", entry);
+    len += (size_t)sprintf(in + len, "[boot loader]\r\ntimeout=30\r\ndefault=multi(0)disk(0)rdisk(0)partition(3)\\WINDOWS\r\n");
+    char *out;
+    size_t n;
+    assert_true(bootini_set_partition(in, len, 12, &out, &n));
+    assert_int_equal(n, len + 101);   /* 101 paths, each one digit longer */
+    assert_non_null(strstr(out, "default=multi(0)disk(0)rdisk(0)partition(12)\\WINDOWS\r\n"));
+    assert_null(strstr(out, "partition(3)"));
+    free(out);
+    free(in);
 }
 
 /* ---- arc_path_parse ------------------------------------------------------------------ */
@@ -935,6 +957,7 @@ int main(void)
         cmocka_unit_test(bootini_sections_in_any_order_cp1252_and_unquoted_titles),
         cmocka_unit_test(bootini_small_buffers_truncate),
         cmocka_unit_test(bootini_partition_is_renumbered_everywhere_and_nothing_else),
+        cmocka_unit_test(bootini_default_is_renumbered_after_any_number_of_entries),
         cmocka_unit_test(arc_multi_path),
         cmocka_unit_test(arc_scsi_path_gives_the_lun),
         cmocka_unit_test(arc_signature_path_is_false),
