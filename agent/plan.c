@@ -189,7 +189,7 @@ static const wchar_t *service_file(const struct machine *m, const struct service
     for (int pass = 0; pass < 2; pass++)   /* the current set first */
         for (int s = 0; s < m->n_sets; s++) {
             BOOL current = m->select_present[SEL_CURRENT] &&
-                           (DWORD)_wtoi(m->sets[s] + 10) == m->select[SEL_CURRENT];
+                           wcstoul(m->sets[s] + 10, NULL, 10) == m->select[SEL_CURRENT];
             if (current == !pass)
                 order[n++] = s;
         }

@@ -25,6 +25,7 @@ typedef int64_t LONGLONG;
 typedef uint64_t ULONGLONG;
 typedef void *HANDLE;
 typedef wchar_t WCHAR;
+typedef DWORD REGSAM;
 
 #define TRUE 1
 #define FALSE 0
@@ -46,11 +47,13 @@ typedef wchar_t WCHAR;
 #define ERROR_LINE_NOT_FOUND 0xE0000102
 
 /* winnt.h */
+#define REG_NONE 0
 #define REG_SZ 1
 #define REG_EXPAND_SZ 2
 #define REG_BINARY 3
 #define REG_DWORD 4
 #define REG_MULTI_SZ 7
+#define REG_QWORD 11
 #define VER_NT_WORKSTATION 1
 #define VER_NT_DOMAIN_CONTROLLER 2
 #define VER_NT_SERVER 3
