@@ -125,6 +125,32 @@ static void a_planted_link_never_makes_the_report_overwrite_a_file(void **state)
     assert_true(h == INVALID_HANDLE_VALUE);
 }
 
+/* A missing report folder given as a folder is made by p2vprep, with the missing folders
+ * above it, each admin-only: under %ProgramData% a plain folder would inherit the users'
+ * right to create files there. The DACL is read back; a folder that merely exists proves
+ * nothing. */
+static void a_missing_report_folder_is_made_admin_only(void **state)
+{
+    static const wchar_t *const made[] = { WORK L"\\made", WORK L"\\made\\wave1" };
+    wchar_t computer[64], report[MAX_PATH];
+    DWORD cn = 64;
+    /* the control: a folder made without a DACL of its own is seen as open (under Wine
+     * only its Unix mode bits are kept, and those must show it) */
+    assert_true(CreateDirectoryW(WORK L"\\plain", NULL));
+    if (!fx_dir_not_admin_only(WORK L"\\plain"))
+        fail_msg("a plain folder passes as admin-only: this check would see nothing");
+    GetComputerNameW(computer, &cn);
+    assert_false(fx_file_exists(made[0]));
+    assert_int_equal(fx_run(EXE, L"check --target lsilogic --report " WORK L"\\made\\wave1\\", NULL), 1);
+    swprintf(report, MAX_PATH, L"%ls\\%ls.json", made[1], computer);
+    assert_true(fx_file_exists(report));
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        const char *why = fx_dir_not_admin_only(made[i]);
+        if (why)
+            fail_msg("a report folder p2vprep made is not admin-only: %s", why);
+    }
+}
+
 /* ---- a table of hostile inputs ---- */
 
 #define PAY WORK L"\\payload"
@@ -393,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
         cmocka_unit_test_setup(an_open_payload_folder_is_named, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
+        cmocka_unit_test_setup(a_missing_report_folder_is_made_admin_only, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
     };
