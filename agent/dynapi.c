@@ -30,10 +30,13 @@ const struct dynapi *dynapi(void)
 }
 
 static BOOL system32_only;   /* SetDefaultDllDirectories took effect */
+BOOL dll_test_no_default_dirs, dll_test_bare_name;   /* test builds only (dynapi.h) */
 
 HMODULE system_dll(const wchar_t *name)
 {
     wchar_t path[MAX_PATH];
+    if (dll_test_bare_name)
+        return LoadLibraryExW(name, NULL, 0);
     UINT n = GetSystemDirectoryW(path, MAX_PATH);
     size_t len = 0;
     while (name[len])
@@ -73,7 +76,8 @@ void dll_search_harden(void)
 {
     HMODULE k = GetModuleHandleW(L"kernel32.dll");
     /* Windows 8, or 7 / 2008 R2 with KB2533623: System32 only */
-    BOOL (WINAPI *set_default)(DWORD) = k ? (void *)GetProcAddress(k, "SetDefaultDllDirectories") : NULL;
+    BOOL (WINAPI *set_default)(DWORD) =
+        k && !dll_test_no_default_dirs ? (void *)GetProcAddress(k, "SetDefaultDllDirectories") : NULL;
     BOOL (WINAPI *set_dir)(LPCWSTR) = k ? (void *)GetProcAddress(k, "SetDllDirectoryW") : NULL;
     if (set_default && set_default(0x00000800 /* LOAD_LIBRARY_SEARCH_SYSTEM32 */)) {
         system32_only = TRUE;

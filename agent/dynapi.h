@@ -46,4 +46,13 @@ struct setupapi {
 const struct setupapi *setupapi(void);
 /* At start: the exe's folder and the current folder leave the DLL search order. */
 void dll_search_harden(void);
+
+/* Two layers keep a DLL planted beside the exe out, and each must hold alone: the search
+ * order without the exe's folder (dll_search_harden, where Windows has
+ * SetDefaultDllDirectories) and full System32 paths (system_dll). Test builds only
+ * (tests/support/fault_backend.c sets them before wmain) turn one off: no_default_dirs
+ * as on a Windows without SetDefaultDllDirectories, bare_name makes system_dll load by
+ * name through the search order. FALSE in the shipped exe, which has no code that sets
+ * them. */
+extern BOOL dll_test_no_default_dirs, dll_test_bare_name;
 #endif

@@ -11,6 +11,7 @@
 #include <sddl.h>
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
+#define TEST_EXE L"p2vprep-fault-" P2V_ARCH_STR L".exe"   /* knobs: tests/support/fault_backend.c */
 #define WORK L"C:\\p2vtest"
 #define DOWNLOADS WORK L"\\downloads"
 
@@ -36,6 +37,8 @@ static int downloads(void **state)
     }
     swprintf(src, MAX_PATH, L"%ls\\" EXE, fx_bin_dir());
     assert_true(fx_copy_file(src, DOWNLOADS L"\\" EXE));
+    swprintf(src, MAX_PATH, L"%ls\\" TEST_EXE, fx_bin_dir());
+    assert_true(fx_copy_file(src, DOWNLOADS L"\\" TEST_EXE));
     swprintf(src, MAX_PATH, L"%ls\\planted\\static-user.exe", fx_bin_dir());
     assert_true(fx_copy_file(src, DOWNLOADS L"\\static-user.exe"));
     /* Windows looks beside the exe before System32 for a DLL that is not a KnownDLL;
@@ -82,6 +85,77 @@ static void dlls_beside_the_exe_are_never_loaded(void **state)
     }
 }
 
+/* Two layers keep the planted copies out, and each must hold alone: on XP and 2003 (no
+ * SetDefaultDllDirectories) only the full System32 paths do; a later change that loads a
+ * DLL by name is caught only by the search order. The test build turns one layer off at a
+ * time; with both off the planted setupapi.dll must load, or this test could not see a
+ * plant load at all (the harness makes Wine take a native setupapi first, as Windows
+ * would the one beside the exe: P2V_DLLOVERRIDES in tests/e2e/CMakeLists.txt). */
+static void each_dll_layer_alone_keeps_the_plant_out(void **state)
+{
+    static const struct {
+        const wchar_t *no_default_dirs, *bare_name;
+        int planted_loads;
+        const char *what;
+    } layers[] = {
+        { NULL, NULL, 0, "both layers" },
+        { L"1", NULL, 0, "full System32 paths alone (SetDefaultDllDirectories skipped)" },
+        { NULL, L"1", 0, "the System32-only search order alone (loads by bare name)" },
+        { L"1", L"1", 1, "neither layer (the control)" },
+    };
+    static const char inf[] = "[Version]\r\nSignature=\"$Windows NT$\"\r\nClass=SCSIAdapter\r\n";
+    assert_true(fx_write_file(WORK L"\\x.inf", inf, sizeof inf - 1));
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        fx_setenv(L"P2VPREP_DLL_NO_DEFAULT_DIRS", layers[i].no_default_dirs);
+        fx_setenv(L"P2VPREP_DLL_BARE_NAME", layers[i].bare_name);
+        /* reading an INF needs SetupAPI */
+        fx_run(DOWNLOADS L"\\" TEST_EXE, L"plan --inf " WORK L"\\x.inf", NULL);
+        fx_setenv(L"P2VPREP_DLL_NO_DEFAULT_DIRS", NULL);
+        fx_setenv(L"P2VPREP_DLL_BARE_NAME", NULL);
+        BOOL setupapi = fx_file_exists(DOWNLOADS L"\\setupapi.dll.loaded");
+        int n = markers();
+        if (n != layers[i].planted_loads || setupapi != (layers[i].planted_loads > 0))
+            fail_msg("%s: %d planted DLL(s) loaded (setupapi.dll %s), expected %d", layers[i].what, n,
+                     setupapi ? "among them" : "not", layers[i].planted_loads);
+        print_message("ok: %s: %s\n", layers[i].what, n ? "the plant loaded" : "no plant loaded");
+    }
+}
+
+/* The knobs of the test build are read by its own backend (fault_backend.c), never by the
+ * shipped exe: no P2VPREP_ name is in it, in either string encoding. */
+static BOOL holds(const BYTE *data, DWORD n, const char *ascii)
+{
+    size_t len = strlen(ascii), k;
+    for (DWORD i = 0; i + len <= n; i++) {
+        for (k = 0; k < len && data[i + k] == (BYTE)ascii[k];)
+            k++;
+        if (k == len)
+            return TRUE;
+        for (k = 0; i + 2 * len <= n && k < len && data[i + 2 * k] == (BYTE)ascii[k] && !data[i + 2 * k + 1];)
+            k++;
+        if (k == len)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void the_shipped_exe_reads_no_test_knob(void **state)
+{
+    static const wchar_t *const exes[] = { EXE, TEST_EXE };
+    for (int i = 0; i < 2; i++) {
+        wchar_t path[MAX_PATH];
+        BYTE *data;
+        DWORD n;
+        swprintf(path, MAX_PATH, L"%ls\\%ls", fx_bin_dir(), exes[i]);
+        assert_true(fx_read_file(path, &data, &n));
+        BOOL knobs = holds(data, n, "P2VPREP_");
+        free(data);
+        /* the test build is the control: it holds them, so the search would find them */
+        if (knobs != (i == 1))
+            fail_msg("%ls %s P2VPREP_ knobs", exes[i], knobs ? "holds" : "does not hold");
+    }
+}
+
 static char *read_all(const wchar_t *path)
 {
     BYTE *data;
@@ -123,6 +197,32 @@ static void a_planted_link_never_makes_the_report_overwrite_a_file(void **state)
     WIN32_FIND_DATAW fd;
     HANDLE h = FindFirstFileW(WORK L"\\reports\\host.json.*.tmp", &fd);
     assert_true(h == INVALID_HANDLE_VALUE);
+}
+
+/* A missing report folder given as a folder is made by p2vprep, with the missing folders
+ * above it, each admin-only: under %ProgramData% a plain folder would inherit the users'
+ * right to create files there. The DACL is read back; a folder that merely exists proves
+ * nothing. */
+static void a_missing_report_folder_is_made_admin_only(void **state)
+{
+    static const wchar_t *const made[] = { WORK L"\\made", WORK L"\\made\\wave1" };
+    wchar_t computer[64], report[MAX_PATH];
+    DWORD cn = 64;
+    /* the control: a folder made without a DACL of its own is seen as open (under Wine
+     * only its Unix mode bits are kept, and those must show it) */
+    assert_true(CreateDirectoryW(WORK L"\\plain", NULL));
+    if (!fx_dir_not_admin_only(WORK L"\\plain"))
+        fail_msg("a plain folder passes as admin-only: this check would see nothing");
+    GetComputerNameW(computer, &cn);
+    assert_false(fx_file_exists(made[0]));
+    assert_int_equal(fx_run(EXE, L"check --target lsilogic --report " WORK L"\\made\\wave1\\", NULL), 1);
+    swprintf(report, MAX_PATH, L"%ls\\%ls.json", made[1], computer);
+    assert_true(fx_file_exists(report));
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        const char *why = fx_dir_not_admin_only(made[i]);
+        if (why)
+            fail_msg("a report folder p2vprep made is not admin-only: %s", why);
+    }
 }
 
 /* ---- a table of hostile inputs ---- */
@@ -464,8 +564,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
+        cmocka_unit_test_setup(each_dll_layer_alone_keeps_the_plant_out, downloads),
+        cmocka_unit_test(the_shipped_exe_reads_no_test_knob),
         cmocka_unit_test_setup(an_open_payload_folder_is_named, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
+        cmocka_unit_test_setup(a_missing_report_folder_is_made_admin_only, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
         cmocka_unit_test_setup(a_planted_journal_is_refused_whole, downloads),

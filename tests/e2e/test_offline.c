@@ -320,6 +320,51 @@ static void a_killed_run_leaves_a_hive_the_next_run_unloads(void **state)
     assert_false(fx_file_exists(DRIVER));
 }
 
+/* Another p2vprep at work on the same offline Windows holds its lock, which is taken only
+ * after the hive is loaded: the run that finds it busy (exit 7) must still unload the hive,
+ * or the disk cannot be detached and the offline Windows' registry stays in the helper's. */
+static HANDLE offline_lock = INVALID_HANDLE_VALUE;
+
+static int release_offline_lock(void **state)
+{
+    if (offline_lock != INVALID_HANDLE_VALUE)
+        CloseHandle(offline_lock);
+    offline_lock = INVALID_HANDLE_VALUE;
+    return 0;
+}
+
+static void a_busy_offline_lock_is_exit_7_with_the_hive_unloaded(void **state)
+{
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    CreateDirectoryW(WINDIR L"\\p2vprep", NULL);
+    offline_lock = CreateFileW(WINDIR L"\\p2vprep\\p2vprep.lock", GENERIC_WRITE, 0, NULL, OPEN_ALWAYS,
+                               FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(offline_lock != INVALID_HANDLE_VALUE);
+    /* the test build: it saves the hive before unloading it, so a write would show */
+    static const wchar_t *const runs[] = { L"apply --offline " WINDIR LSI, L"rollback --offline " WINDIR };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char *out;
+        int rc = fx_run(TEST_EXE, runs[i], &out);
+        if (rc != 7)
+            fail_msg("%ls: exit %d, expected 7\n%s", runs[i], rc, out);
+        assert_contains(out, "Loaded F:\\WINDOWS\\system32\\config\\SYSTEM");   /* the lock came second */
+        assert_contains(out, "another p2vprep is running");
+        assert_contains(out, "F:\\WINDOWS\\p2vprep\\p2vprep.lock");
+        free(out);
+        if (fx_loaded_offline_hives() != 0)
+            fail_msg("%ls: exit 7 left the offline hive loaded", runs[i]);
+    }
+    release_offline_lock(state);
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    if (wcscmp(hive_before, hive_after))
+        fail_msg("the offline hive changed:\n%ls\n---\n%ls", hive_before, hive_after);
+    free(hive_before);
+    free(hive_after);
+    assert_false(fx_file_exists(DRIVER));
+    assert_false(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001.journal"));
+    assert_live_untouched();
+}
+
 static void what_is_not_an_offline_windows_is_refused(void **state)
 {
     char *out;
@@ -530,6 +575,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(apply_from_the_volume_root_then_check_rerun_and_rollback, seed_disk),
         cmocka_unit_test_setup(a_failure_midway_leaves_the_offline_windows_as_it_was, seed_disk),
         cmocka_unit_test_setup(a_killed_run_leaves_a_hive_the_next_run_unloads, seed_disk),
+        cmocka_unit_test_setup_teardown(a_busy_offline_lock_is_exit_7_with_the_hive_unloaded, seed_disk,
+                                        release_offline_lock),
         cmocka_unit_test_setup(what_is_not_an_offline_windows_is_refused, seed_disk),
         cmocka_unit_test_setup(auto_takes_the_only_one_and_refuses_several, seed_disk),
         cmocka_unit_test_setup(a_shifted_partition_number_is_reported_fixed_and_rolled_back, seed_disk),

@@ -205,6 +205,15 @@ static BOOL dir_exists(const wchar_t *path)
     return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+/* A report folder the job made: admin-only by its DACL, not merely there. */
+static void assert_admin_only(const wchar_t *dir)
+{
+    assert_true(dir_exists(dir));
+    const char *why = fx_dir_not_admin_only(dir);
+    if (why)
+        fail_msg("the report folder p2vprep made is not admin-only: %s", why);
+}
+
 static void assert_installed_files(BOOL test_driver)
 {
     wchar_t path[MAX_PATH];
@@ -261,7 +270,11 @@ static int clean_server(void **state)
     }
     fx_delete_dir(install_dir);
     fx_delete_dir(REPORTS);
-    fx_delete_dir(default_reports);
+    /* %ProgramData%\p2vprep too: the first run must make both levels, each admin-only */
+    wchar_t parent[MAX_PATH];
+    wcscpy(parent, default_reports);
+    *wcsrchr(parent, L'\\') = 0;
+    fx_delete_dir(parent);
     struct fixture f = { L"win2003", { 1, 2, 3 }, 3, { 2, 2, 3, 0 } };
     fx_shape(&f);   /* also removes symmpi.sys and the journal folder */
     return 0;
@@ -284,6 +297,13 @@ static void default_install_checks_and_reports_not_ready(void **state)
     assert_installed_files(FALSE);
     assert_event_source(TRUE);
 
+    /* the package makes no report folder: the job made %ProgramData%\p2vprep\reports and
+     * %ProgramData%\p2vprep, where users may create folders, each with a DACL of its own */
+    wchar_t parent[MAX_PATH];
+    wcscpy(parent, default_reports);
+    *wcsrchr(parent, L'\\') = 0;
+    assert_admin_only(parent);
+    assert_admin_only(default_reports);
     swprintf(report, MAX_PATH, L"%ls\\%ls.json", default_reports, computer);
     char *json = read_text(report);
     assert_contains(json, "\"command\": \"check\"");
@@ -374,7 +394,7 @@ static void upgrade_applies_once_and_uninstall_keeps_journal(void **state)
              install_dir);
     assert_service_config(args);
     assert_installed_files(TRUE);
-    assert_true(dir_exists(REPORTS));   /* made by p2vprep's first run, admin-only */
+    assert_admin_only(REPORTS);   /* made by p2vprep's first run */
 
     swprintf(report, MAX_PATH, REPORTS L"\\%ls.json", computer);
     char *json = read_text(report);

@@ -21,9 +21,15 @@
  *                           the boot.ini tests (Wine makes the numbers up)
  *   P2VPREP_DISM=PATH       the DISM that stages packages into an offline image (Wine's
  *                           dism.exe does nothing)
+ *   P2VPREP_DLL_NO_DEFAULT_DIRS=1  the DLL search order keeps the exe's folder, as on a
+ *                           Windows without SetDefaultDllDirectories (XP, 2003, 7 before
+ *                           KB2533623)
+ *   P2VPREP_DLL_BARE_NAME=1  system DLLs are loaded by bare name, not by System32 path
+ *                           (each turns one layer of the DLL hardening off, dynapi.h)
  * and, since Wine does not write a loaded hive back to its file when it is unloaded,
  * --offline saves the hive right before unloading it (the shipped exe never does). */
 #include "backend.h"
+#include "dynapi.h"
 #include "offline.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +194,13 @@ static DWORD f_append(void *c, HANDLE h, const void *d, DWORD s)
 static DWORD save_hive(HKEY root, const wchar_t *file)
 {
     return RegSaveKeyW(root, file, NULL);
+}
+
+/* Read before wmain, whose first step is dll_search_harden. */
+__attribute__((constructor)) static void dll_layers_from_environment(void)
+{
+    dll_test_no_default_dirs = env_number(L"P2VPREP_DLL_NO_DEFAULT_DIRS", 0) != 0;
+    dll_test_bare_name = env_number(L"P2VPREP_DLL_BARE_NAME", 0) != 0;
 }
 
 static BOOL layout_number(wchar_t letter, DWORD *disk, DWORD *partition)

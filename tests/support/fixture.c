@@ -299,6 +299,81 @@ wchar_t *fx_file_sddl(const wchar_t *path)
     return copy;
 }
 
+static BOOL is_well_known(PSID sid, WELL_KNOWN_SID_TYPE type)
+{
+    BYTE buf[SECURITY_MAX_SID_SIZE];
+    DWORD n = sizeof buf;
+    return CreateWellKnownSid(type, NULL, buf, &n) && EqualSid(sid, buf);
+}
+
+BOOL fx_under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version");
+}
+
+const char *fx_dir_not_admin_only(const wchar_t *path)
+{
+    static const SECURITY_INFORMATION what = DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION;
+    static char why[2048];
+    BOOL wine = fx_under_wine();
+    wchar_t *sddl = fx_file_sddl(path);
+    BYTE sd[4096];
+    DWORD n, revision;
+    SECURITY_DESCRIPTOR_CONTROL control;
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = NULL;
+    PSID owner = NULL;
+    struct noredirect r;
+    redirect_off(&r);
+    BOOL ok = GetFileSecurityW(path, what, sd, sizeof sd, &n);
+    redirect_on(&r);
+    const char *problem = NULL;
+    BOOL system_full = FALSE, admins_full = FALSE;
+    if (!ok || !GetSecurityDescriptorControl(sd, &control, &revision) ||
+        !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) ||
+        !GetSecurityDescriptorOwner(sd, &owner, &defaulted))
+        problem = "its security descriptor cannot be read";
+    else if (!present || !dacl)
+        problem = "it has no DACL: everyone may do anything";
+    else if (!wine && !(control & SE_DACL_PROTECTED))
+        problem = "its DACL is not protected: the parent's entries flow in";
+    for (DWORD i = 0; !problem && i < dacl->AceCount; i++) {
+        ACE_HEADER *h;
+        if (!GetAce(dacl, i, (void **)&h)) {
+            problem = "an entry of its DACL cannot be read";
+            break;
+        }
+        if (h->AceFlags & INHERITED_ACE)
+            problem = "an entry is inherited from the parent";
+        else if (h->AceType == ACCESS_DENIED_ACE_TYPE)
+            continue;   /* takes rights away only */
+        else if (h->AceType != ACCESS_ALLOWED_ACE_TYPE)
+            problem = "an entry of a kind other than allow or deny";
+        else {
+            ACCESS_ALLOWED_ACE *a = (ACCESS_ALLOWED_ACE *)h;
+            PSID sid = (PSID)&a->SidStart;
+            BOOL full = (a->Mask & FILE_ALL_ACCESS) == FILE_ALL_ACCESS || (a->Mask & GENERIC_ALL);
+            if (is_well_known(sid, WinLocalSystemSid))
+                system_full |= full;
+            else if (is_well_known(sid, WinBuiltinAdministratorsSid))
+                admins_full |= full;
+            else if (wine && owner && EqualSid(sid, owner))
+                continue;   /* Wine's entry for the Unix owner's bits (below) */
+            else if (a->Mask)
+                problem = "it grants rights to someone other than SYSTEM and Administrators";
+        }
+    }
+    if (!problem && !system_full)
+        problem = "SYSTEM lacks full control";
+    if (!problem && !admins_full && !wine)
+        problem = "Administrators lack full control";
+    if (problem)
+        snprintf(why, sizeof why, "%ls: %s (%ls)", path, problem, sddl ? sddl : L"no SDDL");
+    free(sddl);
+    return problem ? why : NULL;
+}
+
 BOOL fx_set_file_attributes(const wchar_t *path, DWORD attrs)
 {
     struct noredirect r;

@@ -44,6 +44,16 @@ BOOL fx_set_file_sddl(const wchar_t *path, const wchar_t *sddl);
 wchar_t *fx_file_sddl(const wchar_t *path);   /* "O:..D:..", malloc'ed */
 BOOL fx_set_file_attributes(const wchar_t *path, DWORD attrs);
 DWORD fx_file_attributes(const wchar_t *path);
+/* NULL when the folder path is admin-only the way p2vprep makes its folders: a protected
+ * DACL, nothing inherited, every entry that grants anything granting it to SYSTEM or
+ * Administrators, both with full control. Else why not, with the folder's SDDL, in a
+ * static buffer. Under Wine (8.0) a file keeps no security descriptor: its DACL is made up
+ * from the Unix mode bits (SYSTEM and the owner, Everyone for the "other" bits), with no
+ * protected flag and no Administrators entry; there only what the bits keep is checked,
+ * that nobody but SYSTEM and the owner is granted anything (a folder made without a DACL
+ * of its own grants Everyone read). */
+const char *fx_dir_not_admin_only(const wchar_t *path);
+BOOL fx_under_wine(void);   /* ntdll has wine_get_version */
 /* A hard link at link to the existing file target (both seen without redirection). */
 BOOL fx_hard_link(const wchar_t *link, const wchar_t *target);
 /* Writes a driver-package catalog listing the files in members by their hash, signed with a
