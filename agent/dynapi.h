@@ -44,7 +44,8 @@ struct setupapi {
     BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* XP: may be NULL */
 };
 const struct setupapi *setupapi(void);
-/* At start: the exe's folder and the current folder leave the DLL search order. */
+/* At start: the exe's folder and the current folder leave the DLL search order where
+ * Windows has SetDefaultDllDirectories; elsewhere only the current folder does. */
 void dll_search_harden(void);
 
 /* Two layers keep a DLL planted beside the exe out, and each must hold alone: the search
