@@ -179,6 +179,28 @@ static void exit_code_is_the_most_serious(void **state)
     assert_int_equal(push(L"", L"check --target lsilogic", NULL), 8);
 }
 
+/* A host over --timeout, the only host of the wave that did not end well (the others
+ * ready, no PsExec failure): push exits 8 for it alone. */
+static void a_timeout_alone_is_exit_8(void **state)
+{
+    write_hosts("ok-a\nslow-b\nok-c\n");
+    char *out;
+    assert_int_equal(push(L"--timeout 2", L"check --target lsilogic", &out), 8);
+    assert_non_null(strstr(out, "slow-b: timed out"));
+    free(out);
+    char *csv = results_without_times();
+    assert_non_null(csv);
+    assert_string_equal(csv, "host,exit_code,meaning,seconds,psexec_error\r\n"
+                             "ok-a,0,done/ready,S,\r\n"
+                             "slow-b,,timed out,S,Connecting to slow-b...\r\n"
+                             "ok-c,0,done/ready,S,\r\n");
+    free(csv);
+    assert_true(recorded(L"done-", L"ok-a"));
+    assert_true(recorded(L"done-", L"ok-c"));
+    assert_false(recorded(L"done-", L"slow-b"));
+    assert_int_equal(count_recorded(L"running-*"), 0);
+}
+
 /* A list Notepad saved as "Unicode" (UTF-16 with its BOM), comments after names. */
 static void utf16_host_list(void **state)
 {
@@ -284,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup(at_most_n_at_once_each_host_once, clean),
         cmocka_unit_test_setup(every_outcome_in_the_results, clean),
         cmocka_unit_test_setup(exit_code_is_the_most_serious, clean),
+        cmocka_unit_test_setup(a_timeout_alone_is_exit_8, clean),
         cmocka_unit_test_setup(utf16_host_list, clean),
         cmocka_unit_test_setup(refusals_write_nothing, clean),
         cmocka_unit_test_setup(psexec_from_path_never_beside_the_exe, clean),

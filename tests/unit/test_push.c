@@ -443,6 +443,38 @@ static void scheduler_throttles_and_times_out(void **state)
     push_list_free(&l);
 }
 
+/* A host over --timeout is a host not done: push exits 8 even when it is the only host
+ * that did not end well, every other one ready and no PsExec failure among them. */
+static void a_timeout_alone_is_exit_8(void **state)
+{
+    struct sim s;
+    struct push_list l;
+    volatile LONG stop = 0;
+    memset(&s, 0, sizeof s);
+    run_sim(&l, "h1\nslow2\nh3\n", 3, 5, &s, &stop);
+    assert_int_equal(l.hosts[1].outcome, PUSH_TIMED_OUT);
+    for (size_t i = 0; i < l.n; i++) {
+        struct push_verdict v;
+        push_classify(&l.hosts[i], &v);
+        assert_false(v.psexec_failed);
+        if (i == 1) {
+            assert_wstr_equal(v.meaning, L"timed out");
+            continue;
+        }
+        assert_int_equal(l.hosts[i].outcome, PUSH_EXITED);
+        assert_int_equal(l.hosts[i].exit_code, 0);
+        assert_true(v.p2vprep_ran);
+        assert_int_equal(v.severity_code, EXIT_OK);
+    }
+    struct wbuf csv = { 0 };
+    push_csv(&l, &csv);
+    assert_wstr_equal(csv.s, L"host,exit_code,meaning,seconds,psexec_error\r\n"
+                             L"h1,0,done/ready,1.0,\r\nslow2,,timed out,5.0,\r\nh3,0,done/ready,1.0,\r\n");
+    wbuf_free(&csv);
+    assert_int_equal(push_exit_code(&l), EXIT_PUSH_HOST_FAILED);
+    push_list_free(&l);
+}
+
 /* Hosts that end by themselves while the scheduler was busy are never counted as timed
  * out, and a busy scheduler still ends the slow one on time. */
 static void busy_scheduler_times_out_on_time_only(void **state)
@@ -521,6 +553,7 @@ int main(void)
         cmocka_unit_test(eta_and_progress),
         cmocka_unit_test(scheduling_decisions),
         cmocka_unit_test(scheduler_throttles_and_times_out),
+        cmocka_unit_test(a_timeout_alone_is_exit_8),
         cmocka_unit_test(busy_scheduler_times_out_on_time_only),
         cmocka_unit_test(ctrl_c_stops_new_starts_and_waits),
         cmocka_unit_test(second_ctrl_c_ends_the_running),
