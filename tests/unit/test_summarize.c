@@ -813,7 +813,8 @@ static void table_lines_up(void **state)
         { L"pvscsi", 15, { 1, 0, 0, 0, 1 } },
         { L"OS", 26, { -1 } },
         { L"(unknown)", 26, { 0, 0, 5, 0, 5 } },
-        { L"Windows Server 2003 SP2", 26, { 3, 1, 0, 0, 4 } },
+        { L"Windows Server 2003 SP2", 26, { 2, 1, 0, 0, 3 } },
+        { L"<script>\"'&</x>", 26, { 1, 0, 0, 0, 1 } },   /* app02's hostile os.version, no name */
         { L"Windows 2000 SP4", 26, { 0, 1, 0, 0, 1 } },
         { L"Windows Server 2008 R2 SP1", 26, { 1, 0, 0, 0, 1 } },
     };
@@ -1090,6 +1091,51 @@ static void html_escapes_everything(void **state)
     assert_non_null(wcsstr(h, L"<tr class=\"ready\">"));
     assert_non_null(wcsstr(h, L"<tr class=\"notready\">"));
     wbuf_free(&b);
+}
+
+/* The sample app02.json carries markup, quotes and "&" in every field the page shows
+ * beside the host name: command, os.version, os.arch and its readiness notes (and in
+ * os.product_type, which only picks the OS name). Each is escaped in its cell and in
+ * the per-OS summary; none comes through raw. */
+static void html_escapes_hostile_fields_of_the_sample_reports(void **state)
+{
+    struct summary s;
+    load_samples(&s);
+    const struct host_row *app02 = &s.rows[1];
+    assert_wstr_equal(app02->file, L"app02.json");
+    assert_valid(app02);
+    assert_wstr_equal(app02->command, L"\"onmouseover='x");
+    assert_wstr_equal(app02->os, L"<script>\"'&</x>");
+    assert_wstr_equal(app02->arch, L"<script");
+    assert_wstr_equal(app02->notes, L"<script>alert('n')</script>, a&b\"onmouseover=");
+    assert_wstr_equal(app02->os_name, L"");           /* no version numbers, no name */
+    struct wbuf b = { 0 };
+    summarize_html(&s, &b);
+    assert_true(b.ok);
+    const wchar_t *h = b.s;
+    /* nothing raw: no element, no quote that would close an attribute, no bare "&" */
+    assert_int_equal(count(h, L"<script"), 0);
+    assert_int_equal(count(h, L"</x>"), 0);
+    assert_int_equal(count(h, L"\"onmouseover"), 0);
+    assert_int_equal(count(h, L"'x"), 0);
+    assert_int_equal(count(h, L"'n'"), 0);
+    assert_int_equal(count(h, L"&b"), 0);
+    assert_int_equal(count(h, L"alert(1)"), 0);      /* os.product_type is never shown */
+    assert_null(wcsstr(h, app02->command));
+    assert_null(wcsstr(h, app02->os));
+    assert_null(wcsstr(h, app02->notes));
+    /* each field escaped, in its own cell: OS name (none), version, arch, command */
+    assert_non_null(wcsstr(h, L"<tr class=\"ready\"><td class=\"host\">app02</td><td></td>"
+                              L"<td>&lt;script&gt;&quot;&#39;&amp;&lt;/x&gt;</td><td>&lt;script</td>"
+                              L"<td>&quot;onmouseover=&#39;x</td><td>lsilogic,pvscsi</td>"));
+    assert_non_null(wcsstr(h, L"<td>&lt;script&gt;alert(&#39;n&#39;)&lt;/script&gt;, a&amp;b&quot;onmouseover=</td>"
+                              L"<td class=\"when\">"));
+    /* the version names app02's group in the per-OS counts */
+    const wchar_t *by_os = wcsstr(h, L"id=\"by-os\"");
+    assert_non_null(by_os);
+    assert_non_null(wcsstr(by_os, L"<tr><td>&lt;script&gt;&quot;&#39;&amp;&lt;/x&gt;</td><td class=\"num\">1</td>"));
+    wbuf_free(&b);
+    summary_free(&s);
 }
 
 /* ---- OS names ----------------------------------------------------------------------------- */
@@ -1607,6 +1653,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
         cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
         cmocka_unit_test(html_escapes_everything),
+        cmocka_unit_test(html_escapes_hostile_fields_of_the_sample_reports),
         cmocka_unit_test(os_names_from_version_product_and_build),
         cmocka_unit_test(reports_name_their_os),
         cmocka_unit_test(host_list_comments_blanks_and_bad_lines),
