@@ -218,50 +218,27 @@ static void report_progress(void *ctx, const struct push_list *list, const struc
         progress_line(list, elapsed_ms);
 }
 
-/* The host list as text: UTF-16 with its byte order mark, else UTF-8, else the ANSI
- * code page (a list saved by an old Notepad). */
-static wchar_t *decode_list(const BYTE *data, DWORD size)
+/* The host list file's bytes (hostlist_parse reads them). */
+static DWORD read_list(const wchar_t *path, BYTE **data, DWORD *size)
 {
-    if (size >= 2 && data[0] == 0xFF && data[1] == 0xFE) {
-        wchar_t *w = malloc(size + sizeof(wchar_t));
-        if (w) {
-            memcpy(w, data + 2, size - 2);
-            w[(size - 2) / 2] = 0;
-        }
-        return w;
-    }
-    UINT cp = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (const char *)data, (int)size, NULL, 0) ||
-                      size == 0 ? CP_UTF8 : CP_ACP;
-    int n = size ? MultiByteToWideChar(cp, 0, (const char *)data, (int)size, NULL, 0) : 0;
-    wchar_t *w = malloc(((size_t)n + 1) * sizeof *w);
-    if (w) {
-        if (n > 0)
-            MultiByteToWideChar(cp, 0, (const char *)data, (int)size, w, n);
-        w[n > 0 ? n : 0] = 0;
-    }
-    return w;
-}
-
-#define HOSTS_FILE_MAX (16u * 1024 * 1024)
-
-static DWORD read_list(const wchar_t *path, wchar_t **text)
-{
+    *data = NULL;
     HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
                            FILE_ATTRIBUTE_NORMAL, NULL);
     if (f == INVALID_HANDLE_VALUE)
         return GetLastError();
-    DWORD size = GetFileSize(f, NULL), got = 0, e = ERROR_SUCCESS;
-    BYTE *data = NULL;
-    if (size == INVALID_FILE_SIZE || size > HOSTS_FILE_MAX)
+    DWORD got = 0, e = ERROR_SUCCESS;
+    *size = GetFileSize(f, NULL);
+    if (*size == INVALID_FILE_SIZE || *size > HOSTLIST_MAX_BYTES)
         e = ERROR_FILE_TOO_LARGE;
-    else if (!(data = malloc(size + 1)))
+    else if (!(*data = malloc(*size ? *size : 1)))
         e = ERROR_NOT_ENOUGH_MEMORY;
-    else if (!ReadFile(f, data, size, &got, NULL) || got != size)
+    else if (!ReadFile(f, *data, *size, &got, NULL) || got != *size)
         e = GetLastError() ? GetLastError() : ERROR_READ_FAULT;
     CloseHandle(f);
-    if (e == ERROR_SUCCESS && !(*text = decode_list(data, size)))
-        e = ERROR_NOT_ENOUGH_MEMORY;
-    free(data);
+    if (e != ERROR_SUCCESS) {
+        free(*data);
+        *data = NULL;
+    }
     return e;
 }
 
@@ -332,11 +309,8 @@ static void say_skipped(const struct push_options *o, const struct push_list *li
         if (h->outcome != PUSH_INVALID)
             continue;
         wchar_t shown[64];
-        wcopy_cut(shown, COUNTOF(shown), h->name);
-        for (wchar_t *c = shown; *c; c++)
-            if (*c < 0x20 || *c == 0x7f)
-                *c = L'?';
-        out_error(L"p2vprep push: %ls line %u: \"%ls\" is not a host name (it %ls); skipped, and listed "
+        hostlist_shown(h->name, shown, COUNTOF(shown));
+        out_error(L"p2vprep push: %ls line %u: \"%ls\" is not a host name: it %ls; skipped, and listed "
                   L"as invalid in the results.", o->hosts, h->line, shown, h->tail);
     }
     if (list->n_duplicates)
@@ -344,18 +318,26 @@ static void say_skipped(const struct push_options *o, const struct push_list *li
                  (unsigned long)list->n_duplicates, o->hosts);
 }
 
-static int prepare(const struct push_options *o, const wchar_t *exe, struct push_list *list, wchar_t **text,
+static int prepare(const struct push_options *o, const wchar_t *exe, struct push_list *list,
                    wchar_t *psexec, wchar_t *results)
 {
     wchar_t msg[512], exe_dir[MAX_PATH];
+    BYTE *data = NULL;
+    DWORD size = 0;
     results[0] = 0;
-    DWORD e = read_list(o->hosts, text);
+    DWORD e = read_list(o->hosts, &data, &size);
     if (e != ERROR_SUCCESS) {
         out_error(L"p2vprep push: cannot read the host list %ls: %ls Give a text file with one server "
                   L"name per line. Nothing was run.", o->hosts, win_error_text(e, msg, COUNTOF(msg)));
         return EXIT_USAGE;
     }
-    if (!push_hosts_parse(*text, list)) {
+    e = push_hosts_parse(data, size, list);
+    free(data);
+    if (e == ERROR_INVALID_DATA) {
+        out_error(L"p2vprep push: the host list %ls %ls. Nothing was run.", o->hosts, list->names.problem);
+        return EXIT_USAGE;
+    }
+    if (e != ERROR_SUCCESS) {
         out_error(L"p2vprep push: out of memory reading %ls. Nothing was run.", o->hosts);
         return EXIT_USAGE;
     }
@@ -412,7 +394,7 @@ int push_command(int argc, wchar_t **argv, const wchar_t *exe)
 {
     struct push_options o;
     struct push_list list = { 0 };
-    wchar_t msg[1024], psexec[MAX_PATH], results[MAX_PATH], *text = NULL;
+    wchar_t msg[1024], psexec[MAX_PATH], results[MAX_PATH];
     DWORD mode;
     int rc = push_parse_args(argc, argv, &o, msg, COUNTOF(msg));
     if (!rc)
@@ -421,7 +403,7 @@ int push_command(int argc, wchar_t **argv, const wchar_t *exe)
         out_error(L"p2vprep %ls. Try \"p2vprep --help\".", msg);
         return rc;
     }
-    rc = prepare(&o, exe, &list, &text, psexec, results);
+    rc = prepare(&o, exe, &list, psexec, results);
     if (rc == EXIT_OK) {
         console_out = GetConsoleMode(GetStdHandle(STD_OUTPUT_HANDLE), &mode);
         out_info(L"Running on %lu host(s) through %ls, %u at a time, %u s each at most.",
@@ -441,6 +423,5 @@ int push_command(int argc, wchar_t **argv, const wchar_t *exe)
             rc = EXIT_USAGE;
     }
     push_list_free(&list);
-    free(text);
     return rc;
 }

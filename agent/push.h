@@ -8,13 +8,13 @@
 #ifndef P2V_PUSH_H
 #define P2V_PUSH_H
 #include <windows.h>
+#include "hostlist.h"
 #include "text.h"
 
 #define PUSH_PARALLEL_DEFAULT 16
 #define PUSH_PARALLEL_MAX     64      /* WaitForMultipleObjects waits for at most 64 */
 #define PUSH_TIMEOUT_DEFAULT  600     /* seconds per host */
 #define PUSH_TIMEOUT_MAX      86400
-#define PUSH_HOST_MAX         253     /* a DNS name's longest text form */
 #define PUSH_TAIL_CCH         512     /* what is kept of PsExec's output per host */
 #define PUSH_CMDLINE_MAX      32767   /* CreateProcess' limit, terminator included */
 
@@ -38,22 +38,20 @@ struct push_host {
 };
 
 struct push_list {
+    struct hostlist names;         /* the host list as read; hosts[].name points into it */
     struct push_host *hosts;       /* in host-list order, invalid names included */
-    size_t n, cap;
+    size_t n;
     size_t n_valid;                /* hosts to run */
     size_t n_duplicates, n_invalid;
 };
 
-/* Host list: one name per line (UTF-16 text, CR LF or LF); "#" starts a comment anywhere
- * on a line; spaces and tabs around a name are dropped; blank lines are skipped; a name
- * seen before (ignoring case) is skipped and counted in n_duplicates. A name holding a
- * space, tab or control character, one of \ / " * ? < > |, or longer than PUSH_HOST_MAX
- * characters is kept as a PUSH_INVALID entry whose tail says why. text is split in place
- * and must outlive list. Returns FALSE when out of memory. */
-BOOL push_hosts_parse(wchar_t *text, struct push_list *list);
+/* The host list file's bytes, read by hostlist_parse (hostlist.h: the one reader and name
+ * rule, shared with summarize): one host per entry, in file order; a line that is no
+ * host name is a PUSH_INVALID host whose tail says why (it is never run). Returns
+ * ERROR_SUCCESS, ERROR_INVALID_DATA (list->names.problem says why the file is no host
+ * list) or ERROR_NOT_ENOUGH_MEMORY. Free list with push_list_free in any case. */
+DWORD push_hosts_parse(const void *data, size_t size, struct push_list *list);
 void push_list_free(struct push_list *list);
-/* NULL when name is a usable host name, else why not ("holds a space"). */
-const wchar_t *push_host_name_problem(const wchar_t *name);
 
 struct push_options {
     const wchar_t *hosts;          /* --hosts FILE */

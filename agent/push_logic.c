@@ -9,97 +9,34 @@
 
 /* ---- host list ---- */
 
-const wchar_t *push_host_name_problem(const wchar_t *name)
-{
-    size_t n = wcslen(name);
-    if (n > PUSH_HOST_MAX)
-        return L"longer than 253 characters";
-    for (const wchar_t *c = name; *c; c++) {
-        if (*c == L' ' || *c == L'\t')
-            return L"holds a space";
-        if (*c < 0x20 || *c == 0x7f)
-            return L"holds a control character";
-        if (*c == L'\\')
-            return L"holds a backslash";
-        if (wcschr(L"/\"*?<>|", *c))
-            return L"holds a character no host name has (/ \" * ? < > |)";
-    }
-    return NULL;
-}
-
-static BOOL list_add(struct push_list *list, const wchar_t *name, unsigned line)
-{
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 64;
-        struct push_host *h = realloc(list->hosts, cap * sizeof *h);
-        if (!h)
-            return FALSE;
-        list->hosts = h;
-        list->cap = cap;
-    }
-    struct push_host *h = &list->hosts[list->n++];
-    memset(h, 0, sizeof *h);
-    h->name = name;
-    h->line = line;
-    const wchar_t *problem = push_host_name_problem(name);
-    if (problem) {
-        h->outcome = PUSH_INVALID;
-        wcopy(h->tail, COUNTOF(h->tail), problem);
-        list->n_invalid++;
-    } else {
-        list->n_valid++;
-    }
-    return TRUE;
-}
-
-static BOOL seen_before(const struct push_list *list, const wchar_t *name)
-{
-    for (size_t i = 0; i < list->n; i++)
-        if (_wcsicmp(list->hosts[i].name, name) == 0)
-            return TRUE;
-    return FALSE;
-}
-
-/* The name on one line: comment cut, spaces and tabs around it dropped. */
-static wchar_t *line_name(wchar_t *line)
-{
-    wchar_t *hash = wcschr(line, L'#');
-    if (hash)
-        *hash = 0;
-    size_t n = wcslen(line);
-    while (n && (line[n - 1] == L' ' || line[n - 1] == L'\t' || line[n - 1] == L'\r'))
-        line[--n] = 0;
-    while (*line == L' ' || *line == L'\t')
-        line++;
-    return line;
-}
-
-BOOL push_hosts_parse(wchar_t *text, struct push_list *list)
+DWORD push_hosts_parse(const void *data, size_t size, struct push_list *list)
 {
     memset(list, 0, sizeof *list);
-    if (*text == 0xFEFF)
-        text++;
-    unsigned line_no = 0;
-    for (wchar_t *line = text, *next; line; line = next) {
-        next = wcschr(line, L'\n');
-        if (next)
-            *next++ = 0;
-        line_no++;
-        wchar_t *name = line_name(line);
-        if (!*name)
-            continue;
-        if (seen_before(list, name)) {
-            list->n_duplicates++;
-            continue;
+    DWORD e = hostlist_parse(data, size, &list->names);
+    if (e != ERROR_SUCCESS)
+        return e;
+    if (list->names.n && !(list->hosts = calloc(list->names.n, sizeof *list->hosts)))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; i < list->names.n; i++) {
+        const struct hostlist_entry *entry = &list->names.v[i];
+        struct push_host *h = &list->hosts[i];
+        h->name = entry->name;
+        h->line = entry->line;
+        if (entry->problem) {
+            h->outcome = PUSH_INVALID;
+            wcopy(h->tail, COUNTOF(h->tail), entry->problem);
         }
-        if (!list_add(list, name, line_no))
-            return FALSE;
     }
-    return TRUE;
+    list->n = list->names.n;
+    list->n_valid = list->names.n_valid;
+    list->n_invalid = list->names.n_invalid;
+    list->n_duplicates = list->names.n_duplicates;
+    return ERROR_SUCCESS;
 }
 
 void push_list_free(struct push_list *list)
 {
+    hostlist_free(&list->names);
     free(list->hosts);
     memset(list, 0, sizeof *list);
 }
@@ -214,7 +151,7 @@ void push_quote_arg(struct wbuf *cmd, const wchar_t *arg)
 BOOL push_command_line(struct wbuf *cmd, const wchar_t *psexec, const wchar_t *host,
                        const wchar_t *exe, int argc, wchar_t *const *argv)
 {
-    wchar_t unc[PUSH_HOST_MAX + 3];
+    wchar_t unc[HOSTLIST_NAME_MAX + 3];
     wfmt(unc, COUNTOF(unc), L"\\\\%ls", host);
     push_quote_arg(cmd, psexec);
     wbuf_add(cmd, L" ");
@@ -353,7 +290,7 @@ void push_csv(const struct push_list *list, struct wbuf *out)
     for (size_t i = 0; i < list->n; i++) {
         const struct push_host *h = &list->hosts[i];
         struct push_verdict v;
-        wchar_t code[16] = L"", secs[24] = L"", err[PUSH_TAIL_CCH] = L"", meaning[96];
+        wchar_t code[16] = L"", secs[24] = L"", err[PUSH_TAIL_CCH] = L"", meaning[192];
         push_classify(h, &v);
         if (v.p2vprep_ran)
             wfmt(code, COUNTOF(code), L"%lu", (unsigned long)h->exit_code);

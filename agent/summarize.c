@@ -303,7 +303,7 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out)
  * the same uppercased key, so the join is a binary search per name: 10,000 hosts take
  * milliseconds, not the minutes a pairwise comparison would. */
 
-struct join_item { wchar_t key[64]; const struct wave_host *h; int from_push; };
+struct join_item { const wchar_t *key; const struct wave_host *h; int from_push; };
 
 static int compare_join(const void *a, const void *b)
 {
@@ -412,16 +412,28 @@ DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const st
     size_t n_items = (hosts ? hosts->n : 0) + (pushed ? pushed->n : 0), n_keys = s->n, k = 0;
     if (n_items == 0)
         return ERROR_SUCCESS;
+    /* the keys in one block, each as long as its name (up to 253 characters): a fixed
+     * size per item would cost 100 MB for 200,000 names */
+    size_t pool_len = 0;
+    for (int from_push = 0; from_push < 2; from_push++) {
+        const struct wave_hosts *list = from_push ? pushed : hosts;
+        for (size_t i = 0; list && i < list->n; i++)
+            pool_len += wcslen(list->v[i].host) + 1;
+    }
     struct join_item *items = malloc(n_items * sizeof *items);
     wchar_t (*keys)[MAX_PATH] = malloc((n_keys ? n_keys : 1) * sizeof *keys);
-    DWORD err = items && keys ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    wchar_t *pool = malloc(pool_len * sizeof *pool), *at = pool;
+    DWORD err = items && keys && pool ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
     for (int from_push = 0; err == ERROR_SUCCESS && from_push < 2; from_push++) {
         const struct wave_hosts *list = from_push ? pushed : hosts;
         for (size_t i = 0; list && i < list->n; i++, k++) {
+            size_t len = wcslen(list->v[i].host) + 1;
             items[k].h = &list->v[i];
             items[k].from_push = from_push;
-            wcopy(items[k].key, COUNTOF(items[k].key), list->v[i].host);
-            upper_key(items[k].key);
+            items[k].key = at;
+            wmemcpy(at, list->v[i].host, len);
+            upper_key(at);
+            at += len;
         }
     }
     if (err == ERROR_SUCCESS) {
@@ -454,6 +466,7 @@ DWORD summarize_join(struct summary *s, const struct wave_hosts *hosts, const st
     }
     free(items);
     free(keys);
+    free(pool);
     DWORD serr = sort_rows(s);
     count_rows(s);
     return err == ERROR_SUCCESS ? serr : err;

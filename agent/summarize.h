@@ -10,6 +10,7 @@
 #define P2V_SUMMARIZE_H
 #include <windows.h>
 #include "text.h"
+#include "hostlist.h"
 #include "osname.h"
 
 #define SUMMARIZE_MAX_DEPTH 32                 /* arrays/objects, the top-level object counts */
@@ -19,7 +20,8 @@ struct host_row {
     wchar_t file[MAX_PATH];      /* report file name, no folder */
     BOOL valid;                  /* FALSE: malformed or partial report; reason says why */
     wchar_t reason[160];         /* e.g. "not JSON: unexpected end at byte 812" (bytes count from 0) */
-    wchar_t host[64], os[32], arch[8], command[16];
+    wchar_t host[HOSTLIST_NAME_MAX + 1];   /* "computer", or a listed host's name */
+    wchar_t os[32], arch[8], command[16];
     wchar_t targets[128];        /* "lsilogic,pvscsi", as on the command line */
     int ready;                   /* 1, 0, or -1 when absent (or null) */
     int exit_code;               /* -1 when absent (or null) */
@@ -63,22 +65,22 @@ void summarize_log_add(struct summarize_log *log, const wchar_t *fmt, ...);
 
 /* A host named by a host list or by push-results (summarize_lists.c). */
 struct wave_host {
-    wchar_t host[64];
+    wchar_t host[HOSTLIST_NAME_MAX + 1];
     unsigned line;               /* where it was named, from 1 */
     BOOL pushed;                 /* from push-results: exit_code and meaning are set */
     int exit_code;
     wchar_t meaning[160];
 };
 struct wave_hosts { struct wave_host *v; size_t n, cap; };
-#define SUMMARIZE_MAX_HOSTS 100000   /* lines of a host list or push-results read */
+#define SUMMARIZE_MAX_HOSTS 100000   /* records of push-results read (a host list:
+                                        HOSTLIST_MAX_LINES, then refused) */
 #define SUMMARIZE_MAX_CELL  1024     /* bytes of one push-results cell */
 
-/* A host list, as push takes it: UTF-8 (a BOM allowed), one name per line, '#' starts a
- * comment (at the start of a line, or after a blank), blank lines skipped, spaces around
- * a name trimmed. A name is 1 to 63 characters, none of them a control character or a
- * blank; a line with another name is noted in log (what names the file) and skipped,
- * as is a line that is not UTF-8. Duplicates are kept here (summarize_join drops them).
- * Returns ERROR_SUCCESS or ERROR_NOT_ENOUGH_MEMORY. Pure. */
+/* A host list, read by hostlist_parse (hostlist.h: the reader and name rule push uses
+ * too): each host once, in file order. A line that is no host name (or not UTF-8 text)
+ * is noted in log (what names the file) with its line number and skipped; duplicates
+ * are one note. Returns ERROR_SUCCESS, ERROR_INVALID_DATA when the file is no host list
+ * (noted in log) or ERROR_NOT_ENOUGH_MEMORY. Pure. */
 DWORD summarize_parse_hosts(const char *text, size_t len, const wchar_t *what,
                             struct wave_hosts *out, struct summarize_log *log);
 
@@ -89,9 +91,9 @@ DWORD summarize_parse_hosts(const char *text, size_t len, const wchar_t *what,
  * (or host,exit_code, as push.cmd writes it), then one record per host. A quoted cell
  * that starts with an apostrophe before = + - @ tab or CR was defused by its writer: the
  * apostrophe is dropped. A record with another number of cells, a cell over
- * SUMMARIZE_MAX_CELL bytes, bad quoting, text that is not UTF-8, a host name as in a host
- * list, an exit_code that is not a whole number or seconds that is not a number is noted
- * in log and skipped. Returns ERROR_SUCCESS, ERROR_INVALID_DATA when the header is not
+ * SUMMARIZE_MAX_CELL bytes, bad quoting, text that is not UTF-8, a host cell that is no
+ * host name (hostlist_name_problem: push's rule), an exit_code that is not a whole
+ * number or seconds that is not a number is noted in log and skipped. Returns ERROR_SUCCESS, ERROR_INVALID_DATA when the header is not
  * one of the two (noted in log), or ERROR_NOT_ENOUGH_MEMORY. Pure. */
 DWORD summarize_parse_push(const char *text, size_t len, const wchar_t *what,
                            struct wave_hosts *out, struct summarize_log *log);

@@ -1,7 +1,9 @@
-/* The lists `summarize` joins to the reports (summarize.h): a host list and push-results.
- * Both come from elsewhere (a file an admin edits, a CSV another program wrote): every
- * length is checked, a bad line is noted and skipped, never fatal. Pure, no Win32 calls:
- * it also builds natively for the fuzz target tests/fuzz/fuzz_lists.c. */
+/* The lists `summarize` joins to the reports (summarize.h): a host list (read by
+ * hostlist.c, as push reads it) and push-results. Both come from elsewhere (a file an
+ * admin edits, a CSV another program wrote): every length is checked, a bad line is
+ * noted and skipped, never fatal; only a file that is not such a list at all is refused.
+ * Pure, no Win32 calls: it also builds natively for the fuzz target
+ * tests/fuzz/fuzz_lists.c. */
 #include "summarize.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -95,34 +97,6 @@ static BOOL to_wide(const char *s, size_t n, wchar_t *dst, size_t cch)
     return TRUE;
 }
 
-/* A host name: 1 to 63 characters, no control character, no blank. NULL when it is one,
- * else what is wrong. */
-static const wchar_t *host_name_problem(const char *s, size_t n)
-{
-    if (n == 0)
-        return L"an empty host name";
-    if (n > 63 * 4)
-        return L"a host name longer than 63 characters";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f)
-            return L"a control character in the host name";
-        if (c == ' ')
-            return L"a blank inside the host name";
-    }
-    wchar_t *w = wide_from_utf8(s, (int)n);
-    if (!w)
-        return L"out of memory";
-    size_t len = wcslen(w);
-    free(w);
-    return len > 63 ? L"a host name longer than 63 characters" : NULL;
-}
-
-static BOOL is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 static size_t skip_bom(const char *text, size_t len)
 {
     return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -131,47 +105,32 @@ static size_t skip_bom(const char *text, size_t len)
 DWORD summarize_parse_hosts(const char *text, size_t len, const wchar_t *what,
                             struct wave_hosts *out, struct summarize_log *log)
 {
-    unsigned line = 0;
-    for (size_t i = skip_bom(text, len); i < len;) {
-        size_t start = i, end;
-        while (i < len && text[i] != '\n')
-            i++;
-        end = i;
-        if (i < len)
-            i++;
-        if (++line > SUMMARIZE_MAX_HOSTS) {
-            summarize_log_add(log, L"%ls: only the first %u lines are read", what, SUMMARIZE_MAX_HOSTS);
-            break;
-        }
-        if (end > start && text[end - 1] == '\r')
-            end--;
-        /* a comment starts the line or follows a blank */
-        for (size_t k = start; k < end; k++)
-            if (text[k] == '#' && (k == start || is_blank(text[k - 1]))) {
-                end = k;
-                break;
-            }
-        while (start < end && is_blank(text[start]))
-            start++;
-        while (end > start && is_blank(text[end - 1]))
-            end--;
-        if (start == end)
-            continue;
-        if (!utf8_ok((const unsigned char *)text + start, end - start)) {
-            summarize_log_add(log, L"%ls line %u: not UTF-8 text; line skipped", what, line);
-            continue;
-        }
-        const wchar_t *problem = host_name_problem(text + start, end - start);
-        if (problem) {
-            summarize_log_add(log, L"%ls line %u: %ls; line skipped", what, line, problem);
+    struct hostlist list;
+    DWORD e = hostlist_parse(text, len, &list);
+    if (e == ERROR_INVALID_DATA)
+        summarize_log_add(log, L"%ls %ls", what, list.problem);
+    for (size_t i = 0; e == ERROR_SUCCESS && i < list.n; i++) {
+        const struct hostlist_entry *entry = &list.v[i];
+        if (entry->problem) {
+            wchar_t shown[48];
+            hostlist_shown(entry->name, shown, COUNTOF(shown));
+            summarize_log_add(log, L"%ls line %u: \"%ls\" is not a host name: it %ls; line skipped", what,
+                              entry->line, shown, entry->problem);
             continue;
         }
         struct wave_host *h = new_host(out);
-        if (!h || !to_wide(text + start, end - start, h->host, COUNTOF(h->host)))
-            return ERROR_NOT_ENOUGH_MEMORY;
-        h->line = line;
+        if (!h) {
+            e = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        wcopy(h->host, COUNTOF(h->host), entry->name);
+        h->line = entry->line;
     }
-    return ERROR_SUCCESS;
+    if (e == ERROR_SUCCESS && list.n_duplicates)
+        summarize_log_add(log, L"%ls: %lu line(s) name a host named before; each host counts once", what,
+                          (unsigned long)list.n_duplicates);
+    hostlist_free(&list);
+    return e;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -308,8 +267,12 @@ static BOOL seconds_ok(const char *s, size_t n)
     return i == n && (n == 0 || digits);
 }
 
-/* NULL when the record is a push result (*exit_code set), else why it is not. */
-static const wchar_t *push_record_problem(struct csv_record *r, size_t cells, int *exit_code)
+static const wchar_t out_of_memory[] = L"out of memory";
+
+/* NULL when the record is a push result (*exit_code set, host its host), else why it is
+ * not (in why, or a fixed text; out_of_memory stops the reading). */
+static const wchar_t *push_record_problem(struct csv_record *r, size_t cells, int *exit_code,
+                                          wchar_t *host, size_t host_cch, wchar_t *why, size_t why_cch)
 {
     if (r->bad)
         return r->bad;
@@ -320,9 +283,16 @@ static const wchar_t *push_record_problem(struct csv_record *r, size_t cells, in
         if (!utf8_ok((const unsigned char *)r->cell[c], r->len[c]))
             return L"not UTF-8 text";
     }
-    const wchar_t *problem = host_name_problem(r->cell[0], r->len[0]);
-    if (problem)
-        return problem;
+    if (!to_wide(r->cell[0], r->len[0], host, host_cch))
+        return out_of_memory;
+    /* the rule of the host list (hostlist.h): push writes a line that is no host name
+     * as it found it, with "invalid host name" as its meaning */
+    const wchar_t *problem = hostlist_name_problem(host);
+    if (problem) {
+        wchar_t shown[48];
+        hostlist_shown(host, shown, COUNTOF(shown));
+        return wfmt(why, why_cch, L"\"%ls\" is not a host name: it %ls", shown, problem);
+    }
     if (!whole_number(r->cell[1], r->len[1], exit_code))
         return L"exit_code is not a whole number";
     if (cells == PUSH_CELLS && !seconds_ok(r->cell[3], r->len[3]))
@@ -361,14 +331,20 @@ DWORD summarize_parse_push(const char *text, size_t len, const wchar_t *what,
             break;
         }
         int exit_code = 0;
-        const wchar_t *problem = push_record_problem(r, cells, &exit_code);
+        wchar_t host[SUMMARIZE_MAX_CELL + 1], why[160];
+        const wchar_t *problem = push_record_problem(r, cells, &exit_code, host, COUNTOF(host), why,
+                                                     COUNTOF(why));
+        if (problem == out_of_memory) {
+            rc = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
         if (problem) {
             summarize_log_add(log, L"%ls line %u: %ls; line skipped", what, r->line, problem);
             continue;
         }
         struct wave_host *h = new_host(out);
         wchar_t error[COUNTOF(h->meaning)];
-        if (!h || !to_wide(r->cell[0], r->len[0], h->host, COUNTOF(h->host)) ||
+        if (!h || !wcopy(h->host, COUNTOF(h->host), host) ||
             (cells == PUSH_CELLS && (!to_wide(r->cell[2], r->len[2], h->meaning, COUNTOF(h->meaning)) ||
                                      !to_wide(r->cell[4], r->len[4], error, COUNTOF(error))))) {
             rc = ERROR_NOT_ENOUGH_MEMORY;

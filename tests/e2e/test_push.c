@@ -136,8 +136,8 @@ static void every_outcome_in_the_results(void **state)
     char *out;
     /* 5 (apply failed, rolled back) is more serious than 8 (not done), 1 and 0 */
     assert_int_equal(push(L"--timeout 4", L"check --target lsilogic --report \"C:\\p2v reports\\\\\"", &out), 5);
-    assert_non_null(strstr(out, "line 7: \"bad host\" is not a host name (it holds a space); skipped"));
-    assert_non_null(strstr(out, "line 11: \"\\\\srv-g\" is not a host name (it holds a backslash)"));
+    assert_non_null(strstr(out, "line 7: \"bad host\" is not a host name: it holds a space; skipped"));
+    assert_non_null(strstr(out, "line 11: \"\\\\srv-g\" is not a host name: it holds a backslash;"));
     assert_non_null(strstr(out, "2 duplicate name(s)"));
     free(out);
     char *csv = results_without_times();
@@ -179,6 +179,48 @@ static void exit_code_is_the_most_serious(void **state)
     assert_int_equal(push(L"", L"check --target lsilogic", NULL), 8);
 }
 
+/* A host over --timeout, the only host of the wave that did not end well (the others
+ * ready, no PsExec failure): push exits 8 for it alone. */
+static void a_timeout_alone_is_exit_8(void **state)
+{
+    write_hosts("ok-a\nslow-b\nok-c\n");
+    char *out;
+    assert_int_equal(push(L"--timeout 2", L"check --target lsilogic", &out), 8);
+    assert_non_null(strstr(out, "slow-b: timed out"));
+    free(out);
+    char *csv = results_without_times();
+    assert_non_null(csv);
+    assert_string_equal(csv, "host,exit_code,meaning,seconds,psexec_error\r\n"
+                             "ok-a,0,done/ready,S,\r\n"
+                             "slow-b,,timed out,S,Connecting to slow-b...\r\n"
+                             "ok-c,0,done/ready,S,\r\n");
+    free(csv);
+    assert_true(recorded(L"done-", L"ok-a"));
+    assert_true(recorded(L"done-", L"ok-c"));
+    assert_false(recorded(L"done-", L"slow-b"));
+    assert_int_equal(count_recorded(L"running-*"), 0);
+}
+
+/* A list Notepad saved as "Unicode" (UTF-16 with its BOM), comments after names. */
+static void utf16_host_list(void **state)
+{
+    static const wchar_t text[] = L"\xFEFFok-a#old\r\nnotready-b  # the file server\r\nok-c,ok-d\r\n";
+    assert_true(fx_write_file(HOSTS, text, sizeof text - sizeof *text));
+    char *out;
+    assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
+    assert_non_null(strstr(out, "line 3: \"ok-c,ok-d\" is not a host name: it holds a comma"));
+    free(out);
+    char *csv = results_without_times();
+    assert_non_null(csv);
+    assert_string_equal(csv, "host,exit_code,meaning,seconds,psexec_error\r\n"
+                             "ok-a,0,done/ready,S,\r\n"
+                             "notready-b,1,not ready,S,\r\n"
+                             "\"ok-c,ok-d\",,\"invalid host name: holds a comma, which PsExec reads as a list of "
+                             "hosts\",,\r\n");
+    free(csv);
+    assert_int_equal(count_recorded(L"ran-*"), 2);
+}
+
 static void refusals_write_nothing(void **state)
 {
     char *out;
@@ -211,6 +253,11 @@ static void refusals_write_nothing(void **state)
     write_hosts("# only comments\n\n");
     assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
     assert_non_null(strstr(out, "no host names in"));
+    free(out);
+    static const char big_endian[] = "\xFE\xFF\0o\0k\0-\0a\0\n";
+    assert_true(fx_write_file(HOSTS, big_endian, sizeof big_endian - 1));
+    assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
+    assert_non_null(strstr(out, "the host list C:\\p2vpush\\hosts.txt is UTF-16 big-endian text"));
     free(out);
     assert_false(fx_file_exists(RESULTS));
     assert_int_equal(count_recorded(L"ran-*"), 0);
@@ -259,6 +306,8 @@ int main(void)
         cmocka_unit_test_setup(at_most_n_at_once_each_host_once, clean),
         cmocka_unit_test_setup(every_outcome_in_the_results, clean),
         cmocka_unit_test_setup(exit_code_is_the_most_serious, clean),
+        cmocka_unit_test_setup(a_timeout_alone_is_exit_8, clean),
+        cmocka_unit_test_setup(utf16_host_list, clean),
         cmocka_unit_test_setup(refusals_write_nothing, clean),
         cmocka_unit_test_setup(psexec_from_path_never_beside_the_exe, clean),
     };

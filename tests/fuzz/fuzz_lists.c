@@ -1,7 +1,9 @@
-/* The host-list and push-results readers of `summarize` (summarize_lists.c) on any bytes.
- * Checked beyond the sanitizers: every host they return is a terminated, non-empty name
- * without blanks or control characters, with a line number inside the text, and the log
- * never holds more than its lines. */
+/* The host-list reader that push and summarize share (hostlist.c), and summarize's
+ * push-results reader (summarize_lists.c), on any bytes. Checked beyond the sanitizers:
+ * every host they return is a terminated name that hostlist_name_problem takes (so
+ * without blanks, commas or control characters), with a line number inside the text;
+ * summarize keeps exactly the reader's valid entries (push_hosts_parse takes the same
+ * entries); the log never holds more than its lines. */
 #include "summarize.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,8 +24,36 @@ static void check(const struct wave_hosts *h, const struct summarize_log *log, s
         CHECK(e->host[0]);
         CHECK(e->line >= 1 && e->line <= size + 1);
         for (const wchar_t *c = e->host; *c; c++)
-            CHECK(*c >= 0x20 && *c != 0x7f && *c != L' ');
+            CHECK(*c >= 0x20 && *c != 0x7f && *c != L' ' && *c != L',');
+        CHECK(hostlist_name_problem(e->host) == NULL);
     }
+}
+
+/* The reader itself: what summarize took is exactly its valid entries, in order; each
+ * entry's name is inside the list's text; the counts add up. */
+static void check_hostlist(const uint8_t *data, size_t size, const struct wave_hosts *h, DWORD rc)
+{
+    struct hostlist list;
+    DWORD e = hostlist_parse(data, size, &list);
+    if (e == ERROR_NOT_ENOUGH_MEMORY || rc == ERROR_NOT_ENOUGH_MEMORY) {
+        hostlist_free(&list);
+        return;
+    }
+    CHECK(e == rc);
+    CHECK(e == ERROR_SUCCESS ? list.problem == NULL && list.n == list.n_valid + list.n_invalid
+                             : list.problem != NULL && list.n == 0);
+    size_t k = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        const struct hostlist_entry *entry = &list.v[i];
+        CHECK(entry->line >= 1 && entry->line <= size + 1);
+        CHECK(i == 0 || entry->line > list.v[i - 1].line);
+        if (entry->problem)
+            continue;
+        CHECK(k < h->n && wcscmp(h->v[k].host, entry->name) == 0 && h->v[k].line == entry->line);
+        k++;
+    }
+    CHECK(k == h->n);
+    hostlist_free(&list);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,8 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct summarize_log *log = calloc(1, sizeof *log);
     if (log) {
         struct wave_hosts h = { 0 };
-        summarize_parse_hosts(text, size, L"hosts", &h, log);
+        DWORD rc = summarize_parse_hosts(text, size, L"hosts", &h, log);
         check(&h, log, size);
+        check_hostlist((const uint8_t *)text, size, &h, rc);
         wave_hosts_free(&h);
         memset(log, 0, sizeof *log);
         summarize_parse_push(text, size, L"push", &h, log);

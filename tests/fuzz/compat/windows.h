@@ -1,7 +1,7 @@
 /* The part of <windows.h> that p2vprep's pure files use, for building them natively on
  * Linux with clang for the fuzz targets. Nothing here reaches a Win32 API: the files built
  * with it (text.c, pe.c, targets.c, infname.c, summarize_json.c, summarize_out.c,
- * journal_parse.c) call none.
+ * summarize_lists.c, hostlist.c, osname.c, journal_parse.c) call none.
  *
  * wchar_t is 32 bits here and 16 on Windows. These files treat a wchar_t as one UTF-16
  * code unit and never assume its size, so the conversions below (compat.c) produce and
