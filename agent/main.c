@@ -18,6 +18,7 @@
 #include "text.h"
 #include "winerr.h"
 #include "wow64.h"
+#include "hostlist.h"
 #include <wchar.h>
 
 static const wchar_t *source_name(enum source s)
@@ -92,9 +93,40 @@ static int run_service_job(void);
 static wchar_t exe_path[MAX_PATH], exe_dir[MAX_PATH];
 static BOOL as_service;
 
+/* The name a report in a folder takes: the computer's, when it is a host name. An offline
+ * Windows' name comes from its hive, which is the converted disk's data: one that is no
+ * host name ("..\\..\\x", a long or odd one) never becomes a path; the report is named after
+ * the offline Windows folder instead (offline-F-WINDOWS) and says why. */
+static const wchar_t *report_stem(const struct os_info *os, wchar_t *buf, size_t cch)
+{
+    const wchar_t *why = hostlist_name_problem(os->computer);
+    if (!why)
+        return os->computer;
+    size_t n = 0;
+    const wchar_t *prefix = L"offline-";
+    for (const wchar_t *p = prefix; *p && n + 1 < cch; p++)
+        buf[n++] = *p;
+    for (const wchar_t *p = os->systemroot; *p && n + 1 < cch && n < 48; p++) {
+        wchar_t c = *p;
+        BOOL keep = (c >= L'A' && c <= L'Z') || (c >= L'a' && c <= L'z') || (c >= L'0' && c <= L'9');
+        if (keep)
+            buf[n++] = c;
+        else if (n && buf[n - 1] != L'-')
+            buf[n++] = L'-';
+    }
+    while (n && buf[n - 1] == L'-')
+        n--;
+    buf[n] = 0;
+    wchar_t shown[80];
+    hostlist_shown(os->computer, shown, COUNTOF(shown));
+    out_info(L"The %ls's computer name \"%ls\" is not a host name (it %ls): the report is named %ls.json.",
+             os->offline ? L"offline Windows" : L"Windows", shown, why, buf);
+    return buf;
+}
+
 /* --report DIR (an existing folder, or a path ending in \ or /) means DIR\<COMPUTERNAME>.json:
  * one share collects a whole migration wave. */
-static void report_path(const wchar_t *arg, const wchar_t *computer, wchar_t *path, size_t cch)
+static void report_path(const wchar_t *arg, const struct os_info *os, wchar_t *path, size_t cch)
 {
     wchar_t fixed[MAX_PATH];
     size_t n = wcslen(arg);
@@ -107,9 +139,10 @@ static void report_path(const wchar_t *arg, const wchar_t *computer, wchar_t *pa
     DWORD attr = GetFileAttributesW(arg);
     BOOL dir = (n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/')) ||
                (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY));
+    wchar_t stem[64];
     if (dir)
         wfmt(path, cch, L"%ls%ls%ls.json", arg, n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/') ? L"" : L"\\",
-             computer);
+             report_stem(os, stem, COUNTOF(stem)));
     else
         wcopy(path, cch, arg);
 }
@@ -358,7 +391,7 @@ static int run_job(void)
     } else {
         if (opt.report && run.m) {
             wchar_t path[MAX_PATH];
-            report_path(opt.report, run.m->os.computer, path, COUNTOF(path));
+            report_path(opt.report, &run.m->os, path, COUNTOF(path));
             DWORD e = report_folder_make(opt.report, path);
             if (e == ERROR_SUCCESS)
                 e = report_write(&run, path);

@@ -564,6 +564,32 @@ static void an_old_journal_never_reaches_the_helpers_files(void **state)
     assert_live_untouched();
 }
 
+/* The offline hive's ComputerName is the disk's data: "..\..\p2v-pwned" must not put the
+ * report at C:\p2v-pwned.json. The report keeps the folder it was given, named after the
+ * offline Windows folder, and the run says why. */
+static void a_hostile_computer_name_never_becomes_a_path(void **state)
+{
+    offline_windows(WINDIR, L"ntoskrnl-2003.exe", L"i386", L"..\\..\\p2v-pwned");
+    CreateDirectoryW(WORK L"\\reports", NULL);
+    fx_delete_file(L"C:\\p2v-pwned.json");
+    char *out;
+    assert_int_equal(fx_run(EXE, L"check --offline " WINDIR LSI L" --report " WORK L"\\reports\\", &out), 1);
+    assert_contains(out, "is not a host name");
+    assert_contains(out, "offline-F-WINDOWS.json");
+    free(out);
+    assert_false(fx_file_exists(L"C:\\p2v-pwned.json"));
+    assert_false(fx_file_exists(WORK L"\\p2v-pwned.json"));
+    char *json = read_text(WORK L"\\reports\\offline-F-WINDOWS.json");
+    assert_contains(json, "\"computer\": \"..\\\\..\\\\p2v-pwned\"");
+    free(json);
+    /* a computer name that is one keeps its report name */
+    offline_windows(WINDIR, L"ntoskrnl-2003.exe", L"i386", L"OLDSRV03");
+    assert_int_equal(fx_run(EXE, L"check --offline " WINDIR LSI L" --report " WORK L"\\reports\\", &out), 1);
+    free(out);
+    assert_true(fx_file_exists(WORK L"\\reports\\OLDSRV03.json"));
+    assert_live_untouched();
+}
+
 int main(int argc, char **argv)
 {
     BOOL wow = FALSE;
@@ -580,6 +606,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(what_is_not_an_offline_windows_is_refused, seed_disk),
         cmocka_unit_test_setup(auto_takes_the_only_one_and_refuses_several, seed_disk),
         cmocka_unit_test_setup(a_shifted_partition_number_is_reported_fixed_and_rolled_back, seed_disk),
+        cmocka_unit_test_setup(a_hostile_computer_name_never_becomes_a_path, seed_disk),
         cmocka_unit_test_setup(a_package_goes_in_through_dism_and_out_on_rollback, seed_disk),
         cmocka_unit_test_setup(an_old_journal_never_reaches_the_helpers_files, seed_disk),
     };
