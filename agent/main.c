@@ -11,6 +11,7 @@
 #include "push.h"
 #include "secure.h"
 #include "journal.h"
+#include "scratch.h"
 #include "service.h"
 #include "summarize.h"
 #include <stdlib.h>

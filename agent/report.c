@@ -1,3 +1,4 @@
+#include "textfile.h"
 #include "report.h"
 #include "exitcodes.h"
 #include "readiness.h"

@@ -1,5 +1,6 @@
 #include "service.h"
 #include "journal.h"
+#include "scratch.h"
 #include "secure.h"
 #include "eventlog.h"
 #include "out.h"

@@ -1,7 +1,7 @@
 /* The journal's text (journal.h): its records parsed from a buffer, and the paths in
  * them resolved. Pure, no Win32 calls: it also builds natively for the fuzz target
  * tests/fuzz/fuzz_journal.c. journal.c reads and writes the files. */
-#include "journal.h"
+#include "jrecord.h"
 #include "text.h"
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef P2V_MACHINE_H
 #define P2V_MACHINE_H
 #include <windows.h>
-#include "signature.h"
+#include "sigstate.h"
 
 #define P2V_KEY_MAX 300
 #define P2V_NAME_MAX 80
@@ -51,7 +51,7 @@ struct machine_file {
     /* the payload copy (looked up when a rule takes the file from the payload) */
     int src_status;               /* enum pe_status */
     WORD src_machine;
-    struct sig_info src_sig;      /* its embedded signature, verified (signature.h) */
+    struct sig_info src_sig;      /* its embedded signature, verified (platform/signature.h) */
     struct sig_info cat_sig;      /* x64, when src_sig is not valid: its package catalog's verdict
                                      (SIG_NONE when no catalog of its target was found) */
     wchar_t cat[MAX_PATH];        /* the catalog that verdict is about */

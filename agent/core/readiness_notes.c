@@ -2,7 +2,8 @@
  * disk driver that stop or spoil the first boot after a move, as the field counts them
  * (shared/reference/storage-targets.md, "Today's destinations"). No Win32 calls here:
  * readiness.c reads the facts. */
-#include "readiness.h"
+#include "readiness_rules.h"
+#include "bootini.h"
 #include "text.h"
 #include <wchar.h>
 
@@ -251,4 +252,69 @@ void readiness_decide(const struct readiness_facts *f, const struct os_info *os,
     notes_class_filters(f, out);
     notes_old_tools(f, os, job, out);
     notes_firmware(f, os, job, out);
+}
+
+/* ---- shared by the notes and the probes ---- */
+
+void readiness_note(struct readiness *r, BOOL warning, const wchar_t *code, const wchar_t *fmt, ...)
+{
+    if (r->n_notes >= READINESS_NOTES_MAX)
+        return;
+    struct readiness_note *n = &r->notes[r->n_notes++];
+    va_list ap;
+    wcopy(n->code, COUNTOF(n->code), code);
+    va_start(ap, fmt);
+    wfmtv(n->message, COUNTOF(n->message), fmt, ap);
+    va_end(ap);
+    n->warning = warning;
+}
+
+const struct readiness_note *readiness_find(const struct readiness *r, const wchar_t *code)
+{
+    for (int i = 0; i < r->n_notes; i++)
+        if (!wcscmp(r->notes[i].code, code))
+            return &r->notes[i];
+    return NULL;
+}
+
+void readiness_boot_notes(const struct os_info *os, struct readiness *out)
+{
+    if (!bootini_volume_of(os->systemroot, out->system_volume, COUNTOF(out->system_volume)))
+        out->system_volume[0] = 0;
+    out->boot_files_elsewhere = out->boot_volume[0] && out->system_volume[0] &&
+                                _wcsicmp(out->boot_volume, out->system_volume) != 0;
+    if (out->boot_files_elsewhere)
+        /* The seed's layout: boot.ini on a 100 MB C:, \WINDOWS on D: = partition(2).
+         * Converters that reconfigure the copy offline assume C:\WINDOWS and fail here
+         * (VMware KB 1005208, "virtual machine reconfiguration failed"). */
+        readiness_note(out, TRUE, L"boot-files-elsewhere",
+             L"The boot files (%ls) are on %ls but Windows is on %ls: p2vprep prepares the "
+             L"running system, so this layout is fine for it, but a converter's own "
+             L"reconfiguration step may fail on it and should be skipped.",
+             out->boot_ini[0] ? L"boot.ini, ntldr" : L"bootmgr, \\Boot\\BCD",
+             out->boot_volume, out->system_volume);
+
+    if (!out->boot_ini[0])
+        return;
+    int rdisk, partition;
+    wchar_t dir[MAX_PATH];
+    if (arc_path_parse(out->boot_default, &rdisk, &partition, dir, COUNTOF(dir)))
+        readiness_note(out, FALSE, L"boot-ini-default",
+             L"%ls starts \"%ls\" by default from %ls (disk %d, partition %d, folder %ls).",
+             out->boot_ini, out->boot_default_title[0] ? out->boot_default_title : L"(no title)",
+             out->boot_default, rdisk, partition, dir[0] ? dir : L"\\");
+    else
+        readiness_note(out, FALSE, L"boot-ini-default", L"%ls starts \"%ls\" by default from %ls.",
+             out->boot_ini, out->boot_default_title[0] ? out->boot_default_title : L"(no title)",
+             out->boot_default);
+    /* A multi-boot machine whose default is another installation: the VM would start a
+     * Windows p2vprep did not prepare. Only the folder can be compared: rdisk() counts
+     * BIOS disks, which need not match Windows' disk numbers. */
+    if (dir[0] && os->systemroot[0] && os->systemroot[1] == L':' &&
+        !same_folder(dir, os->systemroot + 2))
+        readiness_note(out, TRUE, L"boot-default-other-windows",
+             L"boot.ini's default entry starts %ls but this Windows is %ls: choose this "
+             L"Windows as boot.ini's default before converting, or the VM starts an "
+             L"installation p2vprep did not prepare.",
+             out->boot_default, os->systemroot);
 }

@@ -27,11 +27,6 @@ void wbuf_free(struct wbuf *b);
 char *utf8_from_wide(const wchar_t *w, int *len_out);
 wchar_t *wide_from_utf8(const char *s, int len);
 
-/* (textfile.c) Writes text as UTF-8 to path atomically: a new file of an unguessable name beside it,
- * flushed, then renamed over path, so a reader (summarize on a share) never sees half a
- * file. A path that is a link (reparse point, or a file with several names), or whose
- * local folder is a junction, is refused: ERROR_UNTRUSTED_MOUNT_POINT, ERROR_TOO_MANY_LINKS. */
-DWORD text_save_utf8(const wchar_t *path, const wchar_t *text);
 
 /* Hex encoding of registry data for the journal. */
 void hex_encode(const BYTE *data, DWORD size, char *out);          /* out: 2*size+1 */

@@ -6,7 +6,7 @@
 #include <windows.h>
 #include "text.h"
 #include "plan.h"
-#include "journal.h"
+#include "jrecord.h"
 
 #define P2V_KEY_WOW64_64KEY 0x0100   /* KEY_WOW64_64KEY; Windows 2000 predates the flag */
 

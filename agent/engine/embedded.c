@@ -1,5 +1,6 @@
 #include "embedded.h"
 #include "journal.h"
+#include "scratch.h"
 #include "text.h"
 #include <string.h>
 #include <wchar.h>

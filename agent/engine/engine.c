@@ -3,6 +3,7 @@
 #include "exitcodes.h"
 #include "inf.h"
 #include "journal.h"
+#include "scratch.h"
 #include "offline.h"
 #include "readiness.h"
 #include "secure.h"

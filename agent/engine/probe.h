@@ -5,8 +5,6 @@
 #include "backend.h"
 #include "plan.h"
 
-/* OS version, architecture, WOW64, %SystemRoot% and computer name of the running Windows. */
-void probe_os(struct os_info *os);
 /* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. Beyond
  * P2V_SETS_MAX sets only the count (n_sets_found) is kept, and plan_make refuses. */
 DWORD probe_control_sets(const struct backend *b, struct machine *m);

@@ -1,5 +1,6 @@
 /* p2vprep push (push.h): the scheduler over the process seam, and the command around it
  * (host list file, PsExec lookup, console progress, Ctrl+C, push-results.csv). */
+#include "textfile.h"
 #include "push.h"
 #include "exitcodes.h"
 #include "out.h"

@@ -1,5 +1,6 @@
 /* `summarize DIR`: the folder of reports (summarize.h). The reader is summarize_json.c,
  * the table, CSV and HTML summarize_out.c. */
+#include "textfile.h"
 #include "summarize.h"
 #include <stdint.h>
 #include "winerr.h"

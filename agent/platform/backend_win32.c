@@ -1,8 +1,7 @@
 #include "backend.h"
 #include "wow64.h"
 #include "dynapi.h"
-#include "journal.h"
-#include "probe.h"
+#include "scratch.h"
 #include "secure.h"
 #include <setupapi.h>
 #include "text.h"
@@ -42,6 +41,64 @@ static void redirect_restore(struct redirect *r)
 {
     if (r->off)
         dynapi()->Wow64RevertWow64FsRedirection(r->old);
+}
+
+/* The running Windows: version, architecture, Windows folder, computer name. */
+static void probe_os(struct os_info *os)
+{
+    memset(os, 0, sizeof *os);
+
+    /* RtlGetVersion is not subject to GetVersionEx's compatibility shims; the manifest's
+     * supportedOS entries keep GetVersionEx truthful where RtlGetVersion is absent (2000). */
+    const struct dynapi *api = dynapi();
+    p2v_rtl_osversioninfoexw rv;
+    memset(&rv, 0, sizeof rv);
+    rv.dwOSVersionInfoSize = sizeof rv;
+    if (api->RtlGetVersion && api->RtlGetVersion(&rv) == 0) {
+        os->major = rv.dwMajorVersion;
+        os->minor = rv.dwMinorVersion;
+        os->build = rv.dwBuildNumber;
+        os->sp_major = rv.wServicePackMajor;
+        os->product_type = rv.wProductType;
+    } else {
+        OSVERSIONINFOEXW v;
+        memset(&v, 0, sizeof v);
+        v.dwOSVersionInfoSize = sizeof v;
+        if (GetVersionExW((OSVERSIONINFOW *)&v)) {
+            os->major = v.dwMajorVersion;
+            os->minor = v.dwMinorVersion;
+            os->build = v.dwBuildNumber;
+            os->sp_major = v.wServicePackMajor;
+            os->product_type = v.wProductType;
+        }
+    }
+
+    SYSTEM_INFO si;
+    memset(&si, 0, sizeof si);
+    if (api->GetNativeSystemInfo)
+        api->GetNativeSystemInfo(&si);
+    else
+        GetSystemInfo(&si);
+    if (si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL)
+        os->arch = ARCH_X86;
+    else if (si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64)
+        os->arch = ARCH_X64;
+
+    BOOL wow = FALSE;
+    if (api->IsWow64Process && api->IsWow64Process(GetCurrentProcess(), &wow))
+        os->wow64 = wow;
+    /* WOW64 means a 64-bit Windows; "x86" then is an emulating ARM64 one, where drivers
+     * for x86 would not load: unsupported rather than wrong. */
+    if (os->wow64 && os->arch == ARCH_X86)
+        os->arch = 0;
+
+    /* The system's own Windows folder, not the per-user one Terminal Services may give
+     * GetWindowsDirectory; on the seed's server it is D:\WINDOWS. */
+    if (!GetSystemWindowsDirectoryW(os->systemroot, COUNTOF(os->systemroot)))
+        os->systemroot[0] = 0;
+    DWORD n = COUNTOF(os->computer);
+    if (!GetComputerNameW(os->computer, &n))
+        wcopy(os->computer, COUNTOF(os->computer), L"unknown");
 }
 
 static DWORD w_describe_os(void *ctx, struct os_info *os)

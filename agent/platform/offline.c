@@ -1,10 +1,10 @@
 #include "offline.h"
 #include "wow64.h"
 #include "dynapi.h"
-#include "journal.h"
+#include "scratch.h"
 #include "out.h"
 #include "pe.h"
-#include "readiness.h"
+#include "bootfile.h"
 #include "targets.h"
 #include "text.h"
 #include <winioctl.h>

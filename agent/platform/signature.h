@@ -12,29 +12,8 @@
 #define P2V_SIGNATURE_H
 #include <windows.h>
 
-enum sig_state {
-    SIG_NONE = 0,      /* no embedded signature */
-    SIG_VALID,         /* digest matches, the chain ends in a trusted root */
-    SIG_UNTRUSTED,     /* intact, but by a certificate this Windows does not trust (self-signed,
-                          test-signed, revoked or explicitly distrusted) */
-    SIG_BROKEN,        /* the file was altered after signing, or the signature cannot be read */
-    SIG_UNCHECKED,     /* a certificate table, but WinVerifyTrust is not available */
-    SIG_NOT_LISTED,    /* a catalog's verdict: the file's hash is not in it */
-};
+#include "sigstate.h"
 
-struct sig_info {
-    int state;          /* enum sig_state */
-    LONG result;        /* WinVerifyTrust's answer (0 when not asked) */
-    BOOL sha2_only;     /* signed with a SHA-2 digest and no SHA-1 one: Windows 7 / 2008 R2 and
-                           older load it only with SHA-2 code signing support installed */
-};
-
-/* What WinVerifyTrust's result means for a file that has (has_table) or has not a
- * certificate table. Pure. */
-int sig_classify(LONG result, BOOL has_table);
-/* TRUE when a signer's digest algorithm (an OID, e.g. "1.3.14.3.2.26" for SHA-1) is a SHA-2
- * one. Pure. */
-BOOL sig_oid_is_sha2(const char *oid);
 /* Verifies the file at path (has_table: pe_has_signature of its bytes). Never fails:
  * without wintrust.dll the state is SIG_UNCHECKED (or SIG_NONE). No network access:
  * revocation is not checked and only cached URLs are used. */
@@ -45,6 +24,4 @@ void sig_verify(const wchar_t *path, BOOL has_table, struct sig_info *out);
  * where this Windows has no catalog functions. The membership is checked here by the
  * member's SHA-1 and (Windows 8 and later) SHA-256 hash, not left to WinVerifyTrust. */
 void sig_verify_catalog(const wchar_t *catalog, const wchar_t *member, struct sig_info *out);
-/* "signed by a certificate this Windows does not trust", ... for messages. */
-const wchar_t *sig_state_text(int state);
 #endif

@@ -1,4 +1,5 @@
 /* text_save_utf8 (text.h): the Win32 half of the text helpers. */
+#include "textfile.h"
 #include "text.h"
 #include "secure.h"
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * with the records (journal_resolve, journal_rebase). Checked beyond the sanitizers: every
  * record has a known kind and terminated strings, a rejected journal returns nothing, and
  * the status is terminated. */
-#include "journal.h"
+#include "jrecord.h"
 #include "text.h"
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "journal.h"
+#include "scratch.h"
 #include "text.h"
 #include "wassert.h"
 

@@ -472,7 +472,9 @@ static struct machine *live(DWORD major, DWORD minor, DWORD current)
 {
     struct machine *m = machine_new();
     assert_non_null(m);
-    probe_os(&m->os);
+    struct backend live_b;
+    backend_win32_init(&live_b, FALSE);
+    live_b.describe_os(live_b.ctx, &m->os);
     m->os.major = major;
     m->os.minor = minor;
     wcscpy(m->sets[m->n_sets++], L"ControlSet001");

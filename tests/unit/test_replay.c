@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "engine.h"
 #include "journal.h"
+#include "scratch.h"
 #include "text.h"
 #include "wassert.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "secure.h"
 #include "journal.h"
+#include "scratch.h"
 
 static PSID sid(BYTE count, DWORD a, DWORD b)
 {
