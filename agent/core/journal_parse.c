@@ -357,11 +357,14 @@ const wchar_t *journal_record_problem(const struct jentry *e, const struct journ
             return L"an old copy outside the journal's own folder";
         return NULL;
     case J_STAGED:
+        /* Windows publishes a package as oemNN.inf (an inbox INF keeps its own name): a
+         * plain *.inf name of letters, digits, '-', '_' and '.', nothing a command line
+         * could read as another argument */
         if (e->name[0]) {
             size_t n = wcslen(e->name);
-            if (n < 8 || n > 12 || _wcsnicmp(e->name, L"oem", 3) || _wcsicmp(e->name + n - 4, L".inf") ||
-                wcsspn(e->name + 3, L"0123456789") != n - 7)
-                return L"a driver package name that is not oemNN.inf";
+            if (n < 5 || n > 64 || _wcsicmp(e->name + n - 4, L".inf") || e->name[0] == L'.' ||
+                wcsspn(e->name, L"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != n)
+                return L"a driver package name that is not a plain *.inf name (oemNN.inf)";
         }
         return NULL;
     case J_STAGING:

@@ -59,7 +59,7 @@ BOOL journal_written_on(const char *text, size_t size, wchar_t *computer, size_t
  * Services\<name> (its Parameters, PnpInterface, StartOverride), Control\
  * CriticalDeviceDatabase\<id> and Control\CrashControl; files only <systemroot>\system32\
  * drivers\<file> or the offline boot.ini; old copies only in the journal's own folder;
- * staged packages only oemNN.inf. Paths as resolved (journal_resolve, journal_rebase). */
+ * staged packages only plain *.inf names (oemNN.inf). Paths as resolved (journal_resolve, journal_rebase). */
 struct journal_scope {
     const wchar_t *systemroot;    /* the Windows folder the records were resolved against */
     const wchar_t *files_dir;     /* the journal's own folder of old copies (apply-NNNN) */

@@ -403,7 +403,10 @@ static void records_beyond_what_apply_writes_are_named(void **state)
         { J_FILE, L"E:\\boot.ini", NULL, NULL, FALSE, FALSE },
         { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem1.inf /Online", NULL, FALSE, FALSE },
         { J_STAGED, L"C:\\payload\\pvscsi.inf", L"..\\x.inf", NULL, FALSE, FALSE },
-        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem.inf", NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"pvscsi.inf", NULL, FALSE, TRUE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem1.inf\"", NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L".inf", NULL, FALSE, FALSE },
+        { J_STAGED, L"C:\\payload\\pvscsi.inf", L"oem1.sys", NULL, FALSE, FALSE },
     };
     for (size_t i = 0; i < COUNTOF(cases); i++) {
         struct jentry e;
