@@ -362,7 +362,7 @@ static void check_import(struct check *c, const char *dll, const char *func, uns
      * copy planted beside the exe (a download folder, a share) would run as SYSTEM. */
     if (c->al->runtime_only[d]) {
         problem(c, dll, func, how, "%s must not be imported statically: load it at run time "
-                "by its System32 path (agent/dynapi.c)", dll);
+                "by its System32 path (agent/platform/dynapi.c)", dll);
         return;
     }
     /* Ordinals of system DLLs are not stable across Windows versions, and the
