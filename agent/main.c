@@ -208,8 +208,8 @@ static void log_outcome(const struct run *run, int rc)
         if (run->opt->command == CMD_CHECK) {
             for (int v = 0; v < run->n_verdicts; v++)
                 if (run->verdicts[v].target == target)
-                    eventlog_write(run->verdicts[v].verdict[0] == L'r' ? EVENT_INFO : EVENT_WARNING,
-                                   L"%ls: %ls. %ls", target->name, run->verdicts[v].verdict,
+                    eventlog_write(run->verdicts[v].verdict == VERDICT_READY ? EVENT_INFO : EVENT_WARNING,
+                                   L"%ls: %ls. %ls", target->name, verdict_text(run->verdicts[v].verdict),
                                    run->verdicts[v].reason);
             continue;
         }

@@ -214,7 +214,7 @@ void report_build(const struct run *r, struct wbuf *b)
         for (int i = 0; i < r->n_verdicts; i++) {
             wbuf_add(b, i ? L",\n    {" : L"\n    {");
             json_key(b, L"target"); json_str(b, r->verdicts[i].target->name);
-            wbuf_add(b, L", "); json_key(b, L"verdict"); json_str(b, r->verdicts[i].verdict);
+            wbuf_add(b, L", "); json_key(b, L"verdict"); json_str(b, verdict_text(r->verdicts[i].verdict));
             wbuf_add(b, L", "); json_key(b, L"reason"); json_str(b, r->verdicts[i].reason);
             wbuf_add(b, L"}");
         }

@@ -4,6 +4,8 @@
  * on learn.microsoft.com). A client and a server release share their numbers up to 8.1
  * and in some builds of 10.0; the product type tells them apart. */
 #include "osname.h"
+#include "machine.h"
+#include "targets.h"
 #include "text.h"
 #include <string.h>
 #include <wchar.h>
@@ -97,5 +99,25 @@ wchar_t *os_name(unsigned major, unsigned minor, unsigned build, enum os_product
         size_t len = wcslen(out);
         wfmt(out + len, cch - len, L" SP%d", sp);
     }
+    return out;
+}
+
+const wchar_t *os_product_text(BYTE product_type)
+{
+    return product_type == VER_NT_WORKSTATION ? L"workstation"
+         : product_type == VER_NT_DOMAIN_CONTROLLER ? L"domain controller"
+         : product_type == VER_NT_SERVER ? L"server" : L"product type unknown";
+}
+
+wchar_t *os_info_name(const struct os_info *os, wchar_t *out, size_t cch)
+{
+    enum os_product product = os->product_type == VER_NT_WORKSTATION ? OS_PRODUCT_WORKSTATION
+                            : os->product_type ? OS_PRODUCT_SERVER : OS_PRODUCT_UNKNOWN;
+    wchar_t name[96];
+    os_name(os->major, os->minor, os->build, product, (int)os->sp_major, os->arch == ARCH_X64, name,
+            COUNTOF(name));
+    wfmt(out, cch, L"%ls %ls (%lu.%lu.%lu)", name,
+         os->arch == ARCH_X64 ? L"x64" : os->arch == ARCH_X86 ? L"x86" : L"other architecture",
+         (unsigned long)os->major, (unsigned long)os->minor, (unsigned long)os->build);
     return out;
 }

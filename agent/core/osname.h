@@ -14,4 +14,10 @@ enum os_product { OS_PRODUCT_UNKNOWN, OS_PRODUCT_WORKSTATION, OS_PRODUCT_SERVER 
  * number ("Windows 10 (build 19999)"). Returns out, always terminated. */
 wchar_t *os_name(unsigned major, unsigned minor, unsigned build, enum os_product product, int sp,
                  BOOL x64, wchar_t *out, size_t cch);
+/* The one name a message gives the Windows os describes, its numbers after it:
+ * "Windows Server 2003 SP2 x64 (5.2.3790)". */
+struct os_info;
+wchar_t *os_info_name(const struct os_info *os, wchar_t *out, size_t cch);
+/* "workstation", "server", "domain controller", "product type unknown". */
+const wchar_t *os_product_text(BYTE product_type);
 #endif

@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "osname.h"
 #include "embedded.h"
 #include "exitcodes.h"
 #include "inf.h"
@@ -26,17 +27,15 @@ void engine_request_stop(void)
     InterlockedExchange(&stop_requested, 1);
 }
 
+const wchar_t *verdict_text(enum verdict_kind v)
+{
+    return v == VERDICT_READY ? L"ready" : v == VERDICT_NOT_READY ? L"not ready" : L"unsupported here";
+}
+
 static void fail(const wchar_t *what, DWORD e)
 {
     wchar_t msg[512];
     out_error(L"error: %ls: %ls", what, win_error_text(e, msg, COUNTOF(msg)));
-}
-
-static const wchar_t *product_name(BYTE type)
-{
-    return type == VER_NT_WORKSTATION ? L"workstation"
-         : type == VER_NT_DOMAIN_CONTROLLER ? L"domain controller"
-         : type == VER_NT_SERVER ? L"server" : L"unknown";
 }
 
 static void show_machine(const struct machine *m)
@@ -45,11 +44,10 @@ static void show_machine(const struct machine *m)
     if (os->offline)
         out_info(L"Offline Windows at %ls (this computer, %ls, is only the helper):", os->systemroot,
                  os->helper);
-    out_info(L"Windows %lu.%lu.%lu SP%lu %ls, %ls%ls, SystemRoot %ls, computer %ls",
-             (unsigned long)os->major, (unsigned long)os->minor, (unsigned long)os->build,
-             (unsigned long)os->sp_major, product_name(os->product_type),
-             os->arch == ARCH_X64 ? L"x64" : os->arch == ARCH_X86 ? L"x86" : L"other architecture",
-             os->wow64 ? L" (32-bit p2vprep under WOW64)" : L"", os->systemroot, os->computer);
+    wchar_t name[160];
+    out_info(L"%ls, %ls%ls, SystemRoot %ls, computer %ls", os_info_name(os, name, COUNTOF(name)),
+             os_product_text(os->product_type), os->wow64 ? L" (32-bit p2vprep under WOW64)" : L"",
+             os->systemroot, os->computer);
     wchar_t sets[P2V_SETS_MAX * 16] = L"", sel[128] = L"";
     for (int i = 0; i < m->n_sets; i++) {
         wcscat(sets, L" ");
@@ -954,9 +952,9 @@ static int cmd_check(struct run *r)
         v->reason[0] = 0;
         size_t problems = count_problems(one);
         if (problems == 0) {
-            v->verdict = L"ready";
+            v->verdict = VERDICT_READY;
         } else {
-            v->verdict = refused_here(one) ? L"unsupported here" : L"not ready";
+            v->verdict = refused_here(one) ? VERDICT_UNSUPPORTED : VERDICT_NOT_READY;
             const wchar_t *msg = one->problems[0].message;
             for (size_t k = 0; k < one->n_problems; k++)
                 if (one->problems[k].exit_code != 0) {
@@ -973,17 +971,17 @@ static int cmd_check(struct run *r)
                 wcsncat(v->reason, more, COUNTOF(v->reason) - wcslen(v->reason) - 1);
             }
         }
-        if (r->opt->all && v->verdict[0] == L'u')
+        if (r->opt->all && v->verdict == VERDICT_UNSUPPORTED)
             ;
         else {
             counted++;
-            ready &= v->verdict[0] == L'r';
+            ready &= v->verdict == VERDICT_READY;
         }
         /* the console row stays one line; the report keeps the whole reason */
         wchar_t shown[112];
         if (!wcopy(shown, COUNTOF(shown), v->reason))
             wcscpy(shown + COUNTOF(shown) - 4, L"...");
-        out_info(L"%-14ls %-17ls %ls", t->name, v->verdict, shown);
+        out_info(L"%-14ls %-17ls %ls", t->name, verdict_text(v->verdict), shown);
     }
     plan_free(one);
     /* problems of no one target (an offline boot.ini) make the machine not ready too */

@@ -7,9 +7,13 @@
 #include "plan.h"
 
 /* check's verdict on one target */
+enum verdict_kind { VERDICT_READY, VERDICT_NOT_READY, VERDICT_UNSUPPORTED };
+/* "ready", "not ready", "unsupported here": as check's table, the report and the Event Log say it */
+const wchar_t *verdict_text(enum verdict_kind v);
+
 struct verdict {
     const struct target *target;
-    const wchar_t *verdict;         /* "ready", "not ready", "unsupported here" */
+    enum verdict_kind verdict;
     wchar_t reason[400];
 };
 

@@ -1,4 +1,5 @@
 #include "offline.h"
+#include "osname.h"
 #include "wow64.h"
 #include "dynapi.h"
 #include "scratch.h"
@@ -932,12 +933,7 @@ void offline_describe(const struct found_windows *f, wchar_t *buf, size_t cch)
     else
         wfmt(hive, COUNTOF(hive), L"%ls; Select %ls", f->sets[0] ? f->sets : L"no control sets",
              f->select[0] ? f->select : L"absent");
-    wfmt(buf, cch, L"%ls: Windows %lu.%lu.%lu SP%lu, %ls, %ls, computer %ls; %ls; %ls",
-         f->o.windir, (unsigned long)os->major, (unsigned long)os->minor, (unsigned long)os->build,
-         (unsigned long)os->sp_major,
-         os->arch == ARCH_X64 ? L"x64" : os->arch == ARCH_X86 ? L"x86" : L"other architecture",
-         os->product_type == VER_NT_WORKSTATION ? L"workstation"
-         : os->product_type == VER_NT_DOMAIN_CONTROLLER ? L"domain controller"
-         : os->product_type == VER_NT_SERVER ? L"server" : L"product type unknown",
-         os->computer[0] ? os->computer : L"unknown", hive, boot);
+    wchar_t name[160];
+    wfmt(buf, cch, L"%ls: %ls, %ls, computer %ls; %ls; %ls", f->o.windir, os_info_name(os, name, COUNTOF(name)),
+         os_product_text(os->product_type), os->computer[0] ? os->computer : L"unknown", hive, boot);
 }
