@@ -392,37 +392,21 @@ static BOOL entry_restored(struct run *r, const struct jentry *e)
 static DWORD undo_interrupted_staging(struct run *r, const struct jentry *intent)
 {
     const struct backend *b = r->b;
-    BYTE *want, *have;
-    DWORD n, m, e = ERROR_SUCCESS;
-    wchar_t pattern[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    if (b->read_file(b->ctx, intent->key, &want, &n) != ERROR_SUCCESS) {
+    wchar_t name[64];
+    DWORD e = b->find_staged(b->ctx, r->m->os.systemroot, intent->key, name, COUNTOF(name));
+    if (e == ERROR_NOT_FOUND)
+        return ERROR_SUCCESS;   /* Windows never took it */
+    if (e != ERROR_SUCCESS) {
         out_error(L"warning: %ls, whose staging was interrupted, cannot be read: check Windows' "
                   L"driver store for it by hand (pnputil -e).", intent->key);
         return ERROR_SUCCESS;
     }
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\*.inf", r->m->os.systemroot);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h != INVALID_HANDLE_VALUE) {
-        do {
-            wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", r->m->os.systemroot, fd.cFileName);
-            if (fd.nFileSizeHigh || fd.nFileSizeLow != n || b->read_file(b->ctx, path, &have, &m) != ERROR_SUCCESS)
-                continue;
-            BOOL same = m == n && memcmp(have, want, n) == 0;
-            free(have);
-            if (!same)
-                continue;
-            r->writes++;
-            e = b->unstage_inf(b->ctx, fd.cFileName);
-            out_info(L"  remove  driver package %ls (an interrupted staging of %ls left it)", fd.cFileName,
-                     intent->key);
-            break;
-        } while (FindNextFileW(h, &fd));
-        FindClose(h);
-    }
-    free(want);
+    r->writes++;
+    e = b->unstage_inf(b->ctx, name);
+    out_info(L"  remove  driver package %ls (an interrupted staging of %ls left it)", name, intent->key);
     return e;
 }
+
 
 int engine_undo(struct run *r, const struct jentry *entries, size_t n)
 {

@@ -170,28 +170,8 @@ static void probe_file(const struct backend *b, struct machine *m, const struct 
  * files of the same size are read. */
 static void find_staged(const struct backend *b, const struct machine *m, struct machine_package *pkg)
 {
-    BYTE *inf, *other;
-    DWORD n, n_other;
-    wchar_t pattern[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    if (b->read_file(b->ctx, pkg->inf, &inf, &n) != ERROR_SUCCESS)
-        return;
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\*.inf", m->os.systemroot);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h != INVALID_HANDLE_VALUE) {
-        do {
-            if (fd.nFileSizeHigh || fd.nFileSizeLow != n)
-                continue;
-            wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", m->os.systemroot, fd.cFileName);
-            if (b->read_file(b->ctx, path, &other, &n_other) != ERROR_SUCCESS)
-                continue;
-            if (n_other == n && memcmp(other, inf, n) == 0)
-                wcopy(pkg->staged_as, COUNTOF(pkg->staged_as), fd.cFileName);
-            free(other);
-        } while (!pkg->staged_as[0] && FindNextFileW(h, &fd));
-        FindClose(h);
-    }
-    free(inf);
+    if (b->find_staged(b->ctx, m->os.systemroot, pkg->inf, pkg->staged_as, COUNTOF(pkg->staged_as)) != ERROR_SUCCESS)
+        pkg->staged_as[0] = 0;
 }
 
 static void probe_package(const struct backend *b, struct machine *m, const struct want_package *w,

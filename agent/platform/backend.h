@@ -19,6 +19,11 @@ struct backend {
                         struct regval *out);
     /* Reads a whole file (malloc'ed into *data); ERROR_FILE_NOT_FOUND when absent. */
     DWORD (*read_file)(void *ctx, const wchar_t *path, BYTE **data, DWORD *size);
+    /* The file in windir\\inf whose bytes are those of the INF at inf (a package staged
+     * already: Windows keeps one copy of each, oemNN.inf); name receives its file name.
+     * Only files of inf's size are read. ERROR_NOT_FOUND when none is; the read error when
+     * inf itself cannot be read. */
+    DWORD (*find_staged)(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch);
     /* Reads one file out of a cabinet (driver.cab); ERROR_FILE_NOT_FOUND when absent. */
     DWORD (*read_cab_file)(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size);
     /* writing: each call is one write */

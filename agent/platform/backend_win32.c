@@ -453,6 +453,41 @@ static DWORD w_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
     return ERROR_SUCCESS;
 }
 
+static DWORD w_find_staged(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
+{
+    BYTE *want, *have;
+    DWORD n, m;
+    wchar_t pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW fd;
+    DWORD result = ERROR_NOT_FOUND;
+    DWORD e = w_read_file(ctx, inf, &want, &n);
+    if (e != ERROR_SUCCESS)
+        return e;
+    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\*.inf", windir);
+    struct redirect r;
+    HANDLE h = INVALID_HANDLE_VALUE;
+    if (redirect_off(ctx, &r) == ERROR_SUCCESS) {
+        h = FindFirstFileW(pattern, &fd);
+        redirect_restore(&r);
+    }
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if ((fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) ||
+                fd.nFileSizeHigh || fd.nFileSizeLow != n)
+                continue;
+            wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", windir, fd.cFileName);
+            if (w_read_file(ctx, path, &have, &m) != ERROR_SUCCESS)
+                continue;
+            if (m == n && memcmp(have, want, n) == 0 && wcopy(name, cch, fd.cFileName))
+                result = ERROR_SUCCESS;
+            free(have);
+        } while (result != ERROR_SUCCESS && FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    free(want);
+    return result;
+}
+
 static DWORD w_unstage_inf(void *ctx, const wchar_t *oem)
 {
     const struct setupapi *api = setupapi();
@@ -543,6 +578,7 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .read_cab_file = w_read_cab_file,
         .stage_inf = w_stage_inf,
         .unstage_inf = w_unstage_inf,
+        .find_staged = w_find_staged,
         .read_file = w_read_file,
         .create_key = w_create_key,
         .delete_key = w_delete_key,

@@ -604,33 +604,11 @@ static DWORD run_dism(const wchar_t *args)
     return e;
 }
 
-/* The oemNN.inf in the offline INF folder whose bytes are inf's, or FALSE. */
+/* The copy of inf in the offline INF folder, or FALSE; the listing is the inner backend's. */
 static BOOL staged_name(const struct backend *in, const wchar_t *windir, const wchar_t *inf,
                         wchar_t *oem, size_t cch)
 {
-    BYTE *want, *have;
-    DWORD n, m;
-    wchar_t pattern[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAW fd;
-    BOOL found = FALSE;
-    if (in->read_file(in->ctx, inf, &want, &n) != ERROR_SUCCESS)
-        return FALSE;
-    wfmt(pattern, COUNTOF(pattern), L"%ls\\inf\\oem*.inf", windir);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h != INVALID_HANDLE_VALUE) {
-        do {
-            wfmt(path, COUNTOF(path), L"%ls\\inf\\%ls", windir, fd.cFileName);
-            if (fd.nFileSizeLow != n || in->read_file(in->ctx, path, &have, &m) != ERROR_SUCCESS)
-                continue;
-            found = m == n && memcmp(have, want, n) == 0;
-            if (found)
-                wcopy(oem, cch, fd.cFileName);
-            free(have);
-        } while (!found && FindNextFileW(h, &fd));
-        FindClose(h);
-    }
-    free(want);
-    return found;
+    return in->find_staged(in->ctx, windir, inf, oem, (DWORD)cch) == ERROR_SUCCESS;
 }
 
 /* DISM loads the offline hives itself: the one p2vprep holds is unloaded around it. Its
@@ -671,6 +649,15 @@ static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
         e = ERROR_INSTALL_FAILURE;
     }
     return e;
+}
+
+/* Only the offline Windows' own INF folder is looked at. */
+static DWORD o_find_staged(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
+{
+    const struct offline_ctx *c = ctx;
+    if (!same_folder(windir, c->o->windir))
+        return ERROR_ACCESS_DENIED;
+    return c->in->find_staged(c->in->ctx, windir, inf, name, cch);
 }
 
 static DWORD o_unstage_inf(void *ctx, const wchar_t *oem)
@@ -747,6 +734,7 @@ void backend_offline_init(struct backend *b, const struct backend *inner, struct
     b->flush_key = o_flush_key;
     b->stage_inf = o_stage_inf;
     b->unstage_inf = o_unstage_inf;
+    b->find_staged = o_find_staged;
     b->describe_os = o_describe_os;
     b->read_file = o_read_file;
     b->read_cab_file = o_read_cab_file;

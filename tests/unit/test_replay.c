@@ -137,6 +137,12 @@ static DWORD m_delete_file(void *c, const wchar_t *p)
 static DWORD m_flush(void *c, const wchar_t *k) { return 0; }
 static DWORD m_unstage(void *c, const wchar_t *o) { return 0; }
 
+/* No package is ever staged in the in-memory machine. */
+static DWORD m_find_staged(void *c, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
+{
+    return ERROR_NOT_FOUND;
+}
+
 static struct backend mem_backend(struct mem *m)
 {
     struct backend b = { 0 };
@@ -152,6 +158,7 @@ static struct backend mem_backend(struct mem *m)
     b.delete_file = m_delete_file;
     b.flush_key = m_flush;
     b.unstage_inf = m_unstage;
+    b.find_staged = m_find_staged;
     return b;
 }
 
