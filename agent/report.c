@@ -255,7 +255,7 @@ void report_build(const struct run *r, struct wbuf *b)
     BOOL ready = r->opt->command == CMD_CHECK ? r->ready
                : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
     wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f\n}\n",
-              ready ? L"true" : L"false", r->exit_code, r->writes, r->elapsed_ms);
+              ready ? L"true" : L"false", r->exit_code, r->counted.writes, r->elapsed_ms);
 }
 
 DWORD report_write(const struct run *r, const wchar_t *path)

@@ -27,6 +27,13 @@ void engine_request_stop(void)
     InterlockedExchange(&stop_requested, 1);
 }
 
+/* A file of the state folder (a journal of nothing, a scratch copy): the machine is not
+ * changed, so not counted as a write. */
+static void state_delete(struct run *r, const wchar_t *path)
+{
+    r->counted.inner->delete_file(r->counted.inner->ctx, path);
+}
+
 const wchar_t *verdict_text(enum verdict_kind v)
 {
     return v == VERDICT_READY ? L"ready" : v == VERDICT_NOT_READY ? L"not ready" : L"unsupported here";
@@ -111,7 +118,7 @@ static void survey_boot_ini(struct run *r)
                 e = GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
             wfmt(src, COUNTOF(src), L"%ls\\boot.ini", r->bootini_dir);
             if (e == ERROR_SUCCESS)
-                r->b->delete_file(r->b->ctx, src);   /* an earlier survey's copy */
+                state_delete(r, src);   /* an earlier survey's copy */
             if (e == ERROR_SUCCESS && (e = r->b->append_open(r->b->ctx, src, TRUE, &h)) == ERROR_SUCCESS) {
                 e = r->b->append(r->b->ctx, h, fixed, (DWORD)n);
                 r->b->append_close(r->b->ctx, h);
@@ -248,13 +255,11 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
     DWORD err;
     switch (e->kind) {
     case J_VALUE:
-        r->writes++;
         if (e->old.present)
             return b->set_value(b->ctx, e->key, e->name, &e->old);
         err = b->delete_value(b->ctx, e->key, e->name);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
     case J_KEY:
-        r->writes++;
         err = b->delete_key(b->ctx, e->key);
         if (err != ERROR_SUCCESS && err != ERROR_FILE_NOT_FOUND) {
             /* once the driver has run, the kernel adds a volatile Enum subkey to its
@@ -272,16 +277,13 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
             err = b->read_file(b->ctx, e->backup, &data, &size);
             if (err != ERROR_SUCCESS)
                 return err;
-            r->writes++;
             err = b->write_file(b->ctx, e->key, data, size);
             free(data);
             return err;
         }
-        r->writes++;
         err = b->delete_file(b->ctx, e->key);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
     case J_KEY_DELETED:
-        r->writes++;
         return b->create_key(b->ctx, e->key);
     case J_STAGED:
         if (!e->name[0])
@@ -291,7 +293,6 @@ static DWORD undo_entry(struct run *r, const struct jentry *e)
                      L"(Windows reuses these names), so it is not removed", e->name, e->key);
             return ERROR_SUCCESS;
         }
-        r->writes++;
         err = b->unstage_inf(b->ctx, e->name);
         return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
     case J_STAGING:
@@ -401,7 +402,6 @@ static DWORD undo_interrupted_staging(struct run *r, const struct jentry *intent
                   L"driver store for it by hand (pnputil -e).", intent->key);
         return ERROR_SUCCESS;
     }
-    r->writes++;
     e = b->unstage_inf(b->ctx, name);
     out_info(L"  remove  driver package %ls (an interrupted staging of %ls left it)", name, intent->key);
     return e;
@@ -491,7 +491,6 @@ static DWORD ensure_key(struct run *r, struct applying *a, const wchar_t *key)
             DWORD err = record(r, a, &e);
             if (err != ERROR_SUCCESS)
                 return err;
-            r->writes++;
             err = b->create_key(b->ctx, e.key);
             if (err != ERROR_SUCCESS) {
                 wchar_t what[P2V_KEY_MAX + 32];
@@ -525,7 +524,6 @@ static DWORD apply_value(struct run *r, struct applying *a, const struct change 
     }
     if ((err = record(r, a, &e)) != ERROR_SUCCESS)
         return err;
-    r->writes++;
     err = b->set_value(b->ctx, c->key, c->name, &c->new);
     if (err != ERROR_SUCCESS)
         fail(what, err);
@@ -553,7 +551,6 @@ static DWORD apply_file(struct run *r, struct applying *a, const struct change *
         err = c->from_cab ? b->read_cab_file(b->ctx, c->src, c->name, &src, &n_src)
                           : b->read_file(b->ctx, c->src, &src, &n_src);
     if (err == ERROR_SUCCESS) {
-        r->writes++;
         err = b->write_file(b->ctx, c->key, src, n_src);
     }
     /* Read back what landed: a driver that is not exactly the payload is not installed. */
@@ -587,7 +584,6 @@ static DWORD apply_delete_key(struct run *r, struct applying *a, const struct ch
         if (err == ERROR_SUCCESS)
             err = record(r, a, &e);
         if (err == ERROR_SUCCESS) {
-            r->writes++;
             err = b->delete_value(b->ctx, c->key, e.name);
         }
         if (err != ERROR_SUCCESS) {
@@ -599,7 +595,6 @@ static DWORD apply_delete_key(struct run *r, struct applying *a, const struct ch
     wcopy(k.key, COUNTOF(k.key), c->key);
     if ((err = record(r, a, &k)) != ERROR_SUCCESS)
         return err;
-    r->writes++;
     err = b->delete_key(b->ctx, c->key);
     if (err != ERROR_SUCCESS)
         fail(what, err);
@@ -624,7 +619,6 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
     DWORD err = record(r, a, &intent);
     if (err != ERROR_SUCCESS)
         return err;
-    r->writes++;
     err = r->b->stage_inf(r->b->ctx, c->src, e.name, COUNTOF(e.name));
     if (err == ERROR_FILE_EXISTS) {
         /* Windows has this very INF already: not ours to remove. Said in the journal, so
@@ -697,7 +691,7 @@ static int cmd_apply(struct run *r)
     if (err != ERROR_SUCCESS) {
         journal_close(&a.j);
         if (a.j.path[0])   /* a journal of nothing must not stand for an apply */
-            r->b->delete_file(r->b->ctx, a.j.path);
+            state_delete(r, a.j.path);
         free(a.entries);
         fail(L"creating the journal in the state folder", err);
         out_error(L"Nothing was changed (state folder %ls).", r->state_dir);
@@ -1013,7 +1007,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
     memset(r, 0, sizeof *r);
     r->own_opt = *opt;
     r->opt = opt = &r->own_opt;
-    r->b = b;
+    backend_counted_init(&r->counted, b);
+    r->b = b = &r->counted.self;
     r->offline = offline;
     r->m = machine_new();
     r->p = plan_new();

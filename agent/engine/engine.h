@@ -3,6 +3,7 @@
 #ifndef P2V_ENGINE_H
 #define P2V_ENGINE_H
 #include "backend.h"
+#include "counted.h"
 #include "cli.h"
 #include "plan.h"
 
@@ -26,7 +27,8 @@ struct run {
     struct options own_opt;
     struct inf_target *inf;         /* --inf */
     struct readiness *readiness;    /* check: facts beyond the registry */
-    const struct backend *b;
+    const struct backend *b;        /* counted.self: every call to the machine goes here */
+    struct counted_backend counted; /* counts the writes (counted.h) */
     const struct offline *offline;  /* --offline: the Windows being repaired, else NULL */
     struct machine *m;
     struct plan *p;                 /* apply: the changes made; rollback: the ones undone */
@@ -35,7 +37,6 @@ struct run {
     wchar_t bootini_dir[MAX_PATH];  /* --fix-boot-ini: where the corrected boot.ini waits */
     wchar_t state_dir[MAX_PATH];
     wchar_t journal[MAX_PATH];      /* the journal written or replayed, if any */
-    unsigned writes;                /* calls that changed the machine, undo included */
     BOOL ready;                     /* check */
     struct verdict verdicts[P2V_TARGETS_MAX + 1];
     int n_verdicts;

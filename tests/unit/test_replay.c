@@ -9,6 +9,7 @@
 #include <wchar.h>
 #include "backend.h"
 #include "engine.h"
+#include "counted.h"
 #include "journal.h"
 #include "scratch.h"
 #include "text.h"
@@ -335,11 +336,40 @@ static void an_undo_that_cannot_be_done_is_counted(void **state)
     free(m);
 }
 
+/* The counting backend counts what changes the machine, each call once, reads and flushes
+ * never, and passes every call to the machine underneath with that machine's context. */
+static void the_counting_backend_counts_writes_only(void **state)
+{
+    struct mem *m = calloc(1, sizeof *m);
+    struct backend inner = mem_backend(m);
+    struct counted_backend c;
+    backend_counted_init(&c, &inner);
+    const struct backend *b = &c.self;
+    struct regval v, got;
+    regval_dword(&v, 7);
+    assert_int_equal(b->create_key(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x"), ERROR_SUCCESS);
+    assert_int_equal(b->set_value(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x", L"Start", &v), ERROR_SUCCESS);
+    assert_int_equal(c.writes, 2);
+    assert_int_equal(b->read_value(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x", L"Start", &got), ERROR_SUCCESS);
+    assert_true(got.present && regval_equal(&got, &v));   /* reached the machine underneath */
+    b->key_exists(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x");
+    b->flush_key(b->ctx, L"SYSTEM\\ControlSet001");
+    assert_int_equal(c.writes, 2);
+    b->delete_value(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x", L"Start");
+    b->delete_key(b->ctx, L"SYSTEM\\ControlSet001\\Services\\x");
+    b->write_file(b->ctx, L"C:\\x.sys", (const BYTE *)"MZ", 2);
+    b->delete_file(b->ctx, L"C:\\x.sys");
+    b->unstage_inf(b->ctx, L"oem1.inf");
+    assert_int_equal(c.writes, 7);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(replay_restores_everything_exactly, make_dir, drop_dir),
         cmocka_unit_test_setup_teardown(an_undo_that_cannot_be_done_is_counted, make_dir, drop_dir),
+        cmocka_unit_test(the_counting_backend_counts_writes_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
