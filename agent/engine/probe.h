@@ -4,10 +4,8 @@
 #define P2V_PROBE_H
 #include "backend.h"
 #include "plan.h"
+#include "controlsets.h"
 
-/* Every HKLM\SYSTEM\ControlSetNNN (by enumeration) and Select's four values. Beyond
- * P2V_SETS_MAX sets only the count (n_sets_found) is kept, and plan_make refuses. */
-DWORD probe_control_sets(const struct backend *b, struct machine *m);
 /* Current state of every value and key the requirements name. */
 DWORD probe_values(const struct backend *b, struct machine *m, const struct requirements *r);
 /* ... then of every file and package they name. payload_dir is searched as

@@ -1,4 +1,5 @@
 #include "offline.h"
+#include "controlsets.h"
 #include "osname.h"
 #include "wow64.h"
 #include "dynapi.h"
@@ -846,27 +847,25 @@ static void survey_found(const struct backend *live, struct found_windows *f)
         offline_probe_os(&off, &f->o, NULL, &f->os);
         return;
     }
-    wchar_t name[64];
+    /* the same enumeration as a run's: ControlSetNNN with three digits, Select's values */
+    struct machine *m = machine_new();
     DWORD cur = 0, *pcur = NULL;
-    for (DWORD i = 0; off.enum_subkey(off.ctx, L"SYSTEM", i, name, COUNTOF(name)) == ERROR_SUCCESS; i++)
-        if (!_wcsnicmp(name, L"ControlSet", 10) && wcslen(name) == 13 &&
-            wcslen(f->sets) + 15 < COUNTOF(f->sets))
+    if (m && probe_control_sets(&off, m) == ERROR_SUCCESS) {
+        for (int i = 0; i < m->n_sets && wcslen(f->sets) + 15 < COUNTOF(f->sets); i++)
             wfmt(f->sets + wcslen(f->sets), COUNTOF(f->sets) - wcslen(f->sets), L"%ls%ls",
-                 f->sets[0] ? L" " : L"", name);
-    for (int s = 0; s < SEL_COUNT; s++) {
-        struct regval v;
-        if (off.read_value(off.ctx, L"SYSTEM\\Select", select_names[s], &v) != ERROR_SUCCESS ||
-            !v.present || v.type != REG_DWORD || v.size != 4)
-            continue;
-        DWORD d;
-        memcpy(&d, v.data, 4);
-        if (s == SEL_CURRENT) {
-            cur = d;
-            pcur = &cur;
+                 f->sets[0] ? L" " : L"", m->sets[i]);
+        for (int s = 0; s < SEL_COUNT; s++) {
+            if (!m->select_present[s])
+                continue;
+            if (s == SEL_CURRENT) {
+                cur = m->select[s];
+                pcur = &cur;
+            }
+            wfmt(f->select + wcslen(f->select), COUNTOF(f->select) - wcslen(f->select), L"%ls%ls=%lu",
+                 f->select[0] ? L" " : L"", select_names[s], (unsigned long)m->select[s]);
         }
-        wfmt(f->select + wcslen(f->select), COUNTOF(f->select) - wcslen(f->select), L"%ls%ls=%lu",
-             f->select[0] ? L" " : L"", select_names[s], (unsigned long)d);
     }
+    machine_free(m);
     offline_probe_os(&off, &f->o, pcur, &f->os);
     offline_unmount(&f->o);
 }
