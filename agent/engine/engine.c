@@ -777,6 +777,21 @@ static int cmd_rollback(struct run *r)
         out_info(L"Nothing to roll back: no apply journal in %ls.", r->state_dir);
         return EXIT_OK;
     }
+    /* a live state folder is admin-only: a journal someone else could have put or changed
+     * there is not taken as orders (an offline disk's journal is checked record by record) */
+    if (!r->offline) {
+        const wchar_t *const whose[] = { r->state_dir, r->journal };
+        for (int i = 0; i < 2; i++) {
+            wchar_t who[400];
+            if (!secure_path_untrusted(whose[i], who, COUNTOF(who)))
+                continue;
+            out_error(L"error: %ls is %ls, not only by Administrators and SYSTEM: a journal there may have "
+                      L"been planted or changed, so nothing was rolled back. Give the state folder %ls and "
+                      L"its files back to Administrators and SYSTEM alone, check its journals (plain "
+                      L"text), and run rollback again.", whose[i], who, r->state_dir);
+            return EXIT_USAGE;
+        }
+    }
     err = journal_load(r->journal, &entries, &n, status, COUNTOF(status));
     if (err != ERROR_SUCCESS) {
         fail(r->journal, err);

@@ -167,6 +167,60 @@ BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
     return open;
 }
 
+PSID sd_first_untrusted(PSID owner, const ACL *dacl, BOOL present, PSID self)
+{
+    if (owner && !is_trusted(owner) && !(self && EqualSid(owner, self)))
+        return owner;
+    if (!present || !dacl)
+        return owner ? owner : (PSID)&sd_first_untrusted;   /* everyone may write */
+    return acl_first_writer_but(dacl, present, self);
+}
+
+static void account_name(PSID sid, wchar_t *out, size_t cch)
+{
+    wchar_t name[128], domain[128], *text = NULL;
+    DWORD nn = COUNTOF(name), nd = COUNTOF(domain);
+    SID_NAME_USE use;
+    if (IsValidSid(sid) && LookupAccountSidW(NULL, sid, name, &nn, domain, &nd, &use))
+        wfmt(out, cch, domain[0] ? L"%ls\\%ls" : L"%ls%ls", domain, name);
+    else if (IsValidSid(sid) && ConvertSidToStringSidW(sid, &text)) {
+        wcopy(out, cch, text);
+        LocalFree(text);
+    } else
+        wcopy(out, cch, L"everyone (no DACL)");
+}
+
+BOOL secure_path_untrusted(const wchar_t *path, wchar_t *who, size_t cch)
+{
+    static const SECURITY_INFORMATION what = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = NULL;
+    PSID owner = NULL;
+    DWORD need = 0;
+    wcopy(who, cch, L"nobody p2vprep can name (its rights cannot be read)");
+    GetFileSecurityW(path, what, NULL, 0, &need);
+    if (!need || !(sd = LocalAlloc(LMEM_FIXED, need)))
+        return TRUE;
+    BOOL untrusted = TRUE;
+    if (GetFileSecurityW(path, what, sd, need, &need) &&
+        GetSecurityDescriptorOwner(sd, &owner, &defaulted) &&
+        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+        PSID self = token_user();
+        PSID sid = sd_first_untrusted(owner, dacl, present, self);
+        untrusted = sid != NULL;
+        if (sid) {
+            wchar_t name[300];
+            account_name(sid, name, COUNTOF(name));
+            wfmt(who, cch, sid == owner ? L"owned by %ls" : L"writable by %ls", name);
+        }
+        if (self)
+            LocalFree(self);
+    }
+    LocalFree(sd);
+    return untrusted;
+}
+
 BOOL secure_dir_tighten(const wchar_t *dir)
 {
     PSECURITY_DESCRIPTOR sd = NULL;

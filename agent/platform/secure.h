@@ -34,6 +34,16 @@ PSID acl_first_writer_but(const ACL *dacl, BOOL present, PSID self);
  * PsExec), the account is SYSTEM: a user's folder still counts as open. */
 BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch);
 
+/* Who, besides SYSTEM, Administrators and self, could have put or changed a file or
+ * folder: its owner when it is another account, else the first other account its DACL
+ * lets write; NULL when none (a missing DACL: the owner, or the DACL pointer itself, a
+ * value callers only test). Pure. */
+PSID sd_first_untrusted(PSID owner, const ACL *dacl, BOOL present, PSID self);
+/* The same, of the file or folder at path: TRUE when such an account exists (who names
+ * it, "owned by ..." for an owner), or when path's rights cannot be read. What a live
+ * rollback asks of the state folder and its journal before it takes orders from them. */
+BOOL secure_path_untrusted(const wchar_t *path, wchar_t *who, size_t cch);
+
 /* The state folder dir, if it exists with a DACL open to others, gets the one of
  * secure_dir_create. Returns TRUE when it changed something (the caller says so). */
 BOOL secure_dir_tighten(const wchar_t *dir);

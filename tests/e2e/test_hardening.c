@@ -541,6 +541,29 @@ static void a_planted_journal_is_refused_whole(void **state)
         assert_false(fx_file_exists(driver));
         print_message("refused: %s", records[i]);
     }
+    /* a whole, valid journal of this computer that others may write: not taken as orders */
+    fx_delete_dir(dir);
+    CreateDirectoryW(dir, NULL);
+    {
+        char ok[512];
+        snprintf(ok, sizeof ok, "p2vprep journal 1\nstarted\t%ls\tapply\n"
+                 "key\tSYSTEM\\ControlSet001\\Services\\p2vplanted\nend\tok\n", computer);
+        swprintf(path, MAX_PATH, L"%ls\\apply-0001.journal", dir);
+        assert_true(fx_write_file(path, ok, (DWORD)strlen(ok)));
+        fx_set_dword(L"SYSTEM\\ControlSet001\\Services\\p2vplanted", L"Start", 4);
+        assert_true(fx_set_file_sddl(path, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;WD)"));
+        char *out;
+        assert_int_equal(fx_run(EXE, L"rollback", &out), 2);
+        assert_non_null(strstr(out, "writable by"));
+        assert_non_null(strstr(out, "nothing was rolled back"));
+        free(out);
+        assert_true(fx_key_exists(L"SYSTEM\\ControlSet001\\Services\\p2vplanted"));
+        /* the same journal, admin-only again (here: only its owner and SYSTEM), is undone */
+        assert_true(fx_set_file_sddl(path, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)"));
+        assert_int_equal(fx_run(EXE, L"rollback", &out), 0);
+        free(out);
+        assert_false(fx_key_exists(L"SYSTEM\\ControlSet001\\Services\\p2vplanted"));
+    }
     /* numbered near 2^31 and already rolled back: listed, looked at once, nothing to do */
     fx_delete_dir(dir);
     CreateDirectoryW(dir, NULL);

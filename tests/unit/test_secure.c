@@ -87,6 +87,34 @@ static void the_running_account_is_not_another_writer(void **state)
     FreeSid(bob);
 }
 
+/* A journal's folder and file are trusted only when SYSTEM, Administrators or the running
+ * account own them and nobody else may write them. */
+static void an_owner_or_a_writer_of_another_account_is_named(void **state)
+{
+    PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
+    PSID admins = sid(2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS);
+    PSID users = sid(2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_USERS);
+    PSID alice = sid(5, SECURITY_NT_NON_UNIQUE, 21), bob = sid(5, SECURITY_NT_NON_UNIQUE, 22);
+    BYTE buf[1024];
+    ACL *acl = (ACL *)buf;
+    assert_true(InitializeAcl(acl, sizeof buf, ACL_REVISION));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, system));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, admins));
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_GENERIC_READ, users));
+    assert_null(sd_first_untrusted(admins, acl, TRUE, NULL));
+    assert_null(sd_first_untrusted(system, acl, TRUE, NULL));
+    assert_null(sd_first_untrusted(alice, acl, TRUE, alice));         /* the running account */
+    assert_true(EqualSid(sd_first_untrusted(bob, acl, TRUE, alice), bob));   /* planted by bob */
+    assert_non_null(sd_first_untrusted(admins, NULL, FALSE, NULL));  /* no DACL: anyone */
+    assert_true(AddAccessAllowedAce(acl, ACL_REVISION, FILE_WRITE_DATA, users));
+    assert_true(EqualSid(sd_first_untrusted(admins, acl, TRUE, alice), users));
+    FreeSid(system);
+    FreeSid(admins);
+    FreeSid(users);
+    FreeSid(alice);
+    FreeSid(bob);
+}
+
 static void only_system_and_administrators_is_closed_anything_else_open(void **state)
 {
     PSID system = sid(1, SECURITY_LOCAL_SYSTEM_RID, 0);
@@ -316,6 +344,7 @@ int main(void)
         cmocka_unit_test(only_system_and_administrators_is_closed_anything_else_open),
         cmocka_unit_test(the_first_other_writer_is_named),
         cmocka_unit_test(the_running_account_is_not_another_writer),
+        cmocka_unit_test(an_owner_or_a_writer_of_another_account_is_named),
         cmocka_unit_test(random_names_differ),
         cmocka_unit_test(report_folders_are_made_level_by_level),
         cmocka_unit_test_setup_teardown(a_junction_on_the_way_to_a_report_folder_is_refused,
