@@ -156,15 +156,29 @@ static DWORD report_folder_make(const wchar_t *arg, const wchar_t *path)
     wchar_t dir[MAX_PATH];
     size_t n = wcslen(arg);
     BOOL as_folder = n && (arg[n - 1] == L'\\' || arg[n - 1] == L'/' || arg[n - 1] == L'"');
-    if (!as_folder || !wcopy(dir, COUNTOF(dir), path))
+    if (!wcopy(dir, COUNTOF(dir), path))
         return ERROR_SUCCESS;
     wchar_t *slash = wcsrchr(dir, L'\\');
-    if (!slash || dir[1] != L':' || GetFileAttributesW((*slash = 0, dir)) != INVALID_FILE_ATTRIBUTES)
+    if (!slash || dir[1] != L':')
         return ERROR_SUCCESS;
+    *slash = 0;
     wchar_t root[4] = { dir[0], L':', L'\\', 0 };
     if (GetDriveTypeW(root) == DRIVE_REMOTE)
         return ERROR_SUCCESS;
-    return secure_dirs_create(dir);
+    if (GetFileAttributesW(dir) == INVALID_FILE_ATTRIBUTES)
+        return as_folder ? secure_dirs_create(dir) : ERROR_SUCCESS;
+    /* An existing local folder another account owns or may write: elevated or as SYSTEM,
+     * the report is not written into it, where that account could swap it or read it
+     * half-written; said with the way to fix it. A share's rights are its owner's matter. */
+    wchar_t who[400];
+    if (wcslen(dir) > 2 && is_elevated() && secure_path_untrusted(dir, who, COUNTOF(who))) {
+        out_error(L"p2vprep: the report folder %ls is %ls, not only by Administrators and SYSTEM; "
+                  L"p2vprep, running as an administrator, does not write there. Give it to them alone "
+                  L"(icacls \"%ls\" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F), "
+                  L"or name a new folder, which p2vprep makes admin-only.", dir, who, dir);
+        return ERROR_ACCESS_DENIED;
+    }
+    return ERROR_SUCCESS;
 }
 
 /* The 32-bit exe on 64-bit Windows cannot stage driver packages (SetupAPI refuses WOW64

@@ -487,6 +487,32 @@ static void an_open_payload_folder_is_named(void **state)
     free(out);
 }
 
+/* An existing local report folder others may write: an elevated run does not write its
+ * report there (the exit code stays the run's own), says which account and how to fix it;
+ * the same folder made admin-only gets the report. */
+static void an_open_report_folder_gets_no_report(void **state)
+{
+    wchar_t args[512], dir[MAX_PATH] = WORK L"\\openreports";
+    CreateDirectoryW(dir, NULL);
+    assert_true(fx_set_file_sddl(dir, L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;WD)"));
+    swprintf(args, 512, L"check --target lsilogic --payload %ls --report %ls\\", PAY, dir);
+    char *out;
+    int rc = fx_run(EXE, args, &out);
+    assert_true(rc == 0 || rc == 1);
+    if (!strstr(out, "report folder") || !strstr(out, "writable by") || !strstr(out, "icacls"))
+        fail_msg("no refusal said:\n%s", out);
+    free(out);
+    wchar_t computer[64], report[MAX_PATH];
+    DWORD cn = 64;
+    assert_true(GetComputerNameW(computer, &cn));
+    swprintf(report, MAX_PATH, L"%ls\\%ls.json", dir, computer);
+    assert_false(fx_file_exists(report));
+    assert_true(fx_set_file_sddl(dir, L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"));
+    assert_int_equal(fx_run(EXE, args, &out), rc);
+    free(out);
+    assert_true(fx_file_exists(report));
+}
+
 /* A journal is data, not orders: a journal written under this computer's name whose
  * records reach beyond what apply writes (a Run key, a file outside the drivers folder, an
  * old copy taken from elsewhere, arguments after a package name) is refused whole, and
@@ -595,6 +621,7 @@ int main(void)
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
         cmocka_unit_test_setup(a_planted_journal_is_refused_whole, downloads),
+        cmocka_unit_test_setup(an_open_report_folder_gets_no_report, hostile_machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
