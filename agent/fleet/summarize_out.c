@@ -264,7 +264,8 @@ void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
 {
     /* Quoted when it holds the separator of any locale (Excel splits on the list separator
      * of the user's region: ',' or ';'), a quote, a line break or a tab, or starts like a
-     * formula. Written straight into out: a cell is never cut. */
+     * formula; a formula start is defused with an apostrophe, at the cell's start and after
+     * each ';'. Written straight into out: a cell is never cut. */
     BOOL defuse = csv_formula_start(s[0]), quote = defuse;
     for (const wchar_t *c = s; *c && !quote; c++)
         quote = *c == L',' || *c == L';' || *c == L'"' || *c == L'\r' || *c == L'\n' || *c == L'\t';
@@ -275,7 +276,7 @@ void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
     if (defuse)
         chunk[n++] = L'\'';
     for (; *s; s++) {
-        if (n + 3 > COUNTOF(chunk)) {   /* room for a doubled quote and the terminator */
+        if (n + 4 > COUNTOF(chunk)) {   /* room for a doubled quote or an apostrophe, and the end */
             chunk[n] = 0;
             wbuf_add(out, chunk);
             n = 0;
@@ -283,6 +284,11 @@ void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
         if (*s == L'"')
             chunk[n++] = L'"';
         chunk[n++] = *s;
+        /* Where ';' is the list separator, a spreadsheet reading this comma-separated file
+         * starts a field after every ';' that is not at the start of a quoted cell: each
+         * such piece that begins like a formula is defused too ("x;=1+1" -> "x;'=1+1"). */
+        if (*s == L';' && csv_formula_start(s[1]))
+            chunk[n++] = L'\'';
     }
     chunk[n] = 0;
     wbuf_add(out, chunk);

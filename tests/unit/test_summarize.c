@@ -986,6 +986,9 @@ static void csv_cells_are_quoted_for_every_locale_and_never_cut(void **state)
         { L"\t=1", L"\"'\t=1\"," },
         { L"\r=1", L"\"'\r=1\"," },
         { L"=A1;B1", L"\"'=A1;B1\"," },
+        { L"x;=1+1;", L"\"x;'=1+1;\"," },          /* a ';' locale splits there */
+        { L"a;-1;b;@c;+d", L"\"a;'-1;b;'@c;'+d\"," },
+        { L";=1", L"\";'=1\"," },
         { L"x=1", L"x=1," },
         { L"say \"hi\"", L"\"say \"\"hi\"\"\"," },
         { L"DB01", L"DB01," },
@@ -1025,6 +1028,26 @@ static void csv_cells_are_quoted_for_every_locale_and_never_cut(void **state)
     wbuf_free(&b);
     free(in);
     free(want);
+}
+
+/* A whole CSV row read as a spreadsheet of a ';' locale reads it: split at every ';' and
+ * ',' with no regard for quotes. No piece starts like a formula. */
+static void csv_rows_hold_no_formula_for_a_semicolon_locale(void **state)
+{
+    static const wchar_t *const hostile[] = { L"x;=1+1;", L"a\";=cmd|' /C calc'!A0;\"", L"=1;+2;-3;@4", L"ok" };
+    struct wbuf b = { 0 };
+    for (size_t i = 0; i < COUNTOF(hostile); i++)
+        summarize_csv_cell(&b, hostile[i], i + 1 == COUNTOF(hostile));
+    assert_true(b.ok);
+    for (wchar_t *p = b.s; *p; p++) {
+        BOOL piece_start = p == b.s || p[-1] == L';' || p[-1] == L',';
+        if (piece_start && (*p == L'=' || *p == L'+' || *p == L'-' || *p == L'@'))
+            fail_msg("a piece starts with %lc at %d in %ls", *p, (int)(p - b.s), b.s);
+        /* a quote then a formula is the same to a spreadsheet */
+        if (piece_start && *p == L'"' && (p[1] == L'=' || p[1] == L'+' || p[1] == L'-' || p[1] == L'@'))
+            fail_msg("a quoted piece starts with %lc at %d in %ls", p[1], (int)(p - b.s), b.s);
+    }
+    wbuf_free(&b);
 }
 
 static size_t count(const wchar_t *hay, const wchar_t *needle)
@@ -1651,6 +1674,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(missing_folder_is_an_error_empty_folder_is_not),
         cmocka_unit_test(table_lines_up),
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
+        cmocka_unit_test(csv_rows_hold_no_formula_for_a_semicolon_locale),
         cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
         cmocka_unit_test(html_escapes_everything),
         cmocka_unit_test(html_escapes_hostile_fields_of_the_sample_reports),
