@@ -535,6 +535,10 @@ static int summarize_command(const struct options *o)
         summary_free(&s);
         return EXIT_USAGE;
     }
+    if (s.not_read)
+        out_error(L"p2vprep: note: %ls holds %lu more reports than summarize reads (%lu); they are not "
+                  L"in the table. Summarize the wave in smaller folders.", o->dir,
+                  (unsigned long)s.not_read, (unsigned long)SUMMARIZE_MAX_REPORTS);
     for (size_t i = 0; i < log->n; i++)
         out_error(L"p2vprep: note: %ls", log->line[i]);
     if (log->more)

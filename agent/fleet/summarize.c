@@ -231,6 +231,11 @@ static void read_all_reports(struct reading *rd)
 
 DWORD summarize_dir(const wchar_t *dir, struct summary *out)
 {
+    return summarize_dir_max(dir, out, SUMMARIZE_MAX_REPORTS);
+}
+
+DWORD summarize_dir_max(const wchar_t *dir, struct summary *out, size_t max)
+{
     wchar_t pattern[2 * MAX_PATH], path[2 * MAX_PATH];
     WIN32_FIND_DATAW fd;
     DWORD err = ERROR_SUCCESS;
@@ -263,6 +268,10 @@ DWORD summarize_dir(const wchar_t *dir, struct summary *out)
         /* Windows also matches the pattern against 8.3 names: check the long name. */
         if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || !is_report_name(fd.cFileName))
             continue;
+        if (rd.n == max) {   /* a folder of any size costs a bounded amount of memory */
+            out->not_read++;
+            continue;
+        }
         if (rd.n == rd.cap) {
             size_t ncap = rd.cap ? rd.cap * 2 : 256;
             WIN32_FIND_DATAW *found = realloc(rd.found, ncap * sizeof *found);

@@ -55,7 +55,10 @@ extern const wchar_t *const row_state_names[ROW_STATES];   /* "ready", "not read
 struct summary {
     struct host_row *rows; size_t n, cap; size_t ready, not_ready, invalid, name_differs;
     size_t missing;
+    size_t not_read;    /* reports beyond SUMMARIZE_MAX_REPORTS, listed but not read */
 };
+/* Reports read from one folder: about 3 KB of memory each (150 MB for the most). */
+#define SUMMARIZE_MAX_REPORTS 50000
 
 /* What was wrong in a host list or push-results file: the first SUMMARIZE_LOG_MAX lines
  * ("push-results.csv line 7: ..."), and how many more there were. */
@@ -119,6 +122,9 @@ DWORD summarize_read_file(const wchar_t *path, char **buf, size_t *len);
  * ERROR_SUCCESS (also for a folder without reports), or the error for the folder itself,
  * a listing cut short, or out of memory (the rows read so far are kept); out is always
  * initialised and must be freed with summary_free. */
+/* summarize_dir reading at most max reports (the first the folder lists; the others are
+ * counted in not_read). */
+DWORD summarize_dir_max(const wchar_t *dir, struct summary *out, size_t max);
 DWORD summarize_dir(const wchar_t *dir, struct summary *out);
 
 /* Parses one report's bytes into row: sets valid, reason, host, os, arch, command,

@@ -718,8 +718,14 @@ static void only_json_files_count_and_file_time_is_utc_minutes(void **state)
         assert_int_equal(s.ready, 1);
         assert_int_equal(s.not_ready, 1);
         assert_int_equal(s.invalid, 0);
+        assert_int_equal(s.not_read, 0);
         summary_free(&s);
     }
+    /* a cap on what is read: the rest is counted, never read */
+    assert_int_equal(summarize_dir_max(dir, &s, 1), ERROR_SUCCESS);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.not_read, 1);
+    summary_free(&s);
     remove_tree(dir);
 }
 
