@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     struct summary s = { &row, 1, 1, row.valid && row.ready == 1, row.valid && row.ready != 1,
-                         !row.valid, row.name_differs };
+                         !row.valid, row.name_differs, 0, 0 };
     struct wbuf t = { 0 }, c = { 0 }, h = { 0 };
     summarize_table(&s, &t);
     summarize_csv(&s, &c);

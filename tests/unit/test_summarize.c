@@ -937,7 +937,7 @@ static void csv_quotes_and_defuses_formulas(void **state)
     rows[1].pushed = TRUE;
     rows[1].push_exit = -5;
     wcscpy(rows[1].push_meaning, L"=cmd|' /C calc'!A0");
-    struct summary s = { rows, 5, 5, 1, 3, 1, 0, 0 };
+    struct summary s = { rows, 5, 5, 1, 3, 1, 0, 0, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
@@ -958,7 +958,7 @@ static void csv_quotes_and_defuses_formulas(void **state)
     /* UTF-8 with a BOM once saved */
     wchar_t dir[MAX_PATH], path[MAX_PATH];
     DWORD size;
-    struct summary one = { rows, 1, 1, 1, 0, 0, 0, 0 };
+    struct summary one = { rows, 1, 1, 1, 0, 0, 0, 0, 0 };
     wcscpy(rows[0].host, L"Z\u00dcRICH");
     summarize_csv(&one, &b);
     temp_dir(dir, L"save");
@@ -1083,7 +1083,7 @@ static void html_escapes_everything(void **state)
     rows[3].missing = rows[3].pushed = TRUE;
     rows[3].push_exit = 53;
     rows[3].ready = rows[3].exit_code = -1;
-    struct summary s = { rows, 4, 4, 1, 1, 1, 0, 1 };
+    struct summary s = { rows, 4, 4, 1, 1, 1, 0, 1, 0 };
     struct wbuf b = { 0 };
     summarize_html(&s, &b);
     assert_true(b.ok);
