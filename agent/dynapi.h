@@ -22,6 +22,7 @@ struct dynapi {
     BOOL (WINAPI *GetFirmwareType)(int *);                        /* 8 / 2012 */
     DWORD (WINAPI *GetFirmwareEnvironmentVariableW)(LPCWSTR, LPCWSTR, PVOID, DWORD);   /* XP */
     BOOLEAN (WINAPI *RtlGenRandom)(PVOID, ULONG);   /* advapi32's SystemFunction036, XP */
+    LONG (WINAPI *NtQueryInformationProcess)(HANDLE, ULONG, PVOID, ULONG, PULONG);   /* ntdll */
 };
 
 const struct dynapi *dynapi(void);
