@@ -1,4 +1,5 @@
 #include "service.h"
+#include "dynapi.h"
 #include "journal.h"
 #include "scratch.h"
 #include "secure.h"
@@ -45,11 +46,52 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     set_status(SERVICE_STOPPED, service_rc);
 }
 
+/* Is the parent process named name? 1 yes, 0 no, -1 cannot tell: ntdll's view of this
+ * process (its parent's pid) and of the parent (its image file: XP and later), where the
+ * parent may be opened. Much cheaper than a snapshot of every process. */
+static int parent_named(const wchar_t *name)
+{
+    struct {   /* PROCESS_BASIC_INFORMATION */
+        PVOID exit_status, peb, affinity, base_priority;
+        ULONG_PTR pid, parent_pid;
+    } basic;
+    union {    /* a UNICODE_STRING and the characters it points to */
+        struct { USHORT length, max_length; PWSTR buffer; } s;
+        BYTE bytes[sizeof(PWSTR) * 2 + 2 * (MAX_PATH + 64) * sizeof(wchar_t)];
+    } image;
+    ULONG got;
+    const struct dynapi *api = dynapi();
+    if (!api->NtQueryInformationProcess ||
+        api->NtQueryInformationProcess(GetCurrentProcess(), 0 /* ProcessBasicInformation */, &basic,
+                                       sizeof basic, &got) != 0)
+        return -1;
+    HANDLE parent = OpenProcess(0x1000 /* PROCESS_QUERY_LIMITED_INFORMATION: Vista */, FALSE,
+                                (DWORD)basic.parent_pid);
+    if (!parent)
+        parent = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, (DWORD)basic.parent_pid);
+    if (!parent)
+        return -1;
+    LONG status = api->NtQueryInformationProcess(parent, 27 /* ProcessImageFileName */, &image,
+                                                 sizeof image, &got);
+    CloseHandle(parent);
+    if (status != 0 || !image.s.buffer)
+        return -1;
+    /* an NT path (\Device\HarddiskVolume1\Windows\System32\services.exe), not terminated */
+    size_t n = image.s.length / sizeof(wchar_t), base = n;
+    while (base > 0 && image.s.buffer[base - 1] != L'\\')
+        base--;
+    return n - base == wcslen(name) && _wcsnicmp(image.s.buffer + base, name, n - base) == 0;
+}
+
 /* Was this process started by the service control manager (services.exe)? Asked first
  * because StartServiceCtrlDispatcher, the real test, can take seconds to fail in a
  * console process on some systems. */
 static BOOL parent_is_scm(void)
 {
+    int named = parent_named(L"services.exe");
+    if (named >= 0)
+        return named;
+    /* Windows 2000, or a parent this process may not look at: the process list */
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
     PROCESSENTRY32W pe;
     DWORD self = GetCurrentProcessId(), parent = 0;

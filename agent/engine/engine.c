@@ -472,35 +472,52 @@ static DWORD ensure_key(struct run *r, struct applying *a, const wchar_t *key)
     /* changes come grouped by key: one look per key, not per value */
     if (a->last_key && _wcsicmp(a->last_key, key) == 0)
         return ERROR_SUCCESS;
-    if (b->key_exists(b->ctx, key) == ERROR_SUCCESS)
+    /* there (or there but not to be looked at, access denied): nothing to create */
+    if (b->key_exists(b->ctx, key) != ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
-    const wchar_t *p = wcschr(key, L'\\');
-    p = p ? wcschr(p + 1, L'\\') : NULL;     /* end of SYSTEM\ControlSetNNN */
-    BOOL missing = FALSE;
-    while (p) {
-        const wchar_t *next = wcschr(p + 1, L'\\');
-        size_t len = next ? (size_t)(next - key) : wcslen(key);
-        struct jentry e = { .kind = J_KEY };
-        if (len >= COUNTOF(e.key))
+    const wchar_t *set_end = wcschr(key, L'\\');
+    set_end = set_end ? wcschr(set_end + 1, L'\\') : NULL;   /* end of SYSTEM\ControlSetNNN */
+    if (!set_end)
+        return ERROR_SUCCESS;
+    /* The shortest missing level, looked for upward from the key's parent: a new key's
+     * parent is there nearly always, so one look rather than one per level from the top.
+     * A level that is there (or not to be looked at) has every level above it. */
+    size_t n = wcslen(key), base = (size_t)(set_end - key), first = n;
+    for (size_t end = n;;) {
+        size_t up = end - 1;
+        while (up > base && key[up] != L'\\')
+            up--;
+        if (up <= base)
+            break;   /* the control set's own key */
+        wchar_t level[P2V_KEY_MAX];
+        if (up >= COUNTOF(level))
             return ERROR_BUFFER_OVERFLOW;
-        memcpy(e.key, key, len * sizeof(wchar_t));
-        e.key[len] = 0;
-        if (!missing)
-            missing = b->key_exists(b->ctx, e.key) == ERROR_FILE_NOT_FOUND;
-        if (missing) {
-            DWORD err = record(r, a, &e);
-            if (err != ERROR_SUCCESS)
-                return err;
-            err = b->create_key(b->ctx, e.key);
-            if (err != ERROR_SUCCESS) {
-                wchar_t what[P2V_KEY_MAX + 32];
-                fail(wfmt(what, COUNTOF(what), L"creating HKLM\\%ls", e.key), err);
-                return err;
-            }
-        }
-        p = next;
+        memcpy(level, key, up * sizeof(wchar_t));
+        level[up] = 0;
+        if (b->key_exists(b->ctx, level) != ERROR_FILE_NOT_FOUND)
+            break;
+        first = end = up;
     }
-    return ERROR_SUCCESS;
+    for (size_t end = first;;) {
+        struct jentry e = { .kind = J_KEY };
+        if (end >= COUNTOF(e.key))
+            return ERROR_BUFFER_OVERFLOW;
+        memcpy(e.key, key, end * sizeof(wchar_t));
+        e.key[end] = 0;
+        DWORD err = record(r, a, &e);
+        if (err != ERROR_SUCCESS)
+            return err;
+        err = b->create_key(b->ctx, e.key);
+        if (err != ERROR_SUCCESS) {
+            wchar_t what[P2V_KEY_MAX + 32];
+            fail(wfmt(what, COUNTOF(what), L"creating HKLM\\%ls", e.key), err);
+            return err;
+        }
+        if (end == n)
+            return ERROR_SUCCESS;
+        for (end++; end < n && key[end] != L'\\'; end++)
+            ;
+    }
 }
 
 static DWORD apply_value(struct run *r, struct applying *a, const struct change *c)

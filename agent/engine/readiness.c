@@ -454,6 +454,41 @@ static enum firmware probe_firmware(const struct backend *b, const struct machin
     return m->os.major == 5 ? FIRMWARE_BIOS : FIRMWARE_UNKNOWN;
 }
 
+/* COM and OLE automation, loaded from System32 only when the BitLocker query runs: as
+ * static imports every run (--version and apply included) paid for loading them. */
+struct com_api {
+    __typeof__(&CoInitializeEx) CoInitializeEx;
+    __typeof__(&CoUninitialize) CoUninitialize;
+    __typeof__(&CoCreateInstance) CoCreateInstance;
+    __typeof__(&CoSetProxyBlanket) CoSetProxyBlanket;
+    __typeof__(&SysAllocString) SysAllocString;
+    __typeof__(&SysFreeString) SysFreeString;
+    __typeof__(&VariantClear) VariantClear;
+};
+
+static const struct com_api *com_api(void)
+{
+    static struct com_api api;
+    static int state;   /* 0 not tried, 1 loaded, -1 unavailable */
+    if (state == 0) {
+        HMODULE ole = system_dll(L"ole32.dll"), aut = system_dll(L"oleaut32.dll");
+        state = -1;
+#define GET(m, f) (api.f = (__typeof__(api.f))(void *)GetProcAddress(m, #f))
+        if (ole && aut && GET(ole, CoInitializeEx) && GET(ole, CoUninitialize) &&
+            GET(ole, CoCreateInstance) && GET(ole, CoSetProxyBlanket) && GET(aut, SysAllocString) &&
+            GET(aut, SysFreeString) && GET(aut, VariantClear))
+            state = 1;
+#undef GET
+    }
+    return state == 1 ? &api : NULL;
+}
+
+/* wbemuuid's GUIDs, here rather than linked: its library brings every WMI GUID along */
+static const CLSID p2v_CLSID_WbemLocator =
+    { 0x4590f811, 0x1d3a, 0x11d0, { 0x89, 0x1f, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 } };
+static const IID p2v_IID_IWbemLocator =
+    { 0xdc12a687, 0x737f, 0x11cf, { 0x88, 0x4d, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 } };
+
 /* BitLocker protection of the system volume, as Windows' own BitLocker WMI provider
  * reports it (Win32_EncryptableVolume.ProtectionStatus: 0 off, 1 on; Vista and later,
  * administrators only). Reading the volume's boot sector would not tell: an unlocked
@@ -462,9 +497,10 @@ static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *vo
 {
     enum bitlocker result = BITLOCKER_UNKNOWN;
     wchar_t query[96];
-    if (m->os.offline || m->os.major < 6 || !volume[0])
+    const struct com_api *com;
+    if (m->os.offline || m->os.major < 6 || !volume[0] || !(com = com_api()))
         return result;
-    HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    HRESULT hr = com->CoInitializeEx(NULL, COINIT_MULTITHREADED);
     if (FAILED(hr) && hr != RPC_E_CHANGED_MODE)
         return result;
     BOOL uninit = SUCCEEDED(hr);
@@ -472,19 +508,19 @@ static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *vo
     IWbemServices *svc = NULL;
     IEnumWbemClassObject *en = NULL;
     IWbemClassObject *obj = NULL;
-    BSTR ns = SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
-    BSTR wql = SysAllocString(L"WQL");
+    BSTR ns = com->SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
+    BSTR wql = com->SysAllocString(L"WQL");
     wfmt(query, COUNTOF(query), L"SELECT ProtectionStatus FROM Win32_EncryptableVolume WHERE DriveLetter='%ls'",
          volume);
-    BSTR q = SysAllocString(query);
+    BSTR q = com->SysAllocString(query);
     ULONG got = 0;
     VARIANT v;
-    VariantInit(&v);
+    memset(&v, 0, sizeof v);   /* VT_EMPTY, as VariantInit leaves it */
     if (ns && wql && q &&
-        SUCCEEDED(CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER, &IID_IWbemLocator,
-                                   (void **)&loc)) &&
+        SUCCEEDED(com->CoCreateInstance(&p2v_CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                                        &p2v_IID_IWbemLocator, (void **)&loc)) &&
         SUCCEEDED(IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc)) &&
-        SUCCEEDED(CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
+        SUCCEEDED(com->CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
                                     RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE)) &&
         SUCCEEDED(IWbemServices_ExecQuery(svc, wql, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
                                           NULL, &en)) &&
@@ -496,7 +532,7 @@ static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *vo
         else if (v.lVal == 0)
             result = BITLOCKER_OFF;
     }
-    VariantClear(&v);
+    com->VariantClear(&v);
     if (obj)
         IWbemClassObject_Release(obj);
     if (en)
@@ -505,11 +541,11 @@ static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *vo
         IWbemServices_Release(svc);
     if (loc)
         IWbemLocator_Release(loc);
-    SysFreeString(q);
-    SysFreeString(wql);
-    SysFreeString(ns);
+    com->SysFreeString(q);
+    com->SysFreeString(wql);
+    com->SysFreeString(ns);
     if (uninit)
-        CoUninitialize();
+        com->CoUninitialize();
     return result;
 }
 

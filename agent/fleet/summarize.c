@@ -2,6 +2,7 @@
  * the table, CSV and HTML summarize_out.c. */
 #include "textfile.h"
 #include "summarize.h"
+#include "dynapi.h"
 #include <stdint.h>
 #include "winerr.h"
 #include <stdarg.h>
@@ -11,6 +12,21 @@
 
 /* ---------------------------------------------------------------------------------------
  * The folder. */
+
+/* CharUpperBuffW from user32, loaded on first use: imported, user32 (and gdi32 behind it)
+ * would be loaded at the start of every run, for the rare non-ASCII host name. */
+static void upper_char(wchar_t *c)
+{
+    static DWORD (WINAPI *upper)(LPWSTR, DWORD);
+    static BOOL looked;
+    if (!looked) {
+        HMODULE m = system_dll(L"user32.dll");
+        upper = m ? (DWORD (WINAPI *)(LPWSTR, DWORD))(void *)GetProcAddress(m, "CharUpperBuffW") : NULL;
+        looked = TRUE;
+    }
+    if (upper)
+        upper(c, 1);
+}
 
 /* Uppercases s in place as CharUpperW does (the same in every locale): ASCII here, each
  * other character through CharUpperBuffW. Host names are ASCII nearly always, and a call
@@ -22,7 +38,7 @@ static void upper_key(wchar_t *s)
             if (*s >= L'a' && *s <= L'z')
                 *s = (wchar_t)(*s - L'a' + L'A');
         } else {
-            CharUpperBuffW(s, 1);
+            upper_char(s);
         }
     }
 }

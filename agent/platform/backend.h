@@ -58,6 +58,9 @@ struct backend {
 
 /* The real machine. wow64: this process is 32-bit on 64-bit Windows. */
 void backend_win32_init(struct backend *b, BOOL wow64);
+/* Closes the registry keys backend_win32 keeps open between calls (a hive with open keys
+ * cannot be unloaded). Any later call opens what it needs again. */
+void backend_win32_release(void);
 /* The backend the exe uses: backend_win32, unless a test build wraps it. */
 const struct backend *backend_for_exe(BOOL wow64);
 #endif

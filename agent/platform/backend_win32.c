@@ -101,6 +101,63 @@ static void probe_os(struct os_info *os)
         wcopy(os->computer, COUNTOF(os->computer), L"unknown");
 }
 
+/* The last key opened for reading and the last opened for writing stay open for the next
+ * call on the same key: apply reads a value right before it sets it, and the survey reads
+ * one key's values in a row, so most calls skip an open and a close (each a round trip to
+ * the registry). A handle is reused only with the rights a fresh open would have asked for,
+ * and a key deleted meanwhile (ERROR_KEY_DELETED) is opened afresh, so every call sees what
+ * a fresh open would. backend_win32_release closes them (before a hive is unloaded). The
+ * backend is used from one thread at a time. */
+struct open_key {
+    HKEY h;                       /* NULL: none */
+    REGSAM sam;
+    wchar_t key[P2V_KEY_MAX];
+};
+static struct open_key kept[2];   /* 0: reading, 1: writing */
+
+static void kept_close(struct open_key *k)
+{
+    if (k->h)
+        RegCloseKey(k->h);
+    k->h = NULL;
+}
+
+void backend_win32_release(void)
+{
+    kept_close(&kept[0]);
+    kept_close(&kept[1]);
+}
+
+/* An open handle to HKLM\key with at least the rights access (through sam()), kept in
+ * slot; fresh: do not reuse what is kept. */
+static DWORD kept_open(const struct win32_ctx *c, int slot, const wchar_t *key, REGSAM access, BOOL fresh,
+                       HKEY *h)
+{
+    struct open_key *k = &kept[slot];
+    REGSAM want = sam(c, access);
+    if (!fresh && k->h && (k->sam & want) == want && _wcsicmp(k->key, key) == 0) {
+        *h = k->h;
+        return ERROR_SUCCESS;
+    }
+    kept_close(k);
+    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, want, h);
+    if (e != ERROR_SUCCESS)
+        return e;
+    if (wcslen(key) < COUNTOF(k->key)) {   /* longer names are not kept */
+        k->h = *h;
+        k->sam = want;
+        wcscpy(k->key, key);
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Closes h unless it is kept. */
+static void kept_done(HKEY h)
+{
+    if (h != kept[0].h && h != kept[1].h)
+        RegCloseKey(h);
+}
+
 static DWORD w_describe_os(void *ctx, struct os_info *os)
 {
     (void)ctx;
@@ -120,25 +177,22 @@ static DWORD w_key_exists(void *ctx, const wchar_t *key)
 static DWORD w_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
 {
     HKEY h;
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_READ), &h);
-    if (e != ERROR_SUCCESS)
-        return e;
-    e = RegEnumKeyExW(h, index, name, &cch, NULL, NULL, NULL, NULL);
-    RegCloseKey(h);
+    DWORD e, n = cch;
+    for (int fresh = 0; fresh < 2; fresh++) {
+        if ((e = kept_open(ctx, 0, key, KEY_READ, fresh, &h)) != ERROR_SUCCESS)
+            return e;
+        n = cch;
+        e = RegEnumKeyExW(h, index, name, &n, NULL, NULL, NULL, NULL);
+        kept_done(h);
+        if (e != ERROR_KEY_DELETED)
+            break;
+    }
     return e;
 }
 
-static DWORD w_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
+/* What a RegQueryValueExW into REGVAL_MAX bytes said, as read_value reports it. */
+static DWORD read_result(DWORD e, DWORD size, struct regval *out)
 {
-    HKEY h;
-    memset(out, 0, sizeof *out);
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_QUERY_VALUE), &h);
-    if (e == ERROR_FILE_NOT_FOUND)
-        return ERROR_SUCCESS;   /* absent */
-    if (e != ERROR_SUCCESS)
-        return e;
-    DWORD size = REGVAL_MAX;
-    e = RegQueryValueExW(h, name, NULL, &out->type, out->data, &size);
     if (e == ERROR_MORE_DATA) {
         out->present = out->truncated = TRUE;
         out->size = size;
@@ -149,7 +203,30 @@ static DWORD w_read_value(void *ctx, const wchar_t *key, const wchar_t *name, st
     } else if (e == ERROR_FILE_NOT_FOUND) {
         e = ERROR_SUCCESS;
     }
-    RegCloseKey(h);
+    return e;
+}
+
+static DWORD w_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
+{
+    HKEY h;
+    DWORD e = ERROR_SUCCESS;
+    for (int fresh = 0; fresh < 2; fresh++) {
+        memset(out, 0, sizeof *out);
+        e = kept_open(ctx, 0, key, KEY_QUERY_VALUE, fresh, &h);
+        if (e == ERROR_FILE_NOT_FOUND)
+            return ERROR_SUCCESS;   /* absent */
+        if (e != ERROR_SUCCESS)
+            return e;
+        DWORD size = REGVAL_MAX;
+        e = RegQueryValueExW(h, name, NULL, &out->type, out->data, &size);
+        if (e == ERROR_KEY_DELETED) {
+            kept_done(h);
+            continue;
+        }
+        e = read_result(e, size, out);
+        kept_done(h);
+        break;
+    }
     return e;
 }
 
@@ -157,12 +234,18 @@ static DWORD w_enum_value(void *ctx, const wchar_t *key, DWORD index, wchar_t *n
                           struct regval *out)
 {
     HKEY h;
-    memset(out, 0, sizeof *out);
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_QUERY_VALUE), &h);
-    if (e != ERROR_SUCCESS)
-        return e;
-    DWORD size = REGVAL_MAX, name_cch = cch;
-    e = RegEnumValueW(h, index, name, &name_cch, NULL, &out->type, out->data, &size);
+    DWORD e = ERROR_SUCCESS, size = 0, name_cch;
+    for (int fresh = 0;; fresh++) {
+        memset(out, 0, sizeof *out);
+        if ((e = kept_open(ctx, 0, key, KEY_QUERY_VALUE, fresh, &h)) != ERROR_SUCCESS)
+            return e;
+        size = REGVAL_MAX;
+        name_cch = cch;
+        e = RegEnumValueW(h, index, name, &name_cch, NULL, &out->type, out->data, &size);
+        if (e != ERROR_KEY_DELETED || fresh)
+            break;
+        kept_done(h);   /* deleted since it was kept: once more, opened afresh */
+    }
     if (e == ERROR_MORE_DATA) {
         /* the name alone, to tell a long name (an error) from long data (truncated) */
         name_cch = cch;
@@ -175,7 +258,7 @@ static DWORD w_enum_value(void *ctx, const wchar_t *key, DWORD index, wchar_t *n
         out->present = TRUE;
         out->size = size;
     }
-    RegCloseKey(h);
+    kept_done(h);
     return e;
 }
 
@@ -197,6 +280,7 @@ static DWORD w_delete_key(void *ctx, const wchar_t *key)
     if (!slash || !wcopy(parent, COUNTOF(parent), key))
         return ERROR_INVALID_PARAMETER;
     parent[slash - key] = 0;
+    backend_win32_release();   /* no handle is kept to a key that is gone */
     DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, parent, 0, sam(ctx, KEY_WRITE), &h);
     if (e != ERROR_SUCCESS)
         return e;
@@ -208,24 +292,32 @@ static DWORD w_delete_key(void *ctx, const wchar_t *key)
 static DWORD w_set_value(void *ctx, const wchar_t *key, const wchar_t *name, const struct regval *v)
 {
     HKEY h;
+    DWORD e = ERROR_SUCCESS;
     if (v->truncated)
         return ERROR_INVALID_DATA;
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_SET_VALUE), &h);
-    if (e != ERROR_SUCCESS)
-        return e;
-    e = RegSetValueExW(h, name, 0, v->type, v->data, v->size);
-    RegCloseKey(h);
+    for (int fresh = 0; fresh < 2; fresh++) {
+        if ((e = kept_open(ctx, 1, key, KEY_SET_VALUE, fresh, &h)) != ERROR_SUCCESS)
+            return e;
+        e = RegSetValueExW(h, name, 0, v->type, v->data, v->size);
+        kept_done(h);
+        if (e != ERROR_KEY_DELETED)
+            break;
+    }
     return e;
 }
 
 static DWORD w_delete_value(void *ctx, const wchar_t *key, const wchar_t *name)
 {
     HKEY h;
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, sam(ctx, KEY_SET_VALUE), &h);
-    if (e != ERROR_SUCCESS)
-        return e;
-    e = RegDeleteValueW(h, name);
-    RegCloseKey(h);
+    DWORD e = ERROR_SUCCESS;
+    for (int fresh = 0; fresh < 2; fresh++) {
+        if ((e = kept_open(ctx, 1, key, KEY_SET_VALUE, fresh, &h)) != ERROR_SUCCESS)
+            return e;
+        e = RegDeleteValueW(h, name);
+        kept_done(h);
+        if (e != ERROR_KEY_DELETED)
+            break;
+    }
     return e;
 }
 

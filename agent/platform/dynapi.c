@@ -24,6 +24,8 @@ const struct dynapi *dynapi(void)
         api.GetFirmwareType = (void *)lookup(L"kernel32.dll", "GetFirmwareType");
         api.GetFirmwareEnvironmentVariableW =
             (void *)lookup(L"kernel32.dll", "GetFirmwareEnvironmentVariableW");
+        api.RtlGenRandom = (void *)lookup(L"advapi32.dll", "SystemFunction036");
+        api.NtQueryInformationProcess = (void *)lookup(L"ntdll.dll", "NtQueryInformationProcess");
         done = TRUE;
     }
     return &api;

@@ -21,6 +21,8 @@ struct dynapi {
     BOOL (WINAPI *GetVolumeNameForVolumeMountPointW)(LPCWSTR, LPWSTR, DWORD);   /* 2000, ditto */
     BOOL (WINAPI *GetFirmwareType)(int *);                        /* 8 / 2012 */
     DWORD (WINAPI *GetFirmwareEnvironmentVariableW)(LPCWSTR, LPCWSTR, PVOID, DWORD);   /* XP */
+    BOOLEAN (WINAPI *RtlGenRandom)(PVOID, ULONG);   /* advapi32's SystemFunction036, XP */
+    LONG (WINAPI *NtQueryInformationProcess)(HANDLE, ULONG, PVOID, ULONG, PULONG);   /* ntdll */
 };
 
 const struct dynapi *dynapi(void);

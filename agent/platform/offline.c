@@ -406,6 +406,7 @@ DWORD offline_unmount(struct offline *o)
         }
         RegCloseKey(root);
     }
+    backend_win32_release();   /* a key kept open inside would hold the hive */
     DWORD e = RegUnLoadKeyW(HKEY_LOCAL_MACHINE, o->mount);
     if (e == ERROR_SUCCESS)
         o->mounted = FALSE;

@@ -1,6 +1,8 @@
 #include "secure.h"
+#include "dynapi.h"
 #include "text.h"
 #include <sddl.h>
+#include <string.h>
 #include <wincrypt.h>
 #include <wchar.h>
 
@@ -272,9 +274,16 @@ void secure_random_hex(wchar_t *out, size_t digits)
     BYTE bytes[32] = { 0 };
     HCRYPTPROV prov;
     size_t n = (digits + 1) / 2 > sizeof bytes ? sizeof bytes : (digits + 1) / 2;
-    if (CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT | CRYPT_SILENT)) {
-        CryptGenRandom(prov, (DWORD)n, bytes);
-        CryptReleaseContext(prov, 0);
+    /* RtlGenRandom is the generator CryptGenRandom draws from, without loading a
+     * cryptographic provider (milliseconds per name: each release unloads it again);
+     * Windows 2000 has only the provider */
+    const struct dynapi *api = dynapi();
+    if (!api->RtlGenRandom || !api->RtlGenRandom(bytes, (ULONG)n)) {
+        memset(bytes, 0, sizeof bytes);
+        if (CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL, CRYPT_VERIFYCONTEXT | CRYPT_SILENT)) {
+            CryptGenRandom(prov, (DWORD)n, bytes);
+            CryptReleaseContext(prov, 0);
+        }
     }
     /* mixed in always: a provider that failed still leaves names nobody planned for */
     LARGE_INTEGER t;
