@@ -655,13 +655,14 @@ static void w_append_close(void *ctx, HANDLE h)
         CloseHandle(h);
 }
 
-static struct win32_ctx the_ctx;
+/* One context per view: a backend made for another view (offline's DISM read, with
+ * redirection left on for Sysnative) never changes the one the run uses. */
+static struct win32_ctx contexts[2] = { { FALSE }, { TRUE } };
 
 void backend_win32_init(struct backend *b, BOOL wow64)
 {
-    the_ctx.wow64 = wow64;
     *b = (struct backend){
-        .ctx = &the_ctx,
+        .ctx = &contexts[wow64 ? 1 : 0],
         .describe_os = w_describe_os,
         .key_exists = w_key_exists,
         .enum_subkey = w_enum_subkey,
