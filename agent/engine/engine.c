@@ -182,6 +182,30 @@ static void survey_offline(struct run *r)
         survey_boot_ini(r);
 }
 
+/* Every key a change writes or deletes, looked at level by level: one that is a registry
+ * link (a converted disk's hive can hold one pointing anywhere) refuses the run before
+ * anything changes. Each key is asked once; a write would be refused anyway. */
+static void survey_links(struct run *r)
+{
+    const wchar_t *last = L"";
+    for (size_t i = 0; i < r->p->n_changes; i++) {
+        const struct change *c = &r->p->changes[i];
+        if ((c->kind != CHANGE_VALUE && c->kind != CHANGE_DELETE_KEY) || !_wcsicmp(c->key, last))
+            continue;
+        last = c->key;
+        DWORD e = r->b->key_plain(r->b->ctx, c->key);
+        if (e == ERROR_UNTRUSTED_MOUNT_POINT)
+            plan_add_problem(r->p, c->target, EXIT_USAGE, L"registry-link",
+                L"HKLM\\%ls, or a key above it, is a registry link: p2vprep writes through no link, "
+                L"which could lead anywhere in the registry. Nothing was changed. Look at the key "
+                L"(a link has a SymbolicLinkValue) before you trust this Windows' registry.", c->key);
+        else if (e != ERROR_SUCCESS)
+            plan_add_problem(r->p, c->target, EXIT_USAGE, L"registry-unreadable",
+                L"HKLM\\%ls could not be checked for registry links (error %lu). Nothing was "
+                L"changed.", c->key, (unsigned long)e);
+    }
+}
+
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
 static DWORD survey(struct run *r)
 {
@@ -206,6 +230,7 @@ static DWORD survey(struct run *r)
         r->p->san_policy = r->opt->san_policy;
         r->p->crash_visible = r->opt->crash_visible;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+        survey_links(r);
         if (r->offline)
             survey_offline(r);
     }

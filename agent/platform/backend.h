@@ -26,6 +26,10 @@ struct backend {
     DWORD (*find_staged)(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch);
     /* Reads one file out of a cabinet (driver.cab); ERROR_FILE_NOT_FOUND when absent. */
     DWORD (*read_cab_file)(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size);
+    /* ERROR_SUCCESS when no level of key's path is a registry link (levels not there yet
+     * count as plain); ERROR_UNTRUSTED_MOUNT_POINT when one is. Every write checks it too;
+     * the survey asks first, so that a link refuses the run before anything changes. */
+    DWORD (*key_plain)(void *ctx, const wchar_t *key);
     /* writing: each call is one write */
     DWORD (*create_key)(void *ctx, const wchar_t *key);
     DWORD (*delete_key)(void *ctx, const wchar_t *key);        /* only an empty key */

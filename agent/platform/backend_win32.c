@@ -101,6 +101,62 @@ static void probe_os(struct os_info *os)
         wcopy(os->computer, COUNTOF(os->computer), L"unknown");
 }
 
+/* ---- registry links ----
+ * A key can be a symbolic link to anywhere in the registry (REG_OPTION_CREATE_LINK, value
+ * SymbolicLinkValue). A converted disk's hive is attacker data: a Services\symmpi that links
+ * to a key of the helper would send apply's writes there, and whether Windows follows a
+ * link out of a hive loaded with RegLoadKey depends on its trust checks. So before a key is
+ * written, created or deleted, every level of its path is opened as itself
+ * (REG_OPTION_OPEN_LINK) and one that is a link is refused: ERROR_UNTRUSTED_MOUNT_POINT.
+ * Levels found plain are remembered until a key is deleted or the keys are released. */
+#define P2V_REG_OPTION_OPEN_LINK 0x8
+#define LINK_CHECKED_MAX 32
+static wchar_t link_checked[LINK_CHECKED_MAX][P2V_KEY_MAX];
+static int n_link_checked;
+
+static BOOL level_known_plain(const wchar_t *level)
+{
+    for (int i = 0; i < n_link_checked; i++)
+        if (!_wcsicmp(link_checked[i], level))
+            return TRUE;
+    return FALSE;
+}
+
+static DWORD no_link_on_the_way(const struct win32_ctx *c, const wchar_t *key)
+{
+    wchar_t level[P2V_KEY_MAX];
+    if (!wcopy(level, COUNTOF(level), key))
+        return ERROR_BUFFER_OVERFLOW;
+    size_t n = wcslen(level);
+    for (size_t end = 0; end <= n; end++) {
+        if (end < n && level[end] != L'\\')
+            continue;
+        wchar_t keep = level[end];
+        level[end] = 0;
+        DWORD e = ERROR_SUCCESS;
+        if (!level_known_plain(level)) {
+            HKEY h;
+            e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, level, P2V_REG_OPTION_OPEN_LINK, sam(c, KEY_QUERY_VALUE), &h);
+            if (e == ERROR_SUCCESS) {
+                DWORD type = 0, size = 0;
+                LONG q = RegQueryValueExW(h, L"SymbolicLinkValue", NULL, &type, NULL, &size);
+                RegCloseKey(h);
+                if (q == ERROR_SUCCESS && type == REG_LINK)
+                    e = ERROR_UNTRUSTED_MOUNT_POINT;
+                else if (n_link_checked < LINK_CHECKED_MAX)
+                    wcscpy(link_checked[n_link_checked++], level);
+            } else if (e == ERROR_FILE_NOT_FOUND) {
+                e = ERROR_SUCCESS;   /* from here on, levels this call creates */
+                end = n;
+            }
+        }
+        level[end] = keep;
+        if (e != ERROR_SUCCESS)
+            return e;
+    }
+    return ERROR_SUCCESS;
+}
+
 /* The last key opened for reading and the last opened for writing stay open for the next
  * call on the same key: apply reads a value right before it sets it, and the survey reads
  * one key's values in a row, so most calls skip an open and a close (each a round trip to
@@ -126,6 +182,7 @@ void backend_win32_release(void)
 {
     kept_close(&kept[0]);
     kept_close(&kept[1]);
+    n_link_checked = 0;
 }
 
 /* An open handle to HKLM\key with at least the rights access (through sam()), kept in
@@ -140,7 +197,9 @@ static DWORD kept_open(const struct win32_ctx *c, int slot, const wchar_t *key, 
         return ERROR_SUCCESS;
     }
     kept_close(k);
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, want, h);
+    DWORD e = slot == 1 ? no_link_on_the_way(c, key) : ERROR_SUCCESS;
+    if (e == ERROR_SUCCESS)
+        e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, want, h);
     if (e != ERROR_SUCCESS)
         return e;
     if (wcslen(key) < COUNTOF(k->key)) {   /* longer names are not kept */
@@ -262,10 +321,18 @@ static DWORD w_enum_value(void *ctx, const wchar_t *key, DWORD index, wchar_t *n
     return e;
 }
 
+static DWORD w_key_plain(void *ctx, const wchar_t *key)
+{
+    return no_link_on_the_way(ctx, key);
+}
+
 static DWORD w_create_key(void *ctx, const wchar_t *key)
 {
     HKEY h;
-    DWORD e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, REG_OPTION_NON_VOLATILE,
+    DWORD e = no_link_on_the_way(ctx, key);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, REG_OPTION_NON_VOLATILE,
                               sam(ctx, KEY_WRITE), NULL, &h, NULL);
     if (e == ERROR_SUCCESS)
         RegCloseKey(h);
@@ -281,7 +348,9 @@ static DWORD w_delete_key(void *ctx, const wchar_t *key)
         return ERROR_INVALID_PARAMETER;
     parent[slash - key] = 0;
     backend_win32_release();   /* no handle is kept to a key that is gone */
-    DWORD e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, parent, 0, sam(ctx, KEY_WRITE), &h);
+    DWORD e = no_link_on_the_way(ctx, key);   /* the key itself too: a link is never followed */
+    if (e == ERROR_SUCCESS)
+        e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, parent, 0, sam(ctx, KEY_WRITE), &h);
     if (e != ERROR_SUCCESS)
         return e;
     e = RegDeleteKeyW(h, slash + 1);
@@ -672,6 +741,7 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .stage_inf = w_stage_inf,
         .unstage_inf = w_unstage_inf,
         .find_staged = w_find_staged,
+        .key_plain = w_key_plain,
         .read_file = w_read_file,
         .create_key = w_create_key,
         .delete_key = w_delete_key,

@@ -508,6 +508,12 @@ static DWORD o_enum_value(void *ctx, const wchar_t *key, DWORD i, wchar_t *name,
     return in_hive ? INNER->enum_value(INNER->ctx, mk, i, name, cch, v) : ERROR_FILE_NOT_FOUND;
 }
 
+static DWORD o_key_plain(void *ctx, const wchar_t *key)
+{
+    MAPPED(key);
+    return in_hive ? INNER->key_plain(INNER->ctx, mk) : ERROR_ACCESS_DENIED;
+}
+
 static DWORD o_create_key(void *ctx, const wchar_t *key)
 {
     MAPPED(key);
@@ -726,6 +732,7 @@ void backend_offline_init(struct backend *b, const struct backend *inner, struct
     memset(b, 0, sizeof *b);
     b->ctx = &the_ctx;
     b->key_exists = o_key_exists;
+    b->key_plain = o_key_plain;
     b->enum_subkey = o_enum_subkey;
     b->read_value = o_read_value;
     b->enum_value = o_enum_value;

@@ -1,4 +1,5 @@
 #include "winerr.h"
+#include "secure.h"
 #include "text.h"
 #include <wchar.h>
 
@@ -13,6 +14,9 @@ const wchar_t *win_error_text(DWORD code, wchar_t *buf, size_t cch)
                              msg, COUNTOF(msg), NULL);
     if (n == 0)
         n = FormatMessageW(flags, NULL, code, 0, msg, COUNTOF(msg), NULL);
+    /* p2vprep's own refusals, where a Windows (or Wine) has no text for them */
+    if (n == 0 && code == ERROR_UNTRUSTED_MOUNT_POINT)
+        n = (DWORD)wcslen(wcscpy(msg, L"The path goes through a link p2vprep does not follow."));
     if (n == 0)
         wcopy(msg, COUNTOF(msg), L"Unknown error");
     size_t len = wcslen(msg);

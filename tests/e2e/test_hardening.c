@@ -513,6 +513,70 @@ static void an_open_report_folder_gets_no_report(void **state)
     assert_true(fx_file_exists(report));
 }
 
+/* A registry key of the control sets that is a link (as a converted disk's hive can hold:
+ * Services\symmpi pointing at another key) is never written through: the survey finds it,
+ * the run is refused (exit 2) before anything changes, and the key it points at stays as it
+ * was. (Wine keeps links in its registry like Windows: REG_OPTION_CREATE_LINK and a REG_LINK
+ * SymbolicLinkValue.) */
+typedef LONG (WINAPI *nt_delete_key_fn)(HANDLE);
+static void drop_link(const wchar_t *key)
+{
+    HKEY h;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, REG_OPTION_OPEN_LINK, DELETE | KEY_WOW64_64KEY, &h) != ERROR_SUCCESS)
+        return;
+    nt_delete_key_fn nt_delete = (nt_delete_key_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtDeleteKey");
+    if (nt_delete)
+        nt_delete(h);
+    RegCloseKey(h);
+}
+
+/* The link goes whatever the test's outcome: the control sets' trees are deleted by the
+ * next test's fixture, which must not meet it. */
+static int no_link_left(void **state)
+{
+    drop_link(L"SYSTEM\\ControlSet002\\Services\\symmpi");
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
+    return 0;
+}
+
+static void a_registry_link_is_never_written_through(void **state)
+{
+    static const wchar_t link[] = L"SYSTEM\\ControlSet002\\Services\\symmpi";
+    static const wchar_t target[] = L"\\Registry\\Machine\\SOFTWARE\\p2vlinktarget";
+    DWORD size;
+    BYTE *good = test_driver(L"symmpi.sys", &size);
+    put_payload(good, size);
+    free(good);
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
+    fx_set_dword(L"SOFTWARE\\p2vlinktarget", L"Marker", 7);
+    drop_link(link);
+    fx_delete_tree(HKEY_LOCAL_MACHINE, link);
+    HKEY h;
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, link, 0, NULL, REG_OPTION_CREATE_LINK,
+                                     KEY_ALL_ACCESS | KEY_CREATE_LINK | KEY_WOW64_64KEY, NULL, &h, NULL), ERROR_SUCCESS);
+    assert_int_equal(RegSetValueExW(h, L"SymbolicLinkValue", 0, REG_LINK, (const BYTE *)target,
+                                    (DWORD)(wcslen(target) * sizeof(wchar_t))), ERROR_SUCCESS);
+    RegCloseKey(h);
+    /* the link works: a plain open of it reaches the target */
+    DWORD d = 0;
+    assert_true(fx_get_dword(link, L"Marker", &d));
+    assert_int_equal(d, 7);
+    wchar_t *before = fx_export(L"SOFTWARE\\p2vlinktarget");
+    char *out;
+    int rc = fx_run(EXE, L"apply" LSI, &out);
+    if (rc != 2 || !strstr(out, "ControlSet002\\Services\\symmpi") || !strstr(out, "registry link"))
+        fail_msg("apply through a link: exit %d\n%s", rc, out);
+    free(out);
+    wchar_t *after = fx_export(L"SOFTWARE\\p2vlinktarget");
+    if (wcscmp(before, after))
+        fail_msg("the key behind the link changed:\n%ls\n---\n%ls", before, after);
+    free(before);
+    free(after);
+    assert_false(fx_file_exists(driver_path));
+    drop_link(link);
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
+}
+
 /* A journal is data, not orders: a journal written under this computer's name whose
  * records reach beyond what apply writes (a Run key, a file outside the drivers folder, an
  * old copy taken from elsewhere, arguments after a package name) is refused whole, and
@@ -621,6 +685,7 @@ int main(void)
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),
         cmocka_unit_test_setup(a_planted_link_beside_the_driver_is_never_written_through, downloads),
         cmocka_unit_test_setup(a_planted_journal_is_refused_whole, downloads),
+        cmocka_unit_test_setup_teardown(a_registry_link_is_never_written_through, hostile_machine, no_link_left),
         cmocka_unit_test_setup(an_open_report_folder_gets_no_report, hostile_machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

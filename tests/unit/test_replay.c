@@ -144,6 +144,11 @@ static DWORD m_find_staged(void *c, const wchar_t *windir, const wchar_t *inf, w
     return ERROR_NOT_FOUND;
 }
 
+static DWORD m_key_plain(void *c, const wchar_t *key)
+{
+    return ERROR_SUCCESS;   /* no links in the in-memory machine */
+}
+
 static struct backend mem_backend(struct mem *m)
 {
     struct backend b = { 0 };
@@ -160,6 +165,7 @@ static struct backend mem_backend(struct mem *m)
     b.flush_key = m_flush;
     b.unstage_inf = m_unstage;
     b.find_staged = m_find_staged;
+    b.key_plain = m_key_plain;
     return b;
 }
 
