@@ -1,4 +1,5 @@
 #include "out.h"
+#include "secure.h"
 #include "text.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,22 +10,42 @@ static HANDLE log_file = INVALID_HANDLE_VALUE;
 
 void out_set_quiet(BOOL q) { quiet = q; }
 
+/* The log is appended to as whoever runs p2vprep, SYSTEM included: never through a link
+ * someone placed at its name (a reparse point, or a second name of another file: exit 2,
+ * ERROR_UNTRUSTED_MOUNT_POINT or ERROR_TOO_MANY_LINKS), and a missing folder is made
+ * admin-only. */
 BOOL out_open_log(const wchar_t *path)
 {
+    DWORD e = secure_target_check(path);
+    if (e != ERROR_SUCCESS) {
+        SetLastError(e);
+        return FALSE;
+    }
     log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (log_file == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PATH_NOT_FOUND) {
         /* e.g. %SystemRoot%\p2vprep\startup.log before the first apply made the folder */
         wchar_t dir[MAX_PATH];
         wchar_t *slash;
         if (wcopy(dir, COUNTOF(dir), path) && (slash = wcsrchr(dir, L'\\')) != NULL) {
             *slash = 0;
-            CreateDirectoryW(dir, NULL);
-            log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                                   NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+            if (secure_dirs_create(dir) == ERROR_SUCCESS)
+                log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                       NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
         }
     }
-    return log_file != INVALID_HANDLE_VALUE;
+    if (log_file == INVALID_HANDLE_VALUE)
+        return FALSE;
+    /* what was opened is the name itself: one name, not a link made meanwhile */
+    BY_HANDLE_FILE_INFORMATION info;
+    if (!GetFileInformationByHandle(log_file, &info) || info.nNumberOfLinks > 1 ||
+        (info.dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY))) {
+        CloseHandle(log_file);
+        log_file = INVALID_HANDLE_VALUE;
+        SetLastError(ERROR_TOO_MANY_LINKS);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 void out_close_log(void)

@@ -356,6 +356,7 @@ static const struct hostile {
     { L"fix-boot-ini on a live Windows", NULL, L"apply --fix-boot-ini" LSI, 2, "--fix-boot-ini" },
     { L"unsigned drivers in a service", NULL, L"service install --allow-unsigned" LSI, 2, "--allow-unsigned" },
     { L"service with all targets", NULL, L"service install --target all --mode apply", 2, "all" },
+    { L"log that is a hard link", s_report_hardlink, L"apply" LSI L" --log " WORK L"\\linked.json", 2, "linked.json" },
     { L"report that is a hard link", s_report_hardlink, L"check" LSI L" --report " WORK L"\\linked.json", 1,
       "could not write the report" },
     { L"no command at all", NULL, L"", 2, "command" },
