@@ -132,43 +132,6 @@ static PSID token_user(void)
     return copy;
 }
 
-BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
-{
-    PSECURITY_DESCRIPTOR sd = NULL;
-    BOOL present = FALSE, defaulted = FALSE;
-    PACL dacl = NULL;
-    DWORD need = 0;
-    if (cch)
-        who[0] = 0;
-    GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, NULL, 0, &need);
-    if (!need || !(sd = LocalAlloc(LMEM_FIXED, need)))
-        return FALSE;   /* not there, or its rights cannot be read: nothing to say */
-    BOOL open = FALSE;
-    if (GetFileSecurityW(dir, DACL_SECURITY_INFORMATION, sd, need, &need) &&
-        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
-        PSID self = token_user();
-        PSID sid = acl_first_writer_but(dacl, present, self);
-        open = sid != NULL || !present || !dacl;
-        wchar_t name[128], domain[128];
-        DWORD nn = COUNTOF(name), nd = COUNTOF(domain);
-        SID_NAME_USE use;
-        wchar_t *text = NULL;
-        if (!present || !dacl)
-            wcopy(who, cch, L"everyone (the folder has no DACL)");
-        else if (sid && IsValidSid(sid) && LookupAccountSidW(NULL, sid, name, &nn, domain, &nd, &use))
-            wfmt(who, cch, domain[0] ? L"%ls\\%ls" : L"%ls%ls", domain, name);
-        else if (sid && IsValidSid(sid) && ConvertSidToStringSidW(sid, &text)) {
-            wcopy(who, cch, text);
-            LocalFree(text);
-        } else if (open)
-            wcopy(who, cch, L"an account p2vprep cannot name");
-        if (self)
-            LocalFree(self);
-    }
-    LocalFree(sd);
-    return open;
-}
-
 PSID sd_first_untrusted(PSID owner, const ACL *dacl, BOOL present, PSID self)
 {
     if (owner && !is_trusted(owner) && !(self && EqualSid(owner, self)))
@@ -189,38 +152,66 @@ static void account_name(PSID sid, wchar_t *out, size_t cch)
         wcopy(out, cch, text);
         LocalFree(text);
     } else
-        wcopy(out, cch, L"everyone (no DACL)");
+        wcopy(out, cch, L"an account p2vprep cannot name");
 }
 
-BOOL secure_path_untrusted(const wchar_t *path, wchar_t *who, size_t cch)
+enum rights { RIGHTS_UNREADABLE, RIGHTS_TRUSTED, RIGHTS_OPEN_OWNER, RIGHTS_OPEN_WRITER };
+
+/* Who besides SYSTEM, Administrators and this process' user owns (with_owner) or may write
+ * path; who receives that account's name. */
+static enum rights rights_of(const wchar_t *path, BOOL with_owner, wchar_t *who, size_t cch)
 {
-    static const SECURITY_INFORMATION what = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+    const SECURITY_INFORMATION what = DACL_SECURITY_INFORMATION | (with_owner ? OWNER_SECURITY_INFORMATION : 0);
     PSECURITY_DESCRIPTOR sd = NULL;
     BOOL present = FALSE, defaulted = FALSE;
     PACL dacl = NULL;
     PSID owner = NULL;
     DWORD need = 0;
-    wcopy(who, cch, L"nobody p2vprep can name (its rights cannot be read)");
     GetFileSecurityW(path, what, NULL, 0, &need);
     if (!need || !(sd = LocalAlloc(LMEM_FIXED, need)))
-        return TRUE;
-    BOOL untrusted = TRUE;
+        return RIGHTS_UNREADABLE;
+    enum rights r = RIGHTS_UNREADABLE;
     if (GetFileSecurityW(path, what, sd, need, &need) &&
-        GetSecurityDescriptorOwner(sd, &owner, &defaulted) &&
+        (!with_owner || GetSecurityDescriptorOwner(sd, &owner, &defaulted)) &&
         GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
         PSID self = token_user();
         PSID sid = sd_first_untrusted(owner, dacl, present, self);
-        untrusted = sid != NULL;
-        if (sid) {
-            wchar_t name[300];
-            account_name(sid, name, COUNTOF(name));
-            wfmt(who, cch, sid == owner ? L"owned by %ls" : L"writable by %ls", name);
-        }
+        r = !sid ? RIGHTS_TRUSTED : sid == owner ? RIGHTS_OPEN_OWNER : RIGHTS_OPEN_WRITER;
+        if (r == RIGHTS_OPEN_WRITER && (!present || !dacl))
+            wcopy(who, cch, L"everyone (it has no DACL)");
+        else if (sid)
+            account_name(sid, who, cch);
         if (self)
             LocalFree(self);
     }
     LocalFree(sd);
-    return untrusted;
+    return r;
+}
+
+BOOL secure_dir_writers(const wchar_t *dir, wchar_t *who, size_t cch)
+{
+    if (cch)
+        who[0] = 0;
+    /* not there, or its rights cannot be read: nothing to say */
+    return rights_of(dir, FALSE, who, cch) == RIGHTS_OPEN_WRITER;
+}
+
+BOOL secure_path_untrusted(const wchar_t *path, wchar_t *who, size_t cch)
+{
+    wchar_t name[300];
+    switch (rights_of(path, TRUE, name, COUNTOF(name))) {
+    case RIGHTS_TRUSTED:
+        return FALSE;
+    case RIGHTS_OPEN_OWNER:
+        wfmt(who, cch, L"owned by %ls", name);
+        return TRUE;
+    case RIGHTS_OPEN_WRITER:
+        wfmt(who, cch, L"writable by %ls", name);
+        return TRUE;
+    default:
+        wcopy(who, cch, L"of rights p2vprep cannot read");
+        return TRUE;
+    }
 }
 
 BOOL secure_dir_tighten(const wchar_t *dir)
