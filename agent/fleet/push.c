@@ -2,6 +2,7 @@
  * (host list file, PsExec lookup, console progress, Ctrl+C, push-results.csv). */
 #include "textfile.h"
 #include "push.h"
+#include "secure.h"
 #include "exitcodes.h"
 #include "out.h"
 #include "winerr.h"
@@ -364,6 +365,16 @@ static int prepare(const struct push_options *o, const wchar_t *exe, struct push
     wchar_t *slash = wcsrchr(exe_dir, L'\\');
     if (slash)
         *slash = 0;
+    /* PsExec copies this exe to every host and runs it there as SYSTEM: whoever may write
+     * its folder chooses what every host runs */
+    wchar_t who[200];
+    if (exe_dir[0] && secure_dir_writers(exe_dir, who, COUNTOF(who))) {
+        out_error(L"p2vprep push: this exe's folder %ls can be written by %ls: PsExec would run whatever "
+                  L"is there as SYSTEM on every host. Put p2vprep in a folder only Administrators and "
+                  L"SYSTEM may write (for example under Program Files) and push from there. Nothing was run.",
+                  exe_dir, who);
+        return EXIT_USAGE;
+    }
     if (!find_psexec(o->psexec, exe_dir, psexec, MAX_PATH)) {
         if (o->psexec)
             out_error(L"p2vprep push: PsExec not found at %ls. Give the full path of PsExec.exe "

@@ -254,6 +254,19 @@ static void refusals_write_nothing(void **state)
     assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
     assert_non_null(strstr(out, "no host names in"));
     free(out);
+    /* an exe in a folder others may write: PsExec would run what is there as SYSTEM */
+    {
+        wchar_t exe_copy[MAX_PATH];
+        CreateDirectoryW(WORK L"\\open", NULL);
+        swprintf(exe_copy, MAX_PATH, L"%ls\\" EXE, fx_bin_dir());
+        assert_true(fx_copy_file(exe_copy, WORK L"\\open\\" EXE));
+        assert_true(fx_set_file_sddl(WORK L"\\open", L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;WD)"));
+        write_hosts("ok-a\n");
+        swprintf(args, 4096, L"push --hosts " HOSTS L" --psexec \"%ls\" -- check --target lsilogic", fake);
+        assert_int_equal(fx_run(WORK L"\\open\\" EXE, args, &out), 2);
+        assert_non_null(strstr(out, "can be written by"));
+        free(out);
+    }
     static const char big_endian[] = "\xFE\xFF\0o\0k\0-\0a\0\n";
     assert_true(fx_write_file(HOSTS, big_endian, sizeof big_endian - 1));
     assert_int_equal(push(L"", L"check --target lsilogic", &out), 2);
