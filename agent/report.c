@@ -121,12 +121,11 @@ static void report_change(struct wbuf *b, const struct change *c)
     }
 }
 
-void report_build(const struct run *r, struct wbuf *b)
+/* What ran: version, computer, time, live or offline, command, targets (opens the object). */
+static void report_run_section(struct wbuf *b, const struct run *r)
 {
-    const struct machine *m = r->m;
-    const struct os_info *os = &m->os;
+    const struct os_info *os = &r->m->os;
     wchar_t tmp[64];
-
     wbuf_add(b, L"{\n  ");
     json_key(b, L"version"); json_str(b, P2V_VERSION_STR);
     wbuf_add(b, L",\n  "); json_key(b, L"exe_arch"); json_str(b, P2V_ARCH_STR);
@@ -156,6 +155,13 @@ void report_build(const struct run *r, struct wbuf *b)
             wbuf_add(b, L", ");
         json_str(b, r->opt->targets[i]->name);
     }
+}
+
+/* "os": the Windows prepared. */
+static void report_os_section(struct wbuf *b, const struct run *r)
+{
+    const struct os_info *os = &r->m->os;
+    wchar_t tmp[64];
     wbuf_add(b, L"],\n  "); json_key(b, L"os"); wbuf_add(b, L"{");
     json_key(b, L"version");
     json_str(b, wfmt(tmp, COUNTOF(tmp), L"%lu.%lu.%lu", (unsigned long)os->major,
@@ -169,6 +175,12 @@ void report_build(const struct run *r, struct wbuf *b)
     json_str(b, os->product_type == VER_NT_WORKSTATION ? L"workstation"
               : os->product_type == VER_NT_DOMAIN_CONTROLLER ? L"domain_controller"
               : os->product_type == VER_NT_SERVER ? L"server" : L"unknown");
+}
+
+/* "control_sets", "select", and where the run read and wrote (payload, state, journal). */
+static void report_sets_section(struct wbuf *b, const struct run *r)
+{
+    const struct machine *m = r->m;
     wbuf_add(b, L"},\n  "); json_key(b, L"control_sets"); wbuf_add(b, L"[");
     for (int i = 0; i < m->n_sets; i++) {
         if (i)
@@ -192,7 +204,11 @@ void report_build(const struct run *r, struct wbuf *b)
         json_str(b, r->journal);
     else
         wbuf_add(b, L"null");
+}
 
+/* "changes" and "problems". */
+static void report_changes_section(struct wbuf *b, const struct run *r)
+{
     wbuf_add(b, L",\n  "); json_key(b, L"changes"); wbuf_add(b, L"[");
     for (size_t i = 0; i < r->p->n_changes; i++) {
         wbuf_add(b, i ? L",\n    {" : L"\n    {");
@@ -208,6 +224,11 @@ void report_build(const struct run *r, struct wbuf *b)
         wbuf_add(b, L"}");
     }
     wbuf_add(b, r->p->n_problems ? L"\n  ],\n  " : L"],\n  ");
+}
+
+/* "verdicts" (check). */
+static void report_verdicts_section(struct wbuf *b, const struct run *r)
+{
     if (r->n_verdicts) {
         json_key(b, L"verdicts");
         wbuf_add(b, L"[");
@@ -220,6 +241,11 @@ void report_build(const struct run *r, struct wbuf *b)
         }
         wbuf_add(b, L"\n  ],\n  ");
     }
+}
+
+/* "readiness" (check): facts and notes beyond the registry. */
+static void report_readiness_section(struct wbuf *b, const struct run *r)
+{
     if (r->readiness) {
         const struct readiness *rd = r->readiness;
         json_key(b, L"readiness");
@@ -252,10 +278,27 @@ void report_build(const struct run *r, struct wbuf *b)
         }
         wbuf_add(b, rd->n_notes ? L"\n  ]},\n  " : L"]},\n  ");
     }
+}
+
+/* "ready", "exit_code", "writes", "elapsed_ms" (closes the object). */
+static void report_end_section(struct wbuf *b, const struct run *r)
+{
     BOOL ready = r->opt->command == CMD_CHECK ? r->ready
                : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
     wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f\n}\n",
               ready ? L"true" : L"false", r->exit_code, r->counted.writes, r->elapsed_ms);
+}
+
+/* One function per section, in the report's order (README, "Report"). */
+void report_build(const struct run *r, struct wbuf *b)
+{
+    report_run_section(b, r);
+    report_os_section(b, r);
+    report_sets_section(b, r);
+    report_changes_section(b, r);
+    report_verdicts_section(b, r);
+    report_readiness_section(b, r);
+    report_end_section(b, r);
 }
 
 DWORD report_write(const struct run *r, const wchar_t *path)
