@@ -8,7 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 agent=$(cd "${1:-$here/../../agent}" && pwd)
 compat=$here/../fuzz/compat
-cc=${CC:-cc}
+# clang comes with the setup (the fuzz targets); a bare system may have no cc
+cc=${CC:-$(command -v clang || command -v cc)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
