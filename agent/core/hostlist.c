@@ -229,25 +229,13 @@ static int compare_entries(const void *a, const void *b)
 static size_t utf8_unit(const BYTE *s, size_t n, size_t *i, wchar_t *out, BOOL *bad)
 {
     BYTE c = s[*i];
-    size_t len;
-    BYTE lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
+    size_t len = utf8_sequence(s + *i, n - *i);
+    if (len == 1) {
         (*i)++;
         out[0] = c;
         return 1;
     }
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else
-        len = 0;
-    BOOL ok = len && len <= n - *i;
-    for (size_t k = 1; ok && k < len; k++)
-        ok = s[*i + k] >= (k == 1 ? lo : 0x80) && s[*i + k] <= (k == 1 ? hi : 0xBF);
-    if (!ok) {
+    if (!len) {
         (*i)++;
         *bad = TRUE;
         out[0] = 0xFFFD;

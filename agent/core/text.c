@@ -166,3 +166,25 @@ BOOL hex_decode(const char *hex, BYTE *out, DWORD cap, DWORD *size)
     *size = (DWORD)(n / 2);
     return TRUE;
 }
+
+size_t utf8_sequence(const BYTE *s, size_t left)
+{
+    BYTE c = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (len > left)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if (s[k] < (k == 1 ? lo : 0x80) || s[k] > (k == 1 ? hi : 0xBF))
+            return 0;
+    return len;
+}

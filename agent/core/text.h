@@ -23,6 +23,10 @@ void wbuf_add(struct wbuf *b, const wchar_t *s);
 void wbuf_addf(struct wbuf *b, const wchar_t *fmt, ...);
 void wbuf_free(struct wbuf *b);
 
+/* The length of the strict UTF-8 sequence at s (left bytes there): 1 to 4, or 0 when it
+ * is not one (overlong forms, encoded surrogates, beyond U+10FFFF, cut short). */
+size_t utf8_sequence(const BYTE *s, size_t left);
+
 /* UTF-16 <-> UTF-8; results are malloc'ed, NULL on failure. */
 char *utf8_from_wide(const wchar_t *w, int *len_out);
 wchar_t *wide_from_utf8(const char *s, int len);

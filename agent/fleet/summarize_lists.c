@@ -57,29 +57,9 @@ static struct wave_host *new_host(struct wave_hosts *h)
 /* Strict UTF-8: no overlong forms, no encoded surrogates, nothing above U+10FFFF. */
 static BOOL utf8_ok(const unsigned char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t len;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        else if (c >= 0xF0 && c <= 0xF4)
-            len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        else
+    for (size_t i = 0, len; i < n; i += len)
+        if (!(len = utf8_sequence(s + i, n - i)))
             return FALSE;
-        if (len > n - i)
-            return FALSE;
-        for (size_t k = 1; k < len; k++)
-            if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xBF))
-                return FALSE;
-        i += len;
-    }
     return TRUE;
 }
 
