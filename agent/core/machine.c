@@ -156,3 +156,18 @@ void regval_describe(const struct regval *v, wchar_t *buf, size_t cch)
         wfmt(buf, cch, L"%lu bytes (%ls)", (unsigned long)v->size, regtype_name(v->type));
     }
 }
+
+BOOL regval_string(const struct regval *v, wchar_t *out, size_t cch)
+{
+    if (!cch)
+        return FALSE;
+    out[0] = 0;
+    if (!v || !v->present || v->truncated || (v->type != REG_SZ && v->type != REG_EXPAND_SZ))
+        return FALSE;
+    size_t n = v->size / sizeof(wchar_t);
+    if (n >= cch)
+        n = cch - 1;
+    memcpy(out, v->data, n * sizeof(wchar_t));
+    out[n] = 0;
+    return TRUE;
+}

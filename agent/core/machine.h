@@ -117,6 +117,9 @@ unsigned machine_gen(const struct os_info *os);    /* GEN_*, 0 when unsupported 
 BOOL regval_equal(const struct regval *a, const struct regval *b);
 void regval_dword(struct regval *v, DWORD d);
 void regval_sz(struct regval *v, DWORD type, const wchar_t *s);
+/* The text of a present, whole REG_SZ or REG_EXPAND_SZ value, cut to cch - 1 characters
+ * and terminated; FALSE (out empty) for anything else. */
+BOOL regval_string(const struct regval *v, wchar_t *out, size_t cch);
 /* Human form: 0 (REG_DWORD), "SCSI miniport" (REG_SZ), absent */
 void regval_describe(const struct regval *v, wchar_t *buf, size_t cch);
 const wchar_t *regtype_name(DWORD type);

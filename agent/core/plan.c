@@ -148,13 +148,10 @@ static void want_file(struct requirements *r, const struct target *t, const wcha
 
 BOOL service_image_file(const struct regval *v, wchar_t *out, size_t cch)
 {
-    if (!v || !v->present || (v->type != REG_SZ && v->type != REG_EXPAND_SZ) || v->size < 2 * sizeof(wchar_t))
-        return FALSE;
     wchar_t image[REGVAL_MAX / sizeof(wchar_t) + 1];
-    size_t n = v->size / sizeof(wchar_t);
-    memcpy(image, v->data, n * sizeof(wchar_t));
-    image[n] = 0;
-    n = wcslen(image);
+    if (!regval_string(v, image, COUNTOF(image)))
+        return FALSE;
+    size_t n = wcslen(image);
     const wchar_t *slash = wcsrchr(image, L'\\');
     if (!slash)
         return FALSE;

@@ -77,15 +77,9 @@ static BOOL letter_of_device(const wchar_t *dev, wchar_t *vol, size_t cch)
 static BOOL read_system_partition(const struct backend *b, wchar_t *dev, size_t cch)
 {
     struct regval v;
-    if (b->read_value(b->ctx, L"SYSTEM\\Setup", L"SystemPartition", &v) != ERROR_SUCCESS ||
-        !v.present || v.truncated || (v.type != REG_SZ && v.type != REG_EXPAND_SZ) || v.size < 4)
-        return FALSE;
-    size_t n = v.size / sizeof(wchar_t);
-    if (n >= cch)
-        n = cch - 1;
-    memcpy(dev, v.data, n * sizeof(wchar_t));
-    dev[n] = 0;
-    return dev[0] != 0;
+    dev[0] = 0;
+    return b->read_value(b->ctx, L"SYSTEM\\Setup", L"SystemPartition", &v) == ERROR_SUCCESS &&
+           regval_string(&v, dev, cch) && dev[0] != 0;
 }
 
 static void probe_boot_files(const struct backend *b, const struct machine *m, struct readiness *out)

@@ -780,15 +780,7 @@ static BOOL read_sz(const struct backend *b, const wchar_t *key, const wchar_t *
 {
     struct regval v;
     out[0] = 0;
-    if (b->read_value(b->ctx, key, name, &v) != ERROR_SUCCESS || !v.present || v.truncated ||
-        (v.type != REG_SZ && v.type != REG_EXPAND_SZ))
-        return FALSE;
-    size_t chars = v.size / sizeof(wchar_t);
-    if (chars >= cch)
-        chars = cch - 1;
-    memcpy(out, v.data, chars * sizeof(wchar_t));
-    out[chars] = 0;
-    return TRUE;
+    return b->read_value(b->ctx, key, name, &v) == ERROR_SUCCESS && regval_string(&v, out, cch);
 }
 
 DWORD offline_probe_os(const struct backend *b, const struct offline *o, const DWORD *select_current,
