@@ -206,6 +206,43 @@ static void survey_links(struct run *r)
     }
 }
 
+/* A file or folder a run writes, looked at level by level: a link on the way is refused
+ * with what it is and where it leads. TRUE when path is plain. */
+static BOOL path_plain(struct run *r, const wchar_t *path, const struct target *t)
+{
+    wchar_t why[2 * MAX_PATH + 128];
+    DWORD e = r->b->path_plain(r->b->ctx, path, why, COUNTOF(why));
+    if (e == ERROR_SUCCESS)
+        return TRUE;
+    if (e == ERROR_UNTRUSTED_MOUNT_POINT)
+        plan_add_problem(r->p, t, EXIT_USAGE, L"file-link",
+            L"%ls. p2vprep writes through no link: %ls Nothing was changed. Look at it (dir /AL "
+            L"lists links) and remove the link, or repair from a copy of the disk you trust.", why,
+            r->offline ? L"the disk came from another machine, and a link on it can lead into this "
+                         L"helper." : L"a link in a system folder leads where whoever made it chose.");
+    else
+        plan_add_problem(r->p, t, EXIT_USAGE, L"file-unreadable",
+            L"%ls (error %lu), so it could not be checked for links. Nothing was changed.", why,
+            (unsigned long)e);
+    return FALSE;
+}
+
+/* Every file a change writes, the state folder (journal, old copies) and, offline, the
+ * boot.ini: a link on the way refuses the run before anything changes. */
+static BOOL survey_paths(struct run *r)
+{
+    if (!path_plain(r, r->state_dir, NULL))
+        return FALSE;
+    if (r->offline && r->offline->boot.boot_ini[0] && !path_plain(r, r->offline->boot.boot_ini, NULL))
+        return FALSE;
+    for (size_t i = 0; i < r->p->n_changes; i++) {
+        const struct change *c = &r->p->changes[i];
+        if (c->kind == CHANGE_FILE && !path_plain(r, c->key, c->target))
+            return FALSE;   /* the first is said: a linked folder would be said for each file */
+    }
+    return TRUE;
+}
+
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
 static DWORD survey(struct run *r)
 {
@@ -231,7 +268,8 @@ static DWORD survey(struct run *r)
         r->p->crash_visible = r->opt->crash_visible;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
         survey_links(r);
-        if (r->offline)
+        /* the boot.ini survey makes a scratch folder in the state folder: only a plain one */
+        if (survey_paths(r) && r->offline)
             survey_offline(r);
     }
     return e;
@@ -707,8 +745,8 @@ static int cmd_apply(struct run *r)
     wchar_t last[MAX_PATH], last_status[32];
     struct jentry *last_entries;
     size_t last_n;
-    if (journal_find_last(r->state_dir, last, COUNTOF(last)) == ERROR_SUCCESS &&
-        journal_load(last, &last_entries, &last_n, last_status, COUNTOF(last_status)) == ERROR_SUCCESS) {
+    if (journal_find_last(r->b, r->state_dir, last, COUNTOF(last)) == ERROR_SUCCESS &&
+        journal_load(r->b, last, &last_entries, &last_n, last_status, COUNTOF(last_status)) == ERROR_SUCCESS) {
         free(last_entries);
         if (!wcscmp(last_status, L"incomplete"))
             out_info(L"An earlier apply did not finish (%ls, %u record(s)); this apply completes it. "
@@ -809,12 +847,32 @@ static int cmd_apply(struct run *r)
     return rc;
 }
 
+/* Rollback's look at a path a journal names (or the state folder): a link on the way
+ * refuses the whole rollback, before anything is undone. TRUE when it is refused. */
+static BOOL rollback_refuses(struct run *r, const wchar_t *path)
+{
+    wchar_t why[2 * MAX_PATH + 128];
+    DWORD e = r->b->path_plain(r->b->ctx, path, why, COUNTOF(why));
+    if (e == ERROR_SUCCESS)
+        return FALSE;
+    if (e == ERROR_UNTRUSTED_MOUNT_POINT)
+        out_error(L"error: %ls. p2vprep follows no link%ls: nothing was rolled back. Look at it (dir /AL "
+                  L"lists links), remove the link, and run rollback again.", why,
+                  r->offline ? L" on a disk it repairs (a link there can lead into this helper)" : L"");
+    else
+        out_error(L"error: %ls (error %lu), so it could not be checked for links: nothing was rolled "
+                  L"back.", why, (unsigned long)e);
+    return TRUE;
+}
+
 static int cmd_rollback(struct run *r)
 {
     wchar_t status[32];
     struct jentry *entries;
     size_t n;
-    DWORD err = journal_find_last(r->state_dir, r->journal, COUNTOF(r->journal));
+    if (rollback_refuses(r, r->state_dir))
+        return EXIT_USAGE;
+    DWORD err = journal_find_last(r->b, r->state_dir, r->journal, COUNTOF(r->journal));
     if (err == ERROR_FILE_NOT_FOUND) {
         out_info(L"Nothing to roll back: no apply journal in %ls.", r->state_dir);
         return EXIT_OK;
@@ -834,7 +892,7 @@ static int cmd_rollback(struct run *r)
             return EXIT_USAGE;
         }
     }
-    err = journal_load(r->journal, &entries, &n, status, COUNTOF(status));
+    err = journal_load(r->b, r->journal, &entries, &n, status, COUNTOF(status));
     if (err != ERROR_SUCCESS) {
         fail(r->journal, err);
         out_error(L"The journal cannot be read, so nothing was rolled back. Keep the state "
@@ -844,7 +902,7 @@ static int cmd_rollback(struct run *r)
     /* a state folder copied from another server (an image, a restored backup) would undo
      * that server's changes here: refused unless this server was renamed since */
     wchar_t written_on[64];
-    if (journal_computer(r->journal, written_on, COUNTOF(written_on)) == ERROR_SUCCESS && written_on[0] &&
+    if (journal_computer(r->b, r->journal, written_on, COUNTOF(written_on)) == ERROR_SUCCESS && written_on[0] &&
         _wcsicmp(written_on, r->m->os.computer) != 0 && !r->opt->renamed) {
         free(entries);
         out_error(L"error: %ls was written on %ls, and this Windows is %ls: nothing was rolled back. "
@@ -889,6 +947,13 @@ static int cmd_rollback(struct run *r)
                   L"apply changed by hand (its records are plain text).", r->journal, why, line, r->state_dir);
         free(entries);
         return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct jentry *e = &entries[i];
+        if (e->kind == J_FILE && (rollback_refuses(r, e->key) || (e->backup[0] && rollback_refuses(r, e->backup)))) {
+            free(entries);
+            return EXIT_USAGE;
+        }
     }
     if (wow64_hand_off_journal(r->m->os.wow64, entries, n)) {
         free(entries);

@@ -40,32 +40,27 @@ static const wchar_t *portable(const struct journal *j, const wchar_t *path, wch
 
 /* The apply-NNNN numbers of the journals in dir, highest first (malloc'ed; NULL and 0 when
  * there is none). Listed, never counted up to: the numbers come from the names there. */
-static int *journal_list(const wchar_t *dir, size_t *count)
+static int *journal_list(const struct backend *b, const wchar_t *dir, size_t *count)
 {
     wchar_t pattern[MAX_PATH];
-    WIN32_FIND_DATAW fd;
     struct wbuf names = { 0 };
     size_t n = 0;
     *count = 0;
     wfmt(pattern, COUNTOF(pattern), L"%ls\\apply-*.journal", dir);
-    HANDLE h = FindFirstFileW(pattern, &fd);
-    if (h == INVALID_HANDLE_VALUE)
+    if (b->list_files(b->ctx, pattern, &names) != ERROR_SUCCESS || !names.ok || !names.len) {
+        wbuf_free(&names);
         return NULL;
-    do {
-        if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && journal_number(fd.cFileName) > 0) {
-            wbuf_add(&names, fd.cFileName);
-            wbuf_add(&names, L"|");
+    }
+    for (wchar_t *p = names.s; *p; p++)
+        if (*p == L'\n')
             n++;
-        }
-    } while (FindNextFileW(h, &fd));
-    FindClose(h);
     const wchar_t **list = n ? malloc(n * sizeof *list) : NULL;
     int *numbers = n ? malloc(n * sizeof *numbers) : NULL;
     if (list && numbers && names.ok) {
         size_t i = 0;
         for (wchar_t *p = names.s; i < n; i++) {
             list[i] = p;
-            p = wcschr(p, L'|');
+            p = wcschr(p, L'\n');
             *p++ = 0;
         }
         *count = journal_numbers(list, n, numbers, n);
@@ -80,10 +75,10 @@ static int *journal_list(const wchar_t *dir, size_t *count)
 }
 
 /* The highest NNNN of the apply-NNNN.journal files in dir, 0 when there is none. */
-static int highest_number(const wchar_t *dir)
+static int highest_number(const struct backend *b, const wchar_t *dir)
 {
     size_t n;
-    int *numbers = journal_list(dir, &n);
+    int *numbers = journal_list(b, dir, &n);
     int best = n ? numbers[0] : 0;
     free(numbers);
     return best;
@@ -99,7 +94,7 @@ DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *d
     DWORD e = b->make_dir(b->ctx, dir);
     if (e != ERROR_SUCCESS && e != ERROR_ALREADY_EXISTS)
         return e;
-    int n = highest_number(dir) + 1;
+    int n = highest_number(b, dir) + 1;
     wfmt(j->path, COUNTOF(j->path), L"%ls\\apply-%04d.journal", dir, n);
     wfmt(j->files_dir, COUNTOF(j->files_dir), L"%ls\\apply-%04d", dir, n);
     e = b->append_open(b->ctx, j->path, TRUE, &j->file);
@@ -114,7 +109,7 @@ DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *d
     return e;
 }
 
-static char *read_all(const wchar_t *path, DWORD *size, DWORD *err);
+static char *read_all(const struct backend *b, const wchar_t *path, DWORD *size, DWORD *err);
 
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path)
 {
@@ -122,7 +117,7 @@ DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *
     memset(j, 0, sizeof *j);
     j->b = b;
     wcopy(j->path, COUNTOF(j->path), path);
-    char *text = read_all(path, &size, &e);
+    char *text = read_all(b, path, &size, &e);
     if (!text)
         return e;
     DWORD keep = (DWORD)journal_whole_length(text, size);
@@ -221,40 +216,37 @@ void journal_close(struct journal *j)
     j->file = INVALID_HANDLE_VALUE;
 }
 
-static char *read_all(const wchar_t *path, DWORD *size, DWORD *err)
+/* A journal's text, read through the backend (on an offline disk, through its door). */
+static char *read_all(const struct backend *b, const wchar_t *path, DWORD *size, DWORD *err)
 {
-    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE) {
-        *err = GetLastError();
+    BYTE *data;
+    DWORD n;
+    *err = b->read_file(b->ctx, path, &data, &n);
+    if (*err != ERROR_SUCCESS)
+        return NULL;
+    if (n > JOURNAL_MAX_SIZE) {
+        free(data);
+        *err = ERROR_FILE_TOO_LARGE;
         return NULL;
     }
-    DWORD n = GetFileSize(f, NULL), got = 0;
-    if (n == INVALID_FILE_SIZE || n > JOURNAL_MAX_SIZE) {
-        *err = n == INVALID_FILE_SIZE ? GetLastError() : ERROR_FILE_TOO_LARGE;
-        CloseHandle(f);
+    char *s = realloc(data, n + 1);
+    if (!s) {
+        free(data);
+        *err = ERROR_NOT_ENOUGH_MEMORY;
         return NULL;
     }
-    char *s = malloc(n + 1);
-    if (!s || !ReadFile(f, s, n, &got, NULL) || got != n) {
-        *err = s ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        free(s);
-        CloseHandle(f);
-        return NULL;
-    }
-    CloseHandle(f);
     s[n] = 0;
     *size = n;
     return s;
 }
 
-DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch)
+DWORD journal_load(const struct backend *b, const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch)
 {
     DWORD size, err = ERROR_SUCCESS;
     *entries = NULL;
     *n = 0;
     wcopy(status, cch, L"incomplete");
-    char *text = read_all(path, &size, &err);
+    char *text = read_all(b, path, &size, &err);
     if (!text)
         return err;
     err = journal_parse(text, size, entries, n, status, cch);
@@ -262,10 +254,10 @@ DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wcha
     return err;
 }
 
-DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch)
+DWORD journal_computer(const struct backend *b, const wchar_t *path, wchar_t *computer, size_t cch)
 {
     DWORD size, err = ERROR_SUCCESS;
-    char *text = read_all(path, &size, &err);
+    char *text = read_all(b, path, &size, &err);
     if (!text)
         return err;
     journal_written_on(text, size, computer, cch);
@@ -273,10 +265,10 @@ DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch)
     return ERROR_SUCCESS;
 }
 
-DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
+DWORD journal_find_last(const struct backend *b, const wchar_t *dir, wchar_t *path, size_t cch)
 {
     size_t count;
-    int *numbers = journal_list(dir, &count);
+    int *numbers = journal_list(b, dir, &count);
     DWORD result = ERROR_FILE_NOT_FOUND;
     for (size_t i = 0; i < count; i++) {
         wchar_t p[MAX_PATH], status[32];
@@ -285,7 +277,7 @@ DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch)
         wfmt(p, COUNTOF(p), L"%ls\\apply-%04d.journal", dir, numbers[i]);
         /* A journal that cannot be read is returned: rollback must say so rather than
          * quietly undo an older apply instead. */
-        DWORD le = journal_load(p, &e, &n, status, COUNTOF(status));
+        DWORD le = journal_load(b, p, &e, &n, status, COUNTOF(status));
         if (le == ERROR_FILE_NOT_FOUND || le == ERROR_PATH_NOT_FOUND)
             continue;   /* apply-7.journal is listed, apply-0007.journal is what p2vprep writes */
         if (le == ERROR_SUCCESS) {

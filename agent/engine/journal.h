@@ -37,12 +37,12 @@ void journal_close(struct journal *j);
 
 /* The newest journal whose changes are still in place (no "end rolled-back").
  * ERROR_FILE_NOT_FOUND when there is none. */
-DWORD journal_find_last(const wchar_t *dir, wchar_t *path, size_t cch);
+DWORD journal_find_last(const struct backend *b, const wchar_t *dir, wchar_t *path, size_t cch);
 /* Loads the records of a journal (malloc'ed array) and its last status
  * ("ok", "rolled-back", ..., or "incomplete" when the apply never finished). */
-DWORD journal_load(const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
+DWORD journal_load(const struct backend *b, const wchar_t *path, struct jentry **entries, size_t *n, wchar_t *status, size_t cch);
 /* The same, read from a journal file; an empty name when it has none. */
-DWORD journal_computer(const wchar_t *path, wchar_t *computer, size_t cch);
+DWORD journal_computer(const struct backend *b, const wchar_t *path, wchar_t *computer, size_t cch);
 /* Reopens an existing journal to append its final status. */
 DWORD journal_reopen(struct journal *j, const struct backend *b, const wchar_t *path);
 #endif

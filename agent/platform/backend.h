@@ -6,6 +6,7 @@
 #ifndef P2V_BACKEND_H
 #define P2V_BACKEND_H
 #include "machine.h"
+#include "text.h"
 
 struct backend {
     void *ctx;
@@ -30,6 +31,15 @@ struct backend {
      * count as plain); ERROR_UNTRUSTED_MOUNT_POINT when one is. Every write checks it too;
      * the survey asks first, so that a link refuses the run before anything changes. */
     DWORD (*key_plain)(void *ctx, const wchar_t *key);
+    /* ERROR_SUCCESS when every level of path that exists is a plain file or folder on the
+     * path's own volume (pathcheck.h); ERROR_UNTRUSTED_MOUNT_POINT when one is a link,
+     * junction or mount point, and why names it and where it leads. The survey asks for each
+     * file a run writes; the offline backend asks before every file operation on the disk. */
+    DWORD (*path_plain)(void *ctx, const wchar_t *path, wchar_t *why, DWORD cch);
+    /* The plain files (no folder, no link) whose names match pattern (a folder and a
+     * wildcard name), each name followed by a newline, added to names. ERROR_SUCCESS also
+     * when none matches. */
+    DWORD (*list_files)(void *ctx, const wchar_t *pattern, struct wbuf *names);
     /* writing: each call is one write */
     DWORD (*create_key)(void *ctx, const wchar_t *key);
     DWORD (*delete_key)(void *ctx, const wchar_t *key);        /* only an empty key */

@@ -3,6 +3,7 @@
 #include "dynapi.h"
 #include "scratch.h"
 #include "secure.h"
+#include "pathcheck.h"
 #include <setupapi.h>
 #include "text.h"
 #include <stdlib.h>
@@ -412,7 +413,8 @@ static DWORD w_read_file(void *ctx, const wchar_t *path, BYTE **data, DWORD *siz
     DWORD e = redirect_off(ctx, &r);
     if (e != ERROR_SUCCESS)
         return e;
-    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+    /* FILE_SHARE_WRITE: a journal is read while this run holds it open to append */
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
                            FILE_ATTRIBUTE_NORMAL, NULL);
     e = f == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
     redirect_restore(&r);
@@ -539,6 +541,41 @@ static DWORD w_delete_file(void *ctx, const wchar_t *path)
         e = GetLastError();
     redirect_restore(&r);
     return e;
+}
+
+static DWORD w_path_plain(void *ctx, const wchar_t *path, wchar_t *why, DWORD cch)
+{
+    struct redirect r;
+    DWORD e = redirect_off(ctx, &r);
+    if (e != ERROR_SUCCESS)
+        return e;
+    e = path_check(path, why, cch);
+    redirect_restore(&r);
+    return e;
+}
+
+static DWORD w_list_files(void *ctx, const wchar_t *pattern, struct wbuf *names)
+{
+    struct redirect r;
+    WIN32_FIND_DATAW fd;
+    DWORD e = redirect_off(ctx, &r);
+    if (e != ERROR_SUCCESS)
+        return e;
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    e = h == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    redirect_restore(&r);
+    if (e == ERROR_FILE_NOT_FOUND || e == ERROR_NO_MORE_FILES)
+        return ERROR_SUCCESS;
+    if (e != ERROR_SUCCESS)
+        return e;
+    do {
+        if (!(fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT))) {
+            wbuf_add(names, fd.cFileName);
+            wbuf_add(names, L"\n");
+        }
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return names->ok ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /* ---- cabinets: Windows 2000/XP/2003 keep many inbox drivers only in driver.cab ---- */
@@ -742,6 +779,8 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .unstage_inf = w_unstage_inf,
         .find_staged = w_find_staged,
         .key_plain = w_key_plain,
+        .path_plain = w_path_plain,
+        .list_files = w_list_files,
         .read_file = w_read_file,
         .create_key = w_create_key,
         .delete_key = w_delete_key,

@@ -23,6 +23,10 @@ static DWORD c_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *n, BY
 { return INNER->read_cab_file(INNER->ctx, cab, n, d, size); }
 static DWORD c_key_plain(void *ctx, const wchar_t *k)
 { return INNER->key_plain(INNER->ctx, k); }
+static DWORD c_path_plain(void *ctx, const wchar_t *p, wchar_t *why, DWORD cch)
+{ return INNER->path_plain(INNER->ctx, p, why, cch); }
+static DWORD c_list_files(void *ctx, const wchar_t *p, struct wbuf *names)
+{ return INNER->list_files(INNER->ctx, p, names); }
 static DWORD c_flush_key(void *ctx, const wchar_t *k)
 { return INNER->flush_key(INNER->ctx, k); }
 static DWORD c_make_dir(void *ctx, const wchar_t *d)
@@ -62,6 +66,7 @@ void backend_counted_init(struct counted_backend *c, const struct backend *inner
         .describe_os = c_describe_os, .key_exists = c_key_exists, .enum_subkey = c_enum_subkey,
         .read_value = c_read_value, .enum_value = c_enum_value, .read_file = c_read_file,
         .find_staged = c_find_staged, .read_cab_file = c_read_cab_file, .key_plain = c_key_plain,
+        .path_plain = c_path_plain, .list_files = c_list_files,
         .create_key = c_create_key, .delete_key = c_delete_key, .set_value = c_set_value,
         .delete_value = c_delete_value, .write_file = c_write_file, .delete_file = c_delete_file,
         .stage_inf = c_stage_inf, .unstage_inf = c_unstage_inf, .flush_key = c_flush_key,

@@ -1,4 +1,5 @@
 #include "offline.h"
+#include "pathcheck.h"
 #include "controlsets.h"
 #include "osname.h"
 #include "wow64.h"
@@ -245,6 +246,29 @@ static BOOL at_volume_root(const wchar_t *windir)
     return TRUE;
 }
 
+/* The hive, and the boot.ini p2vprep may rewrite, are looked at before anything is loaded
+ * or read from them: a folder on the disk that is a link could lead to the helper's files
+ * (its own hive, its boot.ini). */
+static int disk_links(const wchar_t *arg, struct offline *o, wchar_t *msg, size_t cch)
+{
+    const wchar_t *const paths[] = { o->hive, o->boot.boot_ini };
+    for (int i = 0; i < 2; i++) {
+        wchar_t why[2 * MAX_PATH + 128];
+        DWORD e = paths[i][0] ? path_check(paths[i], why, COUNTOF(why)) : ERROR_SUCCESS;
+        if (e == ERROR_SUCCESS)
+            continue;
+        if (e == ERROR_UNTRUSTED_MOUNT_POINT)
+            wfmt(msg, cch, L"--offline %ls: %ls. p2vprep follows no link on a disk it repairs: the disk "
+                 L"is data from another machine, and a link on it can lead into this helper. Nothing was "
+                 L"read from it or changed. Look at the disk's folders (dir /AL lists links) before you "
+                 L"trust it.", arg, why);
+        else
+            wfmt(msg, cch, L"--offline %ls: %ls (error %lu). Nothing was changed.", arg, why, (unsigned long)e);
+        return 2;
+    }
+    return 0;
+}
+
 static int locate_path(const wchar_t *arg, struct offline *o, wchar_t *msg, size_t cch)
 {
     wchar_t full[MAX_PATH], dir[MAX_PATH], given[MAX_PATH];
@@ -314,7 +338,7 @@ static int locate_path(const wchar_t *arg, struct offline *o, wchar_t *msg, size
     }
     wfmt(o->hive, COUNTOF(o->hive), L"%ls\\system32\\config\\SYSTEM", o->windir);
     boot_link(o->windir, &o->boot);
-    return 0;
+    return disk_links(arg, o, msg, cch);
 }
 
 int offline_locate(const struct backend *inner, const wchar_t *path, struct offline *o, wchar_t *msg,
@@ -480,6 +504,32 @@ static BOOL map(const struct offline_ctx *c, const wchar_t *key, wchar_t *out, s
     if (!in_hive && in_system(k)) return ERROR_NOT_READY
 #define INNER ((const struct offline_ctx *)ctx)->in
 
+/* The door to the disk. A path on one of its volumes (the Windows folder's, the boot.ini's)
+ * is used only when no level of it is a link, junction or mount point and each leads where
+ * its name says (pathcheck.h): the disk is data, and a folder on it that is a link would
+ * lead this run, which holds the backup and restore privileges, into the helper. Paths
+ * off the disk (the payload on the helper) are the helper's own and pass as they are. */
+static BOOL on_disk(const struct offline_ctx *c, const wchar_t *path)
+{
+    wchar_t p = upper(path[0]);
+    if (path[0] == L'\\' && path[1] == L'\\' && (path[2] == L'?' || path[2] == L'.'))
+        return TRUE;   /* a device path names the disk past its names: checked, and refused */
+    if (!p || path[1] != L':')
+        return FALSE;
+    return p == upper(c->o->windir[0]) || (c->o->boot.boot_ini[0] && p == upper(c->o->boot.boot_ini[0]));
+}
+
+static DWORD door(const struct offline_ctx *c, const wchar_t *path)
+{
+    wchar_t why[2 * MAX_PATH + 128];
+    if (!on_disk(c, path))
+        return ERROR_SUCCESS;
+    return c->in->path_plain(c->in->ctx, path, why, COUNTOF(why));
+}
+
+#define DOOR(p) do { DWORD door_e = door(ctx, p); if (door_e != ERROR_SUCCESS) return door_e; } while (0)
+
+
 static DWORD o_key_exists(void *ctx, const wchar_t *key)
 {
     MAPPED(key);
@@ -621,12 +671,17 @@ static BOOL staged_name(const struct backend *in, const wchar_t *windir, const w
 
 /* DISM loads the offline hives itself: the one p2vprep holds is unloaded around it. Its
  * log and scratch folder go to the offline disk's state folder, not to the helper. */
-static DWORD dism_on_image(struct offline *o, const wchar_t *what)
+static DWORD dism_on_image(const struct offline_ctx *c, const wchar_t *what)
 {
+    struct offline *o = c->o;
     wchar_t image[8], state[MAX_PATH], args[4 * MAX_PATH];
     wfmt(image, COUNTOF(image), L"%lc:\\", o->windir[0]);
     wfmt(state, COUNTOF(state), L"%ls\\p2vprep", o->windir);
-    CreateDirectoryW(state, NULL);
+    DWORD made = door(c, state);
+    if (made == ERROR_SUCCESS)
+        made = c->in->make_dir(c->in->ctx, state);
+    if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS)
+        return made;   /* DISM's log and scratch go nowhere p2vprep has not looked at */
     wfmt(args, COUNTOF(args), L"/English /Image:%ls /LogPath:\"%ls\\dism.log\" /ScratchDir:\"%ls\" %ls",
          image, state, state, what);
     DWORD e = offline_unmount(o);
@@ -648,7 +703,7 @@ static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
     if (staged_name(c->in, c->o->windir, inf, oem, cch))
         return ERROR_FILE_EXISTS;   /* the image has this very INF: not ours to remove */
     oem[0] = 0;
-    DWORD e = dism_on_image(c->o, wfmt(what, COUNTOF(what), L"/Add-Driver /Driver:\"%ls\"", inf));
+    DWORD e = dism_on_image(c, wfmt(what, COUNTOF(what), L"/Add-Driver /Driver:\"%ls\"", inf));
     /* looked for whatever DISM said: a package staged before a failure must be undone too
      * (the caller records it whenever oem is set) */
     BOOL staged = staged_name(c->in, c->o->windir, inf, oem, cch);
@@ -663,8 +718,11 @@ static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
 static DWORD o_find_staged(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
 {
     const struct offline_ctx *c = ctx;
+    wchar_t folder[MAX_PATH];
     if (!same_folder(windir, c->o->windir))
         return ERROR_ACCESS_DENIED;
+    DOOR(wfmt(folder, COUNTOF(folder), L"%ls\\inf", c->o->windir));
+    DOOR(inf);
     return c->in->find_staged(c->in->ctx, windir, inf, name, cch);
 }
 
@@ -672,7 +730,7 @@ static DWORD o_unstage_inf(void *ctx, const wchar_t *oem)
 {
     const struct offline_ctx *c = ctx;
     wchar_t what[MAX_PATH];
-    return dism_on_image(c->o, wfmt(what, COUNTOF(what), L"/Remove-Driver /Driver:%ls", oem));
+    return dism_on_image(c, wfmt(what, COUNTOF(what), L"/Remove-Driver /Driver:%ls", oem));
 }
 
 /* Files are the offline Windows' own paths, passed through to the inner backend. Writes
@@ -688,20 +746,61 @@ static BOOL writable(const struct offline_ctx *c, const wchar_t *path)
            (c->o->boot.boot_ini[0] && _wcsicmp(path, c->o->boot.boot_ini) == 0);
 }
 
+static DWORD o_path_plain(void *ctx, const wchar_t *p, wchar_t *why, DWORD cch)
+{ return INNER->path_plain(INNER->ctx, p, why, cch); }
+static DWORD o_list_files(void *ctx, const wchar_t *pattern, struct wbuf *names)
+{
+    wchar_t dir[MAX_PATH];
+    const wchar_t *slash = wcsrchr(pattern, L'\\');
+    if (!slash || (size_t)(slash - pattern) >= COUNTOF(dir))
+        return ERROR_BAD_PATHNAME;
+    wcsncpy(dir, pattern, (size_t)(slash - pattern));
+    dir[slash - pattern] = 0;
+    DOOR(dir);
+    return INNER->list_files(INNER->ctx, pattern, names);
+}
 static DWORD o_read_file(void *ctx, const wchar_t *p, BYTE **d, DWORD *n)
-{ return INNER->read_file(INNER->ctx, p, d, n); }
+{
+    *d = NULL;
+    *n = 0;
+    DOOR(p);
+    return INNER->read_file(INNER->ctx, p, d, n);
+}
 static DWORD o_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **d, DWORD *n)
-{ return INNER->read_cab_file(INNER->ctx, cab, name, d, n); }
+{
+    *d = NULL;
+    *n = 0;
+    DOOR(cab);
+    return INNER->read_cab_file(INNER->ctx, cab, name, d, n);
+}
 static DWORD o_write_file(void *ctx, const wchar_t *p, const BYTE *d, DWORD n)
-{ return writable(ctx, p) ? INNER->write_file(INNER->ctx, p, d, n) : ERROR_ACCESS_DENIED; }
+{
+    if (!writable(ctx, p))
+        return ERROR_ACCESS_DENIED;
+    DOOR(p);
+    return INNER->write_file(INNER->ctx, p, d, n);
+}
 static DWORD o_delete_file(void *ctx, const wchar_t *p)
-{ return writable(ctx, p) ? INNER->delete_file(INNER->ctx, p) : ERROR_ACCESS_DENIED; }
+{
+    if (!writable(ctx, p))
+        return ERROR_ACCESS_DENIED;
+    DOOR(p);
+    return INNER->delete_file(INNER->ctx, p);
+}
 static DWORD o_make_dir(void *ctx, const wchar_t *d)
-{ return writable(ctx, d) ? INNER->make_dir(INNER->ctx, d) : ERROR_ACCESS_DENIED; }
+{
+    if (!writable(ctx, d))
+        return ERROR_ACCESS_DENIED;
+    DOOR(d);
+    return INNER->make_dir(INNER->ctx, d);
+}
 static DWORD o_append_open(void *ctx, const wchar_t *p, BOOL create_new, HANDLE *h)
 {
     *h = INVALID_HANDLE_VALUE;
-    return writable(ctx, p) ? INNER->append_open(INNER->ctx, p, create_new, h) : ERROR_ACCESS_DENIED;
+    if (!writable(ctx, p))
+        return ERROR_ACCESS_DENIED;
+    DOOR(p);
+    return INNER->append_open(INNER->ctx, p, create_new, h);
 }
 static DWORD o_append(void *ctx, HANDLE h, const void *d, DWORD n)
 { return INNER->append(INNER->ctx, h, d, n); }
@@ -744,6 +843,8 @@ void backend_offline_init(struct backend *b, const struct backend *inner, struct
     b->stage_inf = o_stage_inf;
     b->unstage_inf = o_unstage_inf;
     b->find_staged = o_find_staged;
+    b->path_plain = o_path_plain;
+    b->list_files = o_list_files;
     b->describe_os = o_describe_os;
     b->read_file = o_read_file;
     b->read_cab_file = o_read_cab_file;

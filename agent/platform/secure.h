@@ -3,11 +3,7 @@
  * %ProgramData%, a report share. */
 #ifndef P2V_SECURE_H
 #define P2V_SECURE_H
-#include <windows.h>
-
-#ifndef ERROR_UNTRUSTED_MOUNT_POINT
-#define ERROR_UNTRUSTED_MOUNT_POINT 448L   /* winerror.h of newer SDKs */
-#endif
+#include "pathcheck.h"
 
 /* Creates dir with a DACL of its own: SYSTEM and Administrators, full control, inherited
  * by what is made inside, nothing from the parent. Like CreateDirectoryW otherwise. */

@@ -519,23 +519,11 @@ static void an_open_report_folder_gets_no_report(void **state)
  * the run is refused (exit 2) before anything changes, and the key it points at stays as it
  * was. (Wine keeps links in its registry like Windows: REG_OPTION_CREATE_LINK and a REG_LINK
  * SymbolicLinkValue.) */
-typedef LONG (WINAPI *nt_delete_key_fn)(HANDLE);
-static void drop_link(const wchar_t *key)
-{
-    HKEY h;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, REG_OPTION_OPEN_LINK, DELETE | KEY_WOW64_64KEY, &h) != ERROR_SUCCESS)
-        return;
-    nt_delete_key_fn nt_delete = (nt_delete_key_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtDeleteKey");
-    if (nt_delete)
-        nt_delete(h);
-    RegCloseKey(h);
-}
-
 /* The link goes whatever the test's outcome: the control sets' trees are deleted by the
  * next test's fixture, which must not meet it. */
 static int no_link_left(void **state)
 {
-    drop_link(L"SYSTEM\\ControlSet002\\Services\\symmpi");
+    fx_drop_link(L"SYSTEM\\ControlSet002\\Services\\symmpi");
     fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
     return 0;
 }
@@ -550,7 +538,7 @@ static void a_registry_link_is_never_written_through(void **state)
     free(good);
     fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
     fx_set_dword(L"SOFTWARE\\p2vlinktarget", L"Marker", 7);
-    drop_link(link);
+    fx_drop_link(link);
     fx_delete_tree(HKEY_LOCAL_MACHINE, link);
     HKEY h;
     assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, link, 0, NULL, REG_OPTION_CREATE_LINK,
@@ -574,7 +562,7 @@ static void a_registry_link_is_never_written_through(void **state)
     free(before);
     free(after);
     assert_false(fx_file_exists(driver_path));
-    drop_link(link);
+    fx_drop_link(link);
     fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
 }
 

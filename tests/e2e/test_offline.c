@@ -73,7 +73,7 @@ static void offline_windows(const wchar_t *dir, const wchar_t *kernel, const wch
     swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\%ls", fx_bin_dir(), machine, kernel);
     swprintf(path, MAX_PATH, L"%ls\\system32\\ntoskrnl.exe", dir);
     assert_true(fx_copy_file(src, path));
-    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2, 0 };
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2, 0, NULL, NULL };
     swprintf(path, MAX_PATH, L"%ls\\system32\\config\\SYSTEM", dir);
     fx_make_offline_hive(path, &f);
 }
@@ -590,6 +590,214 @@ static void a_hostile_computer_name_never_becomes_a_path(void **state)
     assert_live_untouched();
 }
 
+
+/* ---- a hostile disk: its links never lead into the helper ----
+ * A Unix symbolic link stands for a junction or symbolic link on the converted disk: Wine
+ * follows it on open, as Windows would follow the disk's link. Each test plants one where a
+ * compromised server could, and checks that the helper's files, folders and registry stay
+ * as they were, and that the run names the link. */
+#define HELPER WORK L"\\helper"
+#define HELPER_FILE HELPER L"\\symmpi.sys"
+static const char helper_bytes[] = "the helper's own file";
+
+static void helper_folder(void)
+{
+    fx_delete_dir(HELPER);
+    CreateDirectoryW(HELPER, NULL);
+    assert_true(fx_write_file(HELPER_FILE, helper_bytes, sizeof helper_bytes - 1));
+}
+
+static void assert_helper_folder_as_it_was(void)
+{
+    BYTE *d;
+    DWORD n;
+    assert_true(fx_read_file(HELPER_FILE, &d, &n));
+    assert_int_equal(n, sizeof helper_bytes - 1);
+    assert_memory_equal(d, helper_bytes, n);
+    free(d);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(HELPER L"\\*", &fd);
+    int entries = 0;
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            if (wcscmp(fd.cFileName, L".") && wcscmp(fd.cFileName, L".."))
+                entries++;
+        while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    if (entries != 1)
+        fail_msg("the helper folder holds %d entries, not its 1 file: something was written into it", entries);
+}
+
+/* Links are removed whatever the outcome: the next fixture must not delete through them. */
+static int no_disk_links(void **state)
+{
+    static const wchar_t *const links[] = {
+        WINDIR L"\\system32\\drivers", WINDIR L"\\p2vprep", DRIVER, WINDIR L"\\p2vprep\\apply-0001",
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        DWORD a = GetFileAttributesW(links[i]);
+        if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT))
+            fx_unix_unlink(links[i]);
+    }
+    fx_unix_unlink(DRIVER);   /* a file link shows as a plain file */
+    fx_delete_dir(HELPER);
+    return 0;
+}
+
+static void assert_refused(const wchar_t *args, const char *names)
+{
+    char *out;
+    int rc = fx_run(TEST_EXE, args, &out);
+    if (rc != 2 || !strstr(out, names) || !strstr(out, "link"))
+        fail_msg("%ls: exit %d (2 expected, naming %s and the link)\n%s", args, rc, names, out);
+    free(out);
+}
+
+/* The disk's drivers folder is a link into the helper: apply copies no driver through it
+ * (the helper's file keeps its bytes, nothing lands beside it), writes no key, and says
+ * which folder is a link and where it leads. */
+static void a_linked_drivers_folder_never_leads_into_the_helper(void **state)
+{
+    helper_folder();
+    fx_delete_dir(WINDIR L"\\system32\\drivers");
+    assert_true(fx_unix_link(WINDIR L"\\system32\\drivers", HELPER));
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    assert_refused(L"apply --offline " WINDIR LSI, "F:\\WINDOWS\\system32\\drivers");
+    assert_refused(L"plan --offline " WINDIR LSI, "F:\\WINDOWS\\system32\\drivers");
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    if (wcscmp(hive_before, hive_after))
+        fail_msg("the offline hive changed though the run was refused");
+    free(hive_before);
+    free(hive_after);
+    assert_helper_folder_as_it_was();
+    assert_false(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001.journal"));
+    assert_live_untouched();
+}
+
+/* The disk's state folder is a link to a helper folder: no journal lands there and the
+ * folder's rights are not cut to Administrators and SYSTEM (pointed at C:\Windows, that
+ * would break the helper). */
+static void a_linked_state_folder_gets_no_journal_and_keeps_its_rights(void **state)
+{
+    helper_folder();
+    wchar_t *sddl_before = fx_file_sddl(HELPER);
+    assert_true(fx_unix_link(WINDIR L"\\p2vprep", HELPER));
+    assert_refused(L"apply --offline " WINDIR LSI, "F:\\WINDOWS\\p2vprep");
+    wchar_t *sddl_after = fx_file_sddl(HELPER);
+    if (wcscmp(sddl_before, sddl_after))
+        fail_msg("the helper folder's rights changed: %ls -> %ls", sddl_before, sddl_after);
+    free(sddl_before);
+    free(sddl_after);
+    assert_helper_folder_as_it_was();
+    assert_false(fx_file_exists(DRIVER));
+    /* rollback will not read a journal through it either */
+    write_text(HELPER L"\\apply-0001.journal", "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+               "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\tabsent\nend\tok\n");
+    assert_true(fx_write_file(DRIVER, "offline", 7));
+    assert_refused(L"rollback --offline " WINDIR, "F:\\WINDOWS\\p2vprep");
+    assert_true(fx_file_exists(DRIVER));
+    fx_delete_file(HELPER L"\\apply-0001.journal");
+    assert_live_untouched();
+}
+
+/* The driver's destination is a file link to a helper file: apply neither reads it as the
+ * "old copy" (which would copy the helper's file onto the disk) nor replaces it. */
+static void a_linked_driver_file_is_never_read_or_replaced(void **state)
+{
+    helper_folder();
+    assert_true(fx_unix_link(DRIVER, HELPER_FILE));
+    assert_refused(L"apply --offline " WINDIR LSI, "symmpi.sys");
+    assert_helper_folder_as_it_was();
+    /* the link is still the link: nothing was written at its name */
+    BYTE *d;
+    DWORD n;
+    assert_true(fx_read_file(DRIVER, &d, &n));
+    assert_int_equal(n, sizeof helper_bytes - 1);
+    free(d);
+    assert_false(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001"));
+    assert_live_untouched();
+}
+
+/* A planted journal whose records are all the disk's own paths, but through a linked
+ * folder: a delete in the drivers folder that leads into the helper, an old copy taken
+ * from a folder that leads into the helper. Nothing is undone, nothing copied. */
+static void a_planted_journal_never_reaches_through_a_link(void **state)
+{
+    static const char journal[] = "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+        "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\tabsent\nend\tok\n";
+    static const char copy_back[] = "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+        "file\t%SystemRoot%\\system32\\drivers\\symmpi.sys\t%SystemRoot%\\p2vprep\\apply-0001\\symmpi.sys\n"
+        "end\tok\n";
+    helper_folder();
+    CreateDirectoryW(WINDIR L"\\p2vprep", NULL);
+    write_text(WINDIR L"\\p2vprep\\apply-0001.journal", journal);
+    fx_delete_dir(WINDIR L"\\system32\\drivers");
+    assert_true(fx_unix_link(WINDIR L"\\system32\\drivers", HELPER));
+    assert_refused(L"rollback --offline " WINDIR, "F:\\WINDOWS\\system32\\drivers");
+    assert_helper_folder_as_it_was();
+    assert_true(fx_unix_unlink(WINDIR L"\\system32\\drivers"));
+    CreateDirectoryW(WINDIR L"\\system32\\drivers", NULL);
+
+    /* the old copy's folder leads into the helper: the disk's driver is not replaced by it */
+    assert_true(fx_write_file(DRIVER, "offline", 7));
+    write_text(WINDIR L"\\p2vprep\\apply-0001.journal", copy_back);
+    assert_true(fx_unix_link(WINDIR L"\\p2vprep\\apply-0001", HELPER));
+    assert_refused(L"rollback --offline " WINDIR, "apply-0001");
+    BYTE *d;
+    DWORD n;
+    assert_true(fx_read_file(DRIVER, &d, &n));
+    assert_int_equal(n, 7);
+    assert_memory_equal(d, "offline", 7);
+    free(d);
+    assert_helper_folder_as_it_was();
+
+    /* a record for the helper's own registry (a Run key) is refused whole, links or not */
+    assert_true(fx_unix_unlink(WINDIR L"\\p2vprep\\apply-0001"));
+    write_text(WINDIR L"\\p2vprep\\apply-0001.journal", "p2vprep journal 1\nstarted\tOLDSRV03\tapply\n"
+               "value\tSOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\tp2vplant\t1\t"
+               "43003a005c0078002e00650078006500000000\nend\tok\n");
+    char *out;
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 2);
+    assert_contains(out, "never writes");
+    free(out);
+    wchar_t *run = fx_export(L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run");
+    assert_null(wcsstr(run, L"p2vplant"));
+    free(run);
+    assert_live_untouched();
+}
+
+/* The disk's hive holds a registry link: its Services\symmpi leads to a key of the
+ * helper's registry. apply writes nothing through it. */
+static int no_link_target(void **state)
+{
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
+    return 0;
+}
+
+static void a_registry_link_in_the_disks_hive_never_leads_into_the_helper(void **state)
+{
+    static const wchar_t target[] = L"\\Registry\\Machine\\SOFTWARE\\p2vlinktarget";
+    fx_delete_tree(HKEY_LOCAL_MACHINE, L"SOFTWARE\\p2vlinktarget");
+    fx_set_dword(L"SOFTWARE\\p2vlinktarget", L"Marker", 7);
+    wchar_t *before = fx_export(L"SOFTWARE\\p2vlinktarget");
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, L"OLDSRV03", L"ServerNT", 0x200, 2, 0,
+                                 L"ControlSet001\\Services\\symmpi", target };
+    fx_make_offline_hive(HIVE, &f);
+    char *out;
+    int rc = fx_run(TEST_EXE, L"apply --offline " WINDIR LSI, &out);
+    if (rc != 2 || !strstr(out, "ControlSet001\\Services\\symmpi") || !strstr(out, "registry link"))
+        fail_msg("apply through the hive's link: exit %d\n%s", rc, out);
+    free(out);
+    wchar_t *after = fx_export(L"SOFTWARE\\p2vlinktarget");
+    if (wcscmp(before, after))
+        fail_msg("the helper's key behind the link changed:\n%ls\n---\n%ls", before, after);
+    free(before);
+    free(after);
+    assert_false(fx_file_exists(DRIVER));
+    assert_live_untouched();
+}
+
 int main(int argc, char **argv)
 {
     BOOL wow = FALSE;
@@ -609,6 +817,16 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(a_hostile_computer_name_never_becomes_a_path, seed_disk),
         cmocka_unit_test_setup(a_package_goes_in_through_dism_and_out_on_rollback, seed_disk),
         cmocka_unit_test_setup(an_old_journal_never_reaches_the_helpers_files, seed_disk),
+        cmocka_unit_test_setup_teardown(a_linked_drivers_folder_never_leads_into_the_helper, seed_disk,
+                                        no_disk_links),
+        cmocka_unit_test_setup_teardown(a_linked_state_folder_gets_no_journal_and_keeps_its_rights, seed_disk,
+                                        no_disk_links),
+        cmocka_unit_test_setup_teardown(a_linked_driver_file_is_never_read_or_replaced, seed_disk,
+                                        no_disk_links),
+        cmocka_unit_test_setup_teardown(a_planted_journal_never_reaches_through_a_link, seed_disk,
+                                        no_disk_links),
+        cmocka_unit_test_setup_teardown(a_registry_link_in_the_disks_hive_never_leads_into_the_helper,
+                                        seed_disk, no_link_target),
     };
     printf("offline repair, %ls exe on %ls Windows\n", P2V_ARCH_STR, os64 ? L"64-bit" : L"32-bit");
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -401,10 +401,71 @@ BOOL fx_hard_link(const wchar_t *link, const wchar_t *target)
     return ok;
 }
 
+/* Runs a Unix program (Wine starts an ELF binary named by its Z: path) with two Unix paths
+ * and waits until want(path) holds, at most 5 s: Wine does not report the exit code. */
+typedef char *(CDECL *unix_name_fn)(LPCWSTR);
+static char *unix_name(const wchar_t *path)
+{
+    unix_name_fn fn = (unix_name_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
+                                                           "wine_get_unix_file_name");
+    return fn ? fn(path) : NULL;
+}
+
+static BOOL entry_exists(const wchar_t *path)
+{
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(path, &fd);   /* a dangling link too */
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    FindClose(h);
+    return TRUE;
+}
+
+static BOOL unix_run(const wchar_t *program, const char *a, const char *b, const wchar_t *watch, BOOL want)
+{
+    wchar_t cmd[3 * MAX_PATH + 64];
+    swprintf(cmd, sizeof cmd / sizeof cmd[0], L"%ls %hs%hs%hs", program, a, b ? " " : "", b ? b : "");
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+        return FALSE;
+    WaitForSingleObject(pi.hProcess, 5000);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    for (int i = 0; i < 100 && entry_exists(watch) != want; i++)
+        Sleep(50);
+    return entry_exists(watch) == want;
+}
+
+BOOL fx_unix_link(const wchar_t *link, const wchar_t *target)
+{
+    char *l = unix_name(link), *t = unix_name(target);
+    BOOL ok = l && t && !strchr(l, ' ') && !strchr(t, ' ') &&
+              unix_run(L"Z:\\bin\\ln -s", t, l, link, TRUE);
+    HeapFree(GetProcessHeap(), 0, l);
+    HeapFree(GetProcessHeap(), 0, t);
+    return ok;
+}
+
+BOOL fx_unix_unlink(const wchar_t *link)
+{
+    char *l = unix_name(link);
+    BOOL ok = l && !strchr(l, ' ') && unix_run(L"Z:\\bin\\rm -f", l, NULL, link, FALSE);
+    HeapFree(GetProcessHeap(), 0, l);
+    return ok;
+}
+
 void fx_delete_dir(const wchar_t *path)
 {
     wchar_t pattern[MAX_PATH];
     WIN32_FIND_DATAW fd;
+    DWORD self = GetFileAttributesW(path);
+    if (self != INVALID_FILE_ATTRIBUTES && (self & FILE_ATTRIBUTE_REPARSE_POINT)) {
+        fx_unix_unlink(path);   /* a link: removed itself, never what it leads to */
+        return;
+    }
     swprintf(pattern, MAX_PATH, L"%ls\\*", path);
     HANDLE h = FindFirstFileW(pattern, &fd);
     if (h != INVALID_HANDLE_VALUE) {
@@ -413,7 +474,9 @@ void fx_delete_dir(const wchar_t *path)
             if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
                 continue;
             swprintf(child, MAX_PATH, L"%ls\\%ls", path, fd.cFileName);
-            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+                fx_unix_unlink(child);
+            else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
                 fx_delete_dir(child);
             else
                 DeleteFileW(child);
@@ -626,13 +689,41 @@ void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o)
         fx_set_dword(key, L"Start", 4);
     }
     HKEY h;
+    if (o->link_key) {
+        swprintf(key, 256, SHAPE L"\\%ls", o->link_key);
+        LONG le = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, REG_OPTION_CREATE_LINK,
+                                  KEY_ALL_ACCESS | KEY_CREATE_LINK | KEY_WOW64_64KEY, NULL, &h, NULL);
+        if (le)
+            die("RegCreateKeyExW (link)", key, le);
+        le = RegSetValueExW(h, L"SymbolicLinkValue", 0, REG_LINK, (const BYTE *)o->link_target,
+                            (DWORD)(wcslen(o->link_target) * sizeof(wchar_t)));
+        RegCloseKey(h);
+        if (le)
+            die("RegSetValueExW (link)", key, le);
+    }
     RegOpenKeyExW(HKEY_LOCAL_MACHINE, SHAPE, 0, KEY_READ, &h);
     fx_delete_file(file);
     LONG e = RegSaveKeyW(h, file, NULL);
     RegCloseKey(h);
+    if (o->link_key) {   /* the link goes first: deleting the tree must not follow it */
+        swprintf(key, 256, SHAPE L"\\%ls", o->link_key);
+        fx_drop_link(key);
+    }
     fx_delete_tree(HKEY_LOCAL_MACHINE, SHAPE);
     if (e)
         die("RegSaveKeyW", file, e);
+}
+
+typedef LONG (WINAPI *nt_delete_key_fn)(HANDLE);
+void fx_drop_link(const wchar_t *key)
+{
+    HKEY h;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, REG_OPTION_OPEN_LINK, DELETE | KEY_WOW64_64KEY, &h) != ERROR_SUCCESS)
+        return;
+    nt_delete_key_fn nt_delete = (nt_delete_key_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtDeleteKey");
+    if (nt_delete)
+        nt_delete(h);
+    RegCloseKey(h);
 }
 
 wchar_t *fx_export_hive(const wchar_t *file)

@@ -56,6 +56,12 @@ const char *fx_dir_not_admin_only(const wchar_t *path);
 BOOL fx_under_wine(void);   /* ntdll has wine_get_version */
 /* A hard link at link to the existing file target (both seen without redirection). */
 BOOL fx_hard_link(const wchar_t *link, const wchar_t *target);
+/* A Unix symbolic link at link to target (both Windows paths in the prefix), as a converted
+ * disk's junction or symbolic link looks to Wine: a folder link shows as a reparse point,
+ * a file link as a plain file, and an open follows either. fx_unix_unlink removes the link
+ * itself; fx_delete_dir removes links it meets without following them. */
+BOOL fx_unix_link(const wchar_t *link, const wchar_t *target);
+BOOL fx_unix_unlink(const wchar_t *link);
 /* Writes a driver-package catalog listing the files in members by their hash, signed with a
  * throwaway self-signed certificate (catalog.c): with trusted, one the prefix's machine Root
  * store holds (as a vendor's is trusted); without, one trusted nowhere. FALSE, said on
@@ -79,11 +85,16 @@ struct offline_fixture {
     DWORD csd_version;            /* Control\Windows CSDVersion: 0x200 = SP2 */
     int disabled_symmpi_in;       /* a control set with symmpi Start=4, 0 for none */
     int extra_services;           /* that many more services per set, as a real server has */
+    const wchar_t *link_key;      /* a key of the hive (ControlSet001\\Services\\symmpi) made a
+                                     registry link to link_target (\\Registry\\Machine\\...) */
+    const wchar_t *link_target;
 };
 void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o);
 /* fx_export of the whole hive in file (loaded for the moment under a test name). */
 wchar_t *fx_export_hive(const wchar_t *file);
 BOOL fx_hive_get_dword(const wchar_t *file, const wchar_t *key, const wchar_t *name, DWORD *d);
+/* Removes the registry link at key (under HKLM) itself, never what it leads to. */
+void fx_drop_link(const wchar_t *key);
 /* How many hives p2vprep has loaded under HKLM right now. */
 int fx_loaded_offline_hives(void);
 #endif

@@ -66,14 +66,14 @@ static void records_read_back_exactly(void **state)
         assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
 
     /* before the end record, it reads as an apply that never finished */
-    assert_int_equal(journal_load(j.path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, j.path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_wstr_equal(status, L"incomplete");
     free(out);
 
     wchar_t path[MAX_PATH];
     wcscpy(path, j.path);
     assert_int_equal(journal_end(&j, L"ok"), ERROR_SUCCESS);
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_wstr_equal(status, L"ok");
     assert_int_equal(n, 4);
     journal_resolve(out, n, L"D:\\WINDOWS", NULL);
@@ -128,7 +128,7 @@ static void staged_records_keep_the_digest(void **state)
     for (int i = 0; i < 2; i++)
         assert_int_equal(journal_add(&j, &in[i]), ERROR_SUCCESS);
     assert_int_equal(journal_end(&j, L"ok"), ERROR_SUCCESS);
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 2);
     for (int i = 0; i < 2; i++) {
         assert_wstr_equal(out[i].name, in[i].name);
@@ -196,7 +196,7 @@ static void files_under_systemroot_are_recorded_relative_to_it(void **state)
     assert_null(strstr((char *)raw, "F:\\WINDOWS\\"));
     free(raw);
 
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 4);
     journal_resolve(out, n, L"C:\\WINDOWS", NULL);
     assert_wstr_equal(out[3].key, L"C:\\WINDOWS\\system32\\drivers\\symmpi.sys");
@@ -208,7 +208,7 @@ static void files_under_systemroot_are_recorded_relative_to_it(void **state)
     /* a journal of an earlier version, with full paths, is taken as it is */
     write_text(path, "p2vprep journal 1\nstarted\tSRV\tapply\n"
                      "file\tD:\\WINDOWS\\system32\\drivers\\symmpi.sys\tabsent\nend\tok\n");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     journal_resolve(out, n, L"C:\\WINDOWS", NULL);
     assert_int_equal(n, 1);
     assert_wstr_equal(out[0].key, L"D:\\WINDOWS\\system32\\drivers\\symmpi.sys");
@@ -240,7 +240,7 @@ static void newest_live_journal_is_found(void **state)
     struct jentry in[4];
     wchar_t found[MAX_PATH], first[MAX_PATH], second[MAX_PATH];
     sample(in);
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
 
     journal_begin(&j, &disk, dir, NULL, L"a");
     journal_add(&j, &in[0]);
@@ -252,16 +252,16 @@ static void newest_live_journal_is_found(void **state)
     journal_end(&j, L"ok");
     assert_non_null(wcsstr(second, L"apply-0002.journal"));
 
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, second);
     /* once the second is rolled back, the first is next */
     assert_int_equal(journal_reopen(&j, &disk, second), ERROR_SUCCESS);
     journal_end(&j, L"rolled-back");
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, first);
     assert_int_equal(journal_reopen(&j, &disk, first), ERROR_SUCCESS);
     journal_end(&j, L"rolled-back");
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
 }
 
 static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
@@ -271,36 +271,36 @@ static void torn_last_line_is_ignored_but_damage_inside_is_not(void **state)
     size_t n;
     wfmt(path, MAX_PATH, L"%ls\\apply-0007.journal", dir);
     write_text(path, "p2vprep journal 1\nstarted\tSRV\tapply\nkey\tSYSTEM\\ControlSet001\\Services\\x\nvalue\tSYSTEM\\Cont");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 1);
     assert_wstr_equal(status, L"incomplete");
     free(out);
 
     write_text(path, "p2vprep journal 1\nvalue\tbroken\nkey\tSYSTEM\\ControlSet001\\Services\\x\n");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_INVALID_DATA);
     /* rollback is pointed at the damaged journal, not at an older one behind it */
     wchar_t found[MAX_PATH];
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, path);
     write_text(path, "something else\n");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_INVALID_DATA);
     /* empty, or its first line cut short: an apply that ended before it recorded anything,
      * so there is nothing to undo; a first line that is something else is not a journal */
     write_text(path, "");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 0);
     assert_wstr_equal(status, L"incomplete");
     free(out);
     write_text(path, "p2vprep jour");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 0);
     free(out);
     write_text(path, "p2vprep jourX");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_INVALID_DATA);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_INVALID_DATA);
     /* a last record that parses but lost its newline was cut mid-write: not a record */
     write_text(path, "p2vprep journal 1\nkey\tSYSTEM\\ControlSet001\\Services\\x\n"
                      "value\tSYSTEM\\ControlSet001\\Services\\x\tStart\t4\t");
-    assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
     assert_int_equal(n, 1);
     free(out);
     DeleteFileW(path);
@@ -329,12 +329,12 @@ static void a_torn_or_zeroed_tail_is_cut_before_the_end_is_appended(void **state
         struct journal j;
         assert_int_equal(journal_reopen(&j, &disk, path), ERROR_SUCCESS);
         assert_int_equal(journal_end(&j, L"rolled-back"), ERROR_SUCCESS);
-        assert_int_equal(journal_load(path, &out, &n, status, 32), ERROR_SUCCESS);
+        assert_int_equal(journal_load(&disk, path, &out, &n, status, 32), ERROR_SUCCESS);
         assert_wstr_equal(status, L"rolled-back");
         assert_int_equal(n, i == 2 ? 2 : 1);
         free(out);
         wchar_t found[MAX_PATH];
-        assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
+        assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_FILE_NOT_FOUND);
         DeleteFileW(path);
     }
 }
@@ -358,11 +358,11 @@ static void a_gap_in_the_numbers_does_not_block_rollback(void **state)
     wchar_t second[MAX_PATH];
     wfmt(second, MAX_PATH, L"%ls\\apply-0002.journal", dir);
     assert_true(DeleteFileW(second));
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, third);
     assert_int_equal(journal_reopen(&j, &disk, third), ERROR_SUCCESS);
     journal_end(&j, L"rolled-back");
-    assert_int_equal(journal_find_last(dir, found, MAX_PATH), ERROR_SUCCESS);
+    assert_int_equal(journal_find_last(&disk, dir, found, MAX_PATH), ERROR_SUCCESS);
     assert_wstr_equal(found, first);
 }
 

@@ -263,7 +263,7 @@ static struct jentry *journal_of_an_apply(struct mem *m, size_t *n, wchar_t *pat
 
     struct jentry *loaded;
     wchar_t status[32];
-    assert_int_equal(journal_load(path, &loaded, n, status, 32), ERROR_SUCCESS);
+    assert_int_equal(journal_load(&disk, path, &loaded, n, status, 32), ERROR_SUCCESS);
     assert_int_equal(*n, 7);
     journal_resolve(loaded, *n, L"C:\\WINDOWS", NULL);
     return loaded;
