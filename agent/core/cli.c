@@ -1,6 +1,8 @@
 #include "cli.h"
 #include "exitcodes.h"
 #include "text.h"
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -40,6 +42,8 @@ const wchar_t cli_usage[] =
     L"  --payload DIR   driver files (default: folder \"payload\" beside the exe);\n"
     L"                  looked up as DIR\\<x86|amd64>\\<file>, then DIR\\<file>\n"
     L"  --allow-unsigned  copy drivers without a signature to 64-bit Windows Vista+\n"
+    L"  --allow-open-payload  take drivers from a payload or --inf folder that others than\n"
+    L"                  Administrators and SYSTEM may write (apply refuses it otherwise)\n"
     L"  --renamed       rollback: this server was renamed since the apply\n"
     L"  --report FILE   write a JSON report (UTF-8); a folder (existing, or ending in \\)\n"
     L"                  gets <COMPUTERNAME>.json\n"
@@ -93,9 +97,12 @@ BOOL command_changes_machine(enum command c)
     return c == CMD_APPLY || c == CMD_ROLLBACK || c == CMD_SERVICE_INSTALL || c == CMD_SERVICE_UNINSTALL;
 }
 
-static int usage_error(wchar_t *err, size_t cch, const wchar_t *fmt, const wchar_t *arg)
+static int usage_error(wchar_t *err, size_t cch, const wchar_t *fmt, ...)
 {
-    wfmt(err, cch, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    wfmtv(err, cch, fmt, ap);
+    va_end(ap);
     return EXIT_USAGE;
 }
 
@@ -144,6 +151,60 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
     return 0;
 }
 
+/* Which command takes which option, stated once: the parser refuses an option a command
+ * does not take, naming the commands that do. */
+#define CMDS(c) (1u << (c))
+#define ANY_COMMAND 0xFFFFu
+#define TARGETED (CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK) | CMDS(CMD_SERVICE_INSTALL))
+#define WATCHED (CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK))
+#define FOR_TARGETED L"plan, apply, check and service install"
+/* at every start, unattended: never with a driver Windows may refuse to load at boot, nor
+ * from a folder others could fill */
+#define FOR_WATCHED L"plan, apply and check, runs an administrator watches; never stored in a " \
+                    L"service, which would use it unattended at every start"
+
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE };
+
+struct option_spec {
+    const wchar_t *name, *alias;
+    enum opt_kind kind;
+    size_t at;                 /* the field of struct options it sets */
+    unsigned commands;         /* CMDS() of the commands that take it */
+    const wchar_t *for_whom;   /* those commands, for the message */
+};
+
+#define AT(f) offsetof(struct options, f)
+static const struct option_spec option_table[] = {
+    { L"--target", L"--targets", OPT_TARGETS, 0, TARGETED, FOR_TARGETED },
+    { L"--inf", NULL, OPT_VALUE, AT(inf), TARGETED, FOR_TARGETED },
+    { L"--payload", NULL, OPT_VALUE, AT(payload), ANY_COMMAND, NULL },
+    { L"--report", NULL, OPT_VALUE, AT(report), ANY_COMMAND, NULL },
+    { L"--log", NULL, OPT_VALUE, AT(log), ANY_COMMAND, NULL },
+    { L"--quiet", L"-q", OPT_FLAG, AT(quiet), ANY_COMMAND, NULL },
+    { L"--offline", NULL, OPT_VALUE, AT(offline),
+      CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK) | CMDS(CMD_ROLLBACK), L"plan, apply, check and rollback" },
+    { L"--fix-boot-ini", NULL, OPT_FLAG, AT(fix_boot_ini), CMDS(CMD_APPLY), L"apply --offline" },
+    { L"--san-policy", NULL, OPT_SAN, 0, TARGETED, FOR_TARGETED },
+    { L"--crash-visible", NULL, OPT_FLAG, AT(crash_visible), TARGETED, FOR_TARGETED },
+    { L"--no-ide", NULL, OPT_FLAG, AT(no_ide), TARGETED, FOR_TARGETED },
+    { L"--allow-unsigned", NULL, OPT_FLAG, AT(allow_unsigned), WATCHED, FOR_WATCHED },
+    { L"--allow-open-payload", NULL, OPT_FLAG, AT(allow_open_payload), WATCHED, FOR_WATCHED },
+    { L"--renamed", NULL, OPT_FLAG, AT(renamed), CMDS(CMD_ROLLBACK), L"rollback" },
+    { L"--mode", NULL, OPT_MODE, 0, CMDS(CMD_SERVICE_INSTALL), L"service install" },
+    { L"--csv", NULL, OPT_VALUE, AT(csv), CMDS(CMD_SUMMARIZE), L"summarize" },
+    { L"--html", NULL, OPT_VALUE, AT(html), CMDS(CMD_SUMMARIZE), L"summarize" },
+    { L"--hosts", NULL, OPT_VALUE, AT(hosts), CMDS(CMD_SUMMARIZE), L"summarize" },
+    { L"--push-results", NULL, OPT_VALUE, AT(push_results), CMDS(CMD_SUMMARIZE), L"summarize" },
+};
+
+static const struct option_spec *option_find(const wchar_t *a)
+{
+    for (size_t i = 0; i < COUNTOF(option_table); i++)
+        if (!_wcsicmp(a, option_table[i].name) || (option_table[i].alias && !_wcsicmp(a, option_table[i].alias)))
+            return &option_table[i];
+    return NULL;
+}
+
 int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch)
 {
     memset(o, 0, sizeof *o);
@@ -185,75 +246,44 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         return usage_error(err, cch, L"unknown command \"%ls\"", argv[1]);
 
     for (int i = first; i < argc; i++) {
+        const struct option_spec *spec = option_find(argv[i]);
         const wchar_t *a = argv[i];
-        const wchar_t **slot = NULL;
-        if (_wcsicmp(a, L"--quiet") == 0 || _wcsicmp(a, L"-q") == 0) {
-            o->quiet = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--fix-boot-ini") == 0) {
-            o->fix_boot_ini = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--crash-visible") == 0) {
-            o->crash_visible = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--san-policy") == 0) {
-            if (i + 1 >= argc || (_wcsicmp(argv[i + 1], L"online") && _wcsicmp(argv[i + 1], L"keep")))
-                return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
-            o->san_policy = _wcsicmp(argv[++i], L"online") ? SAN_KEEP : SAN_ONLINE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--no-ide") == 0) {
-            o->no_ide = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--renamed") == 0) {
-            o->renamed = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--allow-unsigned") == 0) {
-            o->allow_unsigned = TRUE;
-            continue;
-        }
-        if (_wcsicmp(a, L"--target") == 0 || _wcsicmp(a, L"--targets") == 0) {
-            if (i + 1 >= argc)
-                return usage_error(err, cch, L"%ls needs a value", a);
-            int rc = parse_targets(argv[++i], o, err, cch);
-            if (rc)
-                return rc;
-            continue;
-        }
-        if (_wcsicmp(a, L"--payload") == 0)
-            slot = &o->payload;
-        else if (_wcsicmp(a, L"--report") == 0)
-            slot = &o->report;
-        else if (_wcsicmp(a, L"--log") == 0)
-            slot = &o->log;
-        else if (_wcsicmp(a, L"--inf") == 0)
-            slot = &o->inf;
-        else if (_wcsicmp(a, L"--offline") == 0)
-            slot = &o->offline;
-        else if (_wcsicmp(a, L"--csv") == 0 && o->command == CMD_SUMMARIZE)
-            slot = &o->csv;
-        else if (_wcsicmp(a, L"--html") == 0 && o->command == CMD_SUMMARIZE)
-            slot = &o->html;
-        else if (_wcsicmp(a, L"--hosts") == 0 && o->command == CMD_SUMMARIZE)
-            slot = &o->hosts;
-        else if (_wcsicmp(a, L"--push-results") == 0 && o->command == CMD_SUMMARIZE)
-            slot = &o->push_results;
-        else if (_wcsicmp(a, L"--mode") == 0 && o->command == CMD_SERVICE_INSTALL) {
-            if (i + 1 >= argc || (_wcsicmp(argv[i + 1], L"apply") && _wcsicmp(argv[i + 1], L"check")))
-                return usage_error(err, cch, L"--mode is %ls", L"apply or check");
-            o->service_mode = _wcsicmp(argv[++i], L"apply") ? CMD_CHECK : CMD_APPLY;
-            continue;
-        }
-        else
+        if (!spec)
             return usage_error(err, cch, L"unknown option \"%ls\"", a);
+        if (!(spec->commands & CMDS(o->command)))
+            return usage_error(err, cch, L"%ls takes no %ls (it is for %ls)", command_name(o->command),
+                               spec->name, spec->for_whom);
+        unsigned char *field = (unsigned char *)o + spec->at;
+        if (spec->kind == OPT_FLAG) {
+            *(BOOL *)field = TRUE;
+            continue;
+        }
         if (i + 1 >= argc || argv[i + 1][0] == 0)
             return usage_error(err, cch, L"%ls needs a value", a);
-        *slot = argv[++i];
+        const wchar_t *value = argv[++i];
+        switch (spec->kind) {
+        case OPT_VALUE:
+            *(const wchar_t **)field = value;
+            break;
+        case OPT_TARGETS: {
+            int rc = parse_targets(value, o, err, cch);
+            if (rc)
+                return rc;
+            break;
+        }
+        case OPT_SAN:
+            if (_wcsicmp(value, L"online") && _wcsicmp(value, L"keep"))
+                return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
+            o->san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
+            break;
+        case OPT_MODE:
+            if (_wcsicmp(value, L"apply") && _wcsicmp(value, L"check"))
+                return usage_error(err, cch, L"--mode is %ls", L"apply or check");
+            o->service_mode = _wcsicmp(value, L"apply") ? CMD_CHECK : CMD_APPLY;
+            break;
+        case OPT_FLAG:
+            break;
+        }
     }
 
     /* Hyper-V Generation 1 and Xen HVM guests boot through emulated IDE first: the target
@@ -277,24 +307,7 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
     if (needs_targets && o->n_targets == 0 && !o->inf)
         return usage_error(err, cch, L"%ls needs --target NAME or --inf FILE (see p2vprep targets)",
                            command_name(o->command));
-    if (!needs_targets && (o->n_targets || o->inf))
-        return usage_error(err, cch, L"%ls takes no --target or --inf", command_name(o->command));
-    if ((o->san_policy || o->crash_visible) && !needs_targets)
-        return usage_error(err, cch, L"%ls takes no --san-policy or --crash-visible (they go with "
-                           L"plan, apply, check and service install)", command_name(o->command));
-    BOOL offline_ok = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
-                      o->command == CMD_ROLLBACK;
-    if (o->offline && !offline_ok)
-        return usage_error(err, cch, L"%ls takes no --offline (it is for plan, apply, check and rollback)",
-                           command_name(o->command));
-    /* at every start, unattended: never with a driver Windows may refuse to load at boot */
-    if (o->allow_unsigned && o->command == CMD_SERVICE_INSTALL)
-        return usage_error(err, cch, L"%ls: --allow-unsigned is for a run an administrator watches, "
-                           L"never stored in a service (an unsigned boot-start driver stops 64-bit "
-                           L"Windows from booting)", command_name(o->command));
-    if (o->renamed && o->command != CMD_ROLLBACK)
-        return usage_error(err, cch, L"--renamed is for %ls", L"rollback");
-    if (o->fix_boot_ini && (o->command != CMD_APPLY || !o->offline))
+    if (o->fix_boot_ini && !o->offline)
         return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");
     if (o->all && (o->command == CMD_APPLY || (o->command == CMD_SERVICE_INSTALL && o->service_mode == CMD_APPLY)))
         return usage_error(err, cch, L"%ls: name the targets to apply; \"all\" is for check and plan",

@@ -21,6 +21,7 @@ struct options {
     BOOL quiet;
     BOOL all;                 /* --target all */
     BOOL allow_unsigned;
+    BOOL allow_open_payload;  /* payload or --inf folder others may write: used anyway */
     BOOL renamed;               /* rollback --renamed: a journal written under another computer name */
     enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
     const wchar_t *dir;         /* summarize DIR */

@@ -243,6 +243,43 @@ static BOOL survey_paths(struct run *r)
     return TRUE;
 }
 
+/* The drivers in the payload folder (and an --inf package's folder) become boot-start
+ * kernel code, installed as SYSTEM: whoever may write there chooses them. apply refuses such
+ * a folder (exit 3) unless --allow-open-payload says the admin knows; check and plan say
+ * what apply would do. A share's folder rights are often broader than its share rights,
+ * which p2vprep cannot see: the option is for that case. */
+static void survey_open_payload(struct run *r)
+{
+    wchar_t who[192], inf_dir[MAX_PATH];
+    const wchar_t *folders[2] = { NULL, NULL };
+    if (r->payload_dir[0] && wcscmp(r->payload_dir, r->embedded_dir))
+        folders[0] = r->payload_dir;
+    if (r->opt->inf && wcopy(inf_dir, COUNTOF(inf_dir), r->opt->inf)) {
+        wchar_t *slash = wcsrchr(inf_dir, L'\\');
+        if (slash && slash > inf_dir)
+            *slash = 0;
+        folders[1] = slash ? inf_dir : NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!folders[i] || !secure_dir_writers(folders[i], who, COUNTOF(who)))
+            continue;
+        if (r->opt->allow_open_payload)
+            plan_add_problem(r->p, NULL, 0, L"open-payload",
+                L"the %ls folder %ls can be written by %ls, not only by Administrators and SYSTEM; "
+                L"used because of --allow-open-payload. Whoever can write there chooses the drivers "
+                L"p2vprep makes boot-start as SYSTEM.", i ? L"--inf" : L"payload", folders[i], who);
+        else
+            plan_add_problem(r->p, NULL, EXIT_PAYLOAD, L"open-payload",
+                L"the %ls folder %ls can be written by %ls, not only by Administrators and SYSTEM: "
+                L"whoever can write there chooses the drivers p2vprep makes boot-start as SYSTEM, so "
+                L"apply does not take them from it. Make the folder admin-only (icacls \"%ls\" "
+                L"/inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F), copy the "
+                L"drivers to such a folder, or, for a share whose folder rights are broader than its "
+                L"share rights, run with --allow-open-payload.", i ? L"--inf" : L"payload", folders[i],
+                who, folders[i]);
+    }
+}
+
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
 static DWORD survey(struct run *r)
 {
@@ -268,6 +305,8 @@ static DWORD survey(struct run *r)
         r->p->crash_visible = r->opt->crash_visible;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
         survey_links(r);
+        if (r->opt->command != CMD_ROLLBACK)
+            survey_open_payload(r);
         /* the boot.ini survey makes a scratch folder in the state folder: only a plain one */
         if (survey_paths(r) && r->offline)
             survey_offline(r);
@@ -1102,23 +1141,6 @@ static int cmd_check(struct run *r)
     return r->ready ? EXIT_OK : EXIT_NOT_READY;
 }
 
-/* The drivers in the payload folder become boot-start kernel code, installed as SYSTEM:
- * whoever may write that folder chooses them. Said, not refused: a share's folder rights
- * are often broader than its share rights, which p2vprep cannot see. */
-static void warn_open_payload(struct run *r)
-{
-    wchar_t who[192];
-    BOOL uses_payload = r->opt->command == CMD_APPLY || r->opt->command == CMD_CHECK ||
-                        r->opt->command == CMD_PLAN;
-    if (!uses_payload || !r->payload_dir[0] || !wcscmp(r->payload_dir, r->embedded_dir))
-        return;
-    /* --quiet keeps it to the log: a wave pushed with --quiet stays silent on success */
-    if (secure_dir_writers(r->payload_dir, who, COUNTOF(who)))
-        out_info(L"warning: the payload folder %ls can be written by %ls, not only by Administrators "
-                  L"and SYSTEM. Whoever can write there chooses the drivers p2vprep makes boot-start "
-                  L"as SYSTEM: make the folder admin-only.", r->payload_dir, who);
-}
-
 int engine_run(struct run *r, const struct options *opt, const struct backend *b,
                const struct offline *offline, const wchar_t *exe_dir)
 {
@@ -1156,7 +1178,6 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
             wcopy(r->payload_dir, COUNTOF(r->payload_dir), r->embedded_dir);
     }
     journal_state_dir(r->m->os.systemroot, r->state_dir, COUNTOF(r->state_dir));
-    warn_open_payload(r);
 
     int rc;
     DWORD err = ERROR_SUCCESS;

@@ -460,32 +460,47 @@ static void a_planted_link_beside_the_driver_is_never_written_through(void **sta
 }
 
 /* A payload folder others may write into: its drivers become boot-start kernel code
- * installed as SYSTEM, so the run names the folder and who may write it. (Wine derives a
- * folder's DACL from Unix mode bits and always grants its user: only the warning is
- * shown here; which DACLs count as open is unit-tested on hand-made ACLs.) */
-static void an_open_payload_folder_is_named(void **state)
+ * installed as SYSTEM. check names the folder and who may write it; apply refuses it
+ * (exit 3, nothing changed) unless --allow-open-payload says the admin knows. (Wine derives
+ * a folder's DACL from Unix mode bits and always grants its user; which DACLs count as
+ * open is unit-tested on hand-made ACLs.) */
+static void an_open_payload_folder_is_refused_unless_allowed(void **state)
 {
-    wchar_t dir[MAX_PATH], src[MAX_PATH], dst[MAX_PATH];
+    wchar_t dir[MAX_PATH], src[MAX_PATH], dst[MAX_PATH], driver[MAX_PATH];
+    swprintf(driver, MAX_PATH, L"%ls\\system32\\drivers\\symmpi.sys", fx_systemroot());
     swprintf(dir, MAX_PATH, L"%ls\\open-payload", WORK);
     CreateDirectoryW(dir, NULL);
-    swprintf(dst, MAX_PATH, L"%ls\\amd64", dir);
-    CreateDirectoryW(dst, NULL);
-    swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\symmpi.sys", fx_bin_dir());
-    swprintf(dst, MAX_PATH, L"%ls\\amd64\\symmpi.sys", dir);
-    assert_true(fx_copy_file(src, dst));
-    PSECURITY_DESCRIPTOR sd;
-    assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;OICI;FA;;;WD)", SDDL_REVISION_1, &sd, NULL));
-    assert_true(SetFileSecurityW(dir, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, sd));
-    LocalFree(sd);
+    static const wchar_t *const arch[][2] = { { L"i386", L"x86" }, { L"amd64", L"amd64" } };
+    for (int i = 0; i < 2; i++) {
+        swprintf(dst, MAX_PATH, L"%ls\\%ls", dir, arch[i][1]);
+        CreateDirectoryW(dst, NULL);
+        swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\symmpi.sys", fx_bin_dir(), arch[i][0]);
+        swprintf(dst, MAX_PATH, L"%ls\\%ls\\symmpi.sys", dir, arch[i][1]);
+        assert_true(fx_copy_file(src, dst));
+    }
+    assert_true(fx_set_file_sddl(dir, L"D:P(A;OICI;FA;;;WD)"));
     wchar_t args[512];
     char *out, want[MAX_PATH + 64];
+    snprintf(want, sizeof want, "the payload folder %ls can be written by", dir);
     swprintf(args, 512, L"check --target lsilogic --payload %ls", dir);
     int rc = fx_run(DOWNLOADS L"\\" EXE, args, &out);
-    assert_true(rc == 0 || rc == 1);
-    snprintf(want, sizeof want, "the payload folder %ls can be written by", dir);
-    if (!strstr(out, want))
-        fail_msg("no warning about %ls in:\n%s", dir, out);
+    if (rc != 1 || !strstr(out, want))
+        fail_msg("check: exit %d (1 expected) and no word about %ls in:\n%s", rc, dir, out);
     free(out);
+    swprintf(args, 512, L"apply --target lsilogic --payload %ls", dir);
+    rc = fx_run(DOWNLOADS L"\\" EXE, args, &out);
+    if (rc != 3 || !strstr(out, want) || !strstr(out, "--allow-open-payload"))
+        fail_msg("apply from an open folder: exit %d (3 expected)\n%s", rc, out);
+    free(out);
+    assert_false(fx_file_exists(driver));
+    swprintf(args, 512, L"apply --target lsilogic --payload %ls --allow-open-payload", dir);
+    rc = fx_run(DOWNLOADS L"\\" EXE, args, &out);
+    if (rc != 0 || !strstr(out, want))
+        fail_msg("apply --allow-open-payload: exit %d (0 expected, the folder named)\n%s", rc, out);
+    free(out);
+    assert_true(fx_file_exists(driver));
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+    assert_false(fx_file_exists(driver));
 }
 
 /* An existing local report folder others may write: an elevated run does not write its
@@ -668,7 +683,7 @@ int main(void)
         cmocka_unit_test_setup(dlls_beside_the_exe_are_never_loaded, downloads),
         cmocka_unit_test_setup(each_dll_layer_alone_keeps_the_plant_out, downloads),
         cmocka_unit_test(the_shipped_exe_reads_no_test_knob),
-        cmocka_unit_test_setup(an_open_payload_folder_is_named, downloads),
+        cmocka_unit_test_setup(an_open_payload_folder_is_refused_unless_allowed, downloads),
         cmocka_unit_test_setup(a_planted_link_never_makes_the_report_overwrite_a_file, downloads),
         cmocka_unit_test_setup(a_missing_report_folder_is_made_admin_only, downloads),
         cmocka_unit_test_setup(hostile_inputs_change_nothing, hostile_machine),

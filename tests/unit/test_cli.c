@@ -118,6 +118,47 @@ static void san_policy_and_crash_visible(void **state)
     assert_wstr_contains(err, L"--crash-visible");
 }
 
+/* Which command takes which option is stated once, in the parser's table: an option given
+ * to a command that does not take it is refused, naming the commands that do. */
+static void each_option_goes_with_its_commands_only(void **state)
+{
+    struct options o;
+    wchar_t err[512];
+    assert_int_equal(parse(&o, err, 5, L"apply", L"--target", L"lsilogic", L"--allow-open-payload"), 0);
+    assert_true(o.allow_open_payload);
+    assert_int_equal(parse(&o, err, 5, L"check", L"--target", L"lsilogic", L"--allow-open-payload"), 0);
+    /* a service would take drivers from that folder unattended, at every start */
+    assert_int_equal(parse(&o, err, 6, L"service", L"install", L"--target", L"lsilogic",
+                           L"--allow-open-payload"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--allow-open-payload");
+    assert_wstr_contains(err, L"administrator watches");
+    assert_int_equal(parse(&o, err, 6, L"service", L"install", L"--target", L"lsilogic",
+                           L"--allow-unsigned"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--allow-unsigned");
+    assert_int_equal(parse(&o, err, 3, L"rollback", L"--allow-unsigned"), EXIT_USAGE);
+    /* summarize's options belong to summarize, --mode to service install */
+    assert_int_equal(parse(&o, err, 6, L"apply", L"--target", L"lsilogic", L"--csv", L"x.csv"), EXIT_USAGE);
+    assert_wstr_contains(err, L"apply takes no --csv (it is for summarize)");
+    assert_int_equal(parse(&o, err, 5, L"summarize", L"C:\\r", L"--csv", L"x.csv"), 0);
+    assert_wstr_equal(o.csv, L"x.csv");
+    assert_int_equal(parse(&o, err, 6, L"apply", L"--target", L"lsilogic", L"--mode", L"apply"), EXIT_USAGE);
+    assert_wstr_contains(err, L"service install");
+    assert_int_equal(parse(&o, err, 7, L"service", L"install", L"--target", L"lsilogic", L"--mode", L"apply"), 0);
+    assert_int_equal(o.service_mode, CMD_APPLY);
+    assert_int_equal(parse(&o, err, 4, L"find", L"--offline", L"E:\\"), EXIT_USAGE);
+    assert_wstr_contains(err, L"plan, apply, check and rollback");
+    assert_int_equal(parse(&o, err, 4, L"apply", L"--renamed", L"x"), EXIT_USAGE);
+    assert_wstr_contains(err, L"--renamed");
+    assert_int_equal(parse(&o, err, 5, L"apply", L"--target", L"lsilogic", L"--fix-boot-ini"), EXIT_USAGE);
+    assert_wstr_contains(err, L"apply --offline");
+    assert_int_equal(parse(&o, err, 3, L"targets", L"--target"), EXIT_USAGE);
+    assert_wstr_contains(err, L"targets takes no --target");
+    /* an alias is the same option; case does not matter */
+    assert_int_equal(parse(&o, err, 5, L"plan", L"--TARGETS", L"pvscsi", L"-Q"), 0);
+    assert_true(o.quiet);
+    assert_wstr_equal(o.targets[0]->name, L"pvscsi");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +167,7 @@ int main(void)
         cmocka_unit_test(usage_errors_are_exit_2_with_a_hint),
         cmocka_unit_test(boot_also_brings_ide_unless_told),
         cmocka_unit_test(san_policy_and_crash_visible),
+        cmocka_unit_test(each_option_goes_with_its_commands_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
