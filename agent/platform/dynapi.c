@@ -54,11 +54,28 @@ HMODULE system_dll(const wchar_t *name)
     return LoadLibraryExW(path, NULL, system32_only ? 0 : LOAD_WITH_ALTERED_SEARCH_PATH);
 }
 
+BOOL dll_test_no_preload;   /* test builds only (dynapi.h) */
+
+void system_dlls_preload(const wchar_t *const *names)
+{
+    /* where the search order is System32 alone, a DLL loaded by name comes from there */
+    if (system32_only || dll_test_no_preload)
+        return;
+    for (; *names; names++)
+        system_dll(*names);   /* kept loaded: a load by name now finds this one */
+}
+
 const struct setupapi *setupapi(void)
 {
     static struct setupapi api;
     static int state;   /* 0 not tried, 1 loaded, -1 unavailable */
     if (state == 0) {
+        /* SetupAPI loads these by name: cabinet.dll to read driver.cab, the driver store
+         * (Vista and later) to stage a package, the signature checks of a package */
+        static const wchar_t *const by_name[] = {
+            L"cabinet.dll", L"drvstore.dll", L"wintrust.dll", L"crypt32.dll", L"mscat32.dll", NULL,
+        };
+        system_dlls_preload(by_name);
         HMODULE m = system_dll(L"setupapi.dll");
         state = -1;
         if (m) {

@@ -33,6 +33,12 @@ const struct dynapi *dynapi(void);
  * anyone who can write a download folder or a share could plant a copy. */
 HMODULE system_dll(const wchar_t *name);
 
+/* Where Windows has no SetDefaultDllDirectories (XP, 2003, Vista, 7 without KB2533623), a
+ * DLL that a system DLL loads by bare name is looked for in the exe's folder first. Loaded
+ * beforehand from System32 by full path (names absent there are skipped), it is the one a
+ * load by name finds. Nothing to do where the search order is System32 alone. */
+void system_dlls_preload(const wchar_t *const *names);
+
 /* SetupAPI, loaded by system_dll on first use; NULL when it cannot be loaded. */
 #include <setupapi.h>
 struct setupapi {
@@ -58,4 +64,6 @@ void dll_search_harden(void);
  * name through the search order. FALSE in the shipped exe, which has no code that sets
  * them. */
 extern BOOL dll_test_no_default_dirs, dll_test_bare_name;
+/* Test builds only: no preloading (system_dlls_preload), the control of its test. */
+extern BOOL dll_test_no_preload;
 #endif

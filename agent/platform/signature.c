@@ -36,6 +36,13 @@ static const struct wintrust_api *wintrust(void)
     static struct wintrust_api api;
     static int state;
     if (state == 0) {
+        /* WinVerifyTrust loads its providers, subject interface packages and the
+         * cryptographic providers by the names the registry gives them */
+        static const wchar_t *const by_name[] = {
+            L"crypt32.dll", L"msasn1.dll", L"softpub.dll", L"mssip32.dll", L"mscat32.dll", L"imagehlp.dll",
+            L"cryptnet.dll", L"rsaenh.dll", L"dssenh.dll", NULL,
+        };
+        system_dlls_preload(by_name);
         HMODULE m = system_dll(L"wintrust.dll");
         state = -1;
         if (m && (api.WinVerifyTrust = (void *)GetProcAddress(m, "WinVerifyTrust"))) {

@@ -201,6 +201,7 @@ __attribute__((constructor)) static void dll_layers_from_environment(void)
 {
     dll_test_no_default_dirs = env_number(L"P2VPREP_DLL_NO_DEFAULT_DIRS", 0) != 0;
     dll_test_bare_name = env_number(L"P2VPREP_DLL_BARE_NAME", 0) != 0;
+    dll_test_no_preload = env_number(L"P2VPREP_DLL_NO_PRELOAD", 0) != 0;
 }
 
 static BOOL layout_number(wchar_t letter, DWORD *disk, DWORD *partition)
