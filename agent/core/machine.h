@@ -103,6 +103,9 @@ struct machine {
     int n_packages;
     struct machine_key keys[P2V_SETS_MAX * 24];
     int n_keys;
+    BOOL test_signing;                /* x64: the current set's Control\SystemStartOptions holds
+                                         TESTSIGNING (the last boot's options): the kernel loads
+                                         drivers of any signature this Windows trusts */
 };
 
 struct machine *machine_new(void);

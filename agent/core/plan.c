@@ -428,6 +428,8 @@ static void check_signature(struct plan *p, const struct target *t, const struct
         return;
     switch (f->src_sig.state) {
     case SIG_VALID:
+        if (!f->src_sig.kernel && !m->test_signing)
+            break;   /* trusted for programs only: its package's catalog may still sign it */
         /* Vista, 2008, 7 and 2008 R2 check SHA-2 signatures only with SHA-2 code signing
          * support installed (KB4474419, with KB4490628); without it the driver does not load */
         if (f->src_sig.sha2_only && m->os.major == 6 && m->os.minor <= 1)
@@ -453,6 +455,8 @@ static void check_signature(struct plan *p, const struct target *t, const struct
     const struct sig_info *cat = &f->cat_sig;
     switch (cat->state) {
     case SIG_VALID:
+        if (!cat->kernel && !m->test_signing)
+            break;
         if (cat->sha2_only && m->os.major == 6 && m->os.minor <= 1)
             plan_add_problem(p, t, 0, L"sha2-only-signature",
                 L"%ls: the catalog %ls that signs %ls is signed with SHA-2 only; Windows %lu.%lu "
@@ -482,6 +486,19 @@ static void check_signature(struct plan *p, const struct target *t, const struct
         return;
     default:
         break;
+    }
+    /* a signature this Windows trusts for programs (a company CA in its root store), not one
+     * the kernel loads boot drivers from */
+    const struct sig_info *programs = cat->state == SIG_VALID ? cat : f->src_sig.state == SIG_VALID ? &f->src_sig : NULL;
+    if (programs) {
+        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"user-mode-signature",
+            L"%ls: %ls is signed%ls by a chain that ends in %ls, which this Windows trusts for programs, "
+            L"but not in a root the 64-bit kernel loads boot drivers from (Microsoft's, or a "
+            L"commercial CA Microsoft cross-signed); without test signing (bcdedit /set testsigning "
+            L"on) this server and the VM stop at boot with 0xc0000428. Use the vendor's signed "
+            L"driver%ls.", t->name, f->src, programs == cat ? L" through its catalog" : L"",
+            programs->root[0] ? programs->root : L"a root", p->allow_unsigned ? allowed : how);
+        return;
     }
     if (f->src_sig.state == SIG_UNTRUSTED) {
         plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",

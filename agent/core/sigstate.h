@@ -19,7 +19,19 @@ struct sig_info {
     LONG result;        /* WinVerifyTrust's answer (0 when not asked) */
     BOOL sha2_only;     /* signed with a SHA-2 digest and no SHA-1 one: Windows 7 / 2008 R2 and
                            older load it only with SHA-2 code signing support installed */
+    BOOL kernel;        /* SIG_VALID: the signer's chain reaches a root the 64-bit kernel loads
+                           drivers from (a Microsoft root, or a CA Microsoft cross-signed with
+                           its Code Verification Root), not only one this Windows trusts for
+                           programs (a company CA) */
+    wchar_t root[64];   /* SIG_VALID: the chain's root, for messages */
 };
+
+/* TRUE when a certificate's SHA-1 thumbprint is one of the Microsoft roots the 64-bit
+ * kernel's code integrity trusts for boot drivers. Pure. */
+BOOL sig_kernel_root(const BYTE sha1[20]);
+/* The SHA-1 thumbprint of Microsoft Code Verification Root, the root of the
+ * cross-certificates Microsoft issued to commercial CAs for kernel-mode signing. */
+extern const BYTE sig_code_verification_root[20];
 
 /* What WinVerifyTrust's result means for a file that has (has_table) or has not a
  * certificate table. Pure. */

@@ -224,6 +224,16 @@ DWORD probe_values(const struct backend *b, struct machine *m, const struct requ
 DWORD probe_files(const struct backend *b, struct machine *m, const struct requirements *r,
                   const wchar_t *payload_dir)
 {
+    m->test_signing = FALSE;
+    if (m->os.arch == ARCH_X64 && m->select_present[SEL_CURRENT]) {
+        wchar_t key[64], options[512];
+        struct regval v;
+        wfmt(key, COUNTOF(key), L"SYSTEM\\ControlSet%03lu\\Control", (unsigned long)m->select[SEL_CURRENT]);
+        if (b->read_value(b->ctx, key, L"SystemStartOptions", &v) == ERROR_SUCCESS && v.present &&
+            regval_string(&v, options, COUNTOF(options)))
+            for (const wchar_t *o = options; *o && !m->test_signing; o++)
+                m->test_signing = _wcsnicmp(o, L"TESTSIGNING", 11) == 0;
+    }
     m->n_files = 0;
     for (int i = 0; i < r->n_files; i++)
         probe_file(b, m, &r->files[i], payload_dir);

@@ -5,6 +5,7 @@
 #include <wincrypt.h>
 #include <mscat.h>
 #include <string.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include "dynapi.h"
 
@@ -22,6 +23,9 @@ struct wintrust_api {
     BOOL (WINAPI *CryptCATAdminAcquireContext2)(HCATADMIN *, const GUID *, PCWSTR, const void *, DWORD);
     BOOL (WINAPI *CryptCATAdminCalcHashFromFileHandle2)(HCATADMIN, HANDLE, DWORD *, BYTE *, DWORD);
     BOOL catalogs;
+    /* the signer and its chain, as WinVerifyTrust built them */
+    CRYPT_PROVIDER_DATA *(WINAPI *WTHelperProvDataFromStateData)(HANDLE);
+    CRYPT_PROVIDER_SGNR *(WINAPI *WTHelperGetProvSignerFromChain)(CRYPT_PROVIDER_DATA *, DWORD, BOOL, DWORD);
 };
 struct crypt32_api {
     BOOL (WINAPI *CryptQueryObject)(DWORD, const void *, DWORD, DWORD, DWORD, DWORD *, DWORD *,
@@ -29,6 +33,15 @@ struct crypt32_api {
     BOOL (WINAPI *CryptMsgGetParam)(HCRYPTMSG, DWORD, DWORD, void *, DWORD *);
     BOOL (WINAPI *CryptMsgClose)(HCRYPTMSG);
     BOOL (WINAPI *CertCloseStore)(HCERTSTORE, DWORD);
+    BOOL (WINAPI *CertGetCertificateContextProperty)(PCCERT_CONTEXT, DWORD, void *, DWORD *);
+    DWORD (WINAPI *CertGetNameStringW)(PCCERT_CONTEXT, DWORD, DWORD, void *, LPWSTR, DWORD);
+    PCCERT_CONTEXT (WINAPI *CertEnumCertificatesInStore)(HCERTSTORE, PCCERT_CONTEXT);
+    PCCERT_CONTEXT (WINAPI *CertFindCertificateInStore)(HCERTSTORE, DWORD, DWORD, DWORD, const void *, PCCERT_CONTEXT);
+    BOOL (WINAPI *CertFreeCertificateContext)(PCCERT_CONTEXT);
+    BOOL (WINAPI *CertComparePublicKeyInfo)(DWORD, PCERT_PUBLIC_KEY_INFO, PCERT_PUBLIC_KEY_INFO);
+    BOOL (WINAPI *CryptVerifyCertificateSignature)(HCRYPTPROV, DWORD, const BYTE *, DWORD, PCERT_PUBLIC_KEY_INFO);
+    HCERTSTORE (WINAPI *CertOpenStore)(LPCSTR, DWORD, HCRYPTPROV, DWORD, const void *);
+    BOOL chains;
 };
 
 static const struct wintrust_api *wintrust(void)
@@ -53,6 +66,8 @@ static const struct wintrust_api *wintrust(void)
                            GET(CryptCATAdminCalcHashFromFileHandle);
             if (!GET(CryptCATAdminAcquireContext2) || !GET(CryptCATAdminCalcHashFromFileHandle2))
                 api.CryptCATAdminAcquireContext2 = NULL;
+            if (!GET(WTHelperProvDataFromStateData) || !GET(WTHelperGetProvSignerFromChain))
+                api.WTHelperProvDataFromStateData = NULL;
 #undef GET
         }
     }
@@ -69,6 +84,10 @@ static const struct crypt32_api *crypt32(void)
 #define GET(f) (api.f = (void *)GetProcAddress(m, #f))
         if (m && GET(CryptQueryObject) && GET(CryptMsgGetParam) && GET(CryptMsgClose) && GET(CertCloseStore))
             state = 1;
+        api.chains = m && GET(CertGetCertificateContextProperty) && GET(CertGetNameStringW) &&
+                     GET(CertEnumCertificatesInStore) && GET(CertFindCertificateInStore) &&
+                     GET(CertFreeCertificateContext) && GET(CertComparePublicKeyInfo) &&
+                     GET(CryptVerifyCertificateSignature) && GET(CertOpenStore);
 #undef GET
     }
     return state == 1 ? &api : NULL;
@@ -101,7 +120,86 @@ static BOOL first_signer_sha2(const wchar_t *path, DWORD content_flags)
 
 /* WinVerifyTrust's Authenticode policy for a file's embedded signature (file) or a catalog
  * member (cat), without UI or network access; its state is closed again at once. */
-static LONG verify_trust(const struct wintrust_api *w, WINTRUST_FILE_INFO *file, WINTRUST_CATALOG_INFO *cat)
+/* Microsoft Code Verification Root itself, where this Windows keeps it (the signature's
+ * own certificates, or the machine's AuthRoot or Root store); NULL when it is nowhere. */
+static PCCERT_CONTEXT code_verification_root(const struct crypt32_api *c, CRYPT_PROVIDER_DATA *pd)
+{
+    CRYPT_HASH_BLOB want = { 20, (BYTE *)sig_code_verification_root };
+    for (DWORD i = 0; i < pd->chStores; i++) {
+        PCCERT_CONTEXT r = c->CertFindCertificateInStore(pd->pahStores[i], X509_ASN_ENCODING | PKCS_7_ASN_ENCODING,
+                                                         0, CERT_FIND_SHA1_HASH, &want, NULL);
+        if (r)
+            return r;
+    }
+    static const wchar_t *const stores[] = { L"AuthRoot", L"Root" };
+    for (int i = 0; i < 2; i++) {
+        HCERTSTORE st = c->CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE |
+                                         CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, stores[i]);
+        if (!st)
+            continue;
+        PCCERT_CONTEXT r = c->CertFindCertificateInStore(st, X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, 0,
+                                                         CERT_FIND_SHA1_HASH, &want, NULL);
+        c->CertCloseStore(st, 0);   /* a context found keeps its store open */
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* x is a cross-certificate from Microsoft Code Verification Root: issued under that name,
+ * and, where this Windows keeps that root, signed by its key. */
+static BOOL cross_from_microsoft(const struct crypt32_api *c, PCCERT_CONTEXT x, PCCERT_CONTEXT root)
+{
+    wchar_t issuer[128];
+    if (!c->CertGetNameStringW(x, CERT_NAME_SIMPLE_DISPLAY_TYPE, CERT_NAME_ISSUER_FLAG, NULL, issuer, 128) ||
+        wcscmp(issuer, L"Microsoft Code Verification Root"))
+        return FALSE;
+    return !root || c->CryptVerifyCertificateSignature(0, X509_ASN_ENCODING, x->pbCertEncoded, x->cbCertEncoded,
+                                                       &root->pCertInfo->SubjectPublicKeyInfo);
+}
+
+/* Where the 64-bit kernel would anchor the signer's chain: its root is a Microsoft root, or
+ * the signature carries a Microsoft cross-certificate for a certificate of the chain (the
+ * commercial CA's root). A chain WinVerifyTrust accepts because this Windows trusts its root
+ * (a company CA) is trusted for programs, not for boot drivers. */
+static void kernel_anchor(const struct wintrust_api *w, HANDLE state, struct sig_info *out)
+{
+    const struct crypt32_api *c = crypt32();
+    if (!c || !c->chains || !w->WTHelperProvDataFromStateData)
+        return;
+    CRYPT_PROVIDER_DATA *pd = w->WTHelperProvDataFromStateData(state);
+    CRYPT_PROVIDER_SGNR *s = pd ? w->WTHelperGetProvSignerFromChain(pd, 0, FALSE, 0) : NULL;
+    if (!s || !s->csCertChain || !s->pasCertChain || !s->pasCertChain[s->csCertChain - 1].pCert)
+        return;
+    PCCERT_CONTEXT root = s->pasCertChain[s->csCertChain - 1].pCert;
+    BYTE sha1[20];
+    DWORD n = sizeof sha1;
+    c->CertGetNameStringW(root, CERT_NAME_SIMPLE_DISPLAY_TYPE, 0, NULL, out->root, (DWORD)(sizeof out->root / sizeof out->root[0]));
+    if (c->CertGetCertificateContextProperty(root, CERT_SHA1_HASH_PROP_ID, sha1, &n) && n == 20 &&
+        sig_kernel_root(sha1)) {
+        out->kernel = TRUE;
+        return;
+    }
+    PCCERT_CONTEXT mscvr = code_verification_root(c, pd);
+    for (DWORD i = 0; i < pd->chStores && !out->kernel; i++) {
+        PCCERT_CONTEXT x = NULL;
+        while (!out->kernel && (x = c->CertEnumCertificatesInStore(pd->pahStores[i], x)) != NULL) {
+            if (!cross_from_microsoft(c, x, mscvr))
+                continue;
+            for (DWORD k = 0; k < s->csCertChain && !out->kernel; k++)
+                out->kernel = s->pasCertChain[k].pCert &&
+                              c->CertComparePublicKeyInfo(X509_ASN_ENCODING, &x->pCertInfo->SubjectPublicKeyInfo,
+                                                          &s->pasCertChain[k].pCert->pCertInfo->SubjectPublicKeyInfo);
+        }
+        if (x)
+            c->CertFreeCertificateContext(x);
+    }
+    if (mscvr)
+        c->CertFreeCertificateContext(mscvr);
+}
+
+static LONG verify_trust(const struct wintrust_api *w, WINTRUST_FILE_INFO *file, WINTRUST_CATALOG_INFO *cat,
+                         struct sig_info *out)
 {
     GUID action = WINTRUST_ACTION_GENERIC_VERIFY_V2;
     WINTRUST_DATA data;
@@ -119,6 +217,8 @@ static LONG verify_trust(const struct wintrust_api *w, WINTRUST_FILE_INFO *file,
     data.dwStateAction = WTD_STATEACTION_VERIFY;
     data.dwProvFlags = WTD_CACHE_ONLY_URL_RETRIEVAL | WTD_REVOCATION_CHECK_NONE;
     LONG result = w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
+    if (sig_classify(result, TRUE) == SIG_VALID)
+        kernel_anchor(w, data.hWVTStateData, out);
     data.dwStateAction = WTD_STATEACTION_CLOSE;
     w->WinVerifyTrust((HWND)INVALID_HANDLE_VALUE, &action, &data);
     return result;
@@ -133,7 +233,7 @@ void sig_verify(const wchar_t *path, BOOL has_table, struct sig_info *out)
         return;
     }
     WINTRUST_FILE_INFO file = { sizeof file, path, NULL, NULL };
-    out->result = verify_trust(w, &file, NULL);
+    out->result = verify_trust(w, &file, NULL, out);
     out->state = sig_classify(out->result, has_table);
     if (out->state == SIG_VALID || out->state == SIG_UNTRUSTED)
         out->sha2_only = first_signer_sha2(path, CERT_QUERY_CONTENT_FLAG_PKCS7_SIGNED_EMBED);
@@ -242,7 +342,7 @@ void sig_verify_catalog(const wchar_t *catalog, const wchar_t *member, struct si
     ci.hMemberFile = file;
     ci.pbCalculatedFileHash = (BYTE *)hash;
     ci.cbCalculatedFileHash = n;
-    out->result = verify_trust(w, NULL, &ci);
+    out->result = verify_trust(w, NULL, &ci, out);
     CloseHandle(file);
     /* the catalog carries its signature: "no signature" means an unsigned catalog */
     out->state = sig_classify(out->result, TRUE);

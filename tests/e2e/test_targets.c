@@ -953,6 +953,43 @@ static void unsigned_payload_on_64bit_vista_is_refused(void **state)
     assert_boot_start(&expects[2]);
 }
 
+/* A signature this Windows trusts only for programs (its root is a CA in the machine's
+ * store, as a company CA would be) is not one the 64-bit kernel loads a boot driver from:
+ * without test signing in the last boot's options apply refuses it (exit 3, nothing
+ * changed); with test signing (the test machines' default) it goes in. Vista/7 judge the
+ * driver's own signature, 8 and later its package's catalog. */
+static void a_signature_trusted_for_programs_only_is_refused_without_test_signing(void **state)
+{
+    if (!os64 || gen == NT5) {
+        print_message("not 64-bit Vista or later here: no kernel signing policy\n");
+        return;
+    }
+    if (gen == NT6) {
+        wchar_t src[MAX_PATH], dst[MAX_PATH];
+        swprintf(src, MAX_PATH, L"%ls\\drivers\\amd64\\signed.sys", fx_bin_dir());
+        swprintf(dst, MAX_PATH, L"%ls\\amd64\\pvscsi.sys", PAYLOAD);
+        assert_true(fx_copy_file(src, dst));
+    }
+    static const wchar_t control[] = L"SYSTEM\\ControlSet002\\Control";   /* Select Current=2 */
+    fx_set_sz(control, L"SystemStartOptions", REG_SZ, L" NOEXECUTE=OPTIN");
+    wchar_t *before = fx_export_sets();
+    char *out;
+    int rc = fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, &out);
+    if (rc != 3 || !strstr(out, "not in a root the 64-bit kernel loads boot drivers from"))
+        fail_msg("apply without test signing: exit %d (3 expected)\n%s", rc, out);
+    free(out);
+    wchar_t *after = fx_export_sets();
+    assert_true(!wcscmp(before, after));
+    free(after);
+    free(before);
+    fx_set_sz(control, L"SystemStartOptions", REG_SZ, L" NOEXECUTE=OPTIN  TESTSIGNING");
+    rc = fx_run(EXE, L"apply --target pvscsi --payload " PAYLOAD, &out);
+    if (rc != (handoff_refused(&expects[2]) ? 2 : 0) || strstr(out, "not in a root the 64-bit kernel"))
+        fail_msg("apply with test signing: exit %d\n%s", rc, out);
+    free(out);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+}
+
 /* Writes data to path with one bit of byte at changed. */
 static void write_flipped(const wchar_t *path, const BYTE *data, DWORD size, DWORD at)
 {
@@ -1063,6 +1100,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(vendor_driver_from_its_inf, machine),
         cmocka_unit_test_setup(unsigned_payload_on_64bit_vista_is_refused, machine),
         cmocka_unit_test_setup(a_package_catalog_must_list_its_files_and_be_trusted, machine),
+        cmocka_unit_test_setup(a_signature_trusted_for_programs_only_is_refused_without_test_signing, machine),
         cmocka_unit_test_setup(rollback_keeps_another_package_under_a_reused_name, machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

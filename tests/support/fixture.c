@@ -564,6 +564,9 @@ static void shape_set(const wchar_t *root, int n)
     fx_set_sz(key, L"List", REG_MULTI_SZ,
               L"System Reserved|Boot Bus Extender|System Bus Extender|SCSI miniport|Port|"
               L"Primary Disk|SCSI Class|SCSI CDROM Class|Filter|Boot File System|Base");
+    /* the test machines boot test-signed (their drivers are signed by test roots) */
+    swprintf(key, 256, L"%ls\\Control", base);
+    fx_set_sz(key, L"SystemStartOptions", REG_SZ, L" NOEXECUTE=OPTIN  TESTSIGNING");
     swprintf(key, 256, L"%ls\\Control\\GroupOrderList", base);
     static const BYTE scsi_order[] = { 2, 0, 0, 0, 0x19, 0, 0, 0, 0x21, 0, 0, 0 };
     set_raw(HKEY_LOCAL_MACHINE, key, L"SCSI miniport", REG_BINARY, scsi_order, sizeof scsi_order);

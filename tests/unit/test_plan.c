@@ -409,7 +409,9 @@ static void nt62_without_inbox_driver_takes_the_payload_package(void **state)
     wcscpy(pkg->inf, L"E:\\payload\\amd64\\lsi_scsi.inf");
     pkg->catalog_present = TRUE;               /* signed through its catalog */
     pkg->inf_sig.state = SIG_VALID;
+    pkg->inf_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     m->files[0].cat_sig.state = SIG_VALID;
+    m->files[0].cat_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(p->changes[0].kind, CHANGE_FILE);
@@ -441,10 +443,73 @@ static void unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed(voi
     assert_true(p->n_changes > 0);
     p->allow_unsigned = FALSE;
     m->files[0].src_sig.state = SIG_VALID;
+    m->files[0].src_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     plan_free(p);
     machine_free(m);
+}
+
+/* A signature this Windows trusts only because its root is in the machine's store (a
+ * company CA) is not one the 64-bit kernel loads a boot driver from: refused (exit 3)
+ * unless the kernel's root is Microsoft's (or cross-signed), the machine boots with test
+ * signing, or --allow-unsigned; a package catalog is judged the same way. */
+static void a_signature_for_programs_is_not_one_for_the_kernel(void **state)
+{
+    struct machine *m = server(6, 1, ARCH_X64, 1);
+    const struct target *t = target_find(L"pvscsi");
+    struct plan *p = plan_new();
+    payload_ok(m, L"pvscsi.sys");
+    m->files[0].src_sig.state = SIG_VALID;
+    wcscpy(m->files[0].src_sig.root, L"Contoso Root CA");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_equal(p->problems[0].code, L"user-mode-signature");
+    assert_wstr_contains(p->problems[0].message, L"Contoso Root CA");
+    assert_wstr_contains(p->problems[0].message, L"0xc0000428");
+    m->test_signing = TRUE;   /* bcdedit /set testsigning on: the kernel takes it */
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    m->test_signing = FALSE;
+    p->allow_unsigned = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 0);
+    assert_wstr_equal(p->problems[0].code, L"user-mode-signature");
+    p->allow_unsigned = FALSE;
+    m->files[0].src_sig.kernel = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    /* not signed itself, its catalog by a company CA */
+    m->files[0].src_sig.state = SIG_NONE;
+    m->files[0].cat_sig.state = SIG_VALID;
+    wcscpy(m->files[0].cat, L"C:\\payload\\amd64\\pvscsi.cat");
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->blocking_exit, 3);
+    assert_wstr_equal(p->problems[0].code, L"user-mode-signature");
+    assert_wstr_contains(p->problems[0].message, L"through its catalog");
+    m->files[0].cat_sig.kernel = TRUE;
+    plan_make(m, &t, 1, p);
+    assert_int_equal(p->n_problems, 0);
+    plan_free(p);
+    machine_free(m);
+}
+
+/* The kernel's roots are Microsoft's, by thumbprint: Code Verification Root (the
+ * cross-certificates' root) and the Microsoft Root Authority / Root CA 2001, 2010, 2011. */
+static void the_kernels_roots_are_microsofts(void **state)
+{
+    static const BYTE mscvr[20] = { 0x8F, 0xBE, 0x4D, 0x07, 0x0E, 0xF8, 0xAB, 0x1B, 0xCC, 0xAF,
+                                    0x2A, 0x9D, 0x5C, 0xCA, 0xE7, 0x28, 0x2A, 0x2C, 0x66, 0xB3 };
+    static const BYTE root2010[20] = { 0x3B, 0x1E, 0xFD, 0x3A, 0x66, 0xEA, 0x28, 0xB1, 0x66, 0x97,
+                                       0x39, 0x47, 0x03, 0xA7, 0x2C, 0xA3, 0x40, 0xA0, 0x5B, 0xD5 };
+    BYTE other[20];
+    assert_true(sig_kernel_root(mscvr));
+    assert_true(sig_kernel_root(root2010));
+    memcpy(other, root2010, 20);
+    other[19] ^= 1;
+    assert_false(sig_kernel_root(other));
+    memset(other, 0, 20);
+    assert_false(sig_kernel_root(other));
 }
 
 /* What WinVerifyTrust found decides, not the mere presence of a certificate table. */
@@ -473,6 +538,7 @@ static void a_signature_must_be_one_windows_accepts(void **state)
     assert_int_equal(p->blocking_exit, 3);
     /* SHA-2 only: said on 7 / 2008 R2 and Vista / 2008, not on 8 and later */
     m->files[0].src_sig.state = SIG_VALID;
+    m->files[0].src_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     m->files[0].src_sig.sha2_only = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
@@ -522,8 +588,10 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     wcscpy(pkg->catalog_path, L"E:\\payload\\amd64\\lsi_scsi.cat");
     pkg->catalog_present = TRUE;
     pkg->inf_sig.state = SIG_VALID;
+    pkg->inf_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     wcscpy(f->cat, pkg->catalog_path);
     f->cat_sig.state = SIG_VALID;
+    f->cat_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(count_kind(p, CHANGE_STAGE), 1);
@@ -559,6 +627,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     assert_wstr_contains(problem_with(p, L"unsigned-driver")->message, L"catalog does not list it");
     /* an embedded signature Windows accepts needs no catalog */
     f->src_sig.state = SIG_VALID;
+    f->src_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
 
@@ -597,6 +666,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     p = plan_new();
     payload_ok(m, L"pvscsi.sys");
     m->files[0].cat_sig.state = SIG_VALID;
+    m->files[0].cat_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     m->files[0].cat_sig.sha2_only = TRUE;
     wcscpy(m->files[0].cat, L"E:\\payload\\amd64\\pvscsi.cat");
     plan_make(m, &t, 1, p);
@@ -1152,9 +1222,12 @@ static void xen_takes_the_vendor_drivers_with_their_ids(void **state)
         wfmt(pkg->inf, MAX_PATH, L"E:\\payload\\amd64\\%ls", infs[i]);
         pkg->catalog_present = TRUE;
         pkg->inf_sig.state = SIG_VALID;
+        pkg->inf_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     }
-    for (int i = 0; i < m->n_files; i++)
+    for (int i = 0; i < m->n_files; i++) {
         m->files[i].cat_sig.state = SIG_VALID;
+        m->files[i].cat_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
+    }
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(count_kind(p, CHANGE_STAGE), 2);
@@ -1308,6 +1381,8 @@ int main(void)
         cmocka_unit_test(nt62_without_inbox_driver_takes_the_payload_package),
         cmocka_unit_test(unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed),
         cmocka_unit_test(a_signature_must_be_one_windows_accepts),
+        cmocka_unit_test(a_signature_for_programs_is_not_one_for_the_kernel),
+        cmocka_unit_test(the_kernels_roots_are_microsofts),
         cmocka_unit_test(a_catalog_signs_only_what_it_lists),
         cmocka_unit_test(win_verify_trust_answers_are_classified),
         cmocka_unit_test(refusals_name_the_reason),
