@@ -268,7 +268,7 @@ static int offline_open(struct backend *ob, const struct backend *inner)
     LARGE_INTEGER t0;
     wchar_t msg[4096], err[256];
     offline_unload_stale();
-    int rc = offline_locate(inner, opt.offline, &the_offline, msg, COUNTOF(msg));
+    int rc = offline_locate(inner, offline_host_for_exe(), opt.offline, &the_offline, msg, COUNTOF(msg));
     if (rc != EXIT_OK) {
         out_error(L"p2vprep: %ls", msg);
         return rc;
@@ -292,7 +292,7 @@ static int offline_open(struct backend *ob, const struct backend *inner)
         SetConsoleCtrlHandler(on_console_event, FALSE);
         return e == ERROR_PRIVILEGE_NOT_HELD || e == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_USAGE;
     }
-    backend_offline_init(ob, inner, &the_offline);
+    backend_offline_init(ob, &the_offline);
     return EXIT_OK;
 }
 
@@ -393,7 +393,7 @@ static int run_job(void)
             return rc;
         b = &offline_backend;
     }
-    rc = engine_run(&run, &opt, b, opt.offline ? &the_offline : NULL, exe_dir);
+    rc = engine_run(&run, &opt, b, exe_dir);
     if (opt.offline)
         offline_close();
     if (rc == EXIT_HANDOFF) {
@@ -565,7 +565,7 @@ static int find_command(void)
     if (!list)
         return EXIT_USAGE;
     offline_unload_stale();
-    int n = offline_find_all(backend_for_exe(running_under_wow64()), list, OFFLINE_FOUND_MAX);
+    int n = offline_find_all(backend_for_exe(running_under_wow64()), offline_host_for_exe(), list, OFFLINE_FOUND_MAX);
     if (n == 0)
         out_info(L"No offline Windows found on this machine's volumes (the running Windows is not "
                  L"listed). Attach the converted disk, bring it online (Disk Management, or "

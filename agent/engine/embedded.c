@@ -33,13 +33,13 @@ static BOOL write_one(const wchar_t *dir, int id, const char *rel)
     return ok;
 }
 
-BOOL embedded_payload_extract(wchar_t *dir, size_t cch)
+BOOL embedded_payload_extract(const wchar_t *windir, wchar_t *dir, size_t cch)
 {
     HRSRC index = FindResourceW(NULL, L"PAYLOAD-INDEX", PAYLOAD_TYPE);
     HGLOBAL mem = index ? LoadResource(NULL, index) : NULL;
     const char *names = mem ? LockResource(mem) : NULL;
     DWORD size = index ? SizeofResource(NULL, index) : 0;
-    if (!names || size == 0 || names[size - 1] != 0 || !scratch_dir_create(L"payload", dir, cch))
+    if (!names || size == 0 || names[size - 1] != 0 || !scratch_dir_create(windir, L"payload", dir, cch))
         return FALSE;
     BOOL ok = TRUE;
     int id = 1;

@@ -5,9 +5,9 @@
 #include <windows.h>
 
 /* When the exe carries payload files, writes them under a new folder (scratch_dir_create:
- * %SystemRoot%\p2vprep\payload-<pid>-<n>, same layout: x86\..., amd64\...) and returns
- * TRUE with that folder in dir. */
-BOOL embedded_payload_extract(wchar_t *dir, size_t cch);
+ * <windir>\p2vprep\payload-<pid>-<n>, same layout: x86\..., amd64\...) and returns TRUE
+ * with that folder in dir. windir: the Windows the run prepares. */
+BOOL embedded_payload_extract(const wchar_t *windir, wchar_t *dir, size_t cch);
 /* Removes what embedded_payload_extract wrote. */
 void embedded_payload_remove(const wchar_t *dir);
 #endif

@@ -5,7 +5,6 @@
 #include "inf.h"
 #include "journal.h"
 #include "scratch.h"
-#include "offline.h"
 #include "readiness.h"
 #include "secure.h"
 #include "out.h"
@@ -86,8 +85,8 @@ static void show_problems(const struct plan *p)
  * at each survey, so that apply's read-back sees the corrected file. */
 static void survey_boot_ini(struct run *r)
 {
-    const struct offline *o = r->offline;
-    const struct offline_boot *bt = &o->boot;
+    const struct disk_info *bt = &r->disk;
+    const wchar_t *windir = r->m->os.systemroot;
     BYTE *text = NULL;
     DWORD size;
     wchar_t arc[260], title[260], dir[MAX_PATH];
@@ -95,15 +94,15 @@ static void survey_boot_ini(struct run *r)
     if (!bt->boot_ini[0] || r->b->read_file(r->b->ctx, bt->boot_ini, &text, &size) != ERROR_SUCCESS)
         return;
     if (!bootini_default((const char *)text, size, arc, COUNTOF(arc), title, COUNTOF(title)) ||
-        !arc_path_parse(arc, &rdisk, &partition, dir, COUNTOF(dir)) || o->windir[1] != L':') {
+        !arc_path_parse(arc, &rdisk, &partition, dir, COUNTOF(dir)) || windir[1] != L':') {
         free(text);
         return;
     }
-    if (!same_folder(dir, o->windir + 2)) {
+    if (!same_folder(dir, windir + 2)) {
         plan_add_problem(r->p, NULL, r->opt->command == CMD_CHECK ? 1 : 0, L"boot-ini-other-folder",
                          L"%ls: the default entry %ls starts %ls, not %ls: set default= to this "
                          L"Windows' entry in boot.ini (or pick it at the boot menu).",
-                         bt->boot_ini, arc, dir[0] ? dir : L"\\", o->windir + 2);
+                         bt->boot_ini, arc, dir[0] ? dir : L"\\", windir + 2);
     } else if (bt->numbers_known && partition != bt->actual_partition) {
         char *fixed = NULL;
         size_t n = 0;
@@ -114,7 +113,7 @@ static void survey_boot_ini(struct run *r)
             HANDLE h;
             DWORD e = r->p->n_changes < P2V_ITEMS_MAX ? ERROR_SUCCESS : ERROR_BUFFER_OVERFLOW;
             if (e == ERROR_SUCCESS && !r->bootini_dir[0] &&
-                !scratch_dir_create(L"bootini", r->bootini_dir, COUNTOF(r->bootini_dir)))
+                !scratch_dir_create(windir, L"bootini", r->bootini_dir, COUNTOF(r->bootini_dir)))
                 e = GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
             wfmt(src, COUNTOF(src), L"%ls\\boot.ini", r->bootini_dir);
             if (e == ERROR_SUCCESS)
@@ -144,8 +143,8 @@ static void survey_boot_ini(struct run *r)
                              L"numbers), so the VM cannot find its Windows. Run apply --offline %ls "
                              L"--fix-boot-ini to point it at partition %d (the old file is kept and "
                              L"rollback restores it).",
-                             bt->boot_ini, arc, partition, o->windir, bt->actual_partition,
-                             o->windir, bt->actual_partition);
+                             bt->boot_ini, arc, partition, windir, bt->actual_partition,
+                             windir, bt->actual_partition);
         }
     }
     free(text);
@@ -154,21 +153,22 @@ static void survey_boot_ini(struct run *r)
 /* --offline: what only an offline repair has to decide. */
 static void survey_offline(struct run *r)
 {
-    wchar_t dism[MAX_PATH];
-    DWORD major, minor;
+    const struct disk_info *d = &r->disk;
+    const wchar_t *dism = d->dism;
+    DWORD major = d->dism_major, minor = d->dism_minor;
     const struct os_info *os = &r->m->os;
     for (size_t i = 0; i < r->p->n_changes; i++) {
         const struct target *t = r->p->changes[i].target;
         if (r->p->changes[i].kind != CHANGE_STAGE)
             continue;
-        if (!offline_dism_path(dism, COUNTOF(dism)))
+        if (!d->dism_found)
             plan_add_problem(r->p, t, EXIT_PAYLOAD, L"no-dism",
                              L"%ls: an offline Windows 8 or later takes driver packages through DISM, "
                              L"which was not found at %ls. Run p2vprep on a helper with Windows 8 / "
                              L"Server 2012 or later, or in a WinPE that has DISM. Nothing was changed.",
                              t ? t->name : L"package", dism);
         /* DISM services images of its own Windows version and older only */
-        else if (offline_dism_version(dism, &major, &minor) &&
+        else if (d->dism_version_known &&
                  (major < os->major || (major == os->major && minor < os->minor)))
             plan_add_problem(r->p, t, EXIT_PAYLOAD, L"old-dism",
                              L"%ls: %ls is DISM %lu.%lu, which cannot service a Windows %lu.%lu image. "
@@ -218,7 +218,7 @@ static BOOL path_plain(struct run *r, const wchar_t *path, const struct target *
         plan_add_problem(r->p, t, EXIT_USAGE, L"file-link",
             L"%ls. p2vprep writes through no link: %ls Nothing was changed. Look at it (dir /AL "
             L"lists links) and remove the link, or repair from a copy of the disk you trust.", why,
-            r->offline ? L"the disk came from another machine, and a link on it can lead into this "
+            r->disk.offline ? L"the disk came from another machine, and a link on it can lead into this "
                          L"helper." : L"a link in a system folder leads where whoever made it chose.");
     else
         plan_add_problem(r->p, t, EXIT_USAGE, L"file-unreadable",
@@ -233,7 +233,7 @@ static BOOL survey_paths(struct run *r)
 {
     if (!path_plain(r, r->state_dir, NULL))
         return FALSE;
-    if (r->offline && r->offline->boot.boot_ini[0] && !path_plain(r, r->offline->boot.boot_ini, NULL))
+    if (r->disk.boot_ini[0] && !path_plain(r, r->disk.boot_ini, NULL))
         return FALSE;
     for (size_t i = 0; i < r->p->n_changes; i++) {
         const struct change *c = &r->p->changes[i];
@@ -308,7 +308,7 @@ static DWORD survey(struct run *r)
         if (r->opt->command != CMD_ROLLBACK)
             survey_open_payload(r);
         /* the boot.ini survey makes a scratch folder in the state folder: only a plain one */
-        if (survey_paths(r) && r->offline)
+        if (survey_paths(r) && r->disk.offline)
             survey_offline(r);
     }
     return e;
@@ -805,8 +805,8 @@ static int cmd_apply(struct run *r)
     wchar_t header[512];
     wfmt(header, COUNTOF(header), L"%ls\tapply", r->m->os.computer);
     DWORD err = journal_begin(&a.j, r->b, r->state_dir, r->m->os.systemroot, header);
-    if (r->offline)   /* recorded as %BootIni%: its drive letter belongs to this helper */
-        wcopy(a.j.boot_ini, COUNTOF(a.j.boot_ini), r->offline->boot.boot_ini);
+    /* recorded as %BootIni%: its drive letter belongs to this helper */
+    wcopy(a.j.boot_ini, COUNTOF(a.j.boot_ini), r->disk.boot_ini);
     if (err != ERROR_SUCCESS) {
         journal_close(&a.j);
         if (a.j.path[0])   /* a journal of nothing must not stand for an apply */
@@ -897,7 +897,7 @@ static BOOL rollback_refuses(struct run *r, const wchar_t *path)
     if (e == ERROR_UNTRUSTED_MOUNT_POINT)
         out_error(L"error: %ls. p2vprep follows no link%ls: nothing was rolled back. Look at it (dir /AL "
                   L"lists links), remove the link, and run rollback again.", why,
-                  r->offline ? L" on a disk it repairs (a link there can lead into this helper)" : L"");
+                  r->disk.offline ? L" on a disk it repairs (a link there can lead into this helper)" : L"");
     else
         out_error(L"error: %ls (error %lu), so it could not be checked for links: nothing was rolled "
                   L"back.", why, (unsigned long)e);
@@ -918,7 +918,7 @@ static int cmd_rollback(struct run *r)
     }
     /* a live state folder is admin-only: a journal someone else could have put or changed
      * there is not taken as orders (an offline disk's journal is checked record by record) */
-    if (!r->offline) {
+    if (!r->disk.offline) {
         const wchar_t *const whose[] = { r->state_dir, r->journal };
         for (int i = 0; i < 2; i++) {
             wchar_t who[400];
@@ -950,7 +950,7 @@ static int cmd_rollback(struct run *r)
                   L"server, remove that journal.", r->journal, written_on, r->m->os.computer, r->state_dir);
         return EXIT_USAGE;
     }
-    const wchar_t *boot_ini = r->offline ? r->offline->boot.boot_ini : NULL;
+    const wchar_t *boot_ini = r->disk.boot_ini[0] ? r->disk.boot_ini : NULL;
     journal_resolve(entries, n, r->m->os.systemroot, boot_ini);
     /* a boot.ini record left unresolved (a live rollback) names no file here: said, kept out */
     size_t kept = 0;
@@ -1141,8 +1141,7 @@ static int cmd_check(struct run *r)
     return r->ready ? EXIT_OK : EXIT_NOT_READY;
 }
 
-int engine_run(struct run *r, const struct options *opt, const struct backend *b,
-               const struct offline *offline, const wchar_t *exe_dir)
+int engine_run(struct run *r, const struct options *opt, const struct backend *b, const wchar_t *exe_dir)
 {
     DWORD t0 = GetTickCount();
     LARGE_INTEGER f, c0, c1;
@@ -1153,20 +1152,19 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
     r->opt = opt = &r->own_opt;
     backend_counted_init(&r->counted, b);
     r->b = b = &r->counted.self;
-    r->offline = offline;
     r->m = machine_new();
     r->p = plan_new();
     if (!r->m || !r->p) {
         out_error(L"error: out of memory");
         return r->exit_code = EXIT_USAGE;
     }
-    DWORD e = b->describe_os(b->ctx, &r->m->os);
+    DWORD e = b->describe_disk(b->ctx, &r->disk);
+    if (e == ERROR_SUCCESS)
+        e = b->describe_os(b->ctx, &r->m->os);
     if (e != ERROR_SUCCESS) {
-        fail(offline ? L"reading the offline Windows" : L"reading this Windows", e);
+        fail(r->disk.offline ? L"reading the offline Windows" : L"reading this Windows", e);
         return r->exit_code = EXIT_USAGE;
     }
-    /* temporary folders go into the state folder of the Windows being prepared */
-    scratch_root_set(r->m->os.systemroot);
     /* --payload; else the folder beside the exe; else the payload built into the exe */
     if (opt->payload) {
         wcopy(r->payload_dir, COUNTOF(r->payload_dir), opt->payload);
@@ -1174,7 +1172,7 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
         wfmt(r->payload_dir, COUNTOF(r->payload_dir), L"%ls\\payload", exe_dir);
         if (GetFileAttributesW(r->payload_dir) == INVALID_FILE_ATTRIBUTES &&
             opt->command != CMD_ROLLBACK &&
-            embedded_payload_extract(r->embedded_dir, COUNTOF(r->embedded_dir)))
+            embedded_payload_extract(r->m->os.systemroot, r->embedded_dir, COUNTOF(r->embedded_dir)))
             wcopy(r->payload_dir, COUNTOF(r->payload_dir), r->embedded_dir);
     }
     journal_state_dir(r->m->os.systemroot, r->state_dir, COUNTOF(r->state_dir));

@@ -20,7 +20,6 @@ struct verdict {
 
 struct inf_target;
 struct readiness;
-struct offline;
 
 struct run {
     const struct options *opt;      /* points to own_opt: the command line plus an --inf target */
@@ -29,7 +28,7 @@ struct run {
     struct readiness *readiness;    /* check: facts beyond the registry */
     const struct backend *b;        /* counted.self: every call to the machine goes here */
     struct counted_backend counted; /* counts the writes (counted.h) */
-    const struct offline *offline;  /* --offline: the Windows being repaired, else NULL */
+    struct disk_info disk;          /* the backend's disk: offline, boot.ini, DISM (backend.h) */
     struct machine *m;
     struct plan *p;                 /* apply: the changes made; rollback: the ones undone */
     wchar_t payload_dir[MAX_PATH];
@@ -46,8 +45,7 @@ struct run {
 
 /* Runs opt->command (plan, apply, check, rollback). r->m and r->p are allocated here
  * and freed by engine_free. Returns the exit code. */
-int engine_run(struct run *r, const struct options *opt, const struct backend *b,
-               const struct offline *offline, const wchar_t *exe_dir);
+int engine_run(struct run *r, const struct options *opt, const struct backend *b, const wchar_t *exe_dir);
 /* Ctrl+C, a closed console: apply stops before its next change and undoes what it made. */
 void engine_request_stop(void);
 void engine_free(struct run *r);

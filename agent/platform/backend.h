@@ -8,11 +8,26 @@
 #include "machine.h"
 #include "text.h"
 
+/* What a backend knows of the disk it reaches beyond the registry and files: an offline
+ * Windows' boot.ini and partition, and the DISM that stages its packages. All empty for
+ * the running Windows. */
+struct disk_info {
+    BOOL offline;
+    wchar_t boot_ini[MAX_PATH];   /* boot.ini on its system partition, empty when none */
+    int actual_partition;         /* the partition holding the Windows folder, -1 unknown */
+    BOOL numbers_known;           /* partition numbers could be read */
+    BOOL dism_found;
+    wchar_t dism[MAX_PATH];       /* the helper's DISM, or where it was looked for */
+    BOOL dism_version_known;
+    DWORD dism_major, dism_minor;
+};
+
 struct backend {
     void *ctx;
     /* reading */
     /* The Windows this backend reaches: version, architecture, %SystemRoot%, name. */
     DWORD (*describe_os)(void *ctx, struct os_info *os);
+    DWORD (*describe_disk)(void *ctx, struct disk_info *d);
     DWORD (*key_exists)(void *ctx, const wchar_t *key);
     DWORD (*enum_subkey)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch);
     DWORD (*read_value)(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out);
@@ -75,6 +90,11 @@ void backend_win32_init(struct backend *b, BOOL wow64);
 /* Closes the registry keys backend_win32 keeps open between calls (a hive with open keys
  * cannot be unloaded). Any later call opens what it needs again. */
 void backend_win32_release(void);
+/* backend_win32's read of one file out of a cabinet, extracted into a scratch folder in
+ * scratch_windir's state folder (NULL: the running Windows'): an offline run reads the
+ * disk's driver.cab into the disk's own state folder. */
+DWORD cab_read_file(const wchar_t *scratch_windir, const wchar_t *cab, const wchar_t *name, BYTE **data,
+                    DWORD *size);
 /* The backend the exe uses: backend_win32, unless a test build wraps it. */
 const struct backend *backend_for_exe(BOOL wow64);
 #endif

@@ -225,6 +225,15 @@ static DWORD w_describe_os(void *ctx, struct os_info *os)
     return ERROR_SUCCESS;
 }
 
+/* The running Windows: no disk of its own to describe. */
+static DWORD w_describe_disk(void *ctx, struct disk_info *d)
+{
+    (void)ctx;
+    memset(d, 0, sizeof *d);
+    d->actual_partition = -1;
+    return ERROR_SUCCESS;
+}
+
 static DWORD w_key_exists(void *ctx, const wchar_t *key)
 {
     HKEY h;
@@ -603,7 +612,8 @@ static UINT CALLBACK cab_callback(PVOID context, UINT notification, UINT_PTR par
     return NO_ERROR;
 }
 
-static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size)
+DWORD cab_read_file(const wchar_t *scratch_windir, const wchar_t *cab, const wchar_t *name, BYTE **data,
+                    DWORD *size)
 {
     struct cab_search s = { .name = name };
     wchar_t dir[MAX_PATH];
@@ -611,7 +621,7 @@ static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
     *size = 0;
     if (GetFileAttributesW(cab) == INVALID_FILE_ATTRIBUTES)
         return ERROR_FILE_NOT_FOUND;
-    if (!scratch_dir_create(L"cab", dir, COUNTOF(dir)))
+    if (!scratch_dir_create(scratch_windir, L"cab", dir, COUNTOF(dir)))
         return GetLastError() ? GetLastError() : ERROR_PATH_NOT_FOUND;
     wfmt(s.target, COUNTOF(s.target), L"%ls\\%ls", dir, name);
     DWORD e = ERROR_SUCCESS;
@@ -630,6 +640,12 @@ static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
     }
     scratch_dir_remove(dir);
     return e;
+}
+
+static DWORD w_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name, BYTE **data, DWORD *size)
+{
+    (void)ctx;
+    return cab_read_file(NULL, cab, name, data, size);
 }
 
 /* ---- driver packages (Windows 8 and later) ---- */
@@ -770,6 +786,7 @@ void backend_win32_init(struct backend *b, BOOL wow64)
     *b = (struct backend){
         .ctx = &contexts[wow64 ? 1 : 0],
         .describe_os = w_describe_os,
+        .describe_disk = w_describe_disk,
         .key_exists = w_key_exists,
         .enum_subkey = w_enum_subkey,
         .read_value = w_read_value,

@@ -40,8 +40,6 @@ static BOOL ioctl_volume_number(wchar_t letter, DWORD *disk, DWORD *partition)
     return TRUE;
 }
 
-BOOL (*offline_volume_number)(wchar_t letter, DWORD *disk, DWORD *partition) = ioctl_volume_number;
-DWORD (*offline_save_hive)(HKEY root, const wchar_t *file);
 
 static BOOL exists(const wchar_t *path)
 {
@@ -123,17 +121,17 @@ static wchar_t running_letter(void)
 /* Volumes of the same disk as letter, letter first, by their disk numbers. When the numbers
  * cannot be read, only letter itself: guessing would take the helper's own boot files or
  * another attached disk's Windows. */
-static int disk_mates(wchar_t letter, wchar_t *out, BOOL *known)
+static int disk_mates(const struct offline_host *h, wchar_t letter, wchar_t *out, BOOL *known)
 {
     wchar_t all[26];
     DWORD disk, part, d2, p2;
     int n = volumes(all), k = 0;
-    *known = letter && offline_volume_number(letter, &disk, &part);
+    *known = letter && h->volume_number(letter, &disk, &part);
     if (letter)
         out[k++] = (wchar_t)upper(letter);
     for (int i = 0; i < n && *known; i++)
         if (all[i] != upper(letter) && all[i] != running_letter() &&
-            offline_volume_number(all[i], &d2, &p2) && d2 == disk)
+            h->volume_number(all[i], &d2, &p2) && d2 == disk)
             out[k++] = all[i];
     return k;
 }
@@ -158,16 +156,16 @@ static BOOL read_boot_ini(const wchar_t *path, struct offline_boot *bt)
 /* Where the offline Windows' boot.ini (NT5) or BCD store (NT6+) is, and whether boot.ini's
  * default entry leads to windir. Only the disk of windir is searched: the helper's own
  * boot files are not the offline Windows'. */
-static void boot_link(const wchar_t *windir, struct offline_boot *bt)
+static void boot_link(const struct offline_host *h, const wchar_t *windir, struct offline_boot *bt)
 {
     wchar_t mates[26], path[MAX_PATH];
     BOOL known;
     wchar_t letter = windir[1] == L':' ? windir[0] : 0;
-    int n = disk_mates(letter, mates, &known);
+    int n = disk_mates(h, letter, mates, &known);
     memset(bt, 0, sizeof *bt);
     bt->partition = bt->actual_partition = -1;
     DWORD disk, part;
-    bt->numbers_known = letter && offline_volume_number(letter, &disk, &part);
+    bt->numbers_known = letter && h->volume_number(letter, &disk, &part);
     if (bt->numbers_known)
         bt->actual_partition = (int)part;
     for (int i = 0; i < n && !bt->boot_ini[0]; i++) {
@@ -190,17 +188,18 @@ static void boot_link(const wchar_t *windir, struct offline_boot *bt)
 /* boot.ini at root: the volume its default entry names, on the same disk. */
 static BOOL follow_boot_ini(const wchar_t *root, struct offline *o)
 {
+    const struct offline_host *h = o->host;
     wchar_t path[MAX_PATH], dir[MAX_PATH], mates[26];
     struct offline_boot bt = { 0 };
     BOOL known;
     wfmt(path, COUNTOF(path), L"%ls\\boot.ini", root);
     if (!read_boot_ini(path, &bt) || bt.partition < 1)
         return FALSE;
-    int n = disk_mates(root[1] == L':' ? root[0] : 0, mates, &known);
+    int n = disk_mates(h, root[1] == L':' ? root[0] : 0, mates, &known);
     if (known) {
         for (int i = 0; i < n; i++) {
             DWORD disk, part;
-            if (offline_volume_number(mates[i], &disk, &part) && (int)part == bt.partition) {
+            if (h->volume_number(mates[i], &disk, &part) && (int)part == bt.partition) {
                 wfmt(dir, COUNTOF(dir), L"%lc:%ls", mates[i], bt.arc_dir);
                 if (is_windows_dir(dir)) {
                     wcopy(o->windir, COUNTOF(o->windir), dir);
@@ -337,14 +336,16 @@ static int locate_path(const wchar_t *arg, struct offline *o, wchar_t *msg, size
         return 2;
     }
     wfmt(o->hive, COUNTOF(o->hive), L"%ls\\system32\\config\\SYSTEM", o->windir);
-    boot_link(o->windir, &o->boot);
+    boot_link(o->host, o->windir, &o->boot);
     return disk_links(arg, o, msg, cch);
 }
 
-int offline_locate(const struct backend *inner, const wchar_t *path, struct offline *o, wchar_t *msg,
-                   size_t cch)
+int offline_locate(const struct backend *inner, const struct offline_host *host, const wchar_t *path,
+                   struct offline *o, wchar_t *msg, size_t cch)
 {
     memset(o, 0, sizeof *o);
+    o->host = host;
+    o->inner = inner;
     msg[0] = 0;
     if (_wcsicmp(path, L"auto") != 0)
         return locate_path(path, o, msg, cch);
@@ -353,7 +354,7 @@ int offline_locate(const struct backend *inner, const wchar_t *path, struct offl
         wfmt(msg, cch, L"out of memory");
         return 2;
     }
-    int n = offline_find_all(inner, list, OFFLINE_FOUND_MAX);
+    int n = offline_find_all(inner, host, list, OFFLINE_FOUND_MAX);
     if (n == 1) {
         *o = list[0].o;
         o->mounted = FALSE;
@@ -422,10 +423,10 @@ DWORD offline_unmount(struct offline *o)
     wchar_t saved[MAX_PATH + 16] = L"";
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, o->mount, 0, KEY_READ, &root) == ERROR_SUCCESS) {
         RegFlushKey(root);
-        if (offline_save_hive) {
+        if (o->host->save_hive) {
             wfmt(saved, COUNTOF(saved), L"%ls.p2vprep-saved", o->hive);
             DeleteFileW(saved);
-            if (offline_save_hive(root, saved) != ERROR_SUCCESS)
+            if (o->host->save_hive(root, saved) != ERROR_SUCCESS)
                 saved[0] = 0;
         }
         RegCloseKey(root);
@@ -478,12 +479,6 @@ void offline_unload_stale(void)
 
 /* ---- the backend ---------------------------------------------------------------------------- */
 
-struct offline_ctx {
-    const struct backend *in;
-    struct offline *o;
-};
-
-static struct offline_ctx the_ctx;
 
 /* SYSTEM\rest -> <mount>\rest; anything else is not part of the offline Windows here. */
 static BOOL in_system(const wchar_t *key)
@@ -491,40 +486,40 @@ static BOOL in_system(const wchar_t *key)
     return _wcsnicmp(key, L"SYSTEM", 6) == 0 && (key[6] == 0 || key[6] == L'\\');
 }
 
-static BOOL map(const struct offline_ctx *c, const wchar_t *key, wchar_t *out, size_t cch)
+static BOOL map(const struct offline *c, const wchar_t *key, wchar_t *out, size_t cch)
 {
-    if (!c->o->mounted || !in_system(key))
+    if (!c->mounted || !in_system(key))
         return FALSE;
-    return wfmt(out, cch, L"%ls%ls", c->o->mount, key + 6) && wcslen(out) < cch - 1;
+    return wfmt(out, cch, L"%ls%ls", c->mount, key + 6) && wcslen(out) < cch - 1;
 }
 
 /* A SYSTEM key while the hive is not loaded (a remount after DISM failed): an error, never
  * "absent", or undo would think it had nothing to do. */
 #define MAPPED(k) wchar_t mk[P2V_KEY_MAX + 64]; BOOL in_hive = map(ctx, k, mk, COUNTOF(mk)); \
     if (!in_hive && in_system(k)) return ERROR_NOT_READY
-#define INNER ((const struct offline_ctx *)ctx)->in
+#define INNER ((const struct offline *)ctx)->inner
 
 /* The door to the disk. A path on one of its volumes (the Windows folder's, the boot.ini's)
  * is used only when no level of it is a link, junction or mount point and each leads where
  * its name says (pathcheck.h): the disk is data, and a folder on it that is a link would
  * lead this run, which holds the backup and restore privileges, into the helper. Paths
  * off the disk (the payload on the helper) are the helper's own and pass as they are. */
-static BOOL on_disk(const struct offline_ctx *c, const wchar_t *path)
+static BOOL on_disk(const struct offline *c, const wchar_t *path)
 {
     wchar_t p = upper(path[0]);
     if (path[0] == L'\\' && path[1] == L'\\' && (path[2] == L'?' || path[2] == L'.'))
         return TRUE;   /* a device path names the disk past its names: checked, and refused */
     if (!p || path[1] != L':')
         return FALSE;
-    return p == upper(c->o->windir[0]) || (c->o->boot.boot_ini[0] && p == upper(c->o->boot.boot_ini[0]));
+    return p == upper(c->windir[0]) || (c->boot.boot_ini[0] && p == upper(c->boot.boot_ini[0]));
 }
 
-static DWORD door(const struct offline_ctx *c, const wchar_t *path)
+static DWORD door(const struct offline *c, const wchar_t *path)
 {
     wchar_t why[2 * MAX_PATH + 128];
     if (!on_disk(c, path))
         return ERROR_SUCCESS;
-    return c->in->path_plain(c->in->ctx, path, why, COUNTOF(why));
+    return c->inner->path_plain(c->inner->ctx, path, why, COUNTOF(why));
 }
 
 #define DOOR(p) do { DWORD door_e = door(ctx, p); if (door_e != ERROR_SUCCESS) return door_e; } while (0)
@@ -611,14 +606,10 @@ static BOOL system_dism(wchar_t *path, size_t cch)
     return exists(path);
 }
 
-BOOL (*offline_find_dism)(wchar_t *path, size_t cch) = system_dism;
+const struct offline_host offline_host_real = { ioctl_volume_number, system_dism, NULL };
 
-BOOL offline_dism_path(wchar_t *path, size_t cch)
-{
-    return offline_find_dism(path, cch);
-}
-
-BOOL offline_dism_version(const wchar_t *dism, DWORD *major, DWORD *minor)
+/* The version in dism.exe's version resource; FALSE when it has none. */
+static BOOL dism_version(const wchar_t *dism, DWORD *major, DWORD *minor)
 {
     struct backend live;
     BYTE *data;
@@ -635,10 +626,10 @@ BOOL offline_dism_version(const wchar_t *dism, DWORD *major, DWORD *minor)
     return ok;
 }
 
-static DWORD run_dism(const wchar_t *args)
+static DWORD run_dism(const struct offline_host *h, const wchar_t *args)
 {
     wchar_t dism[MAX_PATH];
-    if (!offline_dism_path(dism, COUNTOF(dism)))
+    if (!h->find_dism(dism, COUNTOF(dism)))
         return ERROR_FILE_NOT_FOUND;
     struct wbuf cmd = { 0 };
     wbuf_addf(&cmd, L"\"%ls\" %ls", dism, args);
@@ -671,15 +662,15 @@ static BOOL staged_name(const struct backend *in, const wchar_t *windir, const w
 
 /* DISM loads the offline hives itself: the one p2vprep holds is unloaded around it. Its
  * log and scratch folder go to the offline disk's state folder, not to the helper. */
-static DWORD dism_on_image(const struct offline_ctx *c, const wchar_t *what)
+static DWORD dism_on_image(const struct offline *c, const wchar_t *what)
 {
-    struct offline *o = c->o;
+    struct offline *o = (struct offline *)c;   /* the hive is unloaded and loaded again */
     wchar_t image[8], state[MAX_PATH], args[4 * MAX_PATH];
     wfmt(image, COUNTOF(image), L"%lc:\\", o->windir[0]);
     wfmt(state, COUNTOF(state), L"%ls\\p2vprep", o->windir);
     DWORD made = door(c, state);
     if (made == ERROR_SUCCESS)
-        made = c->in->make_dir(c->in->ctx, state);
+        made = c->inner->make_dir(c->inner->ctx, state);
     if (made != ERROR_SUCCESS && made != ERROR_ALREADY_EXISTS)
         return made;   /* DISM's log and scratch go nowhere p2vprep has not looked at */
     wfmt(args, COUNTOF(args), L"/English /Image:%ls /LogPath:\"%ls\\dism.log\" /ScratchDir:\"%ls\" %ls",
@@ -687,7 +678,7 @@ static DWORD dism_on_image(const struct offline_ctx *c, const wchar_t *what)
     DWORD e = offline_unmount(o);
     if (e != ERROR_SUCCESS)
         return e;
-    DWORD run = run_dism(args);
+    DWORD run = run_dism(o->host, args);
     e = offline_mount(o);
     if (e != ERROR_SUCCESS) {   /* DISM may still hold the hive for a moment */
         Sleep(1000);
@@ -698,17 +689,17 @@ static DWORD dism_on_image(const struct offline_ctx *c, const wchar_t *what)
 
 static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
 {
-    const struct offline_ctx *c = ctx;
+    const struct offline *c = ctx;
     wchar_t what[MAX_PATH + 32];
-    if (staged_name(c->in, c->o->windir, inf, oem, cch))
+    if (staged_name(c->inner, c->windir, inf, oem, cch))
         return ERROR_FILE_EXISTS;   /* the image has this very INF: not ours to remove */
     oem[0] = 0;
     DWORD e = dism_on_image(c, wfmt(what, COUNTOF(what), L"/Add-Driver /Driver:\"%ls\"", inf));
     /* looked for whatever DISM said: a package staged before a failure must be undone too
      * (the caller records it whenever oem is set) */
-    BOOL staged = staged_name(c->in, c->o->windir, inf, oem, cch);
+    BOOL staged = staged_name(c->inner, c->windir, inf, oem, cch);
     if (e == ERROR_SUCCESS && !staged) {
-        out_error(L"error: DISM reported success, but no copy of %ls is in %ls\\inf.", inf, c->o->windir);
+        out_error(L"error: DISM reported success, but no copy of %ls is in %ls\\inf.", inf, c->windir);
         e = ERROR_INSTALL_FAILURE;
     }
     return e;
@@ -717,18 +708,18 @@ static DWORD o_stage_inf(void *ctx, const wchar_t *inf, wchar_t *oem, DWORD cch)
 /* Only the offline Windows' own INF folder is looked at. */
 static DWORD o_find_staged(void *ctx, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
 {
-    const struct offline_ctx *c = ctx;
+    const struct offline *c = ctx;
     wchar_t folder[MAX_PATH];
-    if (!same_folder(windir, c->o->windir))
+    if (!same_folder(windir, c->windir))
         return ERROR_ACCESS_DENIED;
-    DOOR(wfmt(folder, COUNTOF(folder), L"%ls\\inf", c->o->windir));
+    DOOR(wfmt(folder, COUNTOF(folder), L"%ls\\inf", c->windir));
     DOOR(inf);
-    return c->in->find_staged(c->in->ctx, windir, inf, name, cch);
+    return c->inner->find_staged(c->inner->ctx, windir, inf, name, cch);
 }
 
 static DWORD o_unstage_inf(void *ctx, const wchar_t *oem)
 {
-    const struct offline_ctx *c = ctx;
+    const struct offline *c = ctx;
     wchar_t what[MAX_PATH];
     return dism_on_image(c, wfmt(what, COUNTOF(what), L"/Remove-Driver /Driver:%ls", oem));
 }
@@ -737,13 +728,13 @@ static DWORD o_unstage_inf(void *ctx, const wchar_t *oem)
  * land only in its folder or on its boot.ini: a record naming any other path (a journal
  * of an earlier version with the running Windows' C:\WINDOWS in it) is refused, never
  * carried out on the helper. */
-static BOOL writable(const struct offline_ctx *c, const wchar_t *path)
+static BOOL writable(const struct offline *c, const wchar_t *path)
 {
-    size_t n = wcslen(c->o->windir);
+    size_t n = wcslen(c->windir);
     if (wcsstr(path, L"\\..\\") || wcsstr(path, L"/"))
         return FALSE;
-    return (_wcsnicmp(path, c->o->windir, n) == 0 && path[n] == L'\\') ||
-           (c->o->boot.boot_ini[0] && _wcsicmp(path, c->o->boot.boot_ini) == 0);
+    return (_wcsnicmp(path, c->windir, n) == 0 && path[n] == L'\\') ||
+           (c->boot.boot_ini[0] && _wcsicmp(path, c->boot.boot_ini) == 0);
 }
 
 static DWORD o_path_plain(void *ctx, const wchar_t *p, wchar_t *why, DWORD cch)
@@ -771,7 +762,7 @@ static DWORD o_read_cab_file(void *ctx, const wchar_t *cab, const wchar_t *name,
     *d = NULL;
     *n = 0;
     DOOR(cab);
-    return INNER->read_cab_file(INNER->ctx, cab, name, d, n);
+    return cab_read_file(((const struct offline *)ctx)->windir, cab, name, d, n);
 }
 static DWORD o_write_file(void *ctx, const wchar_t *p, const BYTE *d, DWORD n)
 {
@@ -811,9 +802,9 @@ static DWORD o_cut(void *ctx, HANDLE h, DWORD size)
 
 static DWORD o_describe_os(void *ctx, struct os_info *os)
 {
-    const struct offline_ctx *c = ctx;
+    const struct offline *c = ctx;
     struct backend self;
-    backend_offline_init(&self, c->in, c->o);
+    backend_offline_init(&self, (struct offline *)c);
     struct regval v;
     DWORD cur = 0, *pcur = NULL;
     if (self.read_value(self.ctx, L"SYSTEM\\Select", L"Current", &v) == ERROR_SUCCESS && v.present &&
@@ -821,15 +812,28 @@ static DWORD o_describe_os(void *ctx, struct os_info *os)
         memcpy(&cur, v.data, 4);
         pcur = &cur;
     }
-    return offline_probe_os(&self, c->o, pcur, os);
+    return offline_probe_os(&self, c, pcur, os);
 }
 
-void backend_offline_init(struct backend *b, const struct backend *inner, struct offline *o)
+/* What the engine needs of the disk beyond registry and files. */
+static DWORD o_describe_disk(void *ctx, struct disk_info *d)
 {
-    the_ctx.in = inner;
-    the_ctx.o = o;
+    const struct offline *c = ctx;
+    memset(d, 0, sizeof *d);
+    d->offline = TRUE;
+    wcopy(d->boot_ini, COUNTOF(d->boot_ini), c->boot.boot_ini);
+    d->actual_partition = c->boot.actual_partition;
+    d->numbers_known = c->boot.numbers_known;
+    d->dism_found = c->host->find_dism(d->dism, COUNTOF(d->dism));
+    d->dism_version_known = d->dism_found && dism_version(d->dism, &d->dism_major, &d->dism_minor);
+    return ERROR_SUCCESS;
+}
+
+void backend_offline_init(struct backend *b, struct offline *o)
+{
     memset(b, 0, sizeof *b);
-    b->ctx = &the_ctx;
+    b->ctx = o;
+    b->describe_disk = o_describe_disk;
     b->key_exists = o_key_exists;
     b->key_plain = o_key_plain;
     b->enum_subkey = o_enum_subkey;
@@ -938,11 +942,15 @@ DWORD offline_probe_os(const struct backend *b, const struct offline *o, const D
 
 /* ---- find --------------------------------------------------------------------------------------- */
 
-static void survey_found(const struct backend *live, struct found_windows *f)
+static void survey_found(struct found_windows *f)
 {
     struct backend off;
-    backend_offline_init(&off, live, &f->o);
-    f->hive_error = offline_mount(&f->o);
+    wchar_t why[2 * MAX_PATH + 128];
+    backend_offline_init(&off, &f->o);
+    /* a hive reached through a link on the disk is not loaded (pathcheck.h) */
+    f->hive_error = path_check(f->o.hive, why, COUNTOF(why));
+    if (f->hive_error == ERROR_SUCCESS)
+        f->hive_error = offline_mount(&f->o);
     if (f->hive_error != ERROR_SUCCESS) {
         /* version and architecture still come from the kernel file */
         offline_probe_os(&off, &f->o, NULL, &f->os);
@@ -971,7 +979,8 @@ static void survey_found(const struct backend *live, struct found_windows *f)
     offline_unmount(&f->o);
 }
 
-int offline_find_all(const struct backend *b, struct found_windows *list, int max)
+int offline_find_all(const struct backend *b, const struct offline_host *host, struct found_windows *list,
+                     int max)
 {
     wchar_t letters[26], dir[MAX_PATH];
     int nv = volumes(letters), n = 0;
@@ -983,6 +992,8 @@ int offline_find_all(const struct backend *b, struct found_windows *list, int ma
                 continue;
             struct found_windows *f = &list[n];
             memset(f, 0, sizeof *f);
+            f->o.host = host;
+            f->o.inner = b;
             /* the name as the folder has it on disk (WINDOWS, Windows, WINNT) */
             WIN32_FIND_DATAW fd;
             HANDLE h = FindFirstFileW(dir, &fd);
@@ -992,8 +1003,8 @@ int offline_find_all(const struct backend *b, struct found_windows *list, int ma
             }
             wcopy(f->o.windir, COUNTOF(f->o.windir), dir);
             wfmt(f->o.hive, COUNTOF(f->o.hive), L"%ls\\system32\\config\\SYSTEM", dir);
-            boot_link(dir, &f->o.boot);
-            survey_found(b, f);
+            boot_link(host, dir, &f->o.boot);
+            survey_found(f);
             n++;
             break;   /* Windows and WINNT name the same folder on a case-insensitive volume */
         }

@@ -21,7 +21,25 @@ struct offline_boot {
     wchar_t bcd[MAX_PATH];        /* \Boot\BCD or \EFI\Microsoft\Boot\BCD found, else empty */
 };
 
+/* What of the helper an offline run uses besides its registry and files: where a volume
+ * lies, where DISM is, and (test builds) a save of the hive before it is unloaded. */
+struct offline_host {
+    /* disk and partition numbers of a volume (IOCTL_STORAGE_GET_DEVICE_NUMBER) */
+    BOOL (*volume_number)(wchar_t letter, DWORD *disk, DWORD *partition);
+    /* the helper's own DISM (System32\dism.exe); path receives where it was looked for */
+    BOOL (*find_dism)(wchar_t *path, size_t cch);
+    /* saves the loaded hive to file just before it is unloaded (Wine does not write a loaded
+     * hive back); NULL in the shipped exe */
+    DWORD (*save_hive)(HKEY root, const wchar_t *file);
+};
+/* The helper as it is. */
+extern const struct offline_host offline_host_real;
+/* The host the exe uses: offline_host_real, unless a test build supplies a stand-in. */
+const struct offline_host *offline_host_for_exe(void);
+
 struct offline {
+    const struct offline_host *host;
+    const struct backend *inner;  /* the helper's backend the offline one wraps */
     wchar_t windir[MAX_PATH];     /* F:\WINDOWS */
     wchar_t hive[MAX_PATH];       /* F:\WINDOWS\system32\config\SYSTEM */
     wchar_t mount[64];            /* the HKLM subkey the hive is loaded under */
@@ -30,18 +48,10 @@ struct offline {
     struct offline_boot boot;
 };
 
-/* Where a volume lies: its disk and partition numbers (IOCTL_STORAGE_GET_DEVICE_NUMBER).
- * Replaceable by a test build that supplies a layout. */
-extern BOOL (*offline_volume_number)(wchar_t letter, DWORD *disk, DWORD *partition);
-
-/* Test builds only: saves the loaded hive to file just before it is unloaded (Wine does
- * not write a loaded hive back). NULL in the shipped exe. */
-extern DWORD (*offline_save_hive)(HKEY root, const wchar_t *file);
-
 /* PATH (a Windows folder, a volume root with boot.ini or \Windows, or "auto") to the
  * offline Windows folder. Returns an exit code; on failure msg says what was looked for. */
-int offline_locate(const struct backend *inner, const wchar_t *path, struct offline *o, wchar_t *msg,
-                   size_t cch);
+int offline_locate(const struct backend *inner, const struct offline_host *host, const wchar_t *path,
+                   struct offline *o, wchar_t *msg, size_t cch);
 
 /* Loads and unloads the offline SYSTEM hive (SeBackupPrivilege, SeRestorePrivilege).
  * unmount flushes first and is safe to call when nothing is loaded. */
@@ -50,22 +60,16 @@ DWORD offline_unmount(struct offline *o);
 /* Unloads hives that a run killed before it could unload them left behind. */
 void offline_unload_stale(void);
 
-/* A backend over inner that maps SYSTEM\... onto the loaded hive and refuses every other
+/* A backend over o->inner that maps SYSTEM\... onto the loaded hive and refuses every other
  * key: reads find nothing, writes are denied. Driver packages go into the offline image
- * with the platform's DISM. */
-void backend_offline_init(struct backend *b, const struct backend *inner, struct offline *o);
+ * with the platform's DISM. o is the backend's context: each offline Windows has its own. */
+void backend_offline_init(struct backend *b, struct offline *o);
 
 /* The offline Windows' version, service pack, architecture, product type and computer
  * name, from its ntoskrnl.exe and its hive (b: the offline backend; sets and Select read). */
 DWORD offline_probe_os(const struct backend *b, const struct offline *o, const DWORD *select_current,
                        struct os_info *os);
 
-/* DISM, which stages driver packages into an offline image: the helper's own
- * (System32\dism.exe). A test build points it at a stand-in. FALSE when absent. */
-BOOL offline_dism_path(wchar_t *path, size_t cch);
-extern BOOL (*offline_find_dism)(wchar_t *path, size_t cch);
-/* The version in dism.exe's version resource; FALSE when it has none. */
-BOOL offline_dism_version(const wchar_t *dism, DWORD *major, DWORD *minor);
 
 /* find: every offline Windows on this machine's volumes (not the running one). */
 struct found_windows {
@@ -76,6 +80,7 @@ struct found_windows {
     DWORD hive_error;             /* the hive could not be loaded: why */
 };
 /* b: the backend of the running machine, under which each hive is looked at. */
-int offline_find_all(const struct backend *b, struct found_windows *list, int max);
+int offline_find_all(const struct backend *b, const struct offline_host *host, struct found_windows *list,
+                     int max);
 void offline_describe(const struct found_windows *f, wchar_t *buf, size_t cch);
 #endif

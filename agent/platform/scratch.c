@@ -21,25 +21,18 @@ static BOOL new_dir_in(const wchar_t *parent, const wchar_t *what, wchar_t *dir,
     return FALSE;
 }
 
-static wchar_t scratch_windir[MAX_PATH];
-
-void scratch_root_set(const wchar_t *windir)
-{
-    wcopy(scratch_windir, COUNTOF(scratch_windir), windir ? windir : L"");
-}
-
-BOOL scratch_dir_create(const wchar_t *what, wchar_t *dir, size_t cch)
+BOOL scratch_dir_create(const wchar_t *windir, const wchar_t *what, wchar_t *dir, size_t cch)
 {
     wchar_t root[MAX_PATH], state[MAX_PATH], tmp[MAX_PATH];
-    if (scratch_windir[0])
-        wcopy(root, COUNTOF(root), scratch_windir);
-    if (scratch_windir[0] || GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
+    if (windir)
+        wcopy(root, COUNTOF(root), windir);
+    if (windir || GetSystemWindowsDirectoryW(root, COUNTOF(root))) {
         journal_state_dir(root, state, COUNTOF(state));
         secure_dir_create(state);
         if (new_dir_in(state, what, dir, cch))
             return TRUE;
-        if (scratch_windir[0])
-            return FALSE;   /* an offline Windows' run never falls back to the helper's %TEMP% */
+        if (windir)
+            return FALSE;   /* a run's own Windows, never the helper's %TEMP% */
     }
     DWORD n = GetTempPathW(COUNTOF(tmp), tmp);
     if (n == 0 || n >= COUNTOF(tmp))

@@ -140,6 +140,11 @@ static void cabinet_dll_comes_from_system32_without_default_dirs(void **state)
     swprintf(cab, MAX_PATH, L"%ls\\drivers\\%ls\\driver.cab", fx_bin_dir(), arch);
     swprintf(path, MAX_PATH, L"%ls\\driver.cab", dir);
     assert_true(fx_copy_file(cab, path));
+    /* intelide.sys only in the cabinet, as on a fresh 2003 (another test may have left it) */
+    wchar_t installed[MAX_PATH];
+    swprintf(installed, MAX_PATH, L"%ls\\system32\\drivers\\intelide.sys", fx_systemroot());
+    fx_delete_file(installed);
+    assert_false(fx_file_exists(installed));
     markers();
     static const struct { const wchar_t *no_preload; BOOL loads; const char *what; } runs[] = {
         { NULL, FALSE, "preloaded from System32" },

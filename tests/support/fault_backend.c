@@ -231,13 +231,22 @@ static BOOL test_dism(wchar_t *path, size_t cch)
     return n && n < cch && GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
+/* The helper as the offline tests lay it out: volumes from P2VPREP_LAYOUT, DISM from
+ * P2VPREP_DISM (else the helper's own), the hive saved before each unload. */
+const struct offline_host *offline_host_for_exe(void)
+{
+    static struct offline_host host;
+    wchar_t dism[8];
+    host = offline_host_real;
+    if (GetEnvironmentVariableW(L"P2VPREP_DISM", dism, 8))
+        host.find_dism = test_dism;
+    host.save_hive = save_hive;
+    host.volume_number = layout_number;
+    return &host;
+}
+
 const struct backend *backend_for_exe(BOOL wow64)
 {
-    wchar_t dism[8];
-    if (GetEnvironmentVariableW(L"P2VPREP_DISM", dism, 8))
-        offline_find_dism = test_dism;
-    offline_save_hive = save_hive;
-    offline_volume_number = layout_number;
     backend_win32_init(&real, wow64);
     faulty = real;
     faulty.create_key = f_create_key;

@@ -19,7 +19,7 @@ static struct backend disk;
 static int make_dir(void **state)
 {
     backend_win32_init(&disk, FALSE);
-    return scratch_dir_create(L"journaltest", dir, MAX_PATH) ? 0 : -1;
+    return scratch_dir_create(NULL, L"journaltest", dir, MAX_PATH) ? 0 : -1;
 }
 
 static int drop_dir(void **state)

@@ -272,7 +272,7 @@ static struct jentry *journal_of_an_apply(struct mem *m, size_t *n, wchar_t *pat
 /* A fresh, empty folder per test (the agent's own scratch folders), removed after. */
 static int make_dir(void **state)
 {
-    return scratch_dir_create(L"replaytest", dir, MAX_PATH) ? 0 : -1;
+    return scratch_dir_create(NULL, L"replaytest", dir, MAX_PATH) ? 0 : -1;
 }
 
 static int drop_dir(void **state)
