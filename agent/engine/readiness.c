@@ -2,40 +2,14 @@
  * shared/reference/storage-targets.md and Microsoft's documentation of boot.ini, the
  * disk IOCTLs, power settings and device installation policies. Everything here reads;
  * nothing is written. */
-#define COBJMACROS
 #include "readiness.h"
-#include "wow64.h"
-#include "dynapi.h"
-#include <ole2.h>
-#include <wbemcli.h>
+#include "hostfacts.h"
 #include "text.h"
 #include "winerr.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-#include <winioctl.h>
-
-/* The disk IOCTLs are codes, not imports: Windows 2000 answers what it knows and fails the
- * rest, which is handled. Defined here in case a header hides them for _WIN32_WINNT=0x0500. */
-#ifndef IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS
-#define IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS CTL_CODE(0x56, 0, METHOD_BUFFERED, FILE_ANY_ACCESS)
-#endif
-#ifndef IOCTL_DISK_GET_DRIVE_LAYOUT_EX
-#define IOCTL_DISK_GET_DRIVE_LAYOUT_EX \
-    CTL_CODE(IOCTL_DISK_BASE, 0x0014, METHOD_BUFFERED, FILE_ANY_ACCESS)
-#endif
-#ifndef PARTITION_LDM
-#define PARTITION_LDM 0x42
-#endif
-/* The kernel returns entries of this size whatever the headers' NTDDI_VERSION adds. */
-_Static_assert(sizeof(PARTITION_INFORMATION_EX) == 144, "PARTITION_INFORMATION_EX layout");
-
-/* GPT partition types of a dynamic disk: LDM metadata and LDM data. */
-static const GUID gpt_ldm_metadata =
-    {0x5808C8AA, 0x7E8F, 0x42E0, {0x85, 0xD2, 0xE1, 0xE9, 0x04, 0x34, 0xCF, 0xB3}};
-static const GUID gpt_ldm_data =
-    {0xAF9B60A0, 0x1431, 0x4F62, {0xBC, 0x68, 0x33, 0x11, 0x71, 0x4A, 0x69, 0xAD}};
 
 #define MB (1024ull * 1024)
 
@@ -56,22 +30,6 @@ static void current_set(const struct machine *m, wchar_t *set, size_t cch)
 }
 
 /* ---- volumes ---------------------------------------------------------------------- */
-
-/* The drive letter ("C:") whose DOS device is the NT device name dev
- * (\Device\HarddiskVolume1). */
-static BOOL letter_of_device(const wchar_t *dev, wchar_t *vol, size_t cch)
-{
-    DWORD drives = GetLogicalDrives();
-    for (int i = 0; i < 26; i++) {
-        wchar_t name[3] = {(wchar_t)(L'A' + i), L':', 0}, target[MAX_PATH];
-        if (!(drives & (1u << i)))
-            continue;
-        if (QueryDosDeviceW(name, target, COUNTOF(target)) && !_wcsicmp(target, dev))
-            return wcopy(vol, cch, name);
-    }
-    return FALSE;
-}
-
 /* HKLM\SYSTEM\Setup SystemPartition: the NT name of the partition holding the boot
  * files (ntldr + boot.ini on NT5, bootmgr + \Boot\BCD on NT6+). */
 static BOOL read_system_partition(const struct backend *b, wchar_t *dev, size_t cch)
@@ -86,7 +44,7 @@ static void probe_boot_files(const struct backend *b, const struct machine *m, s
 {
     wchar_t dev[MAX_PATH], vol[8], path[MAX_PATH];
     BOOL have_dev = read_system_partition(b, dev, COUNTOF(dev));
-    BOOL lettered = have_dev && letter_of_device(dev, vol, COUNTOF(vol));
+    BOOL lettered = have_dev && host_letter_of_device(dev, vol, COUNTOF(vol));
 
     if (!nt6(&m->os)) {
         /* boot.ini is on the system partition (the active one, with ntldr), which need not
@@ -96,10 +54,10 @@ static void probe_boot_files(const struct backend *b, const struct machine *m, s
             wfmt(path, COUNTOF(path), L"%ls\\boot.ini", vol);
             found = bootini_read(path, out);
         }
-        DWORD drives = GetLogicalDrives();
+        DWORD drives = host_fixed_drives();
         for (int i = 0; i < 26 && !found; i++) {
             wchar_t root[4] = {(wchar_t)(L'A' + i), L':', L'\\', 0};
-            if (!(drives & (1u << i)) || GetDriveTypeW(root) != DRIVE_FIXED)
+            if (!(drives & (1u << i)))
                 continue;
             wfmt(path, COUNTOF(path), L"%lsboot.ini", root);
             found = bootini_read(path, out);
@@ -122,112 +80,14 @@ static void probe_boot_files(const struct backend *b, const struct machine *m, s
     readiness_boot_notes(&m->os, out);
 }
 
-/* Runs a METHOD_BUFFERED IOCTL with no input, growing the output buffer as needed.
- * On success *out (malloc'ed) holds *got bytes. */
-static DWORD ioctl_read(HANDLE h, DWORD code, BYTE **out, DWORD *got)
-{
-    DWORD size = 16 * 1024, e;
-    *out = NULL;
-    for (;;) {
-        BYTE *buf = malloc(size);
-        if (!buf)
-            return ERROR_NOT_ENOUGH_MEMORY;
-        if (DeviceIoControl(h, code, NULL, 0, buf, size, got, NULL)) {
-            *out = buf;
-            return ERROR_SUCCESS;
-        }
-        e = GetLastError();
-        free(buf);
-        if (e != ERROR_INSUFFICIENT_BUFFER || size >= 1024 * 1024)
-            return e;
-        size *= 4;
-    }
-}
-
-/* Whether any partition of \\.\PhysicalDriveN marks a dynamic disk: MBR type 0x42
- * (PARTITION_LDM) or a GPT LDM partition. */
-static DWORD disk_is_dynamic(DWORD disk, BOOL *dynamic)
-{
-    wchar_t name[32];
-    DWORD e, got = 0;
-    BYTE *buf;
-    *dynamic = FALSE;
-    wfmt(name, COUNTOF(name), L"\\\\.\\PhysicalDrive%lu", (unsigned long)disk);
-
-    /* IOCTL_DISK_GET_DRIVE_LAYOUT_EX (XP and later) needs no access rights. */
-    HANDLE h = CreateFileW(name, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    if (h == INVALID_HANDLE_VALUE)
-        return GetLastError();
-    e = ioctl_read(h, IOCTL_DISK_GET_DRIVE_LAYOUT_EX, &buf, &got);
-    CloseHandle(h);
-    if (e == ERROR_SUCCESS) {
-        const size_t head = offsetof(DRIVE_LAYOUT_INFORMATION_EX, PartitionEntry);
-        const DRIVE_LAYOUT_INFORMATION_EX *l = (const DRIVE_LAYOUT_INFORMATION_EX *)buf;
-        size_t room = got >= head ? (got - head) / sizeof(PARTITION_INFORMATION_EX) : 0;
-        for (DWORD i = 0; i < room && i < l->PartitionCount; i++) {
-            const PARTITION_INFORMATION_EX *p = &l->PartitionEntry[i];
-            if (p->PartitionStyle == PARTITION_STYLE_MBR && p->Mbr.PartitionType == PARTITION_LDM)
-                *dynamic = TRUE;
-            if (p->PartitionStyle == PARTITION_STYLE_GPT &&
-                (!memcmp(&p->Gpt.PartitionType, &gpt_ldm_metadata, sizeof(GUID)) ||
-                 !memcmp(&p->Gpt.PartitionType, &gpt_ldm_data, sizeof(GUID))))
-                *dynamic = TRUE;
-        }
-        free(buf);
-        return ERROR_SUCCESS;
-    }
-    if (e != ERROR_INVALID_FUNCTION && e != ERROR_NOT_SUPPORTED && e != ERROR_INVALID_PARAMETER)
-        return e;
-
-    /* Windows 2000: IOCTL_DISK_GET_DRIVE_LAYOUT (MBR disks only), which wants read access. */
-    h = CreateFileW(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
-                    NULL);
-    if (h == INVALID_HANDLE_VALUE)
-        return GetLastError();
-    e = ioctl_read(h, IOCTL_DISK_GET_DRIVE_LAYOUT, &buf, &got);
-    CloseHandle(h);
-    if (e != ERROR_SUCCESS)
-        return e;
-    const size_t head = offsetof(DRIVE_LAYOUT_INFORMATION, PartitionEntry);
-    const DRIVE_LAYOUT_INFORMATION *l = (const DRIVE_LAYOUT_INFORMATION *)buf;
-    size_t room = got >= head ? (got - head) / sizeof(PARTITION_INFORMATION) : 0;
-    for (DWORD i = 0; i < room && i < l->PartitionCount; i++)
-        if (l->PartitionEntry[i].PartitionType == PARTITION_LDM)
-            *dynamic = TRUE;
-    free(buf);
-    return ERROR_SUCCESS;
-}
-
 /* Every disk under %SystemRoot%'s volume (a dynamic volume may span several). */
 static void probe_dynamic_disk(struct readiness *out)
 {
-    wchar_t name[16], err[256];
-    union {
-        VOLUME_DISK_EXTENTS v;
-        BYTE raw[sizeof(VOLUME_DISK_EXTENTS) + 31 * sizeof(DISK_EXTENT)];
-    } ext;
-    DWORD got = 0, e = ERROR_SUCCESS;
-
+    wchar_t err[256];
+    DWORD checked = 0;
     if (!out->system_volume[0])
         return;
-    wfmt(name, COUNTOF(name), L"\\\\.\\%ls", out->system_volume);
-    HANDLE h = CreateFileW(name, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        e = GetLastError();
-    } else {
-        if (!DeviceIoControl(h, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, NULL, 0, &ext, sizeof ext,
-                             &got, NULL))
-            e = GetLastError();
-        CloseHandle(h);
-    }
-    DWORD checked = 0;
-    for (DWORD i = 0; e == ERROR_SUCCESS && i < ext.v.NumberOfDiskExtents && i < 32; i++) {
-        BOOL dyn = FALSE;
-        e = disk_is_dynamic(ext.v.Extents[i].DiskNumber, &dyn);
-        if (dyn)
-            out->dynamic_disk = TRUE;
-        checked += e == ERROR_SUCCESS;
-    }
+    DWORD e = host_volume_dynamic(out->system_volume, &out->dynamic_disk, &checked);
     if (out->dynamic_disk)
         readiness_note(out, TRUE, L"dynamic-disk",
              L"%ls is on a dynamic disk: converters and this kind of preparation assume basic "
@@ -265,18 +125,6 @@ static BOOL read_number(const struct backend *b, const wchar_t *key, const wchar
     return FALSE;
 }
 
-static BOOL file_exists(const wchar_t *path)
-{
-    /* FindFirstFile, not GetFileAttributes: the latter can fail with a sharing violation
-     * on files the system holds open, as hiberfil.sys and pagefile.sys are. */
-    WIN32_FIND_DATAW fd;
-    HANDLE h = FindFirstFileW(path, &fd);
-    if (h == INVALID_HANDLE_VALUE)
-        return GetLastError() == ERROR_SHARING_VIOLATION;
-    FindClose(h);
-    return TRUE;
-}
-
 static void probe_power(const struct backend *b, const struct machine *m, struct readiness *out)
 {
     wchar_t set[32], key[P2V_KEY_MAX], path[MAX_PATH];
@@ -290,7 +138,7 @@ static void probe_power(const struct backend *b, const struct machine *m, struct
         out->hibernation = d != 0;
     } else if (out->system_volume[0]) {
         wfmt(path, COUNTOF(path), L"%ls\\hiberfil.sys", out->system_volume);
-        out->hibernation = file_exists(path);
+        out->hibernation = host_file_present(path);
     }
     wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\Session Manager\\Power", set);
     out->fast_startup = read_number(b, key, L"HiberbootEnabled", &d) && d == 1;
@@ -314,40 +162,28 @@ static void probe_power(const struct backend *b, const struct machine *m, struct
 static void probe_free_space(const struct machine *m, struct readiness *out)
 {
     wchar_t path[MAX_PATH], err[256];
-    ULARGE_INTEGER avail, total, free_total;
-    PVOID old = NULL;
-    BOOL off = FALSE, ok;
-    DWORD e = ERROR_SUCCESS;
-
+    ULONGLONG avail = 0;
     if (!m->os.systemroot[0])
         return;
     wfmt(path, COUNTOF(path), L"%ls\\system32\\drivers", m->os.systemroot);
-    /* A 32-bit p2vprep on 64-bit Windows asks about the native folder, not SysWOW64's
-     * (same volume, but SysWOW64\drivers need not exist). */
-    const struct dynapi *api = dynapi();
-    if (wow64_redirection_off(m->os.wow64) && api->Wow64DisableWow64FsRedirection && api->Wow64RevertWow64FsRedirection)
-        off = api->Wow64DisableWow64FsRedirection(&old);
-    ok = GetDiskFreeSpaceExW(path, &avail, &total, &free_total);
-    if (!ok)
-        e = GetLastError();
-    if (off)
-        api->Wow64RevertWow64FsRedirection(old);
-    if (!ok && out->system_volume[0]) {
+    DWORD e = host_free_space(path, m->os.wow64, &avail);
+    if (e != ERROR_SUCCESS && out->system_volume[0]) {
         /* The folder should always exist; its volume's root answers the same question. */
         wfmt(path, COUNTOF(path), L"%ls\\", out->system_volume);
-        ok = GetDiskFreeSpaceExW(path, &avail, &total, &free_total);
+        if (host_free_space(path, FALSE, &avail) == ERROR_SUCCESS)
+            e = ERROR_SUCCESS;
     }
-    if (!ok) {
+    if (e != ERROR_SUCCESS) {
         readiness_note(out, FALSE, L"free-space-unknown", L"Could not read the free space of %ls: %ls.",
              path, win_error_text(e, err, COUNTOF(err)));
         return;
     }
-    out->drivers_free_bytes = avail.QuadPart;
-    if (avail.QuadPart < READINESS_LOW_SPACE_BYTES)
+    out->drivers_free_bytes = avail;
+    if (avail < READINESS_LOW_SPACE_BYTES)
         readiness_note(out, TRUE, L"low-space",
              L"Only %lu MB is free on %ls (the volume of %ls\\system32\\drivers): free at least "
              L"%lu MB before preparing and converting.",
-             (unsigned long)(avail.QuadPart / MB), out->system_volume[0] ? out->system_volume : path,
+             (unsigned long)(avail / MB), out->system_volume[0] ? out->system_volume : path,
              m->os.systemroot, (unsigned long)(READINESS_LOW_SPACE_BYTES / MB));
 }
 
@@ -431,116 +267,13 @@ static enum firmware probe_firmware(const struct backend *b, const struct machin
 {
     wchar_t key[P2V_KEY_MAX];
     DWORD d;
-    const struct dynapi *api = dynapi();
-    if (!m->os.offline) {
-        int type = 0;
-        if (api->GetFirmwareType && api->GetFirmwareType(&type) && (type == 1 || type == 2))
-            return type == 1 ? FIRMWARE_BIOS : FIRMWARE_UEFI;
-        if (api->GetFirmwareEnvironmentVariableW) {
-            BYTE buf[4];
-            if (!api->GetFirmwareEnvironmentVariableW(L"", L"{00000000-0000-0000-0000-000000000000}", buf, 0))
-                return GetLastError() == ERROR_INVALID_FUNCTION ? FIRMWARE_BIOS : FIRMWARE_UEFI;
-        }
-    }
+    enum firmware fw;
+    if (!m->os.offline && (fw = host_firmware()) != FIRMWARE_UNKNOWN)
+        return fw;
     wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control", set);
     if (read_number(b, key, L"PEFirmwareType", &d) && (d == 1 || d == 2))
         return d == 1 ? FIRMWARE_BIOS : FIRMWARE_UEFI;
     return m->os.major == 5 ? FIRMWARE_BIOS : FIRMWARE_UNKNOWN;
-}
-
-/* COM and OLE automation, loaded from System32 only when the BitLocker query runs: as
- * static imports every run (--version and apply included) paid for loading them. */
-struct com_api {
-    __typeof__(&CoInitializeEx) CoInitializeEx;
-    __typeof__(&CoUninitialize) CoUninitialize;
-    __typeof__(&CoCreateInstance) CoCreateInstance;
-    __typeof__(&CoSetProxyBlanket) CoSetProxyBlanket;
-    __typeof__(&SysAllocString) SysAllocString;
-    __typeof__(&SysFreeString) SysFreeString;
-    __typeof__(&VariantClear) VariantClear;
-};
-
-static const struct com_api *com_api(void)
-{
-    static struct com_api api;
-    static int state;   /* 0 not tried, 1 loaded, -1 unavailable */
-    if (state == 0) {
-        HMODULE ole = system_dll(L"ole32.dll"), aut = system_dll(L"oleaut32.dll");
-        state = -1;
-#define GET(m, f) (api.f = (__typeof__(api.f))(void *)GetProcAddress(m, #f))
-        if (ole && aut && GET(ole, CoInitializeEx) && GET(ole, CoUninitialize) &&
-            GET(ole, CoCreateInstance) && GET(ole, CoSetProxyBlanket) && GET(aut, SysAllocString) &&
-            GET(aut, SysFreeString) && GET(aut, VariantClear))
-            state = 1;
-#undef GET
-    }
-    return state == 1 ? &api : NULL;
-}
-
-/* wbemuuid's GUIDs, here rather than linked: its library brings every WMI GUID along */
-static const CLSID p2v_CLSID_WbemLocator =
-    { 0x4590f811, 0x1d3a, 0x11d0, { 0x89, 0x1f, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 } };
-static const IID p2v_IID_IWbemLocator =
-    { 0xdc12a687, 0x737f, 0x11cf, { 0x88, 0x4d, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 } };
-
-/* BitLocker protection of the system volume, as Windows' own BitLocker WMI provider
- * reports it (Win32_EncryptableVolume.ProtectionStatus: 0 off, 1 on; Vista and later,
- * administrators only). Reading the volume's boot sector would not tell: an unlocked
- * BitLocker volume shows the plain file system to readers. Anything that fails is unknown. */
-static enum bitlocker probe_bitlocker(const struct machine *m, const wchar_t *volume)
-{
-    enum bitlocker result = BITLOCKER_UNKNOWN;
-    wchar_t query[96];
-    const struct com_api *com;
-    if (m->os.offline || m->os.major < 6 || !volume[0] || !(com = com_api()))
-        return result;
-    HRESULT hr = com->CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    if (FAILED(hr) && hr != RPC_E_CHANGED_MODE)
-        return result;
-    BOOL uninit = SUCCEEDED(hr);
-    IWbemLocator *loc = NULL;
-    IWbemServices *svc = NULL;
-    IEnumWbemClassObject *en = NULL;
-    IWbemClassObject *obj = NULL;
-    BSTR ns = com->SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
-    BSTR wql = com->SysAllocString(L"WQL");
-    wfmt(query, COUNTOF(query), L"SELECT ProtectionStatus FROM Win32_EncryptableVolume WHERE DriveLetter='%ls'",
-         volume);
-    BSTR q = com->SysAllocString(query);
-    ULONG got = 0;
-    VARIANT v;
-    memset(&v, 0, sizeof v);   /* VT_EMPTY, as VariantInit leaves it */
-    if (ns && wql && q &&
-        SUCCEEDED(com->CoCreateInstance(&p2v_CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                                        &p2v_IID_IWbemLocator, (void **)&loc)) &&
-        SUCCEEDED(IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc)) &&
-        SUCCEEDED(com->CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
-                                    RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE)) &&
-        SUCCEEDED(IWbemServices_ExecQuery(svc, wql, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
-                                          NULL, &en)) &&
-        IEnumWbemClassObject_Next(en, 10000, 1, &obj, &got) == WBEM_S_NO_ERROR && got == 1 &&
-        SUCCEEDED(IWbemClassObject_Get(obj, L"ProtectionStatus", 0, &v, NULL, NULL)) &&
-        (v.vt == VT_I4 || v.vt == VT_UI4)) {
-        if (v.lVal == 1)
-            result = BITLOCKER_ON;
-        else if (v.lVal == 0)
-            result = BITLOCKER_OFF;
-    }
-    com->VariantClear(&v);
-    if (obj)
-        IWbemClassObject_Release(obj);
-    if (en)
-        IEnumWbemClassObject_Release(en);
-    if (svc)
-        IWbemServices_Release(svc);
-    if (loc)
-        IWbemLocator_Release(loc);
-    com->SysFreeString(q);
-    com->SysFreeString(wql);
-    com->SysFreeString(ns);
-    if (uninit)
-        com->CoUninitialize();
-    return result;
 }
 
 static void probe_facts(const struct backend *b, const struct machine *m, struct readiness_facts *f)
@@ -592,6 +325,7 @@ void readiness_probe(const struct backend *b, const struct machine *m, const str
     probe_free_space(m, out);
     probe_policies(b, m, out);
     probe_facts(b, m, &out->facts);
-    out->facts.bitlocker = probe_bitlocker(m, out->system_volume);
+    /* Vista and later, administrators only; offline, the helper's WMI knows nothing of it */
+    out->facts.bitlocker = m->os.offline || m->os.major < 6 ? BITLOCKER_UNKNOWN : host_bitlocker(out->system_volume);
     readiness_decide(&out->facts, &m->os, job, out);
 }
