@@ -196,9 +196,9 @@ DWORD service_install(const struct options *o, const wchar_t *exe_path)
     append_quoted(&cmd, L"--log", o->log);
     if (o->no_ide)
         wbuf_add(&cmd, L" --no-ide");
-    if (o->san_policy != SAN_DEFAULT)
-        wbuf_addf(&cmd, L" --san-policy %ls", o->san_policy == SAN_ONLINE ? L"online" : L"keep");
-    if (o->crash_visible)
+    if (o->policy.san_policy != SAN_DEFAULT)
+        wbuf_addf(&cmd, L" --san-policy %ls", o->policy.san_policy == SAN_ONLINE ? L"online" : L"keep");
+    if (o->policy.crash_visible)
         wbuf_add(&cmd, L" --crash-visible");
     if (!cmd.ok)
         return ERROR_NOT_ENOUGH_MEMORY;

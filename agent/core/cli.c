@@ -185,9 +185,9 @@ static const struct option_spec option_table[] = {
       CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK) | CMDS(CMD_ROLLBACK), L"plan, apply, check and rollback" },
     { L"--fix-boot-ini", NULL, OPT_FLAG, AT(fix_boot_ini), CMDS(CMD_APPLY), L"apply --offline" },
     { L"--san-policy", NULL, OPT_SAN, 0, TARGETED, FOR_TARGETED },
-    { L"--crash-visible", NULL, OPT_FLAG, AT(crash_visible), TARGETED, FOR_TARGETED },
+    { L"--crash-visible", NULL, OPT_FLAG, AT(policy.crash_visible), TARGETED, FOR_TARGETED },
     { L"--no-ide", NULL, OPT_FLAG, AT(no_ide), TARGETED, FOR_TARGETED },
-    { L"--allow-unsigned", NULL, OPT_FLAG, AT(allow_unsigned), WATCHED, FOR_WATCHED },
+    { L"--allow-unsigned", NULL, OPT_FLAG, AT(policy.allow_unsigned), WATCHED, FOR_WATCHED },
     { L"--allow-open-payload", NULL, OPT_FLAG, AT(allow_open_payload), WATCHED, FOR_WATCHED },
     { L"--renamed", NULL, OPT_FLAG, AT(renamed), CMDS(CMD_ROLLBACK), L"rollback" },
     { L"--mode", NULL, OPT_MODE, 0, CMDS(CMD_SERVICE_INSTALL), L"service install" },
@@ -274,7 +274,7 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
         case OPT_SAN:
             if (_wcsicmp(value, L"online") && _wcsicmp(value, L"keep"))
                 return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
-            o->san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
+            o->policy.san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
             break;
         case OPT_MODE:
             if (_wcsicmp(value, L"apply") && _wcsicmp(value, L"check"))

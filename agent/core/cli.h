@@ -20,7 +20,6 @@ struct options {
     const wchar_t *inf;       /* --inf: a target from a vendor INF */
     BOOL quiet;
     BOOL all;                 /* --target all */
-    BOOL allow_unsigned;
     BOOL allow_open_payload;  /* payload or --inf folder others may write: used anyway */
     BOOL renamed;               /* rollback --renamed: a journal written under another computer name */
     enum command service_mode;  /* service install --mode: CMD_APPLY or CMD_CHECK */
@@ -30,8 +29,7 @@ struct options {
     const wchar_t *push_results;/* summarize --push-results (else DIR\push-results.csv) */
     const wchar_t *offline;     /* --offline: a Windows folder, a volume root, or "auto" */
     BOOL fix_boot_ini;          /* apply --offline: correct boot.ini's partition(N) */
-    enum san_choice san_policy; /* --san-policy online|keep */
-    BOOL crash_visible;         /* --crash-visible: CrashControl\AutoReboot = 0 */
+    struct policy policy;       /* --allow-unsigned, --san-policy, --crash-visible */
     BOOL no_ide;                /* --no-ide: leave out the targets' boot_also ("ide") */
     int push_argc;              /* push: the words after "push", parsed by push.c */
     wchar_t **push_argv;

@@ -296,7 +296,7 @@ static const struct target *san_target(const struct target *const *targets, size
 static void settings_requirements(struct requirements *r, const struct machine *m,
                                   const struct target *const *targets, size_t n, unsigned gen)
 {
-    const struct target *san = gen == GEN_NT5 ? NULL : san_target(targets, n, r->san_policy);
+    const struct target *san = gen == GEN_NT5 ? NULL : san_target(targets, n, r->policy.san_policy);
     for (int s = 0; s < m->n_sets; s++) {
         wchar_t key[P2V_KEY_MAX];
         const wchar_t *set = m->sets[s];
@@ -306,7 +306,7 @@ static void settings_requirements(struct requirements *r, const struct machine *
         }
         /* A STOP 0x7B that reboots at once is a loop nobody can read; AutoReboot = 0 keeps
          * it on the console (virt-v2v sets it for the same reason). */
-        if (r->crash_visible && n) {
+        if (r->policy.crash_visible && n) {
             wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\CrashControl", set);
             want_dword(r, targets[0], set, key, L"AutoReboot", 0, FALSE);
         }
@@ -478,11 +478,11 @@ static void check_signature(struct plan *p, const struct target *t, const struct
             f->cat, (unsigned long)cat->result, t->where_to_get);
         return;
     case SIG_UNTRUSTED:
-        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",
+        plan_add_problem(p, t, p->policy.allow_unsigned ? 0 : 3, L"untrusted-signature",
             L"%ls: %ls is signed through its catalog %ls, by a certificate this Windows does not "
             L"trust (WinVerifyTrust: 0x%08lx); 64-bit Windows will not load it and the VM would "
             L"stop with 0x7B. Use the vendor's signed package%ls.", t->name, f->src, f->cat,
-            (unsigned long)cat->result, p->allow_unsigned ? allowed : how);
+            (unsigned long)cat->result, p->policy.allow_unsigned ? allowed : how);
         return;
     default:
         break;
@@ -491,29 +491,29 @@ static void check_signature(struct plan *p, const struct target *t, const struct
      * the kernel loads boot drivers from */
     const struct sig_info *programs = cat->state == SIG_VALID ? cat : f->src_sig.state == SIG_VALID ? &f->src_sig : NULL;
     if (programs) {
-        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"user-mode-signature",
+        plan_add_problem(p, t, p->policy.allow_unsigned ? 0 : 3, L"user-mode-signature",
             L"%ls: %ls is signed%ls by a chain that ends in %ls, which this Windows trusts for programs, "
             L"but not in a root the 64-bit kernel loads boot drivers from (Microsoft's, or a "
             L"commercial CA Microsoft cross-signed); without test signing (bcdedit /set testsigning "
             L"on) this server and the VM stop at boot with 0xc0000428. Use the vendor's signed "
             L"driver%ls.", t->name, f->src, programs == cat ? L" through its catalog" : L"",
-            programs->root[0] ? programs->root : L"a root", p->allow_unsigned ? allowed : how);
+            programs->root[0] ? programs->root : L"a root", p->policy.allow_unsigned ? allowed : how);
         return;
     }
     if (f->src_sig.state == SIG_UNTRUSTED) {
-        plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"untrusted-signature",
+        plan_add_problem(p, t, p->policy.allow_unsigned ? 0 : 3, L"untrusted-signature",
             L"%ls: %ls %ls (WinVerifyTrust: 0x%08lx); 64-bit Windows will not load it and the VM "
             L"would stop with 0x7B. Use the vendor's signed driver%ls.", t->name, f->src,
             sig_state_text(SIG_UNTRUSTED), (unsigned long)f->src_sig.result,
-            p->allow_unsigned ? allowed : how);
+            p->policy.allow_unsigned ? allowed : how);
         return;
     }
-    plan_add_problem(p, t, p->allow_unsigned ? 0 : 3, L"unsigned-driver",
+    plan_add_problem(p, t, p->policy.allow_unsigned ? 0 : 3, L"unsigned-driver",
         L"%ls: %ls has no Authenticode signature%ls; 64-bit Windows will not load it and the "
         L"VM would stop with 0x7B. Use the vendor's signed driver%ls.",
         t->name, f->src, !pkg ? L"" : pkg->catalog_present ? L" and its package's catalog does not list it"
                                                            : L" and its package has no catalog",
-        p->allow_unsigned ? allowed : how);
+        p->policy.allow_unsigned ? allowed : how);
 }
 
 static struct change *new_change(struct plan *p, enum change_kind kind, const struct target *t)
@@ -607,11 +607,11 @@ static void plan_packages(struct plan *p, const struct machine *m, const struct 
                 continue;
             }
             if (v->state == SIG_UNTRUSTED)
-                plan_add_problem(p, w->target, p->allow_unsigned ? 0 : 3, L"untrusted-catalog",
+                plan_add_problem(p, w->target, p->policy.allow_unsigned ? 0 : 3, L"untrusted-catalog",
                     L"%ls: the catalog %ls of %ls is signed by a certificate this Windows does not "
                     L"trust (WinVerifyTrust: 0x%08lx); Windows will not stage the package%ls.",
                     w->target->name, pkg->catalog_path, pkg->inf, (unsigned long)v->result,
-                    p->allow_unsigned ? L" unless test signing is on (--allow-unsigned given: going ahead)"
+                    p->policy.allow_unsigned ? L" unless test signing is on (--allow-unsigned given: going ahead)"
                                       : L". Use the vendor's signed package, or pass --allow-unsigned only "
                                         L"for a test-signed setup");
         }
@@ -685,8 +685,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         plan_add_problem(p, NULL, 2, L"out-of-memory", L"Out of memory.");
         return;
     }
-    r->san_policy = p->san_policy;
-    r->crash_visible = p->crash_visible;
+    r->policy = p->policy;
     const struct target *accepted[P2V_FILES_MAX];   /* the settings follow these only */
     size_t n_accepted = 0;
     for (size_t i = 0; i < n_targets; i++) {
@@ -706,7 +705,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
         else
             rule_requirements(r, m, t, rule, gen, TRUE);
     }
-    if (gen == GEN_NT5 && p->san_policy == SAN_ONLINE)
+    if (gen == GEN_NT5 && p->policy.san_policy == SAN_ONLINE)
         plan_add_problem(p, n_targets ? targets[0] : NULL, 2, L"san-policy-unsupported",
             L"--san-policy online: %ls has no SAN policy (partmgr's SanPolicy came with "
             L"Vista / 2008); data disks there come online by themselves. Leave the option out. "

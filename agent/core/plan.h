@@ -41,9 +41,7 @@ struct requirements {
     struct want_package packages[P2V_FILES_MAX];
     int n_packages;
     BOOL overflow;               /* more than fits: the plan must refuse, never drop */
-    /* inputs, as in struct plan */
-    enum san_choice san_policy;
-    BOOL crash_visible;
+    struct policy policy;        /* input, as in struct plan */
 };
 
 enum change_kind {
@@ -75,9 +73,7 @@ struct problem {
 };
 
 struct plan {
-    BOOL allow_unsigned;            /* input: --allow-unsigned */
-    enum san_choice san_policy;     /* input: --san-policy */
-    BOOL crash_visible;             /* input: --crash-visible */
+    struct policy policy;           /* input: the admin's choices */
     struct change *changes;         /* P2V_ITEMS_MAX */
     size_t n_changes;
     struct problem *problems;       /* P2V_PROBLEMS_MAX */

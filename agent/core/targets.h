@@ -107,6 +107,14 @@ enum san_choice {
     SAN_KEEP,          /* --san-policy keep */
 };
 
+/* The admin's choices the planner follows, one struct from the command line through the
+ * requirements to the plan. */
+struct policy {
+    BOOL allow_unsigned;            /* --allow-unsigned */
+    enum san_choice san_policy;     /* --san-policy */
+    BOOL crash_visible;             /* --crash-visible: CrashControl\AutoReboot = 0 */
+};
+
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */
 #define SERVICE_TYPE_KERNEL 1
 #define SERVICE_START_BOOT 0

@@ -288,8 +288,7 @@ static DWORD survey(struct run *r)
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD e = probe_control_sets(r->b, r->m);
     if (e == ERROR_SUCCESS) {
-        req->san_policy = r->opt->san_policy;
-        req->crash_visible = r->opt->crash_visible;
+        req->policy = r->opt->policy;
         plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
         e = probe_values(r->b, r->m, req);
         /* the registry read, inbox services' files are named by their own ImagePath */
@@ -300,9 +299,7 @@ static DWORD survey(struct run *r)
     }
     requirements_free(req);
     if (e == ERROR_SUCCESS) {
-        r->p->allow_unsigned = r->opt->allow_unsigned;
-        r->p->san_policy = r->opt->san_policy;
-        r->p->crash_visible = r->opt->crash_visible;
+        r->p->policy = r->opt->policy;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
         survey_links(r);
         if (r->opt->command != CMD_ROLLBACK)
@@ -1082,9 +1079,7 @@ static int cmd_check(struct run *r)
     for (size_t i = 0; i < r->opt->n_targets && r->n_verdicts < (int)COUNTOF(r->verdicts); i++) {
         const struct target *t = r->opt->targets[i];
         struct verdict *v = &r->verdicts[r->n_verdicts++];
-        one->allow_unsigned = r->opt->allow_unsigned;
-        one->san_policy = r->opt->san_policy;
-        one->crash_visible = r->opt->crash_visible;
+        one->policy = r->opt->policy;
         plan_make(r->m, &t, 1, one);
         plan_changes_as_problems(one);
         v->target = t;
@@ -1131,7 +1126,7 @@ static int cmd_check(struct run *r)
     if (!r->opt->all)
         show_problems(r->p);
     if ((r->readiness = calloc(1, sizeof *r->readiness)) != NULL) {
-        struct readiness_job job = { r->opt->targets, r->opt->n_targets, r->opt->san_policy };
+        struct readiness_job job = { r->opt->targets, r->opt->n_targets, r->opt->policy.san_policy };
         readiness_probe(r->b, r->m, &job, r->readiness);
         show_readiness(r->readiness);
     }

@@ -102,14 +102,14 @@ static void san_policy_and_crash_visible(void **state)
     struct options o;
     wchar_t err[512];
     assert_int_equal(parse(&o, err, 4, L"apply", L"--target", L"hyperv"), 0);
-    assert_int_equal(o.san_policy, SAN_DEFAULT);
-    assert_false(o.crash_visible);
+    assert_int_equal(o.policy.san_policy, SAN_DEFAULT);
+    assert_false(o.policy.crash_visible);
     assert_int_equal(parse(&o, err, 7, L"apply", L"--target", L"hyperv", L"--san-policy", L"keep",
                            L"--crash-visible"), 0);
-    assert_int_equal(o.san_policy, SAN_KEEP);
-    assert_true(o.crash_visible);
+    assert_int_equal(o.policy.san_policy, SAN_KEEP);
+    assert_true(o.policy.crash_visible);
     assert_int_equal(parse(&o, err, 6, L"plan", L"--target", L"lsilogic", L"--san-policy", L"ONLINE"), 0);
-    assert_int_equal(o.san_policy, SAN_ONLINE);
+    assert_int_equal(o.policy.san_policy, SAN_ONLINE);
     assert_int_equal(parse(&o, err, 6, L"plan", L"--target", L"lsilogic", L"--san-policy", L"offline"),
                      EXIT_USAGE);
     assert_wstr_contains(err, L"online or keep");

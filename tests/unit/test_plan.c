@@ -436,12 +436,12 @@ static void unsigned_driver_on_x64_vista_and_later_is_refused_unless_allowed(voi
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     assert_wstr_equal(p->problems[0].code, L"unsigned-driver");
-    p->allow_unsigned = TRUE;
+    p->policy.allow_unsigned = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
     assert_wstr_equal(p->problems[0].code, L"unsigned-driver");   /* still said */
     assert_true(p->n_changes > 0);
-    p->allow_unsigned = FALSE;
+    p->policy.allow_unsigned = FALSE;
     m->files[0].src_sig.state = SIG_VALID;
     m->files[0].src_sig.kernel = TRUE;   /* a Microsoft root, or cross-signed */
     plan_make(m, &t, 1, p);
@@ -471,11 +471,11 @@ static void a_signature_for_programs_is_not_one_for_the_kernel(void **state)
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     m->test_signing = FALSE;
-    p->allow_unsigned = TRUE;
+    p->policy.allow_unsigned = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
     assert_wstr_equal(p->problems[0].code, L"user-mode-signature");
-    p->allow_unsigned = FALSE;
+    p->policy.allow_unsigned = FALSE;
     m->files[0].src_sig.kernel = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
@@ -525,7 +525,7 @@ static void a_signature_must_be_one_windows_accepts(void **state)
     assert_int_equal(p->blocking_exit, 3);
     assert_wstr_equal(p->problems[0].code, L"broken-signature");
     assert_wstr_contains(p->problems[0].message, L"0x80096010");
-    p->allow_unsigned = TRUE;
+    p->policy.allow_unsigned = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     m->files[0].src_sig.state = SIG_UNTRUSTED;  /* self-signed: only for a test-signed setup */
@@ -533,7 +533,7 @@ static void a_signature_must_be_one_windows_accepts(void **state)
     assert_int_equal(p->blocking_exit, 0);
     assert_wstr_equal(p->problems[0].code, L"untrusted-signature");
     assert_wstr_contains(p->problems[0].message, L"THIS server");
-    p->allow_unsigned = FALSE;
+    p->policy.allow_unsigned = FALSE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     /* SHA-2 only: said on 7 / 2008 R2 and Vista / 2008, not on 8 and later */
@@ -600,7 +600,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     f->cat_sig.state = SIG_NOT_LISTED;
     f->cat_sig.result = (LONG)0x80092004L;
     for (int allow = 0; allow < 2; allow++) {
-        p->allow_unsigned = allow;
+        p->policy.allow_unsigned = allow;
         plan_make(m, &t, 1, p);
         assert_int_equal(p->blocking_exit, 3);
         const struct problem *q = problem_with(p, L"driver-not-in-catalog");
@@ -617,7 +617,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
     assert_wstr_contains(problem_with(p, L"untrusted-signature")->message, L"THIS server");
-    p->allow_unsigned = FALSE;
+    p->policy.allow_unsigned = FALSE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     /* no catalog of its target lists it, and no embedded signature */
@@ -638,7 +638,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     assert_non_null(problem_with(p, L"inf-not-in-catalog"));
     assert_int_equal(count_kind(p, CHANGE_STAGE), 0);
     pkg->inf_sig.state = SIG_BROKEN;
-    p->allow_unsigned = TRUE;
+    p->policy.allow_unsigned = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     assert_non_null(problem_with(p, L"broken-catalog"));
@@ -647,7 +647,7 @@ static void a_catalog_signs_only_what_it_lists(void **state)
     assert_int_equal(p->blocking_exit, 0);
     assert_non_null(problem_with(p, L"untrusted-catalog"));
     assert_int_equal(count_kind(p, CHANGE_STAGE), 1);
-    p->allow_unsigned = FALSE;
+    p->policy.allow_unsigned = FALSE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 3);
     /* 32-bit Windows: no verdict asked */
@@ -1291,12 +1291,12 @@ static void san_policy_online_by_default_for_hyperv_and_nvme(void **state)
         asked += !wcscmp(r->wants[i].name, L"SanPolicy");
     assert_int_equal(asked, 3);
     /* ... and not with keep */
-    r->san_policy = SAN_KEEP;
+    r->policy.san_policy = SAN_KEEP;
     plan_requirements(m, &hv, 1, r);
     for (size_t i = 0; i < r->n_wants; i++)
         assert_int_not_equal(wcscmp(r->wants[i].name, L"SanPolicy"), 0);
     requirements_free(r);
-    p->san_policy = SAN_KEEP;
+    p->policy.san_policy = SAN_KEEP;
     plan_make(m, &hv, 1, p);
     assert_int_equal(count_named(p, L"SanPolicy"), 0);
     machine_free(m);
@@ -1306,10 +1306,10 @@ static void san_policy_online_by_default_for_hyperv_and_nvme(void **state)
     m = server(6, 1, ARCH_X64, 2);
     inbox_present(m, L"lsi_sas.sys");
     everything_present(m, t);
-    p->san_policy = SAN_DEFAULT;
+    p->policy.san_policy = SAN_DEFAULT;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_changes, 0);
-    p->san_policy = SAN_ONLINE;
+    p->policy.san_policy = SAN_ONLINE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_changes, 2);
     assert_int_equal(count_named(p, L"SanPolicy"), 2);
@@ -1324,12 +1324,12 @@ static void san_policy_on_nt5_is_refused_when_asked(void **state)
     struct plan *p = plan_new();
     struct machine *m = server(5, 2, ARCH_X86, 2);
     payload_ok(m, L"symmpi.sys");
-    p->san_policy = SAN_ONLINE;
+    p->policy.san_policy = SAN_ONLINE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 2);
     assert_wstr_contains(problem_with(p, L"san-policy-unsupported")->message, L"Windows 2003");
     assert_int_equal(count_named(p, L"SanPolicy"), 0);
-    p->san_policy = SAN_DEFAULT;
+    p->policy.san_policy = SAN_DEFAULT;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->blocking_exit, 0);
     assert_int_equal(count_named(p, L"SanPolicy"), 0);
@@ -1351,7 +1351,7 @@ static void crash_visible_sets_auto_reboot_in_every_set(void **state)
     regval_dword(&machine_add_value(m, L"SYSTEM\\ControlSet003\\Control\\CrashControl", L"AutoReboot")->v, 1);
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_changes, 0);
-    p->crash_visible = TRUE;
+    p->policy.crash_visible = TRUE;
     plan_make(m, &t, 1, p);
     assert_int_equal(p->n_problems, 0);
     assert_int_equal(p->n_changes, 2);
