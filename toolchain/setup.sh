@@ -7,7 +7,8 @@
 #   - wine64 + wine32:i386 (a win32 prefix for the x86 exe, a win64 one for x64 + WOW64)
 #   - wixl, msitools, osslsigncode, gcab
 #   - cmocka, cross-built for both architectures from Debian's source package
-#   - clang with libFuzzer and the sanitizer runtimes, for the native fuzz targets
+#   - clang with libFuzzer and the sanitizer runtimes, for the native fuzz targets, and
+#     Debian's cmocka for the core's native unit tests
 #     (tests/fuzz: a short smoke in `run test`, the long runs in `run fuzz`)
 #   - with P2VPREP_BROWSER=1 only (toolchain/run test sets it): chromium, for the test
 #     that renders summarize's HTML page headless (tests/browser); it is big, and the
@@ -36,6 +37,8 @@ have clang        || need_pkgs+=(clang)
 # libFuzzer and the ASan/UBSan runtimes of the clang version installed (bookworm: 14)
 clang_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; }
 clang_rt          || need_pkgs+=(libclang-rt-dev)
+# cmocka for the core's unit tests built natively (tests/native)
+[ -f /usr/include/cmocka.h ] || need_pkgs+=(libcmocka-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)
 have wine         || need_pkgs+=(wine)
 [ -x /usr/lib/wine/wine ] || need_pkgs+=(wine32:i386)
