@@ -9,6 +9,7 @@
 #include "plan.h"
 #include "probe.h"
 #include "text.h"
+#include "mem_backend.h"
 #include "wassert.h"
 
 static const struct target *lsilogic(void) { return target_find(L"lsilogic"); }
@@ -792,44 +793,28 @@ static void nt4_is_refused(void **state)
 
 /* A registry whose HKLM\SYSTEM holds n_sets ControlSetNNN keys among other keys, for
  * probe_control_sets. */
-static int fake_sets;
-
-static DWORD fake_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
-{
-    (void)ctx;
-    assert_wstr_equal(key, L"SYSTEM");
-    if (index == 0)
-        return wcopy(name, cch, L"Select"), ERROR_SUCCESS;
-    if (index == 1)
-        return wcopy(name, cch, L"ControlSet1000"), ERROR_SUCCESS;   /* not NNN */
-    if (index - 2 < (DWORD)fake_sets)
-        return wfmt(name, cch, L"ControlSet%03lu", (unsigned long)(index - 1)), ERROR_SUCCESS;
-    return ERROR_NO_MORE_ITEMS;
-}
-
-static DWORD fake_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
-{
-    (void)ctx; (void)key; (void)name;
-    regval_dword(out, 1);
-    return ERROR_SUCCESS;
-}
-
 /* More control sets than one run handles: every one is counted, the plan refuses with
  * exit 2 and changes nothing; at the limit, every set is planned. */
 static void more_control_sets_than_handled_are_refused_not_cut(void **state)
 {
-    struct backend b;
-    memset(&b, 0, sizeof b);
-    b.enum_subkey = fake_enum_subkey;
-    b.read_value = fake_read_value;
     const struct target *t = lsilogic();
     int cases[] = { 3, P2V_SETS_MAX, P2V_SETS_MAX + 1, 40, 999 };
     for (size_t c = 0; c < COUNTOF(cases); c++) {
         struct machine *m = server(5, 2, ARCH_X86, 0);
         struct plan *p = plan_new();
         payload_ok(m, L"symmpi.sys");
-        fake_sets = cases[c];
+        /* SYSTEM: Select, a ControlSet1000 that is not NNN, then the sets */
+        struct mem_machine mm = { 0 };
+        struct backend b = mem_backend(&mm);
+        for (int s = 0; s < SEL_COUNT; s++)
+            mem_dword(&mm, L"SYSTEM\\Select", select_names[s], 1);
+        mem_key(&mm, L"SYSTEM\\ControlSet1000");
+        for (int s = 1; s <= cases[c]; s++) {
+            wchar_t set[64];
+            mem_key(&mm, wfmt(set, COUNTOF(set), L"SYSTEM\\ControlSet%03d", s));
+        }
         assert_int_equal(probe_control_sets(&b, m), ERROR_SUCCESS);
+        mem_free(&mm);
         assert_int_equal(m->n_sets_found, cases[c]);
         assert_int_equal(m->n_sets, cases[c] < P2V_SETS_MAX ? cases[c] : P2V_SETS_MAX);
         plan_make(m, &t, 1, p);

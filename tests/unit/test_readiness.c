@@ -12,6 +12,7 @@
 #include "readiness.h"
 #include "text.h"
 #include "wassert.h"
+#include "mem_backend.h"
 
 /* ---- bootini_default ----------------------------------------------------------------- */
 
@@ -399,72 +400,18 @@ static void boot_default_for_another_windows_warns(void **state)
 
 /* ---- readiness_probe with a table-driven registry ------------------------------------ */
 
-struct fake_value {
-    const wchar_t *key, *name;
-    DWORD type;
-    DWORD d;                 /* REG_DWORD, or the single byte of a REG_BINARY */
-    const wchar_t *sz;       /* REG_SZ */
-};
-
-struct fake_registry {
-    struct fake_value v[32];
-    int n;
-};
-
-static DWORD fake_read_value(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out)
-{
-    const struct fake_registry *f = ctx;
-    memset(out, 0, sizeof *out);
-    for (int i = 0; i < f->n; i++) {
-        const struct fake_value *v = &f->v[i];
-        if (_wcsicmp(v->key, key) || _wcsicmp(v->name, name))
-            continue;
-        if (v->type == REG_SZ)
-            regval_sz(out, REG_SZ, v->sz);
-        else if (v->type == REG_DWORD)
-            regval_dword(out, v->d);
-        else {
-            out->present = TRUE;
-            out->type = v->type;
-            out->size = 1;
-            out->data[0] = (BYTE)v->d;
-        }
-        return ERROR_SUCCESS;
-    }
-    return ERROR_SUCCESS;   /* absent */
-}
-
-static DWORD fake_key_exists(void *ctx, const wchar_t *key)
-{
-    const struct fake_registry *f = ctx;
-    size_t n = wcslen(key);
-    for (int i = 0; i < f->n; i++)
-        if (!_wcsnicmp(f->v[i].key, key, n) && (f->v[i].key[n] == 0 || f->v[i].key[n] == L'\\'))
-            return ERROR_SUCCESS;
-    return ERROR_FILE_NOT_FOUND;
-}
-
-static DWORD fake_enum_subkey(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch)
-{
-    return ERROR_NO_MORE_ITEMS;
-}
-
-static void put(struct fake_registry *f, const wchar_t *key, const wchar_t *name, DWORD type, DWORD d,
+/* The registry a probe reads: the shared in-memory machine (tests/support/mem_backend.h). */
+static void put(struct mem_machine *f, const wchar_t *key, const wchar_t *name, DWORD type, DWORD d,
                 const wchar_t *sz)
 {
-    assert_true(f->n < 32);
-    f->v[f->n++] = (struct fake_value){key, name, type, d, sz};
-}
-
-static struct backend fake_backend(struct fake_registry *f)
-{
-    struct backend b;
-    memset(&b, 0, sizeof b);
-    b.ctx = f;
-    b.read_value = fake_read_value;
-    b.key_exists = fake_key_exists;
-    b.enum_subkey = fake_enum_subkey;
-    return b;
+    if (type == REG_SZ)
+        mem_sz(f, key, name, REG_SZ, sz);
+    else if (type == REG_DWORD)
+        mem_dword(f, key, name, d);
+    else {
+        BYTE one = (BYTE)d;   /* the single byte of a REG_BINARY */
+        mem_raw(f, key, name, type, &one, 1);
+    }
 }
 
 /* The running Wine prefix (systemroot, WOW64) dressed as another Windows version. */
@@ -487,7 +434,7 @@ static struct machine *live(DWORD major, DWORD minor, DWORD current)
 /* The NT device behind C: in this prefix, as SYSTEM\Setup SystemPartition would name it. */
 static wchar_t c_device[MAX_PATH];
 
-static void the_works(struct fake_registry *f)
+static void the_works(struct mem_machine *f)
 {
     assert_true(QueryDosDeviceW(L"C:", c_device, MAX_PATH) > 0);
     put(f, L"SYSTEM\\Select", L"Current", REG_DWORD, 1, NULL);
@@ -529,9 +476,9 @@ static void common_facts(const struct machine *m, const struct readiness *r)
 
 static void nt62_fast_startup_hibernation_and_policy_warn(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     the_works(&f);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 2, 1);
     struct readiness *r = readiness_new();
 
@@ -561,9 +508,9 @@ static void nt62_fast_startup_hibernation_and_policy_warn(void **state)
 
 static void nt5_ignores_power_and_device_install_policy(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     the_works(&f);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(5, 2, 1);
     struct readiness *r = readiness_new();
 
@@ -585,10 +532,10 @@ static void nt5_ignores_power_and_device_install_policy(void **state)
 
 static void nt62_fast_startup_without_hibernation_is_information(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SYSTEM\\ControlSet001\\Control\\Power", L"HibernateEnabled", REG_DWORD, 0, NULL);
     put(&f, L"SYSTEM\\ControlSet001\\Control\\Session Manager\\Power", L"HiberbootEnabled", REG_DWORD, 1, NULL);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(10, 0, 1);
     struct readiness *r = readiness_new();
 
@@ -606,11 +553,11 @@ static void nt62_fast_startup_without_hibernation_is_information(void **state)
 /* Only Select\Current's control set counts: ControlSet001's values are not the running ones. */
 static void power_values_come_from_the_current_control_set(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SYSTEM\\ControlSet001\\Control\\Power", L"HibernateEnabled", REG_DWORD, 1, NULL);
     put(&f, L"SYSTEM\\ControlSet001\\Control\\Session Manager\\Power", L"HiberbootEnabled", REG_DWORD, 1, NULL);
     put(&f, L"SYSTEM\\ControlSet002\\Control\\Power", L"HibernateEnabled", REG_DWORD, 0, NULL);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 3, 2);
     struct readiness *r = readiness_new();
 
@@ -629,9 +576,9 @@ static void power_values_come_from_the_current_control_set(void **state)
  * offline (san_policy_note_says_today_and_what_apply_does). */
 static void nt62_quiet_machine_has_no_warnings(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 1, NULL);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 2, 1);
     struct readiness *r = readiness_new();
 
@@ -648,12 +595,12 @@ static void nt62_quiet_machine_has_no_warnings(void **state)
 
 static void nt6_deny_device_classes_warns(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DeviceInstall\\Restrictions", L"DenyDeviceClasses",
         REG_DWORD, 1, NULL);
     put(&f, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DeviceInstall\\Restrictions", L"DenyUnspecified",
         REG_DWORD, 0, NULL);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 1, 1);
     struct readiness *r = readiness_new();
 
@@ -673,9 +620,9 @@ static void nt6_deny_device_classes_warns(void **state)
 
 static void nt6_system_partition_without_letter_is_information(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SYSTEM\\Setup", L"SystemPartition", REG_SZ, 0, L"\\Device\\HarddiskVolume99");
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 1, 1);
     struct readiness *r = readiness_new();
 
@@ -915,7 +862,7 @@ static void firmware_note_and_hyperv_generation_2_limits(void **state)
 /* The reading side: the current control set's values become the facts. */
 static void probe_reads_the_facts_of_the_current_set(void **state)
 {
-    struct fake_registry f = {0};
+    struct mem_machine f = {0};
     put(&f, L"SYSTEM\\ControlSet002\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 3, NULL);
     put(&f, L"SYSTEM\\ControlSet001\\Services\\partmgr\\Parameters", L"SanPolicy", REG_DWORD, 1, NULL);
     put(&f, L"SYSTEM\\ControlSet002\\Control\\Session Manager", L"PendingFileRenameOperations", REG_SZ, 0,
@@ -926,7 +873,7 @@ static void probe_reads_the_facts_of_the_current_set(void **state)
     put(&f, L"SYSTEM\\ControlSet001\\Services\\xenbus", L"Start", REG_DWORD, 0, NULL);
     put(&f, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending",
         L"x", REG_DWORD, 1, NULL);
-    struct backend b = fake_backend(&f);
+    struct backend b = mem_backend(&f);
     struct machine *m = live(6, 3, 2);
     struct readiness *r = readiness_new();
     readiness_probe(&b, m, NULL, r);

@@ -14,192 +14,7 @@
 #include "scratch.h"
 #include "text.h"
 #include "wassert.h"
-
-/* ---- a machine in memory: keys, values, files ---- */
-#define MAXN 64
-struct mem {
-    wchar_t keys[MAXN][P2V_KEY_MAX];
-    int n_keys;
-    struct { wchar_t key[P2V_KEY_MAX], name[P2V_NAME_MAX]; struct regval v; } vals[MAXN];
-    int n_vals;
-    struct { wchar_t path[MAX_PATH]; BYTE data[64]; DWORD size; } files[MAXN];
-    int n_files;
-    int fail_delete_key;   /* delete_key fails this many times */
-};
-
-static int key_at(struct mem *m, const wchar_t *k)
-{
-    for (int i = 0; i < m->n_keys; i++)
-        if (!_wcsicmp(m->keys[i], k))
-            return i;
-    return -1;
-}
-static int val_at(struct mem *m, const wchar_t *k, const wchar_t *n)
-{
-    for (int i = 0; i < m->n_vals; i++)
-        if (!_wcsicmp(m->vals[i].key, k) && !_wcsicmp(m->vals[i].name, n))
-            return i;
-    return -1;
-}
-static int file_at(struct mem *m, const wchar_t *p)
-{
-    for (int i = 0; i < m->n_files; i++)
-        if (!_wcsicmp(m->files[i].path, p))
-            return i;
-    return -1;
-}
-static DWORD m_key_exists(void *c, const wchar_t *k) { return key_at(c, k) >= 0 ? 0 : ERROR_FILE_NOT_FOUND; }
-static DWORD m_read_value(void *c, const wchar_t *k, const wchar_t *n, struct regval *out)
-{
-    int i = val_at(c, k, n);
-    memset(out, 0, sizeof *out);
-    if (i >= 0)
-        *out = ((struct mem *)c)->vals[i].v;
-    return 0;
-}
-static DWORD m_create_key(void *c, const wchar_t *k)
-{
-    struct mem *m = c;
-    if (key_at(m, k) < 0)
-        wcscpy(m->keys[m->n_keys++], k);
-    return 0;
-}
-static DWORD m_delete_key(void *c, const wchar_t *k)
-{
-    struct mem *m = c;
-    int i = key_at(m, k);
-    if (m->fail_delete_key > 0) {
-        m->fail_delete_key--;
-        return ERROR_ACCESS_DENIED;
-    }
-    if (i < 0)
-        return ERROR_FILE_NOT_FOUND;
-    for (int v = m->n_vals - 1; v >= 0; v--)   /* a key goes with its values */
-        if (!_wcsicmp(m->vals[v].key, k))
-            m->vals[v] = m->vals[--m->n_vals];
-    wcscpy(m->keys[i], m->keys[--m->n_keys]);
-    return 0;
-}
-static DWORD m_set_value(void *c, const wchar_t *k, const wchar_t *n, const struct regval *v)
-{
-    struct mem *m = c;
-    if (key_at(m, k) < 0)
-        return ERROR_FILE_NOT_FOUND;
-    int i = val_at(m, k, n);
-    if (i < 0) {
-        i = m->n_vals++;
-        wcscpy(m->vals[i].key, k);
-        wcscpy(m->vals[i].name, n);
-    }
-    m->vals[i].v = *v;
-    return 0;
-}
-static DWORD m_delete_value(void *c, const wchar_t *k, const wchar_t *n)
-{
-    struct mem *m = c;
-    int i = val_at(m, k, n);
-    if (i < 0)
-        return ERROR_FILE_NOT_FOUND;
-    m->vals[i] = m->vals[--m->n_vals];
-    return 0;
-}
-static DWORD m_read_file(void *c, const wchar_t *p, BYTE **data, DWORD *size)
-{
-    struct mem *m = c;
-    int i = file_at(m, p);
-    if (i < 0)
-        return ERROR_FILE_NOT_FOUND;
-    *data = malloc(m->files[i].size + 1);
-    memcpy(*data, m->files[i].data, m->files[i].size);
-    *size = m->files[i].size;
-    return 0;
-}
-static DWORD m_write_file(void *c, const wchar_t *p, const BYTE *d, DWORD s)
-{
-    struct mem *m = c;
-    int i = file_at(m, p);
-    if (i < 0) {
-        i = m->n_files++;
-        wcscpy(m->files[i].path, p);
-    }
-    memcpy(m->files[i].data, d, s);
-    m->files[i].size = s;
-    return 0;
-}
-static DWORD m_delete_file(void *c, const wchar_t *p)
-{
-    struct mem *m = c;
-    int i = file_at(m, p);
-    if (i < 0)
-        return ERROR_FILE_NOT_FOUND;
-    m->files[i] = m->files[--m->n_files];
-    return 0;
-}
-static DWORD m_flush(void *c, const wchar_t *k) { return 0; }
-static DWORD m_unstage(void *c, const wchar_t *o) { return 0; }
-
-/* No package is ever staged in the in-memory machine. */
-static DWORD m_find_staged(void *c, const wchar_t *windir, const wchar_t *inf, wchar_t *name, DWORD cch)
-{
-    return ERROR_NOT_FOUND;
-}
-
-static DWORD m_key_plain(void *c, const wchar_t *key)
-{
-    return ERROR_SUCCESS;   /* no links in the in-memory machine */
-}
-
-static struct backend mem_backend(struct mem *m)
-{
-    struct backend b = { 0 };
-    b.ctx = m;
-    b.key_exists = m_key_exists;
-    b.read_value = m_read_value;
-    b.read_file = m_read_file;
-    b.create_key = m_create_key;
-    b.delete_key = m_delete_key;
-    b.set_value = m_set_value;
-    b.delete_value = m_delete_value;
-    b.write_file = m_write_file;
-    b.delete_file = m_delete_file;
-    b.flush_key = m_flush;
-    b.unstage_inf = m_unstage;
-    b.find_staged = m_find_staged;
-    b.key_plain = m_key_plain;
-    return b;
-}
-
-/* A textual picture of the whole machine, order-independent. */
-static int cmp_w(const void *a, const void *b) { return wcscmp(*(wchar_t *const *)a, *(wchar_t *const *)b); }
-static wchar_t *picture(struct mem *m)
-{
-    wchar_t *lines[3 * MAXN];
-    int n = 0;
-    for (int i = 0; i < m->n_keys; i++) {
-        lines[n] = malloc(2 * P2V_KEY_MAX * sizeof(wchar_t));
-        wfmt(lines[n++], 2 * P2V_KEY_MAX, L"K %ls", m->keys[i]);
-    }
-    for (int i = 0; i < m->n_vals; i++) {
-        wchar_t d[300];
-        regval_describe(&m->vals[i].v, d, 300);
-        lines[n] = malloc(1024 * sizeof(wchar_t));
-        wfmt(lines[n++], 1024, L"V %ls\\%ls=%ls", m->vals[i].key, m->vals[i].name, d);
-    }
-    for (int i = 0; i < m->n_files; i++) {
-        lines[n] = malloc(512 * sizeof(wchar_t));
-        wfmt(lines[n++], 512, L"F %ls %lu %.*hs", m->files[i].path, m->files[i].size,
-             (int)m->files[i].size, m->files[i].data);
-    }
-    qsort(lines, n, sizeof lines[0], cmp_w);
-    struct wbuf b = { 0 };
-    wbuf_add(&b, L"");
-    for (int i = 0; i < n; i++) {
-        wbuf_add(&b, lines[i]);
-        wbuf_add(&b, L"\n");
-        free(lines[i]);
-    }
-    return b.s;
-}
+#include "mem_backend.h"
 
 #define SVC L"SYSTEM\\ControlSet002\\Services\\symmpi"
 #define LSI L"SYSTEM\\ControlSet002\\Services\\LSI_SAS"
@@ -209,9 +24,9 @@ static wchar_t *picture(struct mem *m)
 static wchar_t dir[MAX_PATH];
 
 /* Before: ControlSet002 with LSI_SAS (Start 3, StartOverride 0=3) and an old lsi_sas.sys. */
-static void before_state(struct mem *m)
+static void before_state(struct mem_machine *m)
 {
-    memset(m, 0, sizeof *m);
+    mem_free(m);   /* empty, whatever it held */
     struct backend b = mem_backend(m);
     struct regval v;
     b.create_key(m, L"SYSTEM\\ControlSet002");
@@ -225,7 +40,7 @@ static void before_state(struct mem *m)
 }
 
 /* What an apply would record, written to a journal on disk and read back. */
-static struct jentry *journal_of_an_apply(struct mem *m, size_t *n, wchar_t *path)
+static struct jentry *journal_of_an_apply(struct mem_machine *m, size_t *n, wchar_t *path)
 {
     struct journal j;
     struct jentry e[8];
@@ -294,28 +109,28 @@ static struct run run_on(struct backend *b)
 
 static void replay_restores_everything_exactly(void **state)
 {
-    struct mem *m = calloc(1, sizeof *m);
+    struct mem_machine *m = calloc(1, sizeof *m);
     wchar_t path[MAX_PATH];
     size_t n;
     before_state(m);
-    wchar_t *before = picture(m);
+    wchar_t *before = mem_picture(m);
     struct jentry *entries = journal_of_an_apply(m, &n, path);
     /* the backup copy lives in the state folder, not part of the "before" machine */
-    wchar_t *applied = picture(m);
+    wchar_t *applied = mem_picture(m);
     assert_true(wcscmp(before, applied) != 0);
 
     struct backend b = mem_backend(m);
     struct run r = run_on(&b);
     assert_int_equal(engine_undo(&r, entries, n), 0);
     /* replaying every record again is harmless: each is already in its "before" state */
-    wchar_t *once = picture(m);
+    wchar_t *once = mem_picture(m);
     assert_int_equal(engine_undo(&r, entries, n), 0);
-    wchar_t *twice = picture(m);
+    wchar_t *twice = mem_picture(m);
     assert_wstr_equal(once, twice);
     free(once);
     free(twice);
-    m_delete_file(m, entries[6].backup);
-    wchar_t *after = picture(m);
+    b.delete_file(b.ctx, entries[6].backup);
+    wchar_t *after = mem_picture(m);
     if (wcscmp(before, after))
         fail_msg("before:\n%ls\nafter:\n%ls", before, after);
     machine_free(r.m);
@@ -323,12 +138,13 @@ static void replay_restores_everything_exactly(void **state)
     free(before);
     free(applied);
     free(after);
+    mem_free(m);
     free(m);
 }
 
 static void an_undo_that_cannot_be_done_is_counted(void **state)
 {
-    struct mem *m = calloc(1, sizeof *m);
+    struct mem_machine *m = calloc(1, sizeof *m);
     wchar_t path[MAX_PATH];
     size_t n;
     before_state(m);
@@ -339,6 +155,7 @@ static void an_undo_that_cannot_be_done_is_counted(void **state)
     assert_int_equal(engine_undo(&r, entries, n), 1);
     machine_free(r.m);
     free(entries);
+    mem_free(m);
     free(m);
 }
 
@@ -346,7 +163,7 @@ static void an_undo_that_cannot_be_done_is_counted(void **state)
  * never, and passes every call to the machine underneath with that machine's context. */
 static void the_counting_backend_counts_writes_only(void **state)
 {
-    struct mem *m = calloc(1, sizeof *m);
+    struct mem_machine *m = calloc(1, sizeof *m);
     struct backend inner = mem_backend(m);
     struct counted_backend c;
     backend_counted_init(&c, &inner);
@@ -367,6 +184,7 @@ static void the_counting_backend_counts_writes_only(void **state)
     b->delete_file(b->ctx, L"C:\\x.sys");
     b->unstage_inf(b->ctx, L"oem1.inf");
     assert_int_equal(c.writes, 7);
+    mem_free(m);
     free(m);
 }
 
