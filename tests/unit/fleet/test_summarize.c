@@ -1,5 +1,5 @@
 /* `summarize` (summarize.c): the JSON reader on strings, the sample reports in
- * tests/unit/reports (the folder comes as the first argument, a Unix path; Wine shows it
+ * tests/unit/fleet/reports (the folder comes as the first argument, a Unix path; Wine shows it
  * as Z:), temp folders for file names and times, and the table, CSV and HTML outputs.
  *
  * last_run is the report's "time" (APP01, NAS01, WEB03), else the file's last-write time,

@@ -1,4 +1,4 @@
-/* INF-derived targets (inf.c) on hand-written INFs in tests/unit/inf, read with the real
+/* INF-derived targets (inf.c) on hand-written INFs in tests/unit/engine/inf, read with the real
  * SetupAPI. The folder comes as the first argument (a Unix path; Wine shows it as Z:). */
 #include <stdarg.h>
 #include <stddef.h>
