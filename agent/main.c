@@ -314,7 +314,6 @@ static void offline_close(void)
     SetConsoleCtrlHandler(on_console_event, FALSE);
 }
 
-/* plan, apply, check, rollback: in a console or as the service. */
 /* One apply or rollback at a time per Windows: two interleaving journals would make
  * rollback lie. The lock is a file in the state folder, which only administrators and
  * SYSTEM may write, held open exclusively and deleted when the process ends however it
@@ -361,6 +360,68 @@ static void lock_release(void)
     lock_made_dir[0] = 0;
 }
 
+/* --json: one JSON object on stdout, whatever the command and its exit path. */
+static struct wbuf json_out;
+static BOOL handed_off;
+
+/* One line for a machine reader: what the run did, or why it failed. */
+static void run_summary(const struct run *r, int rc, wchar_t *msg, size_t cch)
+{
+    const wchar_t *cmd = command_name(r->opt->command);
+    if (rc != EXIT_OK && rc != EXIT_NOT_READY) {
+        const wchar_t *why = out_last_error();
+        for (size_t i = 0; !why[0] && i < r->p->n_problems; i++)
+            if (r->p->problems[i].exit_code == rc)
+                why = r->p->problems[i].message;
+        wfmt(msg, cch, L"%ls failed (exit %d)%ls%ls", cmd, rc, why[0] ? L": " : L"", why);
+    } else if (r->opt->command == CMD_CHECK) {
+        wfmt(msg, cch, rc == EXIT_OK ? L"check: ready" : L"check: not ready (%u problem(s))",
+             (unsigned)r->p->n_problems);
+    } else if (r->opt->command == CMD_ROLLBACK) {
+        wfmt(msg, cch, r->counted.writes ? L"rollback: %u record(s) undone" : L"rollback: nothing to roll back",
+             (unsigned)r->p->n_changes);
+    } else {
+        wfmt(msg, cch, r->p->n_changes ? L"%ls: %u change(s)%ls" : L"%ls: nothing to do", cmd,
+             (unsigned)r->p->n_changes, r->opt->command == CMD_PLAN ? L" to make" : L" made");
+    }
+}
+
+static void json_of_run(const struct run *r, int rc)
+{
+    wchar_t msg[2048];
+    run_summary(r, rc, msg, COUNTOF(msg));
+    struct report_result res = {
+        /* plan is the what-if: changed says what apply would change */
+        .changed = r->opt->command == CMD_PLAN ? r->p->n_changes > 0 && rc == EXIT_OK
+                 : r->counted.writes > 0 && rc != EXIT_ROLLED_BACK,
+        .failed = rc != EXIT_OK,
+        .msg = msg,
+        .rc = exit_code_for(rc, opt.exit_profile),
+    };
+    wbuf_free(&json_out);
+    report_build_result(r, &res, &json_out);
+}
+
+static void json_finish(int rc)
+{
+    if (handed_off)
+        return;
+    if (!json_out.s) {   /* not a run: help, targets, find, summarize, service, an error */
+        const wchar_t *why = out_last_error();
+        wchar_t msg[2048];
+        if (rc == EXIT_OK)
+            wfmt(msg, COUNTOF(msg), L"%ls: done", command_name(opt.command));
+        else
+            wfmt(msg, COUNTOF(msg), L"%ls failed (exit %d)%ls%ls", command_name(opt.command), rc,
+                 why[0] ? L": " : L"", why);
+        struct report_result res = { FALSE, rc != EXIT_OK, msg, exit_code_for(rc, opt.exit_profile) };
+        report_minimal(command_name(opt.command), rc, &res, &json_out);
+    }
+    if (json_out.ok)
+        out_result(json_out.s);
+    wbuf_free(&json_out);
+}
+
 /* plan, apply, check, rollback: in a console or as the service. */
 static int run_job(void)
 {
@@ -397,6 +458,7 @@ static int run_job(void)
     if (opt.offline)
         offline_close();
     if (rc == EXIT_HANDOFF) {
+        handed_off = TRUE;   /* the 64-bit exe prints the result and maps the code itself */
         engine_free(&run);
         lock_release();       /* the 64-bit p2vprep takes it */
         out_close_log();      /* ... and the log */
@@ -420,6 +482,8 @@ static int run_job(void)
         }
         if (logged && run.m && run.p)
             log_outcome(&run, rc);
+        if (opt.json && run.m && run.p)
+            json_of_run(&run, rc);
         engine_free(&run);
     }
     lock_release();
@@ -582,16 +646,27 @@ static int find_command(void)
     return EXIT_OK;
 }
 
-int wmain(int argc, wchar_t **argv)
+static int dispatch(int argc, wchar_t **argv)
 {
     wchar_t msg[1024];
-    dll_search_harden();   /* before anything loads a DLL at run time */
     int rc = cli_parse(argc, argv, &opt, msg, COUNTOF(msg));
     if (rc) {
+        /* a machine reader asked for JSON and the exit-code profile even if the line is wrong */
+        for (int i = 1; i < argc; i++) {
+            if (!_wcsicmp(argv[i], L"--")) {
+                break;
+            }
+            if (!_wcsicmp(argv[i], L"--json"))
+                opt.json = TRUE;
+            if (!_wcsicmp(argv[i], L"--exit-codes") && i + 1 < argc && !_wcsicmp(argv[i + 1], L"msi"))
+                opt.exit_profile = EXIT_PROFILE_MSI;
+        }
+        out_set_json(opt.json);
         out_error(L"p2vprep: %ls. Try \"p2vprep --help\".", msg);
         return rc;
     }
     out_set_quiet(opt.quiet);
+    out_set_json(opt.json);
     switch (opt.command) {
     case CMD_HELP:
         out_info(L"%ls", cli_usage);
@@ -647,4 +722,15 @@ int wmain(int argc, wchar_t **argv)
     rc = run_job();
     out_close_log();
     return rc;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    dll_search_harden();   /* before anything loads a DLL at run time */
+    int rc = dispatch(argc, argv);
+    if (handed_off)
+        return rc;   /* the 64-bit exe's code, already in the profile asked for */
+    if (opt.json)
+        json_finish(rc);
+    return exit_code_for(rc, opt.exit_profile);
 }

@@ -226,6 +226,49 @@ static void report_changes_section(struct wbuf *b, const struct run *r)
     wbuf_add(b, r->p->n_problems ? L"\n  ],\n  " : L"],\n  ");
 }
 
+/* A finding's label: its code as words ("registry-link" -> "Registry link"). */
+static void finding_label(const wchar_t *code, wchar_t *out, size_t cch)
+{
+    wcopy(out, cch, code);
+    for (wchar_t *c = out; *c; c++)
+        if (*c == L'-')
+            *c = L' ';
+    if (out[0] >= L'a' && out[0] <= L'z')
+        out[0] = (wchar_t)(out[0] - L'a' + L'A');
+}
+
+static void finding(struct wbuf *b, BOOL *first, const wchar_t *code, const wchar_t *category,
+                    const wchar_t *message)
+{
+    wchar_t label[64];
+    finding_label(code, label, COUNTOF(label));
+    wbuf_add(b, *first ? L"\n    {" : L",\n    {");
+    *first = FALSE;
+    json_key(b, L"id"); json_str(b, code);
+    wbuf_add(b, L", "); json_key(b, L"category"); json_str(b, category);
+    wbuf_add(b, L", "); json_key(b, L"label"); json_str(b, label);
+    wbuf_add(b, L", "); json_key(b, L"message"); json_str(b, message);
+    wbuf_add(b, L"}");
+}
+
+/* "findings": the problems and check's readiness notes in the shape migration planners
+ * show as plan concerns: Critical (the run is refused), Warning (not ready, or a risk the
+ * admin accepted or should look at), Information. */
+static void report_findings_section(struct wbuf *b, const struct run *r)
+{
+    BOOL first = TRUE;
+    json_key(b, L"findings"); wbuf_add(b, L"[");
+    for (size_t i = 0; i < r->p->n_problems; i++) {
+        const struct problem *pr = &r->p->problems[i];
+        finding(b, &first, pr->code, pr->exit_code > 1 ? L"Critical" : L"Warning", pr->message);
+    }
+    for (int i = 0; r->readiness && i < r->readiness->n_notes; i++) {
+        const struct readiness_note *n = &r->readiness->notes[i];
+        finding(b, &first, n->code, n->warning ? L"Warning" : L"Information", n->message);
+    }
+    wbuf_add(b, first ? L"],\n  " : L"\n  ],\n  ");
+}
+
 /* "verdicts" (check). */
 static void report_verdicts_section(struct wbuf *b, const struct run *r)
 {
@@ -280,25 +323,53 @@ static void report_readiness_section(struct wbuf *b, const struct run *r)
     }
 }
 
-/* "ready", "exit_code", "writes", "elapsed_ms" (closes the object). */
-static void report_end_section(struct wbuf *b, const struct run *r)
+/* "ready", "exit_code", "writes", "elapsed_ms", and for --json the result (closes the object). */
+static void report_end_section(struct wbuf *b, const struct run *r, const struct report_result *res)
 {
     BOOL ready = r->opt->command == CMD_CHECK ? r->ready
                : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
-    wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f\n}\n",
+    wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f",
               ready ? L"true" : L"false", r->exit_code, r->counted.writes, r->elapsed_ms);
+    if (res)
+        report_result_fields(b, res);
+    wbuf_add(b, L"\n}\n");
+}
+
+void report_result_fields(struct wbuf *b, const struct report_result *res)
+{
+    wbuf_addf(b, L",\n  \"changed\": %ls,\n  \"failed\": %ls,\n  ", res->changed ? L"true" : L"false",
+              res->failed ? L"true" : L"false");
+    json_key(b, L"msg"); json_str(b, res->msg ? res->msg : L"");
+    wbuf_addf(b, L",\n  \"rc\": %d", res->rc);
+}
+
+void report_minimal(const wchar_t *command, int exit_code, const struct report_result *res, struct wbuf *b)
+{
+    wbuf_add(b, L"{\n  ");
+    json_key(b, L"version"); json_str(b, P2V_VERSION_STR);
+    wbuf_add(b, L",\n  "); json_key(b, L"exe_arch"); json_str(b, P2V_ARCH_STR);
+    wbuf_add(b, L",\n  "); json_key(b, L"command"); json_str(b, command);
+    wbuf_addf(b, L",\n  \"findings\": [],\n  \"exit_code\": %d", exit_code);
+    report_result_fields(b, res);
+    wbuf_add(b, L"\n}\n");
 }
 
 /* One function per section, in the report's order (README, "Report"). */
 void report_build(const struct run *r, struct wbuf *b)
 {
+    report_build_result(r, NULL, b);
+}
+
+void report_build_result(const struct run *r, const struct report_result *res, struct wbuf *b)
+{
     report_run_section(b, r);
     report_os_section(b, r);
     report_sets_section(b, r);
     report_changes_section(b, r);
+    report_findings_section(b, r);
     report_verdicts_section(b, r);
     report_readiness_section(b, r);
-    report_end_section(b, r);
+    report_end_section(b, r, res);
 }
 
 DWORD report_write(const struct run *r, const wchar_t *path)

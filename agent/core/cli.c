@@ -60,6 +60,10 @@ const wchar_t cli_usage[] =
     L"  --no-ide        (hyperv, xen) leave out the emulated IDE set these targets\n"
     L"                  include for VMs that boot through it first\n"
     L"  --log FILE      append the output to FILE\n"
+    L"  --json          one JSON object on stdout (the report, and changed, failed, msg,\n"
+    L"                  rc, findings); the human text goes to stderr\n"
+    L"  --exit-codes native|msi  msi: the Windows Installer codes Configuration Manager\n"
+    L"                  and Intune read (0, 1618 busy: retry, 1603 failed, ...)\n"
     L"  --quiet         print errors only\n"
     L"\n"
     L"Exit codes: 0 success (check: ready)  1 check: not ready  2 usage error\n"
@@ -163,7 +167,7 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
 #define FOR_WATCHED L"plan, apply and check, runs an administrator watches; never stored in a " \
                     L"service, which would use it unattended at every start"
 
-enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE };
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE };
 
 struct option_spec {
     const wchar_t *name, *alias;
@@ -181,6 +185,8 @@ static const struct option_spec option_table[] = {
     { L"--report", NULL, OPT_VALUE, AT(report), ANY_COMMAND, NULL },
     { L"--log", NULL, OPT_VALUE, AT(log), ANY_COMMAND, NULL },
     { L"--quiet", L"-q", OPT_FLAG, AT(quiet), ANY_COMMAND, NULL },
+    { L"--json", NULL, OPT_FLAG, AT(json), ANY_COMMAND, NULL },
+    { L"--exit-codes", NULL, OPT_PROFILE, 0, ANY_COMMAND, NULL },
     { L"--offline", NULL, OPT_VALUE, AT(offline),
       CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK) | CMDS(CMD_ROLLBACK), L"plan, apply, check and rollback" },
     { L"--fix-boot-ini", NULL, OPT_FLAG, AT(fix_boot_ini), CMDS(CMD_APPLY), L"apply --offline" },
@@ -275,6 +281,11 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
             if (_wcsicmp(value, L"online") && _wcsicmp(value, L"keep"))
                 return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
             o->policy.san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
+            break;
+        case OPT_PROFILE:
+            if (_wcsicmp(value, L"native") && _wcsicmp(value, L"msi"))
+                return usage_error(err, cch, L"--exit-codes is %ls", L"native or msi");
+            o->exit_profile = _wcsicmp(value, L"msi") ? EXIT_PROFILE_NATIVE : EXIT_PROFILE_MSI;
             break;
         case OPT_MODE:
             if (_wcsicmp(value, L"apply") && _wcsicmp(value, L"check"))

@@ -2,6 +2,7 @@
 #ifndef P2V_CLI_H
 #define P2V_CLI_H
 #include "targets.h"
+#include "exitcodes.h"
 
 #define P2V_TARGETS_MAX 16
 
@@ -19,6 +20,8 @@ struct options {
     const wchar_t *log;
     const wchar_t *inf;       /* --inf: a target from a vendor INF */
     BOOL quiet;
+    BOOL json;                /* --json: one JSON object on stdout, human text on stderr */
+    enum exit_profile exit_profile;   /* --exit-codes native|msi */
     BOOL all;                 /* --target all */
     BOOL allow_open_payload;  /* payload or --inf folder others may write: used anyway */
     BOOL renamed;               /* rollback --renamed: a journal written under another computer name */

@@ -1,6 +1,7 @@
 /* Exit codes: a contract with admins' scripts, PsExec and the service wrapper. */
 #ifndef P2V_EXITCODES_H
 #define P2V_EXITCODES_H
+#include <stddef.h>
 enum {
     EXIT_OK = 0,                  /* apply: done or nothing to do; check: ready */
     EXIT_NOT_READY = 1,           /* check: something is missing or wrong */
@@ -16,4 +17,20 @@ enum {
      * p2vprep-x64.exe, because Windows' driver installer refuses 32-bit callers there */
     EXIT_HANDOFF = 100,
 };
+
+/* --exit-codes: the native codes above, or the Windows Installer conventions that
+ * Configuration Manager and Intune read (their return-code tables). */
+enum exit_profile { EXIT_PROFILE_NATIVE = 0, EXIT_PROFILE_MSI };
+
+struct exit_code_row {
+    int native;                /* EXIT_... */
+    int msi;                   /* what --exit-codes msi exits with instead */
+    const wchar_t *msi_name;   /* the Windows error of that number */
+    const wchar_t *engines;    /* what Configuration Manager / Intune do with it */
+};
+/* One row per native code, in order (exitmap.c). */
+extern const struct exit_code_row exit_code_table[];
+extern const int exit_code_rows;
+/* The code to exit with under profile; a code the table does not know passes as it is. */
+int exit_code_for(int native, enum exit_profile profile);
 #endif

@@ -4,6 +4,7 @@
 #include "exitcodes.h"
 #include "inf.h"
 #include "journal.h"
+#include "marker.h"
 #include "scratch.h"
 #include "readiness.h"
 #include "secure.h"
@@ -763,6 +764,87 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
     return err != ERROR_SUCCESS ? err : jerr;
 }
 
+/* ---- the detection marker (marker.h) ---- */
+
+static void utc_now(wchar_t *out, size_t cch)
+{
+    SYSTEMTIME t;
+    GetSystemTime(&t);
+    wfmt(out, cch, L"%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
+}
+
+static size_t marker_of(const struct run *r, const wchar_t *result, const wchar_t *journal, int exit_code,
+                        wchar_t *targets, size_t cch, wchar_t *now, size_t now_cch,
+                        const wchar_t **names, struct regval *values)
+{
+    targets[0] = 0;
+    for (size_t i = 0; r->opt->command == CMD_APPLY && i < r->opt->n_targets; i++)
+        wfmt(targets + wcslen(targets), cch - wcslen(targets), L"%ls%ls", i ? L"," : L"",
+             r->opt->targets[i]->name);
+    utc_now(now, now_cch);
+    struct marker mk = { P2V_VERSION_STR, command_name(r->opt->command), targets, result, now, journal, exit_code };
+    return marker_values(&mk, names, values, MARKER_VALUES_MAX);
+}
+
+/* apply: the marker written like any change, journaled, so that rolling this apply back
+ * puts back what was there (or removes it). */
+static DWORD apply_marker(struct run *r, struct applying *a)
+{
+    const wchar_t *names[MARKER_VALUES_MAX];
+    struct regval values[MARKER_VALUES_MAX];
+    wchar_t targets[256], now[32];
+    if (r->disk.offline)
+        return ERROR_SUCCESS;   /* the offline SOFTWARE hive is not loaded */
+    size_t n = marker_of(r, L"applied", r->journal, EXIT_OK, targets, COUNTOF(targets), now, COUNTOF(now),
+                         names, values);
+    const struct backend *b = r->b;
+    DWORD e = b->key_plain(b->ctx, MARKER_KEY);
+    if (e == ERROR_SUCCESS && b->key_exists(b->ctx, MARKER_KEY) == ERROR_FILE_NOT_FOUND) {
+        struct jentry k = { .kind = J_KEY };
+        wcopy(k.key, COUNTOF(k.key), MARKER_KEY);
+        if ((e = record(r, a, &k)) == ERROR_SUCCESS && (e = b->create_key(b->ctx, MARKER_KEY)) != ERROR_SUCCESS)
+            fail(L"creating HKLM\\" MARKER_KEY, e);
+    }
+    a->last_key = MARKER_KEY;   /* there now */
+    for (size_t i = 0; i < n && e == ERROR_SUCCESS; i++) {
+        struct change c;
+        memset(&c, 0, sizeof c);
+        c.kind = CHANGE_VALUE;
+        wcopy(c.key, COUNTOF(c.key), MARKER_KEY);
+        wcopy(c.name, COUNTOF(c.name), names[i]);
+        c.new = values[i];
+        e = apply_value(r, a, &c);
+    }
+    return e;
+}
+
+/* rollback: the marker says what rollback did and which journal is still in place. Not
+ * journaled: it describes the undo itself. */
+static void rollback_marker(struct run *r, int left)
+{
+    const wchar_t *names[MARKER_VALUES_MAX];
+    struct regval values[MARKER_VALUES_MAX];
+    wchar_t targets[8], now[32], still[MAX_PATH] = L"";
+    if (r->disk.offline)
+        return;
+    if (left)
+        wcopy(still, COUNTOF(still), r->journal);
+    else if (journal_find_last(r->b, r->state_dir, still, COUNTOF(still)) != ERROR_SUCCESS)
+        still[0] = 0;   /* no earlier apply left in place */
+    size_t n = marker_of(r, left ? L"rollback-incomplete" : L"rolled-back", still,
+                         left ? EXIT_ROLLBACK_INCOMPLETE : EXIT_OK, targets, COUNTOF(targets), now, COUNTOF(now),
+                         names, values);
+    const struct backend *b = r->b;
+    DWORD e = b->key_plain(b->ctx, MARKER_KEY);
+    if (e == ERROR_SUCCESS)
+        e = b->create_key(b->ctx, MARKER_KEY);
+    for (size_t i = 0; i < n && e == ERROR_SUCCESS; i++)
+        e = b->set_value(b->ctx, MARKER_KEY, names[i], &values[i]);
+    if (e != ERROR_SUCCESS)
+        out_error(L"warning: the detection marker HKLM\\%ls could not be written (error %lu); the "
+                  L"rollback itself is done.", MARKER_KEY, (unsigned long)e);
+}
+
 static int cmd_apply(struct run *r)
 {
     struct plan *p = r->p;
@@ -833,6 +915,8 @@ static int cmd_apply(struct run *r)
         case CHANGE_STAGE: err = apply_stage(r, &a, c); break;
         }
     }
+    if (err == ERROR_SUCCESS && !stop_requested)
+        err = apply_marker(r, &a);
     if (err == ERROR_SUCCESS)
         err = flush_sets(r);
     if (err == ERROR_SUCCESS) {
@@ -951,7 +1035,18 @@ static int cmd_rollback(struct run *r)
     journal_resolve(entries, n, r->m->os.systemroot, boot_ini);
     /* a boot.ini record left unresolved (a live rollback) names no file here: said, kept out */
     size_t kept = 0;
+    BOOL marker_said = FALSE;
     for (size_t i = 0; i < n; i++) {
+        /* offline, the SOFTWARE hive with the detection marker is not loaded: left as it is */
+        if (r->disk.offline && (entries[i].kind == J_KEY || entries[i].kind == J_VALUE) &&
+            !_wcsicmp(entries[i].key, MARKER_KEY)) {
+            if (!marker_said)
+                out_info(L"The detection marker HKLM\\%ls this apply wrote is in the SOFTWARE hive, which "
+                         L"an offline run does not load: it stays as it is until a rollback on the booted "
+                         L"Windows.", MARKER_KEY);
+            marker_said = TRUE;
+            continue;
+        }
         if (entries[i].kind == J_FILE && !_wcsicmp(entries[i].key, L"%BootIni%")) {
             out_error(L"This journal also corrected boot.ini on the converted disk's system partition "
                       L"(--fix-boot-ini); that is undone offline only: run rollback --offline from a "
@@ -1001,6 +1096,7 @@ static int cmd_rollback(struct run *r)
     struct journal j;
     if (journal_reopen(&j, r->b, r->journal) == ERROR_SUCCESS)
         journal_end(&j, left ? L"rollback-incomplete" : L"rolled-back");
+    rollback_marker(r, left);
     if (left) {
         out_error(L"Rollback incomplete: %d record(s) not restored.", left);
         return EXIT_ROLLBACK_INCOMPLETE;

@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-static BOOL quiet;
+static BOOL quiet, json;
 static HANDLE log_file = INVALID_HANDLE_VALUE;
+static wchar_t last_error[1024];
 
 void out_set_quiet(BOOL q) { quiet = q; }
+void out_set_json(BOOL j) { json = j; }
+const wchar_t *out_last_error(void) { return last_error; }
 
 /* The log is appended to as whoever runs p2vprep, SYSTEM included: never through a link
  * someone placed at its name (a reparse point, or a second name of another file: exit 2,
@@ -81,10 +84,20 @@ static void emit(BOOL is_error, const wchar_t *fmt, va_list ap)
     n = wcslen(line);
     line[n] = L'\n';
     line[n + 1] = 0;
-    if (is_error)
+    if (is_error) {
+        const wchar_t *m = line;
+        if (!wcsncmp(m, L"p2vprep: ", 9))
+            m += 9;
+        if (!wcsncmp(m, L"error: ", 7))
+            m += 7;
+        wcopy(last_error, COUNTOF(last_error), m);
+        size_t k = wcslen(last_error);
+        if (k && last_error[k - 1] == L'\n')
+            last_error[k - 1] = 0;
         write_to(GetStdHandle(STD_ERROR_HANDLE), line);
-    else if (!quiet)
-        write_to(GetStdHandle(STD_OUTPUT_HANDLE), line);
+    } else if (!quiet) {
+        write_to(GetStdHandle(json ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE), line);
+    }
     if (log_file != INVALID_HANDLE_VALUE) {
         line[n] = L'\r';
         line[n + 1] = L'\n';
@@ -112,6 +125,11 @@ void out_info_lines(const wchar_t *prefix, wchar_t *text)
             line[n - 1] = 0;
         out_info(L"%ls%ls", prefix, line);
     }
+}
+
+void out_result(const wchar_t *text)
+{
+    write_to(GetStdHandle(STD_OUTPUT_HANDLE), text);
 }
 
 void out_error(const wchar_t *fmt, ...)

@@ -101,7 +101,13 @@ void fx_delete_tree(HKEY root, const wchar_t *key)
         fx_delete_tree(root, child);
     }
     RegCloseKey(h);
-    RegDeleteKeyW(root, key);
+    /* in the native view: a 32-bit test under WOW64 would delete SOFTWARE's 32-bit copy */
+    typedef LONG (WINAPI *delete_ex_fn)(HKEY, LPCWSTR, REGSAM, DWORD);
+    delete_ex_fn delete_ex = (delete_ex_fn)(void *)GetProcAddress(GetModuleHandleW(L"advapi32.dll"), "RegDeleteKeyExW");
+    if (delete_ex)
+        delete_ex(root, key, native(0), 0);
+    else
+        RegDeleteKeyW(root, key);
 }
 
 static void dump(HKEY root, const wchar_t *key, FILE *unused, wchar_t **out, size_t *len, size_t *cap);
@@ -552,6 +558,51 @@ int fx_run(const wchar_t *exe, const wchar_t *args, char **output)
             *output = calloc(1, 1);
     }
     DeleteFileW(outpath);
+    return (int)code;
+}
+
+/* The child's stdout and stderr, apart. */
+static char *read_back(const wchar_t *path)
+{
+    BYTE *text;
+    DWORD size;
+    if (!fx_read_file(path, &text, &size))
+        return calloc(1, 1);
+    return (char *)text;
+}
+
+int fx_run_split(const wchar_t *exe, const wchar_t *args, char **out_text, char **err_text)
+{
+    wchar_t tmpdir[MAX_PATH], outpath[MAX_PATH], errpath[MAX_PATH], cmd[4096];
+    SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
+    GetTempPathW(MAX_PATH, tmpdir);
+    GetTempFileNameW(tmpdir, L"p2o", 0, outpath);
+    GetTempFileNameW(tmpdir, L"p2e", 0, errpath);
+    HANDLE out = CreateFileW(outpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, CREATE_ALWAYS, 0, NULL);
+    HANDLE err = CreateFileW(errpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, CREATE_ALWAYS, 0, NULL);
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out;
+    si.hStdError = err;
+    swprintf(cmd, 4096, L"\"%ls\\%ls\" %ls", fx_bin_dir(), exe, args);
+    DWORD code = (DWORD)-1;
+    if (CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        WaitForSingleObject(pi.hProcess, INFINITE);
+        GetExitCodeProcess(pi.hProcess, &code);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    CloseHandle(out);
+    CloseHandle(err);
+    *out_text = read_back(outpath);
+    *err_text = read_back(errpath);
+    printf("--- %ls %ls -> exit %lu\n[stdout]\n%s[stderr]\n%s", exe, args, code, *out_text, *err_text);
+    DeleteFileW(outpath);
+    DeleteFileW(errpath);
     return (int)code;
 }
 

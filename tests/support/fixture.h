@@ -71,6 +71,8 @@ BOOL fx_write_catalog(const wchar_t *catalog, const wchar_t *const *members, int
 /* Runs bin\<exe> (or exe, when it is a full path) with args, stdout+stderr to a temp file; returns the exit code.
  * *output (optional) receives the UTF-8 output, malloc'ed, NUL-terminated. */
 int fx_run(const wchar_t *exe, const wchar_t *args, char **output);
+/* fx_run with the child's stdout and stderr kept apart (malloc'ed, NUL-terminated). */
+int fx_run_split(const wchar_t *exe, const wchar_t *args, char **out_text, char **err_text);
 /* Environment for fx_run's children. */
 void fx_setenv(const wchar_t *name, const wchar_t *value);
 

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <wchar.h>
 #include "bootini.h"
+#include "exitcodes.h"
 #include "hostlist.h"
+#include "marker.h"
 #include "machine.h"
 #include "targets.h"
 #include "osname.h"
@@ -110,6 +112,51 @@ static void signature_answers_and_kernel_roots(void **state)
     assert_false(sig_oid_is_sha2("1.3.14.3.2.26"));
 }
 
+/* --exit-codes msi: every native code has a row; the engines' retry code for a busy
+ * server, no restart code anywhere (p2vprep's changes wait for the VM's first boot). */
+static void exit_code_profiles(void **state)
+{
+    static const struct { int native, msi; } want[] = {
+        { EXIT_OK, 0 }, { EXIT_NOT_READY, 1 }, { EXIT_USAGE, 1639 }, { EXIT_PAYLOAD, 1612 },
+        { EXIT_ACCESS, 1603 }, { EXIT_ROLLED_BACK, 1603 }, { EXIT_ROLLBACK_INCOMPLETE, 1603 },
+        { EXIT_BUSY, 1618 }, { EXIT_PUSH_HOST_FAILED, 1603 },
+    };
+    assert_int_equal(exit_code_rows, (int)(sizeof want / sizeof want[0]));
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(exit_code_table[i].native, want[i].native);
+        assert_int_equal(exit_code_for(want[i].native, EXIT_PROFILE_MSI), want[i].msi);
+        assert_int_equal(exit_code_for(want[i].native, EXIT_PROFILE_NATIVE), want[i].native);
+        assert_true(exit_code_table[i].msi != 3010 && exit_code_table[i].msi != 1641);
+        assert_non_null(exit_code_table[i].engines);
+    }
+    assert_int_equal(exit_code_for(42, EXIT_PROFILE_MSI), 42);   /* unknown: as it is */
+}
+
+/* The detection marker's values, in their order and types. */
+static void marker_values_for_a_detection_rule(void **state)
+{
+    const wchar_t *names[MARKER_VALUES_MAX];
+    struct regval v[MARKER_VALUES_MAX];
+    struct marker mk = { L"0.1.0", L"apply", L"lsilogic,pvscsi", L"applied", L"2026-12-05T01:30:00Z",
+                         L"C:\\WINDOWS\\p2vprep\\apply-0001.journal", 0 };
+    size_t n = marker_values(&mk, names, v, MARKER_VALUES_MAX);
+    assert_int_equal(n, 8);
+    assert_wstr_equal(names[0], L"Version");
+    assert_wstr_equal(names[3], L"Result");
+    assert_int_equal(v[3].type, REG_SZ);
+    assert_memory_equal(v[3].data, L"applied", 8 * sizeof(wchar_t));
+    assert_wstr_equal(names[5], L"JournalPresent");
+    assert_int_equal(v[5].type, REG_DWORD);
+    assert_int_equal(v[5].data[0], 1);
+    assert_wstr_equal(names[7], L"ExitCode");
+    mk.journal = L"";
+    mk.exit_code = 6;
+    n = marker_values(&mk, names, v, MARKER_VALUES_MAX);
+    assert_int_equal(v[5].data[0], 0);
+    assert_int_equal(v[7].data[0], 6);
+    assert_int_equal(marker_values(&mk, names, v, 3), 3);   /* never past max */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +165,8 @@ int main(void)
         cmocka_unit_test(windows_names),
         cmocka_unit_test(host_names),
         cmocka_unit_test(signature_answers_and_kernel_roots),
+        cmocka_unit_test(exit_code_profiles),
+        cmocka_unit_test(marker_values_for_a_detection_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
