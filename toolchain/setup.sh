@@ -37,6 +37,10 @@ have clang        || need_pkgs+=(clang)
 # libFuzzer and the ASan/UBSan runtimes of the clang version installed (bookworm: 14)
 clang_rt() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; }
 clang_rt          || need_pkgs+=(libclang-rt-dev)
+# Ansible, to run the collection's module in a real playbook (installer/ansible)
+have ansible-playbook || need_pkgs+=(ansible-core)
+have yamllint     || need_pkgs+=(yamllint)       # the collection's YAML, as ansible-test sanity lints it
+have pycodestyle  || need_pkgs+=(pycodestyle)    # and its Python (pep8)
 # cmocka for the core's unit tests built natively (tests/native)
 [ -f /usr/include/cmocka.h ] || need_pkgs+=(libcmocka-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)

@@ -58,8 +58,9 @@ BOOL dll_test_no_preload;   /* test builds only (dynapi.h) */
 
 void system_dlls_preload(const wchar_t *const *names)
 {
-    /* where the search order is System32 alone, a DLL loaded by name comes from there */
-    if (system32_only || dll_test_no_preload)
+    /* on every Windows, the search order being System32 alone or not: a system DLL's own
+     * loads by name (a delay-load included) then find the copy already in memory */
+    if (dll_test_no_preload)
         return;
     for (; *names; names++)
         system_dll(*names);   /* kept loaded: a load by name now finds this one */

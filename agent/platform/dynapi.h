@@ -36,7 +36,8 @@ HMODULE system_dll(const wchar_t *name);
 /* Where Windows has no SetDefaultDllDirectories (XP, 2003, Vista, 7 without KB2533623), a
  * DLL that a system DLL loads by bare name is looked for in the exe's folder first. Loaded
  * beforehand from System32 by full path (names absent there are skipped), it is the one a
- * load by name finds. Nothing to do where the search order is System32 alone. */
+ * load by name finds. Done on every Windows: a third layer where the search order is
+ * System32 alone, for loads that do not follow it. */
 void system_dlls_preload(const wchar_t *const *names);
 
 /* SetupAPI, loaded by system_dll on first use; NULL when it cannot be loaded. */
