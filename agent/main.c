@@ -394,7 +394,7 @@ static void json_of_run(const struct run *r, int rc)
         /* plan is the what-if: changed says what apply would change */
         .changed = r->opt->command == CMD_PLAN ? r->p->n_changes > 0 && rc == EXIT_OK
                  : r->counted.writes > 0 && rc != EXIT_ROLLED_BACK,
-        .failed = rc != EXIT_OK,
+        .failed = exit_code_for(rc, opt.exit_profile) != EXIT_OK,   /* as the process exits */
         .msg = msg,
         .rc = exit_code_for(rc, opt.exit_profile),
     };

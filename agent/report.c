@@ -330,8 +330,11 @@ static void report_end_section(struct wbuf *b, const struct run *r, const struct
                : (r->exit_code == EXIT_OK && r->opt->command == CMD_APPLY);
     wbuf_addf(b, L"\"ready\": %ls,\n  \"exit_code\": %d,\n  \"writes\": %u,\n  \"elapsed_ms\": %.3f",
               ready ? L"true" : L"false", r->exit_code, r->counted.writes, r->elapsed_ms);
-    if (res)
+    if (res) {
+        /* DSC's name for the verdict a resource's test returns */
+        wbuf_addf(b, L",\n  \"_inDesiredState\": %ls", ready ? L"true" : L"false");
         report_result_fields(b, res);
+    }
     wbuf_add(b, L"\n}\n");
 }
 

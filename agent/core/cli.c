@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "exitcodes.h"
+#include "jsonin.h"
 #include "text.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,8 +63,11 @@ const wchar_t cli_usage[] =
     L"  --log FILE      append the output to FILE\n"
     L"  --json          one JSON object on stdout (the report, and changed, failed, msg,\n"
     L"                  rc, findings); the human text goes to stderr\n"
-    L"  --exit-codes native|msi  msi: the Windows Installer codes Configuration Manager\n"
-    L"                  and Intune read (0, 1618 busy: retry, 1603 failed, ...)\n"
+    L"  --exit-codes native|msi|dsc  msi: the Windows Installer codes Configuration\n"
+    L"                  Manager and Intune read (0, 1618 busy: retry, 1603 failed, ...);\n"
+    L"                  dsc: check's \"not ready\" exits 0, its verdict in the JSON\n"
+    L"  --input JSON    the options as a JSON object ({\"targets\": [\"pvscsi\"],\n"
+    L"                  \"payload\": \"C:\\\\p2v\\\\payload\"}), as DSC passes a resource's properties\n"
     L"  --quiet         print errors only\n"
     L"\n"
     L"Exit codes: 0 success (check: ready)  1 check: not ready  2 usage error\n"
@@ -167,7 +171,7 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
 #define FOR_WATCHED L"plan, apply and check, runs an administrator watches; never stored in a " \
                     L"service, which would use it unattended at every start"
 
-enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE };
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE, OPT_INPUT };
 
 struct option_spec {
     const wchar_t *name, *alias;
@@ -187,6 +191,7 @@ static const struct option_spec option_table[] = {
     { L"--quiet", L"-q", OPT_FLAG, AT(quiet), ANY_COMMAND, NULL },
     { L"--json", NULL, OPT_FLAG, AT(json), ANY_COMMAND, NULL },
     { L"--exit-codes", NULL, OPT_PROFILE, 0, ANY_COMMAND, NULL },
+    { L"--input", NULL, OPT_INPUT, 0, TARGETED | CMDS(CMD_ROLLBACK), FOR_TARGETED L" and rollback" },
     { L"--offline", NULL, OPT_VALUE, AT(offline),
       CMDS(CMD_PLAN) | CMDS(CMD_APPLY) | CMDS(CMD_CHECK) | CMDS(CMD_ROLLBACK), L"plan, apply, check and rollback" },
     { L"--fix-boot-ini", NULL, OPT_FLAG, AT(fix_boot_ini), CMDS(CMD_APPLY), L"apply --offline" },
@@ -209,6 +214,87 @@ static const struct option_spec *option_find(const wchar_t *a)
         if (!_wcsicmp(a, option_table[i].name) || (option_table[i].alias && !_wcsicmp(a, option_table[i].alias)))
             return &option_table[i];
     return NULL;
+}
+
+/* One option for the command parsed so far; value is NULL for a flag. */
+static int apply_option(struct options *o, const struct option_spec *spec, const wchar_t *value,
+                        wchar_t *err, size_t cch)
+{
+    if (!(spec->commands & CMDS(o->command)))
+        return usage_error(err, cch, L"%ls takes no %ls (it is for %ls)", command_name(o->command),
+                           spec->name, spec->for_whom);
+    unsigned char *field = (unsigned char *)o + spec->at;
+    switch (spec->kind) {
+    case OPT_FLAG:
+        *(BOOL *)field = TRUE;
+        break;
+    case OPT_VALUE:
+        *(const wchar_t **)field = value;
+        break;
+    case OPT_TARGETS:
+        return parse_targets(value, o, err, cch);
+    case OPT_SAN:
+        if (_wcsicmp(value, L"online") && _wcsicmp(value, L"keep"))
+            return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
+        o->policy.san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
+        break;
+    case OPT_PROFILE:
+        if (!_wcsicmp(value, L"native"))
+            o->exit_profile = EXIT_PROFILE_NATIVE;
+        else if (!_wcsicmp(value, L"msi"))
+            o->exit_profile = EXIT_PROFILE_MSI;
+        else if (!_wcsicmp(value, L"dsc"))
+            o->exit_profile = EXIT_PROFILE_DSC;
+        else
+            return usage_error(err, cch, L"--exit-codes is %ls", L"native, msi or dsc");
+        break;
+    case OPT_MODE:
+        if (_wcsicmp(value, L"apply") && _wcsicmp(value, L"check"))
+            return usage_error(err, cch, L"--mode is %ls", L"apply or check");
+        o->service_mode = _wcsicmp(value, L"apply") ? CMD_CHECK : CMD_APPLY;
+        break;
+    case OPT_INPUT:
+        break;
+    }
+    return 0;
+}
+
+/* --input JSON: the options as an engine passes a resource's properties (DSC v3), each
+ * member named like its option without the dashes ("targets", "payload",
+ * "allow_unsigned"): strings for values, true or false for switches, a list of strings or
+ * one string for targets. Members starting with "_" are the engine's own and are skipped. */
+static int apply_input(struct options *o, const wchar_t *json, wchar_t *err, size_t cch)
+{
+    struct json_member m[JSON_MEMBERS_MAX];
+    size_t n;
+    const wchar_t *why = json_members(json, m, JSON_MEMBERS_MAX, &n, &o->input_storage);
+    if (why)
+        return usage_error(err, cch, L"--input is not a JSON object of options: %ls", why);
+    for (size_t i = 0; i < n; i++) {
+        wchar_t name[48];
+        if (m[i].name[0] == L'_' || m[i].kind == JSON_NULL)
+            continue;
+        if (!wfmt(name, COUNTOF(name), L"--%ls", m[i].name))
+            return usage_error(err, cch, L"--input: unknown option \"%ls\"", m[i].name);
+        for (wchar_t *c = name + 2; *c; c++)
+            if (*c == L'_')
+                *c = L'-';
+        const struct option_spec *spec = option_find(name);
+        if (!spec || spec->kind == OPT_INPUT)
+            return usage_error(err, cch, L"--input: unknown option \"%ls\"", m[i].name);
+        BOOL is_flag = spec->kind == OPT_FLAG;
+        if (is_flag != (m[i].kind == JSON_BOOL) ||
+            (m[i].kind == JSON_LIST && spec->kind != OPT_TARGETS))
+            return usage_error(err, cch, L"--input: \"%ls\" is %ls", m[i].name,
+                               is_flag ? L"true or false" : spec->kind == OPT_TARGETS ? L"a list of target names"
+                                                                                   : L"a string");
+        if (is_flag && !m[i].boolean)
+            continue;   /* false: the option left out */
+        int rc = apply_option(o, spec, is_flag ? NULL : m[i].text, err, cch);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch)
@@ -253,48 +339,21 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
 
     for (int i = first; i < argc; i++) {
         const struct option_spec *spec = option_find(argv[i]);
-        const wchar_t *a = argv[i];
         if (!spec)
-            return usage_error(err, cch, L"unknown option \"%ls\"", a);
-        if (!(spec->commands & CMDS(o->command)))
+            return usage_error(err, cch, L"unknown option \"%ls\"", argv[i]);
+        if (!(spec->commands & CMDS(o->command)))   /* before its value: the command is the mistake */
             return usage_error(err, cch, L"%ls takes no %ls (it is for %ls)", command_name(o->command),
                                spec->name, spec->for_whom);
-        unsigned char *field = (unsigned char *)o + spec->at;
-        if (spec->kind == OPT_FLAG) {
-            *(BOOL *)field = TRUE;
-            continue;
+        const wchar_t *value = NULL;
+        if (spec->kind != OPT_FLAG) {
+            if (i + 1 >= argc || argv[i + 1][0] == 0)
+                return usage_error(err, cch, L"%ls needs a value", argv[i]);
+            value = argv[++i];
         }
-        if (i + 1 >= argc || argv[i + 1][0] == 0)
-            return usage_error(err, cch, L"%ls needs a value", a);
-        const wchar_t *value = argv[++i];
-        switch (spec->kind) {
-        case OPT_VALUE:
-            *(const wchar_t **)field = value;
-            break;
-        case OPT_TARGETS: {
-            int rc = parse_targets(value, o, err, cch);
-            if (rc)
-                return rc;
-            break;
-        }
-        case OPT_SAN:
-            if (_wcsicmp(value, L"online") && _wcsicmp(value, L"keep"))
-                return usage_error(err, cch, L"--san-policy is %ls", L"online or keep");
-            o->policy.san_policy = _wcsicmp(value, L"online") ? SAN_KEEP : SAN_ONLINE;
-            break;
-        case OPT_PROFILE:
-            if (_wcsicmp(value, L"native") && _wcsicmp(value, L"msi"))
-                return usage_error(err, cch, L"--exit-codes is %ls", L"native or msi");
-            o->exit_profile = _wcsicmp(value, L"msi") ? EXIT_PROFILE_NATIVE : EXIT_PROFILE_MSI;
-            break;
-        case OPT_MODE:
-            if (_wcsicmp(value, L"apply") && _wcsicmp(value, L"check"))
-                return usage_error(err, cch, L"--mode is %ls", L"apply or check");
-            o->service_mode = _wcsicmp(value, L"apply") ? CMD_CHECK : CMD_APPLY;
-            break;
-        case OPT_FLAG:
-            break;
-        }
+        int rc = spec->kind == OPT_INPUT ? apply_input(o, value, err, cch)
+                                         : apply_option(o, spec, value, err, cch);
+        if (rc)
+            return rc;
     }
 
     /* Hyper-V Generation 1 and Xen HVM guests boot through emulated IDE first: the target

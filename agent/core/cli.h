@@ -21,7 +21,8 @@ struct options {
     const wchar_t *inf;       /* --inf: a target from a vendor INF */
     BOOL quiet;
     BOOL json;                /* --json: one JSON object on stdout, human text on stderr */
-    enum exit_profile exit_profile;   /* --exit-codes native|msi */
+    enum exit_profile exit_profile;   /* --exit-codes native|msi|dsc */
+    wchar_t *input_storage;           /* --input: the strings its members point into */
     BOOL all;                 /* --target all */
     BOOL allow_open_payload;  /* payload or --inf folder others may write: used anyway */
     BOOL renamed;               /* rollback --renamed: a journal written under another computer name */

@@ -18,9 +18,11 @@ enum {
     EXIT_HANDOFF = 100,
 };
 
-/* --exit-codes: the native codes above, or the Windows Installer conventions that
- * Configuration Manager and Intune read (their return-code tables). */
-enum exit_profile { EXIT_PROFILE_NATIVE = 0, EXIT_PROFILE_MSI };
+/* --exit-codes: the native codes above, the Windows Installer conventions that
+ * Configuration Manager and Intune read (their return-code tables), or DSC's: a resource's
+ * test reports "not in the desired state" in its output, not as an error, so check's
+ * "not ready" exits 0 there (the verdict is the JSON's _inDesiredState). */
+enum exit_profile { EXIT_PROFILE_NATIVE = 0, EXIT_PROFILE_MSI, EXIT_PROFILE_DSC };
 
 struct exit_code_row {
     int native;                /* EXIT_... */

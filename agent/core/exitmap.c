@@ -25,6 +25,8 @@ const int exit_code_rows = (int)(sizeof exit_code_table / sizeof exit_code_table
 
 int exit_code_for(int native, enum exit_profile profile)
 {
+    if (profile == EXIT_PROFILE_DSC)
+        return native == EXIT_NOT_READY ? EXIT_OK : native;
     if (profile != EXIT_PROFILE_MSI)
         return native;
     for (int i = 0; i < exit_code_rows; i++)

@@ -205,12 +205,80 @@ static void the_marker_says_what_the_last_run_did(void **state)
     assert_int_equal(dword_of(L"JournalPresent"), 0);
 }
 
+/* One argument as Windows' command-line parser reads it back: quotes escaped, backslashes
+ * before a quote doubled. */
+static void quote_arg(const wchar_t *in, wchar_t *out)
+{
+    size_t k = 0;
+    out[k++] = L'"';
+    for (const wchar_t *c = in; *c; c++) {
+        size_t bs = 0;
+        while (c[bs] == L'\\')
+            bs++;
+        if (c[bs] == L'"' || c[bs] == 0) {
+            for (size_t i = 0; i < 2 * bs; i++)
+                out[k++] = L'\\';
+            c += bs;
+            if (!*c)
+                break;
+            out[k++] = L'\\';
+            out[k++] = L'"';
+        } else {
+            for (size_t i = 0; i < bs; i++)
+                out[k++] = L'\\';
+            c += bs;
+            out[k++] = *c;
+        }
+    }
+    out[k++] = L'"';
+    out[k] = 0;
+}
+
+/* DSC v3 drives the resource (installer/dsc) with its desired state as --input and reads
+ * the state back from stdout: get and test are check (not in the desired state is exit 0
+ * with _inDesiredState false), set is apply, whatIf is plan. */
+static void a_dsc_resource_tests_sets_and_plans(void **state)
+{
+    static const wchar_t desired[] =
+        L"{\"targets\":[\"lsilogic\"],\"payload\":\"C:\\\\p2vtest\\\\payload\",\"_exist\":true}";
+    wchar_t arg[512], args[1024];
+    quote_arg(desired, arg);
+    char *o;
+    swprintf(args, 1024, L"check --json --exit-codes dsc --input %ls", arg);
+    o = run_json(args, 0, TRUE);
+    assert_has(o, "\"_inDesiredState\": false", L"dsc test");
+    assert_has(o, "\"exit_code\": 1", L"dsc test");
+    assert_has(o, "\"targets\": [\"lsilogic\"]", L"dsc test");
+    free(o);
+    swprintf(args, 1024, L"plan --json --exit-codes dsc --input %ls", arg);
+    o = run_json(args, 0, TRUE);
+    assert_has(o, "\"changed\": true", L"dsc whatIf");
+    assert_has(o, "\"writes\": 0", L"dsc whatIf");
+    free(o);
+    swprintf(args, 1024, L"apply --json --exit-codes dsc --input %ls", arg);
+    o = run_json(args, 0, TRUE);
+    assert_has(o, "\"changed\": true", L"dsc set");
+    free(o);
+    swprintf(args, 1024, L"check --json --exit-codes dsc --input %ls", arg);
+    o = run_json(args, 0, TRUE);
+    assert_has(o, "\"_inDesiredState\": true", L"dsc test after set");
+    free(o);
+    /* a desired state p2vprep cannot take: exit 2 and why, nothing changed */
+    quote_arg(L"{\"targets\":[\"lsilogic\"],\"frobnicate\":\"x\"}", arg);
+    swprintf(args, 1024, L"apply --json --exit-codes dsc --input %ls", arg);
+    o = run_json(args, 2, TRUE);
+    assert_has(o, "frobnicate", L"dsc bad input");
+    free(o);
+    assert_int_equal(fx_run(EXE, L"rollback", NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(every_command_puts_one_json_object_on_stdout, machine),
         cmocka_unit_test_setup(msi_exit_codes_for_the_engines, machine),
         cmocka_unit_test_setup(the_marker_says_what_the_last_run_did, machine),
+        cmocka_unit_test_setup(a_dsc_resource_tests_sets_and_plans, machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,6 +159,44 @@ static void each_option_goes_with_its_commands_only(void **state)
     assert_wstr_equal(o.targets[0]->name, L"pvscsi");
 }
 
+/* --input: the options as a JSON object, as DSC v3 passes a resource's properties. */
+static void options_from_a_json_object(void **state)
+{
+    struct options o;
+    wchar_t err[512];
+    err[0] = 0;
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input",
+                           L"{\"targets\": [\"pvscsi\", \"lsisas1068\"], \"payload\": \"C:\\\\p2v\\\\payload\", "
+                           L"\"allow_unsigned\": false, \"crash_visible\": true, \"_exist\": true, \"inf\": null}"), 0);
+    if (err[0])
+        print_error("%ls\n", err);
+    assert_int_equal(o.n_targets, 2);
+    assert_wstr_equal(o.targets[1]->name, L"lsisas1068");
+    assert_wstr_equal(o.payload, L"C:\\p2v\\payload");
+    assert_false(o.policy.allow_unsigned);
+    assert_true(o.policy.crash_visible);
+    assert_null(o.inf);
+    /* the same rules as on the command line */
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"csv\": \"x.csv\"}"), EXIT_USAGE);
+    assert_wstr_contains(err, L"check takes no --csv");
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"frobnicate\": 1}"), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"frobnicate\": \"x\"}"), EXIT_USAGE);
+    assert_wstr_contains(err, L"frobnicate");
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"payload\": true}"), EXIT_USAGE);
+    assert_wstr_contains(err, L"a string");
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"renamed\": \"yes\"}"), EXIT_USAGE);
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"targets\": [\"scsi9\"]}"), EXIT_USAGE);
+    assert_wstr_contains(err, L"scsi9");
+    assert_int_equal(parse(&o, err, 4, L"check", L"--input", L"{\"targets\": \"ide\""), EXIT_USAGE);
+    assert_wstr_contains(err, L"not a JSON object");
+    assert_int_equal(parse(&o, err, 4, L"apply", L"--input", L"{\"input\": \"{}\"}"), EXIT_USAGE);
+    /* DSC's exit codes: check's not-ready verdict is output, not an error */
+    assert_int_equal(parse(&o, err, 6, L"check", L"--target", L"ide", L"--exit-codes", L"dsc"), 0);
+    assert_int_equal(o.exit_profile, EXIT_PROFILE_DSC);
+    assert_int_equal(exit_code_for(EXIT_NOT_READY, EXIT_PROFILE_DSC), 0);
+    assert_int_equal(exit_code_for(EXIT_PAYLOAD, EXIT_PROFILE_DSC), EXIT_PAYLOAD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +206,7 @@ int main(void)
         cmocka_unit_test(boot_also_brings_ide_unless_told),
         cmocka_unit_test(san_policy_and_crash_visible),
         cmocka_unit_test(each_option_goes_with_its_commands_only),
+        cmocka_unit_test(options_from_a_json_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

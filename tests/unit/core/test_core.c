@@ -13,6 +13,7 @@
 #include "bootini.h"
 #include "exitcodes.h"
 #include "hostlist.h"
+#include "jsonin.h"
 #include "marker.h"
 #include "machine.h"
 #include "targets.h"
@@ -157,6 +158,43 @@ static void marker_values_for_a_detection_rule(void **state)
     assert_int_equal(marker_values(&mk, names, v, 3), 3);   /* never past max */
 }
 
+/* The JSON object reader of --input: what it takes, and what it refuses with where. */
+static void json_objects_of_simple_members(void **state)
+{
+    struct json_member m[JSON_MEMBERS_MAX];
+    size_t n;
+    wchar_t *store;
+    assert_null(json_members(L" { \"a\" : \"x\\\"y\\u00e9\" , \"b\":true,\"c\":false, \"d\": null, "
+                             L"\"e\": [\"p\", \"q\"], \"f\": [] } ", m, JSON_MEMBERS_MAX, &n, &store));
+    assert_int_equal(n, 6);
+    assert_wstr_equal(m[0].name, L"a");
+    assert_int_equal(m[0].kind, JSON_STRING);
+    assert_wstr_equal(m[0].text, L"x\"y\x00e9");
+    assert_true(m[1].kind == JSON_BOOL && m[1].boolean);
+    assert_true(m[2].kind == JSON_BOOL && !m[2].boolean);
+    assert_int_equal(m[3].kind, JSON_NULL);
+    assert_int_equal(m[4].kind, JSON_LIST);
+    assert_wstr_equal(m[4].text, L"p,q");
+    assert_wstr_equal(m[5].text, L"");
+    free(store);
+    assert_null(json_members(L"{}", m, JSON_MEMBERS_MAX, &n, &store));
+    assert_int_equal(n, 0);
+    free(store);
+    static const wchar_t *const bad[] = {
+        L"", L"[]", L"{\"a\"}", L"{\"a\": 1}", L"{\"a\": {}}", L"{\"a\": [1]}", L"{\"a\": \"x}",
+        L"{\"a\": \"x\",}", L"{\"a\": \"x\"} x", L"{\"a\": \"\\q\"}", L"{\"a\": \"\\u12\"}",
+        L"{\"a\": [\"x\" \"y\"]}", L"{\"a\": \"\\u0000\"}",
+        L"{\"a\": \"x\\",   /* a backslash at the very end: found by fuzz_jsonin */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const wchar_t *why = json_members(bad[i], m, JSON_MEMBERS_MAX, &n, &store);
+        if (!why)
+            fail_msg("accepted: %ls", bad[i]);
+        assert_non_null(wcsstr(why, L"at character"));
+        assert_null(store);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +205,7 @@ int main(void)
         cmocka_unit_test(signature_answers_and_kernel_roots),
         cmocka_unit_test(exit_code_profiles),
         cmocka_unit_test(marker_values_for_a_detection_rule),
+        cmocka_unit_test(json_objects_of_simple_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
