@@ -4,6 +4,7 @@
 #include "text.h"
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -295,6 +296,12 @@ static int apply_input(struct options *o, const wchar_t *json, wchar_t *err, siz
             return rc;
     }
     return 0;
+}
+
+void cli_free(struct options *o)
+{
+    free(o->input_storage);
+    o->input_storage = NULL;
 }
 
 int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch)

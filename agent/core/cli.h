@@ -41,6 +41,8 @@ struct options {
 
 /* Returns 0, or EXIT_USAGE with a one-line message in err. */
 int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t cch);
+/* Releases what cli_parse allocated (the strings of --input). */
+void cli_free(struct options *o);
 const wchar_t *command_name(enum command c);
 /* The exe asks for no elevation (asInvoker): summarize parses other machines' reports, and
  * targets, help, plan and check change nothing. Commands that change the machine check the

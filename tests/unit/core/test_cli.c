@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <wchar.h>
 #include "cli.h"
 #include "exitcodes.h"
@@ -17,7 +18,24 @@ static int parse(struct options *o, wchar_t *err, int argc, ...)
     for (int i = 1; i < argc; i++)
         argv[i] = va_arg(ap, wchar_t *);
     va_end(ap);
-    return cli_parse(argc, argv, o, err, 512);
+    int rc = cli_parse(argc, argv, o, err, 512);
+    /* --input's strings live as long as the options; freed when the tests end */
+    static wchar_t *kept[64];
+    static size_t n_kept;
+    if (o->input_storage && n_kept < 64)
+        kept[n_kept++] = o->input_storage;
+    if (argc < 0)   /* the group teardown's call */
+        while (n_kept)
+            free(kept[--n_kept]);
+    return rc;
+}
+
+static int free_inputs(void **state)
+{
+    struct options o = { 0 };
+    wchar_t err[512];
+    parse(&o, err, -1);
+    return 0;
 }
 
 static void commands_and_options(void **state)
@@ -208,5 +226,5 @@ int main(void)
         cmocka_unit_test(each_option_goes_with_its_commands_only),
         cmocka_unit_test(options_from_a_json_object),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, free_inputs);
 }
