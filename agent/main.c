@@ -646,6 +646,36 @@ static int find_command(void)
     return EXIT_OK;
 }
 
+/* push: --json and --exit-codes before its "--" are this run's own (its result on stdout,
+ * its exit code); the rest, and everything after "--", are push's and the hosts'. */
+static int push_with_own_options(void)
+{
+    wchar_t **args = calloc((size_t)opt.push_argc + 1, sizeof *args);
+    int n = 0;
+    BOOL hosts_command = FALSE;
+    if (!args)
+        return EXIT_USAGE;
+    for (int i = 0; i < opt.push_argc; i++) {
+        const wchar_t *a = opt.push_argv[i];
+        hosts_command |= !wcscmp(a, L"--");
+        if (!hosts_command && !_wcsicmp(a, L"--json")) {
+            opt.json = TRUE;
+            continue;
+        }
+        if (!hosts_command && !_wcsicmp(a, L"--exit-codes") && i + 1 < opt.push_argc) {
+            const wchar_t *v = opt.push_argv[++i];
+            opt.exit_profile = !_wcsicmp(v, L"msi") ? EXIT_PROFILE_MSI
+                             : !_wcsicmp(v, L"dsc") ? EXIT_PROFILE_DSC : EXIT_PROFILE_NATIVE;
+            continue;
+        }
+        args[n++] = opt.push_argv[i];
+    }
+    out_set_json(opt.json);
+    int rc = push_command(n, args, exe_path);
+    free(args);
+    return rc;
+}
+
 static int dispatch(int argc, wchar_t **argv)
 {
     wchar_t msg[1024];
@@ -691,7 +721,7 @@ static int dispatch(int argc, wchar_t **argv)
 
     /* push changes nothing here and takes no lock: PsExec brings the admin's rights to each host */
     if (opt.command == CMD_PUSH)
-        return push_command(opt.push_argc, opt.push_argv, exe_path);
+        return push_with_own_options();
     if (opt.log && !out_open_log(opt.log)) {
         out_error(L"p2vprep: cannot open log file %ls: %ls", opt.log,
                   win_error_text(GetLastError(), msg, COUNTOF(msg)));

@@ -110,6 +110,12 @@ static void every_command_puts_one_json_object_on_stdout(void **state)
     free(o);
     o = run_json(L"--version --json", 0, TRUE);
     free(o);
+    o = run_json(L"find --json", 0, TRUE);
+    assert_has(o, "\"command\": \"find\"", L"find");
+    free(o);
+    o = run_json(L"summarize " WORK L" --json", 0, TRUE);
+    assert_has(o, "\"command\": \"summarize\"", L"summarize");
+    free(o);
     /* usage errors, and a payload that is not there: failed, with the reason as msg */
     o = run_json(L"apply --json --target lsilogic --frobnicate", 2, TRUE);
     assert_has(o, "frobnicate", L"usage error");

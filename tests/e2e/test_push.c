@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "fixture.h"
+#include "json_check.h"
 
 #define EXE L"p2vprep-" P2V_ARCH_STR L".exe"
 #define WORK L"C:\\p2vpush"
@@ -127,6 +128,35 @@ static void at_most_n_at_once_each_host_once(void **state)
                              "ok-07,0,done/ready,S,\r\nok-08,0,done/ready,S,\r\nok-09,0,done/ready,S,\r\n"
                              "ok-10,0,done/ready,S,\r\nok-11,0,done/ready,S,\r\nok-12,0,done/ready,S,\r\n");
     free(csv);
+}
+
+/* push with --json and --exit-codes before its "--": one JSON object on stdout (the progress
+ * and the table on stderr), the wave's most serious code under the profile asked for. */
+static void push_speaks_json_and_msi_codes(void **state)
+{
+    write_hosts("ok-01\nnotready-b\n");
+    char *out, *err, why[256];
+    swprintf(args, 4096, L"push --json --exit-codes msi --hosts " HOSTS L" --psexec \"%ls\" -- check --target lsilogic",
+             fake);
+    int rc = fx_run_split(EXE, args, &out, &err);
+    assert_int_equal(rc, 1);   /* not ready somewhere: 1 in both profiles */
+    if (!json_check(out, strlen(out), why, sizeof why))
+        fail_msg("push --json: stdout is not one JSON value (%s):\n%s", why, out);
+    assert_non_null(strstr(out, "\"command\": \"push\""));
+    assert_non_null(strstr(out, "\"rc\": 1"));
+    assert_non_null(strstr(out, "\"failed\": true"));
+    assert_non_null(strstr(err, "notready-b"));   /* the human table went to stderr */
+    free(out);
+    free(err);
+    /* a host list that is not there: exit 2 native, 1639 under msi, still one object */
+    swprintf(args, 4096, L"push --json --exit-codes msi --hosts C:\\nowhere.txt --psexec \"%ls\" -- check --target lsilogic",
+             fake);
+    rc = fx_run_split(EXE, args, &out, &err);
+    assert_int_equal(rc, 1639);
+    assert_true(json_check(out, strlen(out), why, sizeof why));
+    assert_non_null(strstr(out, "\"exit_code\": 2"));
+    free(out);
+    free(err);
 }
 
 static void every_outcome_in_the_results(void **state)
@@ -317,6 +347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(at_most_n_at_once_each_host_once, clean),
+        cmocka_unit_test_setup(push_speaks_json_and_msi_codes, clean),
         cmocka_unit_test_setup(every_outcome_in_the_results, clean),
         cmocka_unit_test_setup(exit_code_is_the_most_serious, clean),
         cmocka_unit_test_setup(a_timeout_alone_is_exit_8, clean),
