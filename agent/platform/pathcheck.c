@@ -68,21 +68,33 @@ static DWORD refuse(const wchar_t *level, const wchar_t *what, wchar_t *why, siz
 }
 
 /* The handle's own path, compared with the level's name; a short (8.3) name counts as its
- * long form. TRUE when they agree or Windows cannot tell. */
-static BOOL final_is(HANDLE h, const wchar_t *level)
+ * long form. First with its drive letter; where a volume has several mount points Windows
+ * may name another one, so then the path inside the volume (VOLUME_NAME_NONE) must be the
+ * level's below its root (the volume itself is checked by its serial number). TRUE when
+ * they agree or Windows cannot tell. */
+static BOOL same_name(const wchar_t *got, const wchar_t *level, size_t skip)
+{
+    wchar_t want[MAX_PATH + 8];
+    const wchar_t *g = wcsncmp(got, L"\\\\?\\", 4) ? got : got + 4;
+    if (!_wcsicmp(g, level + skip))
+        return TRUE;
+    DWORD n = GetLongPathNameW(level, want, COUNTOF(want));
+    return n && n < COUNTOF(want) && wcslen(want) >= skip && !_wcsicmp(g, want + skip);
+}
+
+static BOOL final_is(HANDLE h, const wchar_t *level, size_t root_len)
 {
     final_path_fn fn = final_path();
-    wchar_t got[MAX_PATH + 8], want[MAX_PATH + 8];
+    wchar_t got[MAX_PATH + 8];
     if (!fn)
         return TRUE;
-    DWORD n = fn(h, got, COUNTOF(got), 0);
+    DWORD n = fn(h, got, COUNTOF(got), 0 /* VOLUME_NAME_DOS */);
     if (!n || n >= COUNTOF(got))
         return TRUE;   /* a name Windows cannot put in MAX_PATH: the other checks decide */
-    const wchar_t *g = wcsncmp(got, L"\\\\?\\", 4) ? got : got + 4;
-    if (!_wcsicmp(g, level))
+    if (same_name(got, level, 0))
         return TRUE;
-    n = GetLongPathNameW(level, want, COUNTOF(want));
-    return n && n < COUNTOF(want) && !_wcsicmp(g, want);
+    n = fn(h, got, COUNTOF(got), 0x4 /* VOLUME_NAME_NONE */);
+    return n && n < COUNTOF(got) && same_name(got, level, root_len - 1);
 }
 
 DWORD path_check(const wchar_t *path, wchar_t *why, size_t cch)
@@ -155,7 +167,7 @@ DWORD path_check(const wchar_t *path, wchar_t *why, size_t cch)
             e = refuse(level, L"a link, junction or mount point", why, cch);
         } else if (serial_known && info.dwVolumeSerialNumber != serial) {
             e = refuse(level, L"on another volume than its folder", why, cch);
-        } else if (!final_is(h, level)) {
+        } else if (!final_is(h, level, r)) {
             e = refuse(level, L"a link", why, cch);
         }
         CloseHandle(h);
