@@ -787,35 +787,60 @@ static size_t marker_of(const struct run *r, const wchar_t *result, const wchar_
 }
 
 /* apply: the marker written like any change, journaled, so that rolling this apply back
- * puts back what was there (or removes it). */
+ * puts back what was there (or removes it). Its records go in one flushed write before its
+ * values are set: one flush, not nine. */
 static DWORD apply_marker(struct run *r, struct applying *a)
 {
     const wchar_t *names[MARKER_VALUES_MAX];
     struct regval values[MARKER_VALUES_MAX];
+    struct jentry e[MARKER_VALUES_MAX + 1];
     wchar_t targets[256], now[32];
     if (r->disk.offline)
         return ERROR_SUCCESS;   /* the offline SOFTWARE hive is not loaded */
     size_t n = marker_of(r, L"applied", r->journal, EXIT_OK, targets, COUNTOF(targets), now, COUNTOF(now),
                          names, values);
     const struct backend *b = r->b;
-    DWORD e = b->key_plain(b->ctx, MARKER_KEY);
-    if (e == ERROR_SUCCESS && b->key_exists(b->ctx, MARKER_KEY) == ERROR_FILE_NOT_FOUND) {
-        struct jentry k = { .kind = J_KEY };
-        wcopy(k.key, COUNTOF(k.key), MARKER_KEY);
-        if ((e = record(r, a, &k)) == ERROR_SUCCESS && (e = b->create_key(b->ctx, MARKER_KEY)) != ERROR_SUCCESS)
-            fail(L"creating HKLM\\" MARKER_KEY, e);
+    DWORD err = b->key_plain(b->ctx, MARKER_KEY);
+    if (err != ERROR_SUCCESS) {
+        fail(L"HKLM\\" MARKER_KEY, err);
+        return err;
     }
-    a->last_key = MARKER_KEY;   /* there now */
-    for (size_t i = 0; i < n && e == ERROR_SUCCESS; i++) {
-        struct change c;
-        memset(&c, 0, sizeof c);
-        c.kind = CHANGE_VALUE;
-        wcopy(c.key, COUNTOF(c.key), MARKER_KEY);
-        wcopy(c.name, COUNTOF(c.name), names[i]);
-        c.new = values[i];
-        e = apply_value(r, a, &c);
+    BOOL create = b->key_exists(b->ctx, MARKER_KEY) == ERROR_FILE_NOT_FOUND;
+    size_t k = 0;
+    memset(e, 0, sizeof e);
+    if (create) {
+        e[k].kind = J_KEY;
+        wcopy(e[k++].key, COUNTOF(e[0].key), MARKER_KEY);
     }
-    return e;
+    for (size_t i = 0; i < n; i++, k++) {
+        e[k].kind = J_VALUE;
+        wcopy(e[k].key, COUNTOF(e[k].key), MARKER_KEY);
+        wcopy(e[k].name, COUNTOF(e[k].name), names[i]);
+        if (!create && (err = b->read_value(b->ctx, MARKER_KEY, names[i], &e[k].old)) == ERROR_SUCCESS &&
+            e[k].old.truncated)
+            err = ERROR_INVALID_DATA;   /* too large to record exactly: leave it alone */
+        if (err != ERROR_SUCCESS) {
+            fail(L"HKLM\\" MARKER_KEY, err);
+            return err;
+        }
+    }
+    if (a->n + k > JENTRIES_MAX)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if ((err = journal_add_all(&a->j, e, k)) != ERROR_SUCCESS) {
+        fail(L"writing the journal", err);
+        return err;
+    }
+    memcpy(&a->entries[a->n], e, k * sizeof e[0]);
+    a->n += k;
+    if (create && (err = b->create_key(b->ctx, MARKER_KEY)) != ERROR_SUCCESS) {
+        fail(L"creating HKLM\\" MARKER_KEY, err);
+        return err;
+    }
+    for (size_t i = 0; i < n && err == ERROR_SUCCESS; i++)
+        if ((err = b->set_value(b->ctx, MARKER_KEY, names[i], &values[i])) != ERROR_SUCCESS)
+            fail(L"HKLM\\" MARKER_KEY, err);
+    a->last_key = NULL;
+    return err;
 }
 
 /* rollback: the marker says what rollback did and which journal is still in place. Not

@@ -157,7 +157,8 @@ DWORD journal_keep_copy(struct journal *j, const wchar_t *name, const BYTE *data
     return e;
 }
 
-DWORD journal_add(struct journal *j, const struct jentry *e)
+/* One record's text, without its newline, added to b. */
+static void entry_text(const struct journal *j, const struct jentry *e, struct wbuf *out)
 {
     struct wbuf b = { 0 };
     switch (e->kind) {
@@ -195,6 +196,27 @@ DWORD journal_add(struct journal *j, const struct jentry *e)
     case J_STAGING:
         wbuf_addf(&b, L"staging\t%ls", e->key);
         break;
+    }
+    if (b.ok)
+        wbuf_add(out, b.s);
+    else
+        out->ok = FALSE;
+    wbuf_free(&b);
+}
+
+DWORD journal_add(struct journal *j, const struct jentry *e)
+{
+    return journal_add_all(j, e, 1);
+}
+
+DWORD journal_add_all(struct journal *j, const struct jentry *e, size_t n)
+{
+    struct wbuf b = { 0 };
+    wbuf_add(&b, L"");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            wbuf_add(&b, L"\n");
+        entry_text(j, &e[i], &b);
     }
     DWORD err = b.ok ? write_line(j, b.s) : ERROR_NOT_ENOUGH_MEMORY;
     wbuf_free(&b);

@@ -27,6 +27,9 @@ struct journal {
 DWORD journal_begin(struct journal *j, const struct backend *b, const wchar_t *dir,
                     const wchar_t *systemroot, const wchar_t *header);
 DWORD journal_add(struct journal *j, const struct jentry *e);
+/* n records in one write, flushed once: for changes made together right after (a torn write
+ * leaves whole records before the tear, and the cut one is not a record). */
+DWORD journal_add_all(struct journal *j, const struct jentry *e, size_t n);
 /* Keeps the old copy of a file about to be replaced in apply-NNNN\<name>, a file made
  * new; path receives where. */
 DWORD journal_keep_copy(struct journal *j, const wchar_t *name, const BYTE *data, DWORD size,
