@@ -646,30 +646,39 @@ static int find_command(void)
     return EXIT_OK;
 }
 
-/* push: --json and --exit-codes before its "--" are this run's own (its result on stdout,
- * its exit code); the rest, and everything after "--", are push's and the hosts'. */
-static int push_with_own_options(void)
+/* --json and --exit-codes before any "--": this run's own output options, read where
+ * cli_parse does not (push's words, which push.c parses; a command line cli_parse refused,
+ * whose caller still wants JSON and its exit-code profile). The other words go to keep
+ * (when given); returns how many. */
+static int own_output_options(int argc, wchar_t **argv, wchar_t **keep)
 {
-    wchar_t **args = calloc((size_t)opt.push_argc + 1, sizeof *args);
     int n = 0;
     BOOL hosts_command = FALSE;
-    if (!args)
-        return EXIT_USAGE;
-    for (int i = 0; i < opt.push_argc; i++) {
-        const wchar_t *a = opt.push_argv[i];
-        hosts_command |= !wcscmp(a, L"--");
-        if (!hosts_command && !_wcsicmp(a, L"--json")) {
+    for (int i = 0; i < argc; i++) {
+        hosts_command |= !wcscmp(argv[i], L"--");
+        if (!hosts_command && !_wcsicmp(argv[i], L"--json")) {
             opt.json = TRUE;
             continue;
         }
-        if (!hosts_command && !_wcsicmp(a, L"--exit-codes") && i + 1 < opt.push_argc) {
-            const wchar_t *v = opt.push_argv[++i];
+        if (!hosts_command && !_wcsicmp(argv[i], L"--exit-codes") && i + 1 < argc) {
+            const wchar_t *v = argv[++i];
             opt.exit_profile = !_wcsicmp(v, L"msi") ? EXIT_PROFILE_MSI
                              : !_wcsicmp(v, L"dsc") ? EXIT_PROFILE_DSC : EXIT_PROFILE_NATIVE;
             continue;
         }
-        args[n++] = opt.push_argv[i];
+        if (keep)
+            keep[n++] = argv[i];
     }
+    return n;
+}
+
+/* push: the words after "push", less this run's own output options. */
+static int push_with_own_options(void)
+{
+    wchar_t **args = calloc((size_t)opt.push_argc + 1, sizeof *args);
+    if (!args)
+        return EXIT_USAGE;
+    int n = own_output_options(opt.push_argc, opt.push_argv, args);
     out_set_json(opt.json);
     int rc = push_command(n, args, exe_path);
     free(args);
@@ -682,15 +691,7 @@ static int dispatch(int argc, wchar_t **argv)
     int rc = cli_parse(argc, argv, &opt, msg, COUNTOF(msg));
     if (rc) {
         /* a machine reader asked for JSON and the exit-code profile even if the line is wrong */
-        for (int i = 1; i < argc; i++) {
-            if (!_wcsicmp(argv[i], L"--")) {
-                break;
-            }
-            if (!_wcsicmp(argv[i], L"--json"))
-                opt.json = TRUE;
-            if (!_wcsicmp(argv[i], L"--exit-codes") && i + 1 < argc && !_wcsicmp(argv[i + 1], L"msi"))
-                opt.exit_profile = EXIT_PROFILE_MSI;
-        }
+        own_output_options(argc - 1, argv + 1, NULL);
         out_set_json(opt.json);
         out_error(L"p2vprep: %ls. Try \"p2vprep --help\".", msg);
         return rc;
