@@ -2,6 +2,7 @@
 #include "report.h"
 #include "exitcodes.h"
 #include "readiness.h"
+#include "platforms.h"
 #include "text.h"
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,9 @@ static void report_change(struct wbuf *b, const struct change *c)
     wchar_t path[P2V_KEY_MAX + 8];
     json_key(b, L"kind"); json_str(b, report_change_kind(c->kind));
     wbuf_add(b, L", "); json_key(b, L"target"); json_str(b, c->target ? c->target->name : L"");
+    if (c->platform) {
+        wbuf_add(b, L", "); json_key(b, L"retire"); json_str(b, c->platform->name);
+    }
     switch (c->kind) {
     case CHANGE_FILE:
         wbuf_add(b, L", "); json_key(b, L"path"); json_str(b, c->key);
@@ -277,13 +281,58 @@ static void report_verdicts_section(struct wbuf *b, const struct run *r)
         wbuf_add(b, L"[");
         for (int i = 0; i < r->n_verdicts; i++) {
             wbuf_add(b, i ? L",\n    {" : L"\n    {");
-            json_key(b, L"target"); json_str(b, r->verdicts[i].target->name);
+            json_key(b, L"target"); json_str(b, r->verdicts[i].name);
             wbuf_add(b, L", "); json_key(b, L"verdict"); json_str(b, verdict_text(r->verdicts[i].verdict));
             wbuf_add(b, L", "); json_key(b, L"reason"); json_str(b, r->verdicts[i].reason);
             wbuf_add(b, L"}");
         }
         wbuf_add(b, L"\n  ],\n  ");
     }
+}
+
+/* "retire" (--retire): each platform's services, drivers and software found, and what
+ * becomes of each: "retire" (disabled, out of the filter lists), "off" (disabled already),
+ * "guarded" (the boot guard keeps it, "why" says what it carries), and their counts. */
+static void report_retire_section(struct wbuf *b, const struct run *r)
+{
+    const struct policy *pol = &r->opt->policy;
+    if (!pol->n_retire)
+        return;
+    size_t found = 0, retired = 0, guarded = 0, software = 0;
+    json_key(b, L"retire");
+    wbuf_add(b, L"{");
+    json_key(b, L"platforms");
+    wbuf_add(b, L"[");
+    for (size_t i = 0; i < pol->n_retire; i++) {
+        wbuf_add(b, i ? L", " : L"");
+        json_str(b, pol->retire[i]->name);
+    }
+    wbuf_add(b, L"], ");
+    json_key(b, L"items");
+    wbuf_add(b, L"[");
+    for (size_t i = 0; i < r->p->n_retired; i++) {
+        const struct retire_item *it = &r->p->retired[i];
+        wbuf_add(b, i ? L",\n    {" : L"\n    {");
+        json_key(b, L"platform"); json_str(b, it->platform->name);
+        wbuf_add(b, L", "); json_key(b, L"name"); json_str(b, it->name);
+        if (it->product) {
+            software++;
+            wbuf_add(b, L", \"kind\": \"software\", "); json_key(b, L"note"); json_str(b, it->why);
+        } else {
+            found++;
+            retired += it->state == RETIRE_DISABLE || it->state == RETIRE_OFF;
+            guarded += it->state == RETIRE_GUARDED;
+            wbuf_add(b, L", \"kind\": \"service\", "); json_key(b, L"state");
+            json_str(b, retire_state_text(it->state));
+            wbuf_addf(b, L", \"control_sets\": %d, \"filter_lists\": %d, ", it->n_sets, it->n_filters);
+            json_key(b, L"why"); json_str(b, it->why);
+        }
+        wbuf_add(b, L"}");
+    }
+    wbuf_add(b, r->p->n_retired ? L"\n  ], " : L"], ");
+    wbuf_addf(b, L"\"found\": %u, \"retired\": %u, \"guarded\": %u, \"software\": %u, "
+                 L"\"software_listed\": %ls},\n  ", (unsigned)found, (unsigned)retired, (unsigned)guarded,
+              (unsigned)software, r->m->products_known ? L"true" : L"false");
 }
 
 /* "readiness" (check): facts and notes beyond the registry. */
@@ -369,6 +418,7 @@ void report_build_result(const struct run *r, const struct report_result *res, s
     report_os_section(b, r);
     report_sets_section(b, r);
     report_changes_section(b, r);
+    report_retire_section(b, r);
     report_findings_section(b, r);
     report_verdicts_section(b, r);
     report_readiness_section(b, r);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "platforms.h"
 #include "exitcodes.h"
 #include "jsonin.h"
 #include "text.h"
@@ -58,6 +59,10 @@ const wchar_t cli_usage[] =
     L"  --san-policy online|keep  online: data disks come online on the new bus\n"
     L"                  (partmgr SanPolicy = 1, Vista and later); on by default for\n"
     L"                  hyperv and nvme; keep: leave the policy as it is\n"
+    L"  --retire PLATFORM[,PLATFORM]  (plan, apply, check) the old platform's drivers and\n"
+    L"                  services off in every control set and out of every device class's\n"
+    L"                  filter lists: vmware, hyperv, xen, virtualbox, parallels. Never a\n"
+    L"                  driver the disk boots through (the boot guard)\n"
     L"  --crash-visible keep a blue screen on the console (CrashControl AutoReboot = 0)\n"
     L"  --no-ide        (hyperv, xen) leave out the emulated IDE set these targets\n"
     L"                  include for VMs that boot through it first\n"
@@ -160,6 +165,39 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
     return 0;
 }
 
+/* --retire vmware[,xen]: the old platforms (platforms.c). */
+static int parse_retire(const wchar_t *list, struct options *o, wchar_t *err, size_t cch)
+{
+    wchar_t buf[256];
+    if (!wcopy(buf, COUNTOF(buf), list))
+        return usage_error(err, cch, L"--retire list too long: %ls", list);
+    for (wchar_t *tok = buf, *next; tok; tok = next) {
+        next = wcschr(tok, L',');
+        if (next)
+            *next++ = 0;
+        if (!*tok)
+            continue;
+        const struct platform *pl = platform_find(tok);
+        if (!pl) {
+            wchar_t known[128] = L"";
+            for (size_t i = 0; i < p2v_n_platforms; i++) {
+                if (i)
+                    wcsncat(known, L", ", COUNTOF(known) - wcslen(known) - 1);
+                wcsncat(known, p2v_platforms[i].name, COUNTOF(known) - wcslen(known) - 1);
+            }
+            return usage_error(err, cch, L"unknown platform \"%ls\" for --retire (known: %ls)", tok, known);
+        }
+        BOOL dup = FALSE;
+        for (size_t i = 0; i < o->policy.n_retire; i++)
+            dup |= o->policy.retire[i] == pl;
+        if (!dup && o->policy.n_retire < COUNTOF(o->policy.retire))
+            o->policy.retire[o->policy.n_retire++] = pl;
+    }
+    if (!o->policy.n_retire)
+        return usage_error(err, cch, L"--retire needs a platform, e.g. --retire %ls", p2v_platforms[0].name);
+    return 0;
+}
+
 /* Which command takes which option, stated once: the parser refuses an option a command
  * does not take, naming the commands that do. */
 #define CMDS(c) (1u << (c))
@@ -172,7 +210,7 @@ static int parse_targets(const wchar_t *list, struct options *o, wchar_t *err, s
 #define FOR_WATCHED L"plan, apply and check, runs an administrator watches; never stored in a " \
                     L"service, which would use it unattended at every start"
 
-enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE, OPT_INPUT };
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE, OPT_INPUT, OPT_RETIRE };
 
 struct option_spec {
     const wchar_t *name, *alias;
@@ -200,6 +238,7 @@ static const struct option_spec option_table[] = {
     { L"--crash-visible", NULL, OPT_FLAG, AT(policy.crash_visible), TARGETED, FOR_TARGETED },
     { L"--no-ide", NULL, OPT_FLAG, AT(no_ide), TARGETED, FOR_TARGETED },
     { L"--allow-unsigned", NULL, OPT_FLAG, AT(policy.allow_unsigned), WATCHED, FOR_WATCHED },
+    { L"--retire", NULL, OPT_RETIRE, 0, WATCHED, L"plan, apply and check" },
     { L"--allow-open-payload", NULL, OPT_FLAG, AT(allow_open_payload), WATCHED, FOR_WATCHED },
     { L"--renamed", NULL, OPT_FLAG, AT(renamed), CMDS(CMD_ROLLBACK), L"rollback" },
     { L"--mode", NULL, OPT_MODE, 0, CMDS(CMD_SERVICE_INSTALL), L"service install" },
@@ -254,6 +293,8 @@ static int apply_option(struct options *o, const struct option_spec *spec, const
             return usage_error(err, cch, L"--mode is %ls", L"apply or check");
         o->service_mode = _wcsicmp(value, L"apply") ? CMD_CHECK : CMD_APPLY;
         break;
+    case OPT_RETIRE:
+        return parse_retire(value, o, err, cch);
     case OPT_INPUT:
         break;
     }
@@ -285,7 +326,7 @@ static int apply_input(struct options *o, const wchar_t *json, wchar_t *err, siz
             return usage_error(err, cch, L"--input: unknown option \"%ls\"", m[i].name);
         BOOL is_flag = spec->kind == OPT_FLAG;
         if (is_flag != (m[i].kind == JSON_BOOL) ||
-            (m[i].kind == JSON_LIST && spec->kind != OPT_TARGETS))
+            (m[i].kind == JSON_LIST && spec->kind != OPT_TARGETS && spec->kind != OPT_RETIRE))
             return usage_error(err, cch, L"--input: \"%ls\" is %ls", m[i].name,
                                is_flag ? L"true or false" : spec->kind == OPT_TARGETS ? L"a list of target names"
                                                                                    : L"a string");
@@ -381,8 +422,8 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
 
     BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
                          o->command == CMD_SERVICE_INSTALL;
-    if (needs_targets && o->n_targets == 0 && !o->inf)
-        return usage_error(err, cch, L"%ls needs --target NAME or --inf FILE (see p2vprep targets)",
+    if (needs_targets && o->n_targets == 0 && !o->inf && !o->policy.n_retire)
+        return usage_error(err, cch, L"%ls needs --target NAME, --inf FILE or --retire PLATFORM (see p2vprep targets)",
                            command_name(o->command));
     if (o->fix_boot_ini && !o->offline)
         return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");

@@ -305,6 +305,25 @@ static BOOL is(const wchar_t *s, size_t len, const wchar_t *word)
 
 /* Keys under a control set that apply writes: Services\<name>[\Parameters[\PnpInterface]],
  * Services\<name>\StartOverride, Control\CriticalDeviceDatabase[\<id>], Control\CrashControl. */
+/* Control\Class\{GUID}: a device class, whose filter lists --retire rewrites. */
+static BOOL class_key(const wchar_t *const *c, const size_t *l, int n)
+{
+    if (n != 3 || !is(c[1], l[1], L"Class") || l[2] != 38 || c[2][0] != L'{' || c[2][37] != L'}')
+        return FALSE;
+    for (size_t i = 1; i < 37; i++)
+        if (!(i == 9 || i == 14 || i == 19 || i == 24 ? c[2][i] == L'-' : wcschr(L"0123456789abcdefABCDEF", c[2][i]) != NULL))
+            return FALSE;
+    return TRUE;
+}
+
+static BOOL in_class_key(const wchar_t *key)
+{
+    const wchar_t *rest, *c[4];
+    size_t l[4];
+    return in_control_set(key, &rest) && class_key(c, l, components(rest, c, l, 4)) &&
+           is(c[0], l[0], L"Control");
+}
+
 static BOOL owned_key(const wchar_t *key)
 {
     const wchar_t *rest, *c[4];
@@ -324,7 +343,7 @@ static BOOL owned_key(const wchar_t *key)
                (n == 4 && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"PnpInterface"));
     if (is(c[0], l[0], L"Control"))
         return (n <= 3 && is(c[1], l[1], L"CriticalDeviceDatabase")) ||
-               (n == 2 && is(c[1], l[1], L"CrashControl"));
+               (n == 2 && is(c[1], l[1], L"CrashControl")) || class_key(c, l, n);
     return FALSE;
 }
 
@@ -351,6 +370,10 @@ const wchar_t *journal_record_problem(const struct jentry *e, const struct journ
                    L"and CrashControl keys p2vprep writes";
         if (e->kind == J_KEY_DELETED && !wcsstr(e->key, L"\\StartOverride"))
             return L"a deleted key that is not a StartOverride";
+        /* in a class key only its filter lists, and never a class key made or removed */
+        if (in_class_key(e->key) &&
+            (e->kind != J_VALUE || (_wcsicmp(e->name, L"UpperFilters") && _wcsicmp(e->name, L"LowerFilters"))))
+            return L"a device class's value other than its UpperFilters and LowerFilters";
         return NULL;
     case J_FILE:
         wfmt(drivers, COUNTOF(drivers), L"%ls\\system32\\drivers", s->systemroot);

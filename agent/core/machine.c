@@ -152,6 +152,18 @@ void regval_describe(const struct regval *v, wchar_t *buf, size_t cch)
         memcpy(s, v->data, v->size);
         s[v->size / 2] = 0;
         wfmt(buf, cch, L"\"%ls\" (%ls)", s, regtype_name(v->type));
+    } else if (v->type == REG_MULTI_SZ && !v->truncated && v->size % 2 == 0) {
+        /* [a, b]: each string of the list, up to the empty one that ends it */
+        wchar_t s[REGVAL_MAX / 2 + 1], list[REGVAL_MAX / 2 + 16] = L"[";
+        memcpy(s, v->data, v->size);
+        s[v->size / 2] = 0;
+        size_t n = v->size / 2;
+        for (size_t at = 0; at < n && s[at]; at += wcslen(s + at) + 1) {
+            if (at)
+                wcsncat(list, L", ", COUNTOF(list) - wcslen(list) - 1);
+            wcsncat(list, s + at, COUNTOF(list) - wcslen(list) - 1);
+        }
+        wfmt(buf, cch, L"%ls] (REG_MULTI_SZ)", list);
     } else {
         wfmt(buf, cch, L"%lu bytes (%ls)", (unsigned long)v->size, regtype_name(v->type));
     }

@@ -87,6 +87,25 @@ struct machine_key {
     wchar_t values[160];          /* "0 = 3 (REG_DWORD)", for the plan's line */
 };
 
+/* Software of an old platform as Programs and Features lists it (--retire). */
+struct machine_product {
+    wchar_t name[128];            /* DisplayName */
+    wchar_t version[32];          /* DisplayVersion */
+    wchar_t code[40];             /* the Uninstall key's name: an MSI's {ProductCode} */
+    BOOL msi;                     /* WindowsInstaller = 1 */
+};
+
+/* A device (Enum\<bus>\<device>\<instance>) whose own filter list names a service of an old
+ * platform (--retire): that service is kept, since the list is Windows' to rewrite. */
+struct machine_devfilter {
+    wchar_t service[64];
+    wchar_t device[200];          /* the instance key under the current set's Enum */
+};
+
+#define P2V_CLASSES_MAX 192
+#define P2V_DEVFILTERS_MAX 32
+#define P2V_PRODUCTS_MAX 16
+
 struct machine {
     struct os_info os;
     wchar_t sets[P2V_SETS_MAX][16];   /* ControlSetNNN, as enumerated */
@@ -106,6 +125,17 @@ struct machine {
     BOOL test_signing;                /* x64: the current set's Control\SystemStartOptions holds
                                          TESTSIGNING (the last boot's options): the kernel loads
                                          drivers of any signature this Windows trusts */
+    /* --retire: the device classes (Control\Class\{GUID}) of every control set, each name
+     * once, whose UpperFilters and LowerFilters are read */
+    wchar_t classes[P2V_CLASSES_MAX][40];
+    int n_classes;
+    BOOL classes_overflow;            /* more than fit: retire refuses, never leaves one unread */
+    /* --retire: installed software whose name an old platform's table knows (live runs) */
+    struct machine_product products[P2V_PRODUCTS_MAX];
+    int n_products;
+    BOOL products_known;              /* FALSE offline: the disk's SOFTWARE hive is not read */
+    struct machine_devfilter devfilters[P2V_DEVFILTERS_MAX];
+    int n_devfilters;
 };
 
 struct machine *machine_new(void);

@@ -1,4 +1,5 @@
 #include "plan.h"
+#include "platforms.h"
 #include "pe.h"
 #include "text.h"
 #include <stdarg.h>
@@ -36,7 +37,8 @@ struct plan *plan_new(void)
         return NULL;
     p->changes = calloc(P2V_ITEMS_MAX, sizeof *p->changes);
     p->problems = calloc(P2V_PROBLEMS_MAX, sizeof *p->problems);
-    if (!p->changes || !p->problems) {
+    p->retired = calloc(P2V_RETIRE_ITEMS_MAX, sizeof *p->retired);
+    if (!p->changes || !p->problems || !p->retired) {
         plan_free(p);
         return NULL;
     }
@@ -48,13 +50,14 @@ void plan_free(struct plan *p)
     if (p) {
         free(p->changes);
         free(p->problems);
+        free(p->retired);
         free(p);
     }
 }
 
 void plan_reset(struct plan *p)
 {
-    p->n_changes = p->n_problems = 0;
+    p->n_changes = p->n_problems = p->n_retired = 0;
     p->blocking_exit = 0;
 }
 
@@ -77,8 +80,8 @@ void plan_add_problem(struct plan *p, const struct target *t, int exit_code, con
 
 /* ---- what a rule needs ---- */
 
-static struct want *add_want(struct requirements *r, enum want_kind kind, const struct target *t,
-                             const wchar_t *set, const wchar_t *key, const wchar_t *name)
+struct want *requirements_add(struct requirements *r, enum want_kind kind, const struct target *t,
+                              const wchar_t *set, const wchar_t *key, const wchar_t *name)
 {
     for (size_t i = 0; i < r->n_wants; i++)   /* two targets may share a service (ide, sata) */
         if (r->wants[i].kind == kind && !_wcsicmp(r->wants[i].key, key) &&
@@ -101,7 +104,7 @@ static struct want *add_want(struct requirements *r, enum want_kind kind, const 
 static void want_dword(struct requirements *r, const struct target *t, const wchar_t *set,
                        const wchar_t *key, const wchar_t *name, DWORD d, BOOL only_if_absent)
 {
-    struct want *w = add_want(r, WANT_VALUE, t, set, key, name);
+    struct want *w = requirements_add(r, WANT_VALUE, t, set, key, name);
     if (w) {
         regval_dword(&w->v, d);
         w->only_if_absent = only_if_absent;
@@ -112,7 +115,7 @@ static void want_sz(struct requirements *r, const struct target *t, const wchar_
                     const wchar_t *key, const wchar_t *name, DWORD type, const wchar_t *s,
                     BOOL only_if_absent)
 {
-    struct want *w = add_want(r, WANT_VALUE, t, set, key, name);
+    struct want *w = requirements_add(r, WANT_VALUE, t, set, key, name);
     if (w) {
         regval_sz(&w->v, type, s);
         w->only_if_absent = only_if_absent;
@@ -124,7 +127,7 @@ static void want_no_start_override(struct requirements *r, const struct target *
 {
     wchar_t key[P2V_KEY_MAX];
     wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Services\\%ls\\StartOverride", set, service);
-    add_want(r, WANT_NO_KEY, t, set, key, L"");
+    requirements_add(r, WANT_NO_KEY, t, set, key, L"");
 }
 
 static void want_file(struct requirements *r, const struct target *t, const wchar_t *name,
@@ -332,6 +335,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
             rule_requirements(r, m, targets[i], rule, gen, FALSE);
         }
     settings_requirements(r, m, targets, n_targets, gen);
+    retire_requirements(m, r);
 }
 
 /* ---- choosing among a target's rules ---- */
@@ -516,7 +520,7 @@ static void check_signature(struct plan *p, const struct target *t, const struct
         p->policy.allow_unsigned ? allowed : how);
 }
 
-static struct change *new_change(struct plan *p, enum change_kind kind, const struct target *t)
+struct change *plan_add_change(struct plan *p, enum change_kind kind, const struct target *t)
 {
     if (p->n_changes >= P2V_ITEMS_MAX) {
         plan_add_problem(p, NULL, 2, L"too-many-changes", L"More than %d changes; refusing.",
@@ -564,7 +568,7 @@ static void plan_files(struct plan *p, const struct machine *m, const struct req
             if (f->dst_status == PE_OK && f->dst_same)
                 continue;
         }
-        struct change *c = new_change(p, CHANGE_FILE, w->target);
+        struct change *c = plan_add_change(p, CHANGE_FILE, w->target);
         if (!c)
             return;
         wcopy(c->key, COUNTOF(c->key), f->dst);
@@ -615,7 +619,7 @@ static void plan_packages(struct plan *p, const struct machine *m, const struct 
                                       : L". Use the vendor's signed package, or pass --allow-unsigned only "
                                         L"for a test-signed setup");
         }
-        struct change *c = new_change(p, CHANGE_STAGE, w->target);
+        struct change *c = plan_add_change(p, CHANGE_STAGE, w->target);
         if (!c)
             return;
         wcopy(c->name, COUNTOF(c->name), pkg->name);
@@ -627,11 +631,13 @@ static void plan_registry(struct plan *p, const struct machine *m, const struct 
 {
     for (size_t i = 0; i < r->n_wants; i++) {
         const struct want *w = &r->wants[i];
+        if (w->kind == WANT_READ)
+            continue;
         if (w->kind == WANT_NO_KEY) {
             const struct machine_key *k = machine_key(m, w->key);
             if (!k || !k->present)
                 continue;
-            struct change *c = new_change(p, CHANGE_DELETE_KEY, w->target);
+            struct change *c = plan_add_change(p, CHANGE_DELETE_KEY, w->target);
             if (!c)
                 return;
             wcopy(c->set, COUNTOF(c->set), w->set);
@@ -642,7 +648,7 @@ static void plan_registry(struct plan *p, const struct machine *m, const struct 
         const struct regval *cur = machine_value(m, w->key, w->name);
         if (cur && (w->only_if_absent || regval_equal(cur, &w->v)))
             continue;
-        struct change *c = new_change(p, CHANGE_VALUE, w->target);
+        struct change *c = plan_add_change(p, CHANGE_VALUE, w->target);
         if (!c)
             return;
         wcopy(c->set, COUNTOF(c->set), w->set);
@@ -711,6 +717,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
             L"Vista / 2008); data disks there come online by themselves. Leave the option out. "
             L"Nothing was changed.", windows_name(m->os.major, m->os.minor));
     settings_requirements(r, m, accepted, n_accepted, gen);
+    retire_requirements(m, r);
     if (r->overflow) {
         plan_add_problem(p, NULL, 2, L"too-many-entries",
             L"These targets need more entries in %d control sets than one run handles; run "
@@ -724,6 +731,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
     plan_packages(p, m, r);
     plan_registry(p, m, r);
     requirements_free(r);
+    retire_plan(m, targets, n_targets, p);
 }
 
 void change_describe(const struct change *c, wchar_t *buf, size_t cch)
@@ -751,33 +759,45 @@ void change_describe(const struct change *c, wchar_t *buf, size_t cch)
     }
 }
 
+const wchar_t *change_owner(const struct change *c, wchar_t *buf, size_t cch)
+{
+    if (c->target)
+        wcopy(buf, cch, c->target->name);
+    else if (c->platform)
+        wfmt(buf, cch, L"retire %ls", c->platform->name);
+    else
+        wcopy(buf, cch, L"p2vprep");
+    return buf;
+}
+
 void plan_changes_as_problems(struct plan *p)
 {
     size_t n = p->n_changes;
     for (size_t i = 0; i < n; i++) {
         const struct change *c = &p->changes[i];
         const wchar_t *rel = c->set[0] ? c->key + wcslen(L"SYSTEM\\") + wcslen(c->set) + 1 : c->key;
-        wchar_t oldv[300], newv[300];
+        wchar_t oldv[300], newv[300], owner[48];
+        change_owner(c, owner, COUNTOF(owner));
         switch (c->kind) {
         case CHANGE_FILE:
             plan_add_problem(p, c->target, 1, c->replaces ? L"file-differs" : L"file-missing",
-                L"%ls: %ls %ls; the copy to install is %ls.", c->target->name, c->key,
+                L"%ls: %ls %ls; the copy to install is %ls.", owner, c->key,
                 c->replaces ? L"differs from the payload" : L"is missing", c->src);
             break;
         case CHANGE_STAGE:
             plan_add_problem(p, c->target, 1, L"package-not-staged",
-                L"%ls: driver package %ls is not in Windows' driver store.", c->target->name, c->src);
+                L"%ls: driver package %ls is not in Windows' driver store.", owner, c->src);
             break;
         case CHANGE_DELETE_KEY:
             plan_add_problem(p, c->target, 1, L"start-override",
                 L"%ls: %ls: %ls is present (%ls); Windows would not load the driver at boot.",
-                c->target->name, c->set, rel, c->detail);
+                owner, c->set, rel, c->detail);
             break;
         case CHANGE_VALUE:
             regval_describe(&c->old, oldv, COUNTOF(oldv));
             regval_describe(&c->new, newv, COUNTOF(newv));
-            plan_add_problem(p, c->target, 1, c->old.present ? L"value-wrong" : L"value-missing",
-                L"%ls: %ls: %ls\\%ls is %ls, needs %ls.", c->target->name, c->set, rel, c->name,
+            plan_add_problem(p, c->target, 1, c->platform ? L"retire-pending" : c->old.present ? L"value-wrong" : L"value-missing",
+                L"%ls: %ls: %ls\\%ls is %ls, needs %ls.", owner, c->set, rel, c->name,
                 oldv, newv);
             break;
         }

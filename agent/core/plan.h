@@ -7,7 +7,11 @@
 
 #define P2V_PROBLEMS_MAX 96
 
-enum want_kind { WANT_VALUE = 1, WANT_NO_KEY };
+enum want_kind {
+    WANT_VALUE = 1,   /* a value that must hold v */
+    WANT_NO_KEY,      /* a key that must be gone */
+    WANT_READ,        /* a value the plan needs to see (--retire: Start, Group, class filters) */
+};
 
 /* Something the targets need in one control set: a value, or a key that must be gone. */
 struct want {
@@ -19,6 +23,7 @@ struct want {
     struct regval v;
     BOOL only_if_absent;   /* an inbox service's own value: fill a gap, never overwrite */
 };
+struct platform;
 
 struct want_file {
     const struct target *target;
@@ -53,7 +58,8 @@ enum change_kind {
 
 struct change {
     enum change_kind kind;
-    const struct target *target;
+    const struct target *target;    /* NULL for a change of --retire */
+    const struct platform *platform;/* --retire: the old platform it retires, else NULL */
     wchar_t set[16];                /* control set, empty for a file or package */
     wchar_t key[P2V_KEY_MAX];       /* registry: key under HKLM; file: destination path */
     wchar_t name[P2V_NAME_MAX];     /* registry: value name; file/package: file name */
@@ -72,8 +78,28 @@ struct problem {
                         1 = only "not ready"; 0 = a warning, the admin accepted it */
 };
 
+/* --retire: what of an old platform was found, and what becomes of it. */
+enum retire_state {
+    RETIRE_DISABLE = 1,   /* disabled by this plan (Start = 4, out of the filter lists) */
+    RETIRE_OFF,           /* disabled already, and named in no filter list */
+    RETIRE_GUARDED,       /* left alone by the boot guard: why says what it carries */
+};
+
+struct retire_item {
+    const struct platform *platform;
+    wchar_t name[64];               /* Services\<name>, or a product's DisplayName */
+    BOOL product;                   /* installed software rather than a service */
+    enum retire_state state;        /* a service's */
+    int n_sets;                     /* control sets that have the service */
+    int n_filters;                  /* class filter lists naming it */
+    wchar_t why[240];               /* guarded: the reason; a product: its uninstaller */
+};
+#define P2V_RETIRE_ITEMS_MAX 160
+
 struct plan {
     struct policy policy;           /* input: the admin's choices */
+    struct retire_item *retired;    /* P2V_RETIRE_ITEMS_MAX: --retire's inventory */
+    size_t n_retired;
     struct change *changes;         /* P2V_ITEMS_MAX */
     size_t n_changes;
     struct problem *problems;       /* P2V_PROBLEMS_MAX */
@@ -105,6 +131,18 @@ void plan_make(const struct machine *m, const struct target *const *targets,
 void plan_changes_as_problems(struct plan *p);
 void plan_add_problem(struct plan *p, const struct target *t, int exit_code, const wchar_t *code,
                       const wchar_t *fmt, ...);
+/* For retire.c: a want added to r (NULL when already there or r is full), a change added
+ * to p (NULL when p is full: the plan refuses). */
+struct want *requirements_add(struct requirements *r, enum want_kind kind, const struct target *t,
+                              const wchar_t *set, const wchar_t *key, const wchar_t *name);
+struct change *plan_add_change(struct plan *p, enum change_kind kind, const struct target *t);
+/* --retire (retire.c): what the plan must read, and the decision. */
+void retire_requirements(const struct machine *m, struct requirements *r);
+void retire_plan(const struct machine *m, const struct target *const *targets, size_t n_targets,
+                 struct plan *p);
+const wchar_t *retire_state_text(enum retire_state s);   /* "retire", "off", "guarded" */
+/* Who a change is for: its target's name, or "retire <platform>". */
+const wchar_t *change_owner(const struct change *c, wchar_t *buf, size_t cch);
 /* One line for a change, as plan, apply and the log show it. */
 void change_describe(const struct change *c, wchar_t *buf, size_t cch);
 #endif

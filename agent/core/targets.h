@@ -107,12 +107,16 @@ enum san_choice {
     SAN_KEEP,          /* --san-policy keep */
 };
 
+struct platform;
+
 /* The admin's choices the planner follows, one struct from the command line through the
  * requirements to the plan. */
 struct policy {
     BOOL allow_unsigned;            /* --allow-unsigned */
     enum san_choice san_policy;     /* --san-policy */
     BOOL crash_visible;             /* --crash-visible: CrashControl\AutoReboot = 0 */
+    const struct platform *retire[8];   /* --retire: the old platforms (platforms.h) */
+    size_t n_retire;
 };
 
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */

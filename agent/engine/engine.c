@@ -11,6 +11,7 @@
 #include "out.h"
 #include "pe.h"
 #include "probe.h"
+#include "platforms.h"
 #include "text.h"
 #include "winerr.h"
 #include "wow64.h"
@@ -288,6 +289,8 @@ static DWORD survey(struct run *r)
     if (!req)
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD e = probe_control_sets(r->b, r->m);
+    if (e == ERROR_SUCCESS)
+        e = probe_retire(r->b, r->m, &r->opt->policy);
     if (e == ERROR_SUCCESS) {
         req->policy = r->opt->policy;
         plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
@@ -1187,6 +1190,43 @@ static BOOL refused_here(const struct plan *p)
     return FALSE;
 }
 
+/* One row per --retire platform: ready when nothing of it is left to disable. Returns
+ * whether all are. */
+static BOOL check_retire(struct run *r)
+{
+    BOOL ready = TRUE;
+    for (size_t k = 0; k < r->opt->policy.n_retire && r->n_verdicts < (int)COUNTOF(r->verdicts); k++) {
+        const struct platform *pl = r->opt->policy.retire[k];
+        struct verdict *v = &r->verdicts[r->n_verdicts++];
+        size_t pending = 0, guarded = 0, found = 0;
+        const struct change *first = NULL;
+        for (size_t i = 0; i < r->p->n_changes; i++)
+            if (r->p->changes[i].platform == pl && pending++ == 0)
+                first = &r->p->changes[i];
+        for (size_t i = 0; i < r->p->n_retired; i++)
+            if (r->p->retired[i].platform == pl && !r->p->retired[i].product) {
+                found++;
+                guarded += r->p->retired[i].state == RETIRE_GUARDED;
+            }
+        v->target = NULL;
+        wfmt(v->name, COUNTOF(v->name), L"retire %ls", pl->name);
+        v->verdict = pending || r->p->blocking_exit ? VERDICT_NOT_READY : VERDICT_READY;
+        if (first)
+            wfmt(v->reason, COUNTOF(v->reason), L"%u change(s) to make, first %ls\\%ls in %ls; %u of %u "
+                 L"found left alone by the boot guard", (unsigned)pending, wcsrchr(first->key, L'\\') + 1,
+                 first->name, first->set, (unsigned)guarded, (unsigned)found);
+        else
+            wfmt(v->reason, COUNTOF(v->reason), L"%u found, %u left alone by the boot guard",
+                 (unsigned)found, (unsigned)guarded);
+        ready &= v->verdict == VERDICT_READY;
+        wchar_t shown[112];
+        if (!wcopy(shown, COUNTOF(shown), v->reason))
+            wcscpy(shown + COUNTOF(shown) - 4, L"...");
+        out_info(L"%-14ls %-17ls %ls", v->name, verdict_text(v->verdict), shown);
+    }
+    return ready;
+}
+
 /* One verdict per target, then every problem. With --target all, targets this Windows
  * cannot run are listed but do not make the machine "not ready". */
 static int cmd_check(struct run *r)
@@ -1201,9 +1241,11 @@ static int cmd_check(struct run *r)
         const struct target *t = r->opt->targets[i];
         struct verdict *v = &r->verdicts[r->n_verdicts++];
         one->policy = r->opt->policy;
+        one->policy.n_retire = 0;   /* --retire has rows of its own */
         plan_make(r->m, &t, 1, one);
         plan_changes_as_problems(one);
         v->target = t;
+        wcopy(v->name, COUNTOF(v->name), t->name);
         v->reason[0] = 0;
         size_t problems = count_problems(one);
         if (problems == 0) {
@@ -1239,6 +1281,8 @@ static int cmd_check(struct run *r)
         out_info(L"%-14ls %-17ls %ls", t->name, verdict_text(v->verdict), shown);
     }
     plan_free(one);
+    ready &= check_retire(r);
+    counted += (int)r->opt->policy.n_retire;
     /* problems of no one target (an offline boot.ini) make the machine not ready too */
     for (size_t i = 0; i < r->p->n_problems; i++)
         if (!r->p->problems[i].target[0] && r->p->problems[i].exit_code == 1)

@@ -13,7 +13,8 @@ enum verdict_kind { VERDICT_READY, VERDICT_NOT_READY, VERDICT_UNSUPPORTED };
 const wchar_t *verdict_text(enum verdict_kind v);
 
 struct verdict {
-    const struct target *target;
+    const struct target *target;    /* NULL for a row of --retire */
+    wchar_t name[48];               /* the target's name, or "retire <platform>" */
     enum verdict_kind verdict;
     wchar_t reason[400];
 };

@@ -1,4 +1,5 @@
 #include "probe.h"
+#include "platforms.h"
 #include "signature.h"
 #include "dynapi.h"
 #include "pe.h"
@@ -243,4 +244,149 @@ DWORD probe_files(const struct backend *b, struct machine *m, const struct requi
     if (m->os.arch == ARCH_X64)
         probe_catalog_signatures(m, r);
     return ERROR_SUCCESS;
+}
+
+static void add_class(struct machine *m, const wchar_t *name)
+{
+    if (wcslen(name) >= COUNTOF(m->classes[0]))
+        return;   /* not a {GUID}: no class of Windows' */
+    for (int i = 0; i < m->n_classes; i++)
+        if (!_wcsicmp(m->classes[i], name))
+            return;
+    if (m->n_classes >= P2V_CLASSES_MAX) {
+        m->classes_overflow = TRUE;
+        return;
+    }
+    wcopy(m->classes[m->n_classes++], COUNTOF(m->classes[0]), name);
+}
+
+/* Programs and Features: both registry views' Uninstall keys. */
+static DWORD probe_products(const struct backend *b, struct machine *m, const struct policy *policy)
+{
+    static const wchar_t *const roots[] = {
+        L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall",
+        L"SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall",
+    };
+    for (size_t r = 0; r < COUNTOF(roots); r++)
+        for (DWORD i = 0;; i++) {
+            wchar_t sub[128], key[P2V_KEY_MAX], name[128];
+            struct regval v;
+            DWORD e = b->enum_subkey(b->ctx, roots[r], i, sub, COUNTOF(sub));
+            if (e == ERROR_NO_MORE_ITEMS || e == ERROR_FILE_NOT_FOUND)
+                break;
+            if (e == ERROR_MORE_DATA)
+                continue;   /* no product code is that long */
+            if (e != ERROR_SUCCESS)
+                return e;
+            wfmt(key, COUNTOF(key), L"%ls\\%ls", roots[r], sub);
+            if (b->read_value(b->ctx, key, L"DisplayName", &v) != ERROR_SUCCESS ||
+                !regval_string(&v, name, COUNTOF(name)))
+                continue;
+            BOOL known = FALSE;
+            for (size_t k = 0; k < policy->n_retire && !known; k++)
+                for (size_t p = 0; p < policy->retire[k]->n_products && !known; p++) {
+                    const wchar_t *prefix = policy->retire[k]->products[p].display_name;
+                    known = !_wcsnicmp(name, prefix, wcslen(prefix));
+                }
+            if (!known || m->n_products >= P2V_PRODUCTS_MAX)
+                continue;
+            struct machine_product *pr = &m->products[m->n_products++];
+            memset(pr, 0, sizeof *pr);
+            wcopy(pr->name, COUNTOF(pr->name), name);
+            wcopy(pr->code, COUNTOF(pr->code), sub);
+            if (b->read_value(b->ctx, key, L"DisplayVersion", &v) == ERROR_SUCCESS)
+                regval_string(&v, pr->version, COUNTOF(pr->version));
+            DWORD msi = 0;
+            if (b->read_value(b->ctx, key, L"WindowsInstaller", &v) == ERROR_SUCCESS && v.present &&
+                v.type == REG_DWORD && v.size == 4)
+                memcpy(&msi, v.data, 4);
+            pr->msi = msi == 1;
+        }
+    m->products_known = TRUE;
+    return ERROR_SUCCESS;
+}
+
+static BOOL retiring(const struct policy *policy, const wchar_t *name)
+{
+    for (size_t k = 0; k < policy->n_retire; k++)
+        for (size_t i = 0; i < policy->retire[k]->n_specs; i++)
+            if (!_wcsicmp(policy->retire[k]->specs[i].name, name))
+                return TRUE;
+    return FALSE;
+}
+
+/* The devices of the current control set whose own UpperFilters or LowerFilters name a
+ * service of the platforms being retired: Enum\<bus>\<device>\<instance>. */
+static DWORD probe_device_filters(const struct backend *b, struct machine *m, const struct policy *policy)
+{
+    static const wchar_t *const lists[] = { L"UpperFilters", L"LowerFilters" };
+    wchar_t root[64], k1[P2V_KEY_MAX], k2[P2V_KEY_MAX], k3[P2V_KEY_MAX], n1[128], n2[200], n3[128];
+    m->n_devfilters = 0;
+    if (!m->select_present[SEL_CURRENT])
+        return ERROR_SUCCESS;
+    wfmt(root, COUNTOF(root), L"SYSTEM\\ControlSet%03lu\\Enum", (unsigned long)m->select[SEL_CURRENT]);
+    for (DWORD a = 0; b->enum_subkey(b->ctx, root, a, n1, COUNTOF(n1)) == ERROR_SUCCESS; a++) {
+        wfmt(k1, COUNTOF(k1), L"%ls\\%ls", root, n1);
+        for (DWORD d = 0; b->enum_subkey(b->ctx, k1, d, n2, COUNTOF(n2)) == ERROR_SUCCESS; d++) {
+            wfmt(k2, COUNTOF(k2), L"%ls\\%ls", k1, n2);
+            for (DWORD i = 0; b->enum_subkey(b->ctx, k2, i, n3, COUNTOF(n3)) == ERROR_SUCCESS; i++) {
+                wfmt(k3, COUNTOF(k3), L"%ls\\%ls", k2, n3);
+                for (size_t l = 0; l < COUNTOF(lists); l++) {
+                    struct regval v;
+                    if (b->read_value(b->ctx, k3, lists[l], &v) != ERROR_SUCCESS || !v.present ||
+                        v.type != REG_MULTI_SZ || v.truncated)
+                        continue;
+                    const wchar_t *s = (const wchar_t *)v.data;
+                    size_t n = v.size / sizeof(wchar_t);
+                    for (size_t at = 0; at < n && s[at];) {
+                        size_t len = 0;
+                        wchar_t one[64];
+                        while (at + len < n && s[at + len])
+                            len++;
+                        if (len < COUNTOF(one)) {
+                            memcpy(one, s + at, len * sizeof(wchar_t));
+                            one[len] = 0;
+                            if (retiring(policy, one) && m->n_devfilters < P2V_DEVFILTERS_MAX) {
+                                struct machine_devfilter *f = &m->devfilters[m->n_devfilters++];
+                                wcopy(f->service, COUNTOF(f->service), one);
+                                wfmt(f->device, COUNTOF(f->device), L"%ls\\%ls\\%ls", n1, n2, n3);
+                            }
+                        }
+                        at += len + 1;
+                    }
+                }
+            }
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD probe_retire(const struct backend *b, struct machine *m, const struct policy *policy)
+{
+    m->n_classes = 0;
+    m->classes_overflow = FALSE;
+    m->n_products = 0;
+    m->products_known = FALSE;
+    m->n_devfilters = 0;
+    if (!policy->n_retire)
+        return ERROR_SUCCESS;
+    for (int s = 0; s < m->n_sets; s++) {
+        wchar_t key[P2V_KEY_MAX];
+        wfmt(key, COUNTOF(key), L"SYSTEM\\%ls\\Control\\Class", m->sets[s]);
+        for (DWORD i = 0;; i++) {
+            wchar_t name[64];
+            DWORD e = b->enum_subkey(b->ctx, key, i, name, COUNTOF(name));
+            if (e == ERROR_NO_MORE_ITEMS || e == ERROR_FILE_NOT_FOUND)
+                break;
+            if (e == ERROR_MORE_DATA)
+                continue;
+            if (e != ERROR_SUCCESS)
+                return e;
+            add_class(m, name);
+        }
+    }
+    DWORD e = probe_device_filters(b, m, policy);
+    if (e != ERROR_SUCCESS)
+        return e;
+    return m->os.offline ? ERROR_SUCCESS : probe_products(b, m, policy);
 }

@@ -12,6 +12,9 @@ DWORD probe_values(const struct backend *b, struct machine *m, const struct requ
  * <dir>\<x86|amd64>\<file>, then <dir>\<file>. */
 DWORD probe_files(const struct backend *b, struct machine *m, const struct requirements *r,
                   const wchar_t *payload_dir);
+/* --retire: the device classes of every control set, and (live) the installed software of
+ * the platforms in policy whose names their table knows. */
+DWORD probe_retire(const struct backend *b, struct machine *m, const struct policy *policy);
 /* "x86" or "amd64": the payload subfolder for this Windows. */
 const wchar_t *payload_arch_dir(const struct os_info *os);
 #endif
