@@ -43,6 +43,9 @@ struct host_row {
     BOOL pushed;                 /* push-results has a line for this host */
     int push_exit;               /* its exit_code */
     wchar_t push_meaning[160];   /* its meaning (its psexec_error when meaning is empty) */
+    int retire_found;            /* --retire: the report's "retire" counts of the old platform's */
+    int retire_retired;          /* services and drivers found, retired (disabled now or before) */
+    int retire_guarded;          /* and kept by the boot guard; -1 when it has no "retire" */
 };
 
 /* What a row says about its host, in the order the counts show them. */

@@ -703,14 +703,45 @@ static BOOL want_time(struct jp *p, wchar_t *out, size_t cch)
 }
 
 enum { K_COMPUTER, K_COMMAND, K_TARGETS, K_OS, K_PROBLEMS, K_READY, K_EXIT_CODE, K_TIME, K_READINESS,
-       K_COUNT };
+       K_RETIRE, K_COUNT };
 static const char *const top_keys[K_COUNT] = {
     "computer", "command", "targets", "os", "problems", "ready", "exit_code", "time", "readiness",
+    "retire",
 };
 static const wchar_t *const top_keys_w[K_COUNT] = {
     L"computer", L"command", L"targets", L"os", L"problems", L"ready", L"exit_code", L"time",
-    L"readiness",
+    L"readiness", L"retire",
 };
+
+/* "retire": its counts; the items are the report's to show. */
+static BOOL want_retire(struct jp *p, struct host_row *row)
+{
+    int k, c = peek(p);
+    BOOL first = TRUE;
+    if (c == 'n')
+        return lit(p, "null");
+    if (c != '{')
+        return wrong_type(p, L"retire", L"an object");
+    if (!enter(p))
+        return FALSE;
+    row->retire_found = row->retire_retired = row->retire_guarded = 0;
+    while ((k = obj_next(p, &first, TRUE)) > 0) {
+        BOOL ok;
+        if (key_is(p, "found"))
+            ok = want_int(p, L"retire.found", &row->retire_found);
+        else if (key_is(p, "retired"))
+            ok = want_int(p, L"retire.retired", &row->retire_retired);
+        else if (key_is(p, "guarded"))
+            ok = want_int(p, L"retire.guarded", &row->retire_guarded);
+        else
+            ok = jskip(p);
+        if (!ok)
+            return FALSE;
+    }
+    if (row->retire_found < 0 || row->retire_retired < 0 || row->retire_guarded < 0)
+        type_error(p, L"\"retire\" counts are not numbers of services");
+    return k == 0;
+}
 
 static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size_t time_cch,
                          wchar_t *product, size_t product_cch)
@@ -761,6 +792,7 @@ static void parse_report(struct jp *p, struct host_row *row, wchar_t *time, size
         case K_EXIT_CODE: want_int(p, L"exit_code", &row->exit_code); break;
         case K_TIME: want_time(p, time, time_cch); break;
         case K_READINESS: want_readiness(p, row); break;
+        case K_RETIRE: want_retire(p, row); break;
         default: jskip(p); break;
         }
         if (p->bad)
@@ -783,6 +815,7 @@ static void clear_parsed(struct host_row *row)
     row->exit_code = -1;
     row->n_problems = 0;
     row->last_run_from_report = row->name_differs = FALSE;
+    row->retire_found = row->retire_retired = row->retire_guarded = -1;
 }
 
 void summarize_invalid(struct host_row *row, const wchar_t *fmt, ...)

@@ -24,6 +24,20 @@ static void totals(const struct summary *s, wchar_t *buf, size_t cch)
         wfmt(buf + len, cch - len, L"; %lu under a file name that is not its computer's",
              (unsigned long)s->name_differs);
     }
+    unsigned long hosts = 0, found = 0, retired = 0, guarded = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->rows[i].valid && s->rows[i].retire_found >= 0) {
+            hosts++;
+            found += (unsigned long)s->rows[i].retire_found;
+            retired += (unsigned long)s->rows[i].retire_retired;
+            guarded += (unsigned long)s->rows[i].retire_guarded;
+        }
+    if (hosts) {
+        size_t len = wcslen(buf);
+        wfmt(buf + len, cch - len, L"; old platform on %lu host%ls: %lu service%ls found, %lu retired, "
+             L"%lu kept by the boot guard", hosts, hosts == 1 ? L"" : L"s", found, found == 1 ? L"" : L"s",
+             retired, guarded);
+    }
 }
 
 static const wchar_t *ready_word(const struct host_row *r)
@@ -298,7 +312,8 @@ void summarize_csv_cell(struct wbuf *out, const wchar_t *s, BOOL last)
 void summarize_csv(const struct summary *s, struct wbuf *out)
 {
     wbuf_add(out, L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,"
-                  L"valid,reason,notes,os_name,state,last_run_from,push_exit,push_meaning\r\n");
+                  L"valid,reason,notes,os_name,state,last_run_from,push_exit,push_meaning,"
+                  L"retire_found,retire_retired,retire_guarded\r\n");
     for (size_t i = 0; i < s->n; i++) {
         const struct host_row *r = &s->rows[i];
         wchar_t exit_code[16] = L"", problems[16] = L"", push_exit[16] = L"";
@@ -325,7 +340,15 @@ void summarize_csv(const struct summary *s, struct wbuf *out)
         summarize_csv_cell(out, row_state_names[summarize_state(r)], FALSE);
         summarize_csv_cell(out, r->missing ? L"" : r->last_run_from_report ? L"report" : L"file", FALSE);
         summarize_csv_cell(out, push_exit, FALSE);
-        summarize_csv_cell(out, r->push_meaning, TRUE);
+        summarize_csv_cell(out, r->push_meaning, FALSE);
+        wchar_t counts[3][16] = { L"", L"", L"" };
+        if (r->valid && r->retire_found >= 0) {
+            wfmt(counts[0], 16, L"%d", r->retire_found);
+            wfmt(counts[1], 16, L"%d", r->retire_retired);
+            wfmt(counts[2], 16, L"%d", r->retire_guarded);
+        }
+        for (int k = 0; k < 3; k++)
+            summarize_csv_cell(out, counts[k], k == 2);
     }
 }
 
@@ -451,7 +474,7 @@ static void html_groups(const struct summary *s, BOOL by_os, struct wbuf *out)
 
 static void html_summary(const struct summary *s, struct wbuf *out)
 {
-    wchar_t t[160];
+    wchar_t t[360];
     totals(s, t, COUNTOF(t));
     wbuf_add(out, L"<section class=\"summary\" id=\"summary\">\n<p class=\"totals\">");
     html_text(out, t);

@@ -923,6 +923,46 @@ static struct host_row crafted_row(const wchar_t *host, const wchar_t *message, 
     return r;
 }
 
+/* A --retire report's counts reach the row, the totals and the CSV; counts that are not
+ * numbers of services make the report invalid. */
+static void retire_counts_are_read_and_summed(void **state)
+{
+    static const char good[] =
+        "{\"computer\": \"VM1\", \"command\": \"apply\", \"ready\": true, \"exit_code\": 0,"
+        " \"retire\": {\"platforms\": [\"vmware\"], \"items\": [{\"name\": \"vmci\"}],"
+        " \"found\": 7, \"retired\": 5, \"guarded\": 2, \"software\": 1}}";
+    static const char plain[] = "{\"computer\": \"VM2\", \"command\": \"apply\", \"ready\": true}";
+    static const char bad[] = "{\"computer\": \"VM3\", \"retire\": {\"found\": \"seven\"}}";
+    static const char negative[] = "{\"computer\": \"VM4\", \"retire\": {\"found\": -1}}";
+    struct host_row rows[2];
+    memset(rows, 0, sizeof rows);
+    summarize_parse(good, sizeof good - 1, &rows[0]);
+    assert_true(rows[0].valid);
+    assert_int_equal(rows[0].retire_found, 7);
+    assert_int_equal(rows[0].retire_retired, 5);
+    assert_int_equal(rows[0].retire_guarded, 2);
+    summarize_parse(plain, sizeof plain - 1, &rows[1]);
+    assert_true(rows[1].valid);
+    assert_int_equal(rows[1].retire_found, -1);
+    struct host_row r;
+    summarize_parse(bad, sizeof bad - 1, &r);
+    assert_false(r.valid);
+    assert_wstr_contains(r.reason, L"retire.found");
+    summarize_parse(negative, sizeof negative - 1, &r);
+    assert_false(r.valid);
+
+    struct summary s = { rows, 2, 2, 2, 0, 0, 0, 0, 0 };
+    struct wbuf b = { 0 };
+    summarize_table(&s, &b);
+    assert_wstr_contains(b.s, L"old platform on 1 host: 7 services found, 5 retired, 2 kept by the boot guard");
+    wbuf_free(&b);
+    memset(&b, 0, sizeof b);
+    summarize_csv(&s, &b);
+    assert_wstr_contains(b.s, L",7,5,2\r\n");
+    assert_wstr_contains(b.s, L"file,,,,,\r\n");   /* VM2: no --retire, no counts */
+    wbuf_free(&b);
+}
+
 static void csv_quotes_and_defuses_formulas(void **state)
 {
     struct host_row rows[5];
@@ -937,22 +977,27 @@ static void csv_quotes_and_defuses_formulas(void **state)
     rows[1].pushed = TRUE;
     rows[1].push_exit = -5;
     wcscpy(rows[1].push_meaning, L"=cmd|' /C calc'!A0");
+    for (int i = 1; i < 4; i++)
+        rows[i].retire_found = rows[i].retire_retired = rows[i].retire_guarded = -1;
+    rows[0].retire_found = 3;   /* a --retire report: its counts in the last three columns */
+    rows[0].retire_retired = 2;
+    rows[0].retire_guarded = 1;
     struct summary s = { rows, 5, 5, 1, 3, 1, 0, 0, 0 };
     struct wbuf b = { 0 };
     summarize_csv(&s, &b);
     assert_true(b.ok);
     assert_wstr_equal(b.s,
         L"\xFEFFhost,os,arch,targets,ready,exit_code,problems,first_problem,last_run,file,valid,reason,notes,"
-        L"os_name,state,last_run_from,push_exit,push_meaning\r\n"
+        L"os_name,state,last_run_from,push_exit,push_meaning,retire_found,retire_retired,retire_guarded\r\n"
         L"\"'=HYPERLINK(\"\"http://x\"\")\",5.2.3790,x86,lsilogic,yes,0,1,\"a,b\",2026-11-26 01:02,f.json,yes,,,"
-        L"Windows Server 2003,ready,report,,\r\n"
+        L"Windows Server 2003,ready,report,,,3,2,1\r\n"
         L"\"'-2+3\",5.2.3790,x86,lsilogic,no,1,1,\"he said \"\"hi\"\"\",2026-11-26 01:02,f.json,yes,,,"
-        L"Windows Server 2003,not ready,report,\"'-5\",\"'=cmd|' /C calc'!A0\"\r\n"
+        L"Windows Server 2003,not ready,report,\"'-5\",\"'=cmd|' /C calc'!A0\",,,\r\n"
         L"\"'@SUM\",5.2.3790,x86,lsilogic,,,1,\"x\r\ny\",2026-11-26 01:02,f.json,yes,,,"
-        L"Windows Server 2003,not ready,report,,\r\n"
+        L"Windows Server 2003,not ready,report,,,,,\r\n"
         L"\"'+1\",5.2.3790,x86,lsilogic,no,1,1,\"'\tindent\",2026-11-26 01:02,f.json,yes,,,"
-        L"Windows Server 2003,not ready,report,,\r\n"
-        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,,,invalid,file,,\r\n");
+        L"Windows Server 2003,not ready,report,,,,,\r\n"
+        L",,,,,,,,,\"bad,name.json\",no,not JSON: unexpected 'x' at byte 3,,,invalid,file,,,,,\r\n");
     wbuf_free(&b);
 
     /* UTF-8 with a BOM once saved */
@@ -1679,6 +1724,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(huge_file_is_invalid),
         cmocka_unit_test(missing_folder_is_an_error_empty_folder_is_not),
         cmocka_unit_test(table_lines_up),
+        cmocka_unit_test(retire_counts_are_read_and_summed),
         cmocka_unit_test(csv_quotes_and_defuses_formulas),
         cmocka_unit_test(csv_rows_hold_no_formula_for_a_semicolon_locale),
         cmocka_unit_test(csv_cells_are_quoted_for_every_locale_and_never_cut),
