@@ -41,7 +41,7 @@ clang_rt          || need_pkgs+=(libclang-rt-dev)
 have ansible-playbook || need_pkgs+=(ansible-core)
 have yamllint     || need_pkgs+=(yamllint)       # the collection's YAML, as ansible-test sanity lints it
 have pycodestyle  || need_pkgs+=(pycodestyle)    # and its Python (pep8)
-have hivexregedit || need_pkgs+=(libhivex-bin)   # the real hives' snapshots (tests/realhives)
+have hivexregedit || need_pkgs+=(libwin-hivex-perl)   # the real hives' snapshots (tests/realhives)
 # cmocka for the core's unit tests built natively (tests/native)
 [ -f /usr/include/cmocka.h ] || need_pkgs+=(libcmocka-dev)
 [ -x /usr/lib/wine/wine64 ] || need_pkgs+=(wine64)

@@ -3,7 +3,7 @@
 tests/unit/engine/test_realhive.c: Select, and in every ControlSetNNN each service's Start,
 Type, Group and ImagePath, each device class's Class, UpperFilters and LowerFilters, and each
 device instance's (Enum\\<bus>\\<device>\\<instance>) UpperFilters and LowerFilters. Values are
-exactly the hive's bytes. Read with hivexregedit (Debian's libhivex-bin).
+exactly the hive's bytes. Read with hivexregedit (Debian's libwin-hivex-perl).
 
 Usage: snapshot.py HIVE.xz OUT.txt
 Output lines (UTF-8):  K <tab> key            a key
