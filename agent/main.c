@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "scratch.h"
 #include "service.h"
+#include "firstboot_run.h"
 #include "summarize.h"
 #include <stdlib.h>
 #include <string.h>
@@ -491,6 +492,45 @@ static int run_job(void)
     return rc;
 }
 
+/* The first-boot pass (--keep-network), as the service p2vprep-firstboot runs it at each
+ * start, or as an administrator runs it by hand: the result in the state folder, the Event
+ * Log and the console. */
+static int run_firstboot(void)
+{
+    wchar_t windir[MAX_PATH];
+    if (!is_elevated()) {
+        out_error(L"p2vprep: firstboot needs administrator rights. Nothing was changed.");
+        return EXIT_ACCESS;
+    }
+    int rc;
+    if (GetSystemWindowsDirectoryW(windir, COUNTOF(windir)) && (rc = lock_take(windir)) != EXIT_OK)
+        return rc;
+    struct firstboot_result *res = calloc(1, sizeof *res);
+    if (!res) {
+        lock_release();
+        return EXIT_USAGE;
+    }
+    struct firstboot_options fo = { TRUE, !opt.no_wait, opt.policy.remove_ghost_nics };
+    rc = firstboot_run(res, backend_for_exe(running_under_wow64()), &fo);
+    enum event_kind kind = res->state == FIRSTBOOT_FAILED ? EVENT_ERROR
+                         : res->ambiguous || res->state == FIRSTBOOT_GAVE_UP ? EVENT_WARNING : EVENT_INFO;
+    if (res->state != FIRSTBOOT_SOURCE)
+        eventlog_write(kind, L"p2vprep first boot: %ls; %d adapter(s) moved, %d ambiguous, %d restarted, "
+                       L"%d gateway(s) answered. %ls", firstboot_state_name(res->state), res->moved,
+                       res->ambiguous, res->restarted, res->gateway_answered, res->detail);
+    out_info(L"first boot: %ls: %d adapter(s) moved, %d ambiguous, %d write(s)%ls%ls",
+             firstboot_state_name(res->state), res->moved, res->ambiguous, res->writes,
+             res->detail[0] ? L". " : L"", res->detail);
+    for (int i = 0; i < res->n_adapters; i++)
+        out_info(L"  %ls (%ls): %ls%ls%ls. %ls", res->adapters[i].name, res->adapters[i].old_guid,
+                 res->adapters[i].verdict, res->adapters[i].new_guid[0] ? L" to " : L"",
+                 res->adapters[i].new_guid, res->adapters[i].why);
+    free(res);
+    lock_release();
+    eventlog_close();
+    return rc;
+}
+
 static int run_service_job(void)
 {
     as_service = TRUE;
@@ -747,6 +787,11 @@ static int dispatch(int argc, wchar_t **argv)
     if (opt.command == CMD_FIND)
         return find_command();
 
+    if (opt.command == CMD_FIRSTBOOT) {
+        if (service_dispatch(run_firstboot, &rc))
+            return rc;
+        return run_firstboot();
+    }
     /* Started by the service control manager? Then this is the service's run. */
     if ((opt.command == CMD_APPLY || opt.command == CMD_CHECK) && service_dispatch(run_service_job, &rc))
         return rc;

@@ -3,6 +3,7 @@
 #include "exitcodes.h"
 #include "readiness.h"
 #include "platforms.h"
+#include "netprobe.h"
 #include "text.h"
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,20 @@ static void report_retire_section(struct wbuf *b, const struct run *r)
               (unsigned)software, r->m->products_known ? L"true" : L"false");
 }
 
+/* "network" (check, --keep-network): every adapter's TCP/IP settings as captured
+ * (net_capture_json), and whether the first-boot pass is to move them. */
+static void report_network_section(struct wbuf *b, const struct run *r)
+{
+    if (!r->net || !r->net->capture)
+        return;
+    wbuf_addf(b, L"\"network\": {\"keep_network\": %ls, \"complete\": %ls, \"control_set\": ",
+              r->opt->policy.keep_network ? L"true" : L"false", r->net->capture_complete ? L"true" : L"false");
+    json_str(b, r->net->set);
+    wbuf_add(b, L", \"capture\": ");
+    net_capture_json(r->net->capture, b);
+    wbuf_add(b, L"},\n  ");
+}
+
 /* "readiness" (check): facts and notes beyond the registry. */
 static void report_readiness_section(struct wbuf *b, const struct run *r)
 {
@@ -419,6 +434,7 @@ void report_build_result(const struct run *r, const struct report_result *res, s
     report_sets_section(b, r);
     report_changes_section(b, r);
     report_retire_section(b, r);
+    report_network_section(b, r);
     report_findings_section(b, r);
     report_verdicts_section(b, r);
     report_readiness_section(b, r);

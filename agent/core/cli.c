@@ -31,6 +31,9 @@ const wchar_t cli_usage[] =
     L"  find                           list the offline Windows installations on this\n"
     L"                                 machine's volumes (a converted disk attached to a\n"
     L"                                 helper VM or WinPE)\n"
+    L"  firstboot [--remove-ghost-nics] [--no-wait]\n"
+    L"                                 the first-boot pass apply --keep-network registers\n"
+    L"                                 (the service p2vprep-firstboot runs it at each start)\n"
     L"  push --hosts FILE [--parallel N] [--timeout S] [--psexec PATH] [--results FILE]\n"
     L"       -- <command and options>  run the command on every host of FILE (one name per\n"
     L"                                 line, # comments) through PsExec, N at a time (default\n"
@@ -63,6 +66,11 @@ const wchar_t cli_usage[] =
     L"                  services off in every control set and out of every device class's\n"
     L"                  filter lists: vmware, hyperv, xen, virtualbox, parallels. Never a\n"
     L"                  driver the disk boots through (the boot guard)\n"
+    L"  --keep-network  (plan, apply, check) record every adapter's TCP/IP settings and\n"
+    L"                  register the first-boot pass, which moves static addresses to the\n"
+    L"                  VM's new adapter and clears them from the old one (--nic-map\n"
+    L"                  OLD=NEW where the MAC changes and adapters are several;\n"
+    L"                  --remove-ghost-nics: remove the old adapters' devices too)\n"
     L"  --crash-visible keep a blue screen on the console (CrashControl AutoReboot = 0)\n"
     L"  --no-ide        (hyperv, xen) leave out the emulated IDE set these targets\n"
     L"                  include for VMs that boot through it first\n"
@@ -85,6 +93,7 @@ const wchar_t cli_usage[] =
 static const struct { const wchar_t *name; enum command cmd; } commands[] = {
     { L"targets", CMD_TARGETS }, { L"plan", CMD_PLAN }, { L"apply", CMD_APPLY },
     { L"check", CMD_CHECK }, { L"rollback", CMD_ROLLBACK }, { L"find", CMD_FIND },
+    { L"firstboot", CMD_FIRSTBOOT },
     { L"--version", CMD_VERSION }, { L"/version", CMD_VERSION },
     { L"--help", CMD_HELP }, { L"-h", CMD_HELP }, { L"/?", CMD_HELP }, { L"-?", CMD_HELP },
     { L"help", CMD_HELP },
@@ -108,7 +117,8 @@ const wchar_t *command_name(enum command c)
 
 BOOL command_changes_machine(enum command c)
 {
-    return c == CMD_APPLY || c == CMD_ROLLBACK || c == CMD_SERVICE_INSTALL || c == CMD_SERVICE_UNINSTALL;
+    return c == CMD_APPLY || c == CMD_ROLLBACK || c == CMD_SERVICE_INSTALL || c == CMD_SERVICE_UNINSTALL ||
+           c == CMD_FIRSTBOOT;
 }
 
 static int usage_error(wchar_t *err, size_t cch, const wchar_t *fmt, ...)
@@ -198,6 +208,29 @@ static int parse_retire(const wchar_t *list, struct options *o, wchar_t *err, si
     return 0;
 }
 
+/* --nic-map 00-0C-29-7E-7E-D3=00-15-5D-01-02-03[,{GUID}=MAC]: which new adapter takes an old
+ * adapter's settings at the first boot, where the MAC did not come along. */
+static int parse_nic_map(const wchar_t *list, struct options *o, wchar_t *err, size_t cch)
+{
+    wchar_t buf[1024], why[160];
+    if (!wcopy(buf, COUNTOF(buf), list))
+        return usage_error(err, cch, L"--nic-map list too long: %ls", list);
+    for (wchar_t *tok = buf, *next; tok; tok = next) {
+        next = wcschr(tok, L',');
+        if (next)
+            *next++ = 0;
+        if (!*tok)
+            continue;
+        if (o->n_nic_maps >= NET_MAPS_MAX)
+            return usage_error(err, cch, L"--nic-map: at most %d entries", NET_MAPS_MAX);
+        if (!net_map_parse(tok, &o->nic_maps[o->n_nic_maps], why, COUNTOF(why)))
+            return usage_error(err, cch, L"--nic-map \"%ls\": %ls (OLD=NEW: the old adapter's MAC "
+                               L"00-0C-29-7E-7E-D3 or {GUID}, = the new adapter's MAC)", tok, why);
+        o->n_nic_maps++;
+    }
+    return 0;
+}
+
 /* Which command takes which option, stated once: the parser refuses an option a command
  * does not take, naming the commands that do. */
 #define CMDS(c) (1u << (c))
@@ -210,7 +243,8 @@ static int parse_retire(const wchar_t *list, struct options *o, wchar_t *err, si
 #define FOR_WATCHED L"plan, apply and check, runs an administrator watches; never stored in a " \
                     L"service, which would use it unattended at every start"
 
-enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE, OPT_INPUT, OPT_RETIRE };
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_TARGETS, OPT_SAN, OPT_MODE, OPT_PROFILE, OPT_INPUT, OPT_RETIRE,
+                OPT_NIC_MAP };
 
 struct option_spec {
     const wchar_t *name, *alias;
@@ -239,6 +273,11 @@ static const struct option_spec option_table[] = {
     { L"--no-ide", NULL, OPT_FLAG, AT(no_ide), TARGETED, FOR_TARGETED },
     { L"--allow-unsigned", NULL, OPT_FLAG, AT(policy.allow_unsigned), WATCHED, FOR_WATCHED },
     { L"--retire", NULL, OPT_RETIRE, 0, WATCHED, L"plan, apply and check" },
+    { L"--keep-network", NULL, OPT_FLAG, AT(policy.keep_network), WATCHED, L"plan, apply and check" },
+    { L"--nic-map", NULL, OPT_NIC_MAP, 0, WATCHED, L"plan, apply and check (with --keep-network)" },
+    { L"--remove-ghost-nics", NULL, OPT_FLAG, AT(policy.remove_ghost_nics), WATCHED | CMDS(CMD_FIRSTBOOT),
+      L"plan, apply and check (with --keep-network), and firstboot" },
+    { L"--no-wait", NULL, OPT_FLAG, AT(no_wait), CMDS(CMD_FIRSTBOOT), L"firstboot" },
     { L"--allow-open-payload", NULL, OPT_FLAG, AT(allow_open_payload), WATCHED, FOR_WATCHED },
     { L"--renamed", NULL, OPT_FLAG, AT(renamed), CMDS(CMD_ROLLBACK), L"rollback" },
     { L"--mode", NULL, OPT_MODE, 0, CMDS(CMD_SERVICE_INSTALL), L"service install" },
@@ -295,6 +334,8 @@ static int apply_option(struct options *o, const struct option_spec *spec, const
         break;
     case OPT_RETIRE:
         return parse_retire(value, o, err, cch);
+    case OPT_NIC_MAP:
+        return parse_nic_map(value, o, err, cch);
     case OPT_INPUT:
         break;
     }
@@ -326,7 +367,8 @@ static int apply_input(struct options *o, const wchar_t *json, wchar_t *err, siz
             return usage_error(err, cch, L"--input: unknown option \"%ls\"", m[i].name);
         BOOL is_flag = spec->kind == OPT_FLAG;
         if (is_flag != (m[i].kind == JSON_BOOL) ||
-            (m[i].kind == JSON_LIST && spec->kind != OPT_TARGETS && spec->kind != OPT_RETIRE))
+            (m[i].kind == JSON_LIST && spec->kind != OPT_TARGETS && spec->kind != OPT_RETIRE &&
+             spec->kind != OPT_NIC_MAP))
             return usage_error(err, cch, L"--input: \"%ls\" is %ls", m[i].name,
                                is_flag ? L"true or false" : spec->kind == OPT_TARGETS ? L"a list of target names"
                                                                                    : L"a string");
@@ -422,8 +464,12 @@ int cli_parse(int argc, wchar_t **argv, struct options *o, wchar_t *err, size_t 
 
     BOOL needs_targets = o->command == CMD_PLAN || o->command == CMD_APPLY || o->command == CMD_CHECK ||
                          o->command == CMD_SERVICE_INSTALL;
-    if (needs_targets && o->n_targets == 0 && !o->inf && !o->policy.n_retire)
-        return usage_error(err, cch, L"%ls needs --target NAME, --inf FILE or --retire PLATFORM (see p2vprep targets)",
+    if ((o->n_nic_maps || o->policy.remove_ghost_nics) && !o->policy.keep_network && o->command != CMD_FIRSTBOOT)
+        return usage_error(err, cch, L"%ls are for the first-boot pass: add --keep-network",
+                           L"--nic-map and --remove-ghost-nics");
+    if (needs_targets && o->n_targets == 0 && !o->inf && !o->policy.n_retire && !o->policy.keep_network)
+        return usage_error(err, cch, L"%ls needs --target NAME, --inf FILE, --retire PLATFORM or "
+                           L"--keep-network (see p2vprep targets)",
                            command_name(o->command));
     if (o->fix_boot_ini && !o->offline)
         return usage_error(err, cch, L"--fix-boot-ini is for %ls", L"apply --offline");

@@ -3,12 +3,14 @@
 #define P2V_CLI_H
 #include "targets.h"
 #include "exitcodes.h"
+#include "netid.h"
 
 #define P2V_TARGETS_MAX 16
 
 enum command {
     CMD_HELP, CMD_VERSION, CMD_TARGETS, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_ROLLBACK,
     CMD_SERVICE_INSTALL, CMD_SERVICE_UNINSTALL, CMD_SUMMARIZE, CMD_FIND, CMD_PUSH,
+    CMD_FIRSTBOOT,   /* the first-boot pass of --keep-network, as its service runs it */
 };
 
 struct options {
@@ -34,7 +36,10 @@ struct options {
     const wchar_t *offline;     /* --offline: a Windows folder, a volume root, or "auto" */
     BOOL fix_boot_ini;          /* apply --offline: correct boot.ini's partition(N) */
     struct policy policy;       /* --allow-unsigned, --san-policy, --crash-visible */
+    BOOL no_wait;               /* firstboot --no-wait: decide from the adapters present now */
     BOOL no_ide;                /* --no-ide: leave out the targets' boot_also ("ide") */
+    struct net_map nic_maps[NET_MAPS_MAX];   /* --nic-map OLD=NEW[,OLD=NEW] (apply --keep-network) */
+    int n_nic_maps;
     int push_argc;              /* push: the words after "push", parsed by push.c */
     wchar_t **push_argv;
 };

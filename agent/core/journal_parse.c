@@ -316,6 +316,30 @@ static BOOL class_key(const wchar_t *const *c, const size_t *l, int n)
     return TRUE;
 }
 
+static BOOL guid_name(const wchar_t *c, size_t l)
+{
+    if (l != 38 || c[0] != L'{' || c[37] != L'}')
+        return FALSE;
+    for (size_t i = 1; i < 37; i++)
+        if (!(i == 9 || i == 14 || i == 19 || i == 24 ? c[i] == L'-' : wcschr(L"0123456789abcdefABCDEF", c[i]) != NULL))
+            return FALSE;
+    return TRUE;
+}
+
+/* An adapter's TCP/IP settings, which the first-boot pass (--keep-network) moves:
+ * Services\Tcpip\Parameters\Interfaces\{GUID}, Services\NetBT\Parameters\Interfaces\Tcpip_{GUID}
+ * and Windows 2000's copy Services\{GUID}\Parameters\Tcpip. */
+static BOOL network_key(const wchar_t *const *c, const size_t *l, int n)
+{
+    if (n == 5 && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"Interfaces")) {
+        if (is(c[1], l[1], L"Tcpip"))
+            return guid_name(c[4], l[4]);
+        if (is(c[1], l[1], L"NetBT"))
+            return l[4] == 44 && !_wcsnicmp(c[4], L"Tcpip_", 6) && guid_name(c[4] + 6, 38);
+    }
+    return n == 4 && guid_name(c[1], l[1]) && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"Tcpip");
+}
+
 static BOOL in_class_key(const wchar_t *key)
 {
     const wchar_t *rest, *c[4];
@@ -326,18 +350,20 @@ static BOOL in_class_key(const wchar_t *key)
 
 static BOOL owned_key(const wchar_t *key)
 {
-    const wchar_t *rest, *c[4];
-    size_t l[4];
+    const wchar_t *rest, *c[5];
+    size_t l[5];
     if (!_wcsicmp(key, MARKER_KEY))
         return TRUE;   /* the detection marker (marker.h) */
     if (!in_control_set(key, &rest))
         return FALSE;
-    int n = components(rest, c, l, 4);
+    int n = components(rest, c, l, 5);
     if (n < 2)
         return FALSE;
     for (int i = 0; i < n; i++)
         if (!plain_name(c[i], l[i], 200))
             return FALSE;
+    if (is(c[0], l[0], L"Services") && network_key(c, l, n))
+        return TRUE;
     if (is(c[0], l[0], L"Services"))
         return n == 2 || (n == 3 && (is(c[2], l[2], L"Parameters") || is(c[2], l[2], L"StartOverride"))) ||
                (n == 4 && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"PnpInterface"));

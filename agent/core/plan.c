@@ -1,5 +1,6 @@
 #include "plan.h"
 #include "platforms.h"
+#include "firstboot.h"
 #include "pe.h"
 #include "text.h"
 #include <stdarg.h>
@@ -336,6 +337,7 @@ void plan_requirements(const struct machine *m, const struct target *const *targ
         }
     settings_requirements(r, m, targets, n_targets, gen);
     retire_requirements(m, r);
+    firstboot_requirements(m, r);
 }
 
 /* ---- choosing among a target's rules ---- */
@@ -718,6 +720,7 @@ void plan_make(const struct machine *m, const struct target *const *targets, siz
             L"Nothing was changed.", windows_name(m->os.major, m->os.minor));
     settings_requirements(r, m, accepted, n_accepted, gen);
     retire_requirements(m, r);
+    firstboot_requirements(m, r);
     if (r->overflow) {
         plan_add_problem(p, NULL, 2, L"too-many-entries",
             L"These targets need more entries in %d control sets than one run handles; run "
@@ -766,7 +769,7 @@ const wchar_t *change_owner(const struct change *c, wchar_t *buf, size_t cch)
     else if (c->platform)
         wfmt(buf, cch, L"retire %ls", c->platform->name);
     else
-        wcopy(buf, cch, L"p2vprep");
+        wcopy(buf, cch, L"keep-network");   /* the first-boot pass's registration */
     return buf;
 }
 

@@ -117,6 +117,10 @@ struct policy {
     BOOL crash_visible;             /* --crash-visible: CrashControl\AutoReboot = 0 */
     const struct platform *retire[8];   /* --retire: the old platforms (platforms.h) */
     size_t n_retire;
+    BOOL keep_network;              /* --keep-network: the first-boot pass moves static
+                                       addresses to the VM's new adapters (firstboot.h) */
+    BOOL remove_ghost_nics;         /* --remove-ghost-nics: ... and removes the old adapters'
+                                       devices once their settings moved */
 };
 
 /* Service values of a boot-start kernel driver (NT5 recipe, VMware KB 1005208). */

@@ -11,6 +11,8 @@
 #include "out.h"
 #include "pe.h"
 #include "probe.h"
+#include "netprobe.h"
+#include "firstboot.h"
 #include "platforms.h"
 #include "text.h"
 #include "winerr.h"
@@ -237,6 +239,15 @@ static BOOL survey_paths(struct run *r)
         return FALSE;
     if (r->disk.boot_ini[0] && !path_plain(r, r->disk.boot_ini, NULL))
         return FALSE;
+    if (r->opt->policy.keep_network) {
+        wchar_t path[MAX_PATH];
+        wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_RECORD);
+        if (!path_plain(r, path, NULL))
+            return FALSE;
+        wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_EXE);
+        if (!path_plain(r, path, NULL))
+            return FALSE;
+    }
     for (size_t i = 0; i < r->p->n_changes; i++) {
         const struct change *c = &r->p->changes[i];
         if (c->kind == CHANGE_FILE && !path_plain(r, c->key, c->target))
@@ -282,6 +293,85 @@ static void survey_open_payload(struct run *r)
     }
 }
 
+/* --keep-network: the exe the first-boot service runs on this Windows: this one, or for a
+ * 32-bit Windows, when this is the 64-bit exe, p2vprep-x86.exe beside it. */
+static BOOL firstboot_source(struct run *r)
+{
+    wchar_t own[MAX_PATH];
+    DWORD n = GetModuleFileNameW(NULL, own, COUNTOF(own));
+    if (!n || n >= COUNTOF(own))
+        return FALSE;
+    BOOL own_is_x64 = wcscmp(P2V_ARCH_STR, L"x64") == 0;
+    if (r->m->os.arch == ARCH_X64 || !own_is_x64) {
+        wcopy(r->firstboot_exe, COUNTOF(r->firstboot_exe), own);
+        return TRUE;
+    }
+    wchar_t *slash = wcsrchr(own, L'\\');
+    if (slash)
+        slash[1] = 0;
+    wfmt(r->firstboot_exe, COUNTOF(r->firstboot_exe), L"%lsp2vprep-x86.exe", own);
+    return GetFileAttributesW(r->firstboot_exe) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* The adapters' settings: what check says of them, and what --keep-network needs. */
+static void survey_network(struct run *r)
+{
+    struct net_probe *np = r->net;
+    const struct policy *pol = &r->opt->policy;
+    if (!np)
+        return;
+    if (!np->capture_complete) {
+        plan_add_problem(r->p, NULL, pol->keep_network ? EXIT_USAGE : 0, L"network-capture-incomplete",
+            L"%ls has more network adapters or settings than p2vprep records (%d adapters, %d values)%ls",
+            np->set, NET_ADAPTERS_MAX, NETPROBE_VALUES_MAX,
+            pol->keep_network ? L"; --keep-network records all or none. Nothing was changed." : L".");
+        return;
+    }
+    const struct net_capture *c = np->capture;
+    for (int i = 0; i < c->n_adapters; i++) {
+        const struct net_adapter *a = &c->adapters[i];
+        wchar_t mac[32], gw[64] = L"";
+        if (!a->is_static)
+            continue;
+        net_mac_text(a->mac, a->mac_len, mac, COUNTOF(mac));
+        if (a->n_gw)
+            wfmt(gw, COUNTOF(gw), L", gateway %ls", a->gw[0]);
+        if (pol->keep_network)
+            plan_add_problem(r->p, NULL, 0, L"network-kept",
+                L"keep-network: adapter \"%ls\" (%ls, %ls%ls): static %ls/%ls%ls is recorded; the "
+                L"first-boot pass moves it to the VM's new adapter.", a->name, a->guid,
+                a->mac_len ? L"MAC " : L"MAC unknown", mac, a->ip[0], a->mask[0], gw);
+        else
+            plan_add_problem(r->p, NULL, 0, L"static-network",
+                L"adapter \"%ls\" (%ls%ls%ls) has the static address %ls/%ls%ls: the VM's new adapter "
+                L"will start with DHCP and this address stays on a hidden adapter. Run apply with "
+                L"--keep-network to move it at the VM's first boot.", a->name, a->guid,
+                a->mac_len ? L", MAC " : L"", mac, a->ip[0], a->mask[0], gw);
+    }
+    /* a --nic-map entry must name an adapter of this machine */
+    for (int k = 0; k < r->opt->n_nic_maps; k++) {
+        const struct net_map *mp = &r->opt->nic_maps[k];
+        BOOL found = FALSE;
+        for (int i = 0; i < c->n_adapters && !found; i++) {
+            const struct net_adapter *a = &c->adapters[i];
+            found = mp->old_guid[0] ? !_wcsicmp(mp->old_guid, a->guid)
+                                    : a->mac_len == mp->old_mac_len && !memcmp(a->mac, mp->old_mac, a->mac_len);
+        }
+        if (!found) {
+            wchar_t mac[32];
+            plan_add_problem(r->p, NULL, EXIT_USAGE, L"nic-map-unknown",
+                L"--nic-map: %ls is no network adapter of this machine (see the adapters check lists). "
+                L"Nothing was changed.", mp->old_guid[0] ? mp->old_guid
+                                                         : net_mac_text(mp->old_mac, mp->old_mac_len, mac, COUNTOF(mac)));
+        }
+    }
+    if (pol->keep_network && r->opt->command != CMD_ROLLBACK && !firstboot_source(r))
+        plan_add_problem(r->p, NULL, EXIT_PAYLOAD, L"firstboot-exe-missing",
+            L"--keep-network: this 64-bit p2vprep cannot run on the 32-bit Windows it prepares, and "
+            L"%ls is not there to run its first-boot pass. Put p2vprep-x86.exe beside this exe. "
+            L"Nothing was changed.", r->firstboot_exe);
+}
+
 /* Reads the machine and decides. Returns ERROR_SUCCESS or the read error. */
 static DWORD survey(struct run *r)
 {
@@ -291,6 +381,12 @@ static DWORD survey(struct run *r)
     DWORD e = probe_control_sets(r->b, r->m);
     if (e == ERROR_SUCCESS)
         e = probe_retire(r->b, r->m, &r->opt->policy);
+    if (e == ERROR_SUCCESS && (r->opt->policy.keep_network || r->opt->command == CMD_CHECK)) {
+        if (!(r->net = calloc(1, sizeof *r->net)))
+            e = ERROR_NOT_ENOUGH_MEMORY;
+        else if ((e = net_probe_read(r->b, r->m, r->net)) == ERROR_SUCCESS)
+            net_probe_capture(r->net);
+    }
     if (e == ERROR_SUCCESS) {
         req->policy = r->opt->policy;
         plan_requirements(r->m, r->opt->targets, r->opt->n_targets, req);
@@ -305,6 +401,7 @@ static DWORD survey(struct run *r)
     if (e == ERROR_SUCCESS) {
         r->p->policy = r->opt->policy;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+        survey_network(r);
         survey_links(r);
         if (r->opt->command != CMD_ROLLBACK)
             survey_open_payload(r);
@@ -767,6 +864,54 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
     return err != ERROR_SUCCESS ? err : jerr;
 }
 
+/* ---- --keep-network: what the first-boot pass finds in the state folder ---- */
+
+/* The record of the adapters (net_record_format, UTF-8) and a copy of p2vprep, both in the
+ * state folder, which only administrators and SYSTEM may write: the pass trusts nothing
+ * else. Written through the backend before the service is registered. */
+static DWORD write_firstboot_files(struct run *r)
+{
+    struct net_record *rec = calloc(1, sizeof *rec);
+    struct wbuf text = { 0 };
+    wchar_t path[MAX_PATH];
+    DWORD e = ERROR_NOT_ENOUGH_MEMORY;
+    if (rec) {
+        net_record_from_capture(r->net->capture, r->opt->nic_maps, r->opt->n_nic_maps, rec);
+        net_record_format(rec, &text);
+    }
+    int len = 0;
+    char *utf8 = text.ok ? utf8_from_wide(text.s, &len) : NULL;
+    if (utf8) {
+        wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_RECORD);
+        e = r->b->write_file(r->b->ctx, path, (const BYTE *)utf8, (DWORD)len);
+        if (e != ERROR_SUCCESS)
+            fail(path, e);
+    }
+    free(utf8);
+    wbuf_free(&text);
+    free(rec);
+    if (e != ERROR_SUCCESS)
+        return e;
+    BYTE *exe;
+    DWORD size;
+    /* the exe is read as the helper's own file: it is this program, not the disk's */
+    struct backend plain;
+    backend_win32_init(&plain, r->m->os.wow64);
+    if ((e = plain.read_file(plain.ctx, r->firstboot_exe, &exe, &size)) != ERROR_SUCCESS) {
+        fail(r->firstboot_exe, e);
+        return e;
+    }
+    wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_EXE);
+    e = r->b->write_file(r->b->ctx, path, exe, size);
+    free(exe);
+    if (e != ERROR_SUCCESS)
+        fail(path, e);
+    else
+        out_info(L"  keep-network: the adapters' record and the first-boot pass (%ls) are in %ls",
+                 FIRSTBOOT_EXE, r->state_dir);
+    return e;
+}
+
 /* ---- the detection marker (marker.h) ---- */
 
 static void utc_now(wchar_t *out, size_t cch)
@@ -924,6 +1069,8 @@ static int cmd_apply(struct run *r)
         return err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_ROLLED_BACK;
     }
     wcopy(r->journal, COUNTOF(r->journal), a.j.path);
+    if (r->opt->policy.keep_network && r->net && r->net->capture_complete)
+        err = write_firstboot_files(r);
 
     size_t done = 0;
     for (; done < p->n_changes && err == ERROR_SUCCESS; done++) {
@@ -1241,7 +1388,8 @@ static int cmd_check(struct run *r)
         const struct target *t = r->opt->targets[i];
         struct verdict *v = &r->verdicts[r->n_verdicts++];
         one->policy = r->opt->policy;
-        one->policy.n_retire = 0;   /* --retire has rows of its own */
+        one->policy.n_retire = 0;   /* --retire and --keep-network have rows of their own */
+        one->policy.keep_network = FALSE;
         plan_make(r->m, &t, 1, one);
         plan_changes_as_problems(one);
         v->target = t;
@@ -1283,6 +1431,23 @@ static int cmd_check(struct run *r)
     plan_free(one);
     ready &= check_retire(r);
     counted += (int)r->opt->policy.n_retire;
+    if (r->opt->policy.keep_network && r->n_verdicts < (int)COUNTOF(r->verdicts)) {
+        struct verdict *v = &r->verdicts[r->n_verdicts++];
+        size_t pending = 0;
+        for (size_t i = 0; i < r->p->n_changes; i++)
+            pending += !r->p->changes[i].target && !r->p->changes[i].platform;
+        v->target = NULL;
+        wcopy(v->name, COUNTOF(v->name), L"keep-network");
+        v->verdict = pending || r->p->blocking_exit ? VERDICT_NOT_READY : VERDICT_READY;
+        if (pending)
+            wfmt(v->reason, COUNTOF(v->reason), L"the first-boot pass is not registered: %u value(s) to "
+                 L"write", (unsigned)pending);
+        else
+            wfmt(v->reason, COUNTOF(v->reason), L"the first-boot pass is registered in every control set");
+        out_info(L"%-14ls %-17ls %ls", v->name, verdict_text(v->verdict), v->reason);
+        ready &= v->verdict == VERDICT_READY;
+        counted++;
+    }
     /* problems of no one target (an offline boot.ini) make the machine not ready too */
     for (size_t i = 0; i < r->p->n_problems; i++)
         if (!r->p->problems[i].target[0] && r->p->problems[i].exit_code == 1)
@@ -1389,6 +1554,11 @@ void engine_free(struct run *r)
     r->embedded_dir[0] = 0;
     free(r->inf);
     free(r->readiness);
+    if (r->net) {
+        net_probe_free(r->net);
+        free(r->net);
+        r->net = NULL;
+    }
     machine_free(r->m);
     plan_free(r->p);
     r->m = NULL;

@@ -21,12 +21,15 @@ struct verdict {
 
 struct inf_target;
 struct readiness;
+struct net_probe;
 
 struct run {
     const struct options *opt;      /* points to own_opt: the command line plus an --inf target */
     struct options own_opt;
     struct inf_target *inf;         /* --inf */
     struct readiness *readiness;    /* check: facts beyond the registry */
+    struct net_probe *net;          /* check, --keep-network: the adapters' settings (netprobe.h) */
+    wchar_t firstboot_exe[MAX_PATH];/* --keep-network: the exe copied for the first-boot pass */
     const struct backend *b;        /* counted.self: every call to the machine goes here */
     struct counted_backend counted; /* counts the writes (counted.h) */
     struct disk_info disk;          /* the backend's disk: offline, boot.ini, DISM (backend.h) */

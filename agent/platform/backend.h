@@ -6,6 +6,7 @@
 #ifndef P2V_BACKEND_H
 #define P2V_BACKEND_H
 #include "machine.h"
+#include "netid.h"
 #include "text.h"
 
 /* What a backend knows of the disk it reaches beyond the registry and files: an offline
@@ -28,6 +29,9 @@ struct backend {
     /* The Windows this backend reaches: version, architecture, %SystemRoot%, name. */
     DWORD (*describe_os)(void *ctx, struct os_info *os);
     DWORD (*describe_disk)(void *ctx, struct disk_info *d);
+    /* The network adapters present now, as IP Helper lists them (no loopback), at most cap;
+     * *n how many. ERROR_NOT_SUPPORTED where none can be present (an offline Windows). */
+    DWORD (*list_adapters)(void *ctx, struct net_live *out, int cap, int *n);
     DWORD (*key_exists)(void *ctx, const wchar_t *key);
     DWORD (*enum_subkey)(void *ctx, const wchar_t *key, DWORD index, wchar_t *name, DWORD cch);
     DWORD (*read_value)(void *ctx, const wchar_t *key, const wchar_t *name, struct regval *out);

@@ -1,4 +1,5 @@
 #include "backend.h"
+#include <iphlpapi.h>
 #include "wow64.h"
 #include "dynapi.h"
 #include "scratch.h"
@@ -226,6 +227,43 @@ static DWORD w_describe_os(void *ctx, struct os_info *os)
 }
 
 /* The running Windows: no disk of its own to describe. */
+/* IP Helper's adapter list (Windows 2000 and later), iphlpapi loaded from System32 by its
+ * full path: it is no KnownDLL. AdapterName is the adapter's instance GUID. */
+static DWORD w_list_adapters(void *ctx, struct net_live *out, int cap, int *n)
+{
+    typedef DWORD (WINAPI *get_adapters_info)(IP_ADAPTER_INFO *, ULONG *);
+    (void)ctx;
+    *n = 0;
+    HMODULE dll = system_dll(L"iphlpapi.dll");
+    get_adapters_info get = dll ? (get_adapters_info)(void *)GetProcAddress(dll, "GetAdaptersInfo") : NULL;
+    if (!get)
+        return ERROR_PROC_NOT_FOUND;
+    ULONG size = 0;
+    DWORD e = get(NULL, &size);
+    if (e == ERROR_NO_DATA)
+        return ERROR_SUCCESS;   /* no adapter at all */
+    IP_ADAPTER_INFO *list = NULL;
+    for (int tries = 0; tries < 3 && e == ERROR_BUFFER_OVERFLOW; tries++) {
+        free(list);
+        if (!(list = malloc(size)))
+            return ERROR_NOT_ENOUGH_MEMORY;
+        e = get(list, &size);
+    }
+    if (e == ERROR_NO_DATA)
+        e = ERROR_SUCCESS;
+    for (IP_ADAPTER_INFO *a = e == ERROR_SUCCESS ? list : NULL; a && *n < cap; a = a->Next) {
+        struct net_live *l = &out[(*n)++];
+        memset(l, 0, sizeof *l);
+        MultiByteToWideChar(CP_ACP, 0, a->AdapterName, -1, l->guid, COUNTOF(l->guid));
+        MultiByteToWideChar(CP_ACP, 0, a->Description, -1, l->desc, COUNTOF(l->desc));
+        l->guid[COUNTOF(l->guid) - 1] = l->desc[COUNTOF(l->desc) - 1] = 0;
+        l->mac_len = a->AddressLength <= sizeof l->mac ? a->AddressLength : 0;
+        memcpy(l->mac, a->Address, l->mac_len);
+    }
+    free(list);
+    return e;
+}
+
 static DWORD w_describe_disk(void *ctx, struct disk_info *d)
 {
     (void)ctx;
@@ -787,6 +825,7 @@ void backend_win32_init(struct backend *b, BOOL wow64)
         .ctx = &contexts[wow64 ? 1 : 0],
         .describe_os = w_describe_os,
         .describe_disk = w_describe_disk,
+        .list_adapters = w_list_adapters,
         .key_exists = w_key_exists,
         .enum_subkey = w_enum_subkey,
         .read_value = w_read_value,

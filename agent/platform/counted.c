@@ -9,6 +9,8 @@ static DWORD c_describe_os(void *ctx, struct os_info *os)
 { return INNER->describe_os(INNER->ctx, os); }
 static DWORD c_describe_disk(void *ctx, struct disk_info *d)
 { return INNER->describe_disk(INNER->ctx, d); }
+static DWORD c_list_adapters(void *ctx, struct net_live *out, int cap, int *n)
+{ return INNER->list_adapters(INNER->ctx, out, cap, n); }
 static DWORD c_key_exists(void *ctx, const wchar_t *k)
 { return INNER->key_exists(INNER->ctx, k); }
 static DWORD c_enum_subkey(void *ctx, const wchar_t *k, DWORD i, wchar_t *n, DWORD cch)
@@ -65,7 +67,7 @@ void backend_counted_init(struct counted_backend *c, const struct backend *inner
     c->writes = 0;
     c->self = (struct backend){
         .ctx = c,
-        .describe_os = c_describe_os, .describe_disk = c_describe_disk, .key_exists = c_key_exists, .enum_subkey = c_enum_subkey,
+        .describe_os = c_describe_os, .describe_disk = c_describe_disk, .list_adapters = c_list_adapters, .key_exists = c_key_exists, .enum_subkey = c_enum_subkey,
         .read_value = c_read_value, .enum_value = c_enum_value, .read_file = c_read_file,
         .find_staged = c_find_staged, .read_cab_file = c_read_cab_file, .key_plain = c_key_plain,
         .path_plain = c_path_plain, .list_files = c_list_files,

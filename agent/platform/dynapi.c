@@ -86,6 +86,14 @@ const struct setupapi *setupapi(void)
                 GET(SetupGetStringFieldW))
                 state = 1;
             GET(SetupUninstallOEMInfW);
+            GET(SetupDiGetClassDevsW);
+            GET(SetupDiEnumDeviceInfo);
+            GET(SetupDiOpenDevRegKey);
+            GET(SetupDiSetClassInstallParamsW);
+            GET(SetupDiCallClassInstaller);
+            GET(SetupDiGetDeviceInstallParamsW);
+            GET(SetupDiRemoveDevice);
+            GET(SetupDiDestroyDeviceInfoList);
 #undef GET
         }
     }

@@ -51,6 +51,15 @@ struct setupapi {
     BOOL (WINAPI *SetupFindNextLine)(PINFCONTEXT, PINFCONTEXT);
     BOOL (WINAPI *SetupGetStringFieldW)(PINFCONTEXT, DWORD, PWSTR, DWORD, PDWORD);
     BOOL (WINAPI *SetupUninstallOEMInfW)(PCWSTR, DWORD, PVOID);   /* XP: may be NULL */
+    /* the network adapters' devices (netadapter.c), Windows 2000 and later */
+    HDEVINFO (WINAPI *SetupDiGetClassDevsW)(const GUID *, PCWSTR, HWND, DWORD);
+    BOOL (WINAPI *SetupDiEnumDeviceInfo)(HDEVINFO, DWORD, PSP_DEVINFO_DATA);
+    HKEY (WINAPI *SetupDiOpenDevRegKey)(HDEVINFO, PSP_DEVINFO_DATA, DWORD, DWORD, DWORD, REGSAM);
+    BOOL (WINAPI *SetupDiSetClassInstallParamsW)(HDEVINFO, PSP_DEVINFO_DATA, PSP_CLASSINSTALL_HEADER, DWORD);
+    BOOL (WINAPI *SetupDiCallClassInstaller)(DI_FUNCTION, HDEVINFO, PSP_DEVINFO_DATA);
+    BOOL (WINAPI *SetupDiGetDeviceInstallParamsW)(HDEVINFO, PSP_DEVINFO_DATA, PSP_DEVINSTALL_PARAMS_W);
+    BOOL (WINAPI *SetupDiRemoveDevice)(HDEVINFO, PSP_DEVINFO_DATA);
+    BOOL (WINAPI *SetupDiDestroyDeviceInfoList)(HDEVINFO);
 };
 const struct setupapi *setupapi(void);
 /* At start: the exe's folder and the current folder leave the DLL search order where

@@ -816,6 +816,14 @@ static DWORD o_describe_os(void *ctx, struct os_info *os)
 }
 
 /* What the engine needs of the disk beyond registry and files. */
+/* A Windows that is not running has no adapter present: the capture reads its hive only. */
+static DWORD o_list_adapters(void *ctx, struct net_live *out, int cap, int *n)
+{
+    (void)ctx; (void)out; (void)cap;
+    *n = 0;
+    return ERROR_NOT_SUPPORTED;
+}
+
 static DWORD o_describe_disk(void *ctx, struct disk_info *d)
 {
     const struct offline *c = ctx;
@@ -834,6 +842,7 @@ void backend_offline_init(struct backend *b, struct offline *o)
     memset(b, 0, sizeof *b);
     b->ctx = o;
     b->describe_disk = o_describe_disk;
+    b->list_adapters = o_list_adapters;
     b->key_exists = o_key_exists;
     b->key_plain = o_key_plain;
     b->enum_subkey = o_enum_subkey;

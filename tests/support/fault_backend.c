@@ -245,10 +245,39 @@ const struct offline_host *offline_host_for_exe(void)
     return &host;
 }
 
+/* P2VPREP_NET_LIVE: the adapters present, for the first-boot tests (Wine lists the host's):
+ * "{GUID}=00-0C-29-7E-7E-D3;{GUID}=..." or "none". */
+static DWORD f_list_adapters(void *ctx, struct net_live *out, int cap, int *n)
+{
+    wchar_t spec[1024];
+    *n = 0;
+    if (!GetEnvironmentVariableW(L"P2VPREP_NET_LIVE", spec, COUNTOF(spec)))
+        return real.list_adapters(real.ctx, out, cap, n);
+    if (!wcscmp(spec, L"none"))
+        return ERROR_SUCCESS;
+    for (wchar_t *tok = spec, *next; tok && *tok && *n < cap; tok = next) {
+        next = wcschr(tok, L';');
+        if (next)
+            *next++ = 0;
+        wchar_t *eq = wcschr(tok, L'=');
+        if (!eq)
+            continue;
+        *eq = 0;
+        struct net_live *l = &out[(*n)++];
+        memset(l, 0, sizeof *l);
+        wcopy(l->guid, COUNTOF(l->guid), tok);
+        wcopy(l->desc, COUNTOF(l->desc), L"test adapter");
+        for (const wchar_t *h = eq + 1; l->mac_len < 6 && h[0] && h[1]; h += h[2] ? 3 : 2)
+            l->mac[l->mac_len++] = (BYTE)wcstoul((wchar_t[]){ h[0], h[1], 0 }, NULL, 16);
+    }
+    return ERROR_SUCCESS;
+}
+
 const struct backend *backend_for_exe(BOOL wow64)
 {
     backend_win32_init(&real, wow64);
     faulty = real;
+    faulty.list_adapters = f_list_adapters;
     faulty.create_key = f_create_key;
     faulty.delete_key = f_delete_key;
     faulty.set_value = f_set_value;

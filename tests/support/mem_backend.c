@@ -137,6 +137,13 @@ static DWORD m_describe_disk(void *ctx, struct disk_info *d)
     d->actual_partition = -1;
     return ERROR_SUCCESS;
 }
+static DWORD m_list_adapters(void *ctx, struct net_live *out, int cap, int *n)
+{
+    *n = 0;
+    for (int i = 0; i < M->n_live && *n < cap; i++)
+        out[(*n)++] = M->live[i];
+    return M->live_unknown ? ERROR_NOT_SUPPORTED : ERROR_SUCCESS;
+}
 static DWORD m_key_exists(void *ctx, const wchar_t *k) { return key_at(M, k) >= 0 ? 0 : ERROR_FILE_NOT_FOUND; }
 
 /* The direct subkeys of key, in creation order. */
@@ -350,7 +357,7 @@ struct backend mem_backend(struct mem_machine *m)
 {
     return (struct backend){
         .ctx = m,
-        .describe_os = m_describe_os, .describe_disk = m_describe_disk, .key_exists = m_key_exists,
+        .describe_os = m_describe_os, .describe_disk = m_describe_disk, .list_adapters = m_list_adapters, .key_exists = m_key_exists,
         .enum_subkey = m_enum_subkey, .read_value = m_read_value, .enum_value = m_enum_value,
         .read_file = m_read_file, .find_staged = m_find_staged, .read_cab_file = m_read_cab_file,
         .key_plain = m_key_plain, .path_plain = m_path_plain, .list_files = m_list_files,

@@ -19,6 +19,9 @@ struct mem_machine {
     int n_files, cap_files;
     struct os_info os;              /* what describe_os answers */
     int fail_delete_key;            /* delete_key fails (access denied) this many times */
+    struct net_live live[8];        /* the adapters list_adapters answers */
+    int n_live;
+    BOOL live_unknown;              /* list_adapters: ERROR_NOT_SUPPORTED, as offline */
 };
 
 struct backend mem_backend(struct mem_machine *m);

@@ -1,0 +1,21 @@
+/* The network adapters' devices and addresses on the running Windows, for the first-boot
+ * pass (engine/firstboot_run.c): SetupAPI and IP Helper, loaded from System32 at run time. */
+#ifndef P2V_NETADAPTER_H
+#define P2V_NETADAPTER_H
+#include <windows.h>
+
+/* Restarts the present adapter whose NetCfgInstanceId is guid (a property change, as the
+ * Device Manager does), so that TCP/IP reads its new settings now. ERROR_SUCCESS when
+ * Windows restarted it; ERROR_SUCCESS_REBOOT_REQUIRED when it takes a restart, which is
+ * left to the admin; ERROR_NOT_FOUND when no present adapter has that GUID. */
+DWORD net_adapter_restart(const wchar_t *guid);
+/* Removes the device of the adapter whose NetCfgInstanceId is guid, when it is not present
+ * (a ghost). ERROR_NOT_FOUND when there is none. */
+DWORD net_adapter_remove_ghost(const wchar_t *guid);
+/* Does ipv4 answer an echo request within timeout_ms (twice tried)? FALSE also where ICMP is
+ * not allowed, or where IP Helper has no IcmpSendEcho. */
+BOOL net_ping(const wchar_t *ipv4, DWORD timeout_ms);
+/* One line on the first serial port, for an orchestrator that watches the VM's console;
+ * FALSE when there is none. */
+BOOL serial_line(const wchar_t *text);
+#endif
