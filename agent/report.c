@@ -345,7 +345,16 @@ static void report_network_section(struct wbuf *b, const struct run *r)
     wbuf_addf(b, L"\"network\": {\"keep_network\": %ls, \"complete\": %ls, \"control_set\": ",
               r->opt->policy.keep_network ? L"true" : L"false", r->net->capture_complete ? L"true" : L"false");
     json_str(b, r->net->set);
-    wbuf_add(b, L", \"capture\": ");
+    wbuf_addf(b, L", \"first_boot\": {\"registered\": %ls, \"move_network\": %ls, \"uninstall\": [",
+              firstboot_needed(&r->fb) ? L"true" : L"false", r->fb.network ? L"true" : L"false");
+    for (int i = 0; i < r->fb.n_uninstall; i++) {
+        wbuf_add(b, i ? L", {\"code\": " : L"{\"code\": ");
+        json_str(b, r->fb.uninstall[i]);
+        wbuf_add(b, L", \"platform\": ");
+        json_str(b, r->fb.uninstall_platform[i]);
+        wbuf_add(b, L"}");
+    }
+    wbuf_add(b, L"]}, \"capture\": ");
     net_capture_json(r->net->capture, b);
     wbuf_add(b, L"},\n  ");
 }

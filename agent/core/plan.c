@@ -769,7 +769,7 @@ const wchar_t *change_owner(const struct change *c, wchar_t *buf, size_t cch)
     else if (c->platform)
         wfmt(buf, cch, L"retire %ls", c->platform->name);
     else
-        wcopy(buf, cch, L"keep-network");   /* the first-boot pass's registration */
+        wcopy(buf, cch, L"first-boot");   /* the first-boot pass's registration */
     return buf;
 }
 

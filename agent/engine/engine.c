@@ -239,9 +239,12 @@ static BOOL survey_paths(struct run *r)
         return FALSE;
     if (r->disk.boot_ini[0] && !path_plain(r, r->disk.boot_ini, NULL))
         return FALSE;
-    if (r->opt->policy.keep_network) {
+    if (firstboot_needed(&r->fb)) {
         wchar_t path[MAX_PATH];
         wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_RECORD);
+        if (!path_plain(r, path, NULL))
+            return FALSE;
+        wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_CONFIG);
         if (!path_plain(r, path, NULL))
             return FALSE;
         wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_EXE);
@@ -320,11 +323,13 @@ static void survey_network(struct run *r)
     const struct policy *pol = &r->opt->policy;
     if (!np)
         return;
+    BOOL pass = firstboot_needed(&r->fb);
     if (!np->capture_complete) {
-        plan_add_problem(r->p, NULL, pol->keep_network ? EXIT_USAGE : 0, L"network-capture-incomplete",
+        plan_add_problem(r->p, NULL, pass ? EXIT_USAGE : 0, L"network-capture-incomplete",
             L"%ls has more network adapters or settings than p2vprep records (%d adapters, %d values)%ls",
             np->set, NET_ADAPTERS_MAX, NETPROBE_VALUES_MAX,
-            pol->keep_network ? L"; --keep-network records all or none. Nothing was changed." : L".");
+            pass ? L"; the first-boot pass tells the VM from the source by them, and records all or "
+                   L"none. Nothing was changed." : L".");
         return;
     }
     const struct net_capture *c = np->capture;
@@ -365,9 +370,14 @@ static void survey_network(struct run *r)
                                                          : net_mac_text(mp->old_mac, mp->old_mac_len, mac, COUNTOF(mac)));
         }
     }
-    if (pol->keep_network && r->opt->command != CMD_ROLLBACK && !firstboot_source(r))
+    for (int i = 0; i < r->fb.n_uninstall; i++)
+        plan_add_problem(r->p, NULL, 0, L"uninstall-staged",
+            L"retire %ls: the Windows Installer package %ls is removed by the first-boot pass on the "
+            L"VM (msiexec /x, once, its result in firstboot.json).", r->fb.uninstall_platform[i],
+            r->fb.uninstall[i]);
+    if (pass && r->opt->command != CMD_ROLLBACK && !firstboot_source(r))
         plan_add_problem(r->p, NULL, EXIT_PAYLOAD, L"firstboot-exe-missing",
-            L"--keep-network: this 64-bit p2vprep cannot run on the 32-bit Windows it prepares, and "
+            L"the first-boot pass: this 64-bit p2vprep cannot run on the 32-bit Windows it prepares, and "
             L"%ls is not there to run its first-boot pass. Put p2vprep-x86.exe beside this exe. "
             L"Nothing was changed.", r->firstboot_exe);
 }
@@ -381,7 +391,8 @@ static DWORD survey(struct run *r)
     DWORD e = probe_control_sets(r->b, r->m);
     if (e == ERROR_SUCCESS)
         e = probe_retire(r->b, r->m, &r->opt->policy);
-    if (e == ERROR_SUCCESS && (r->opt->policy.keep_network || r->opt->command == CMD_CHECK)) {
+    if (e == ERROR_SUCCESS && (r->opt->policy.keep_network || r->opt->policy.n_retire ||
+                               r->opt->command == CMD_CHECK)) {
         if (!(r->net = calloc(1, sizeof *r->net)))
             e = ERROR_NOT_ENOUGH_MEMORY;
         else if ((e = net_probe_read(r->b, r->m, r->net)) == ERROR_SUCCESS)
@@ -401,6 +412,7 @@ static DWORD survey(struct run *r)
     if (e == ERROR_SUCCESS) {
         r->p->policy = r->opt->policy;
         plan_make(r->m, r->opt->targets, r->opt->n_targets, r->p);
+        firstboot_cfg_of(r->m, &r->opt->policy, &r->fb);
         survey_network(r);
         survey_links(r);
         if (r->opt->command != CMD_ROLLBACK)
@@ -892,6 +904,17 @@ static DWORD write_firstboot_files(struct run *r)
     free(rec);
     if (e != ERROR_SUCCESS)
         return e;
+    struct wbuf cfg = { 0 };
+    firstboot_cfg_format(&r->fb, &cfg);
+    utf8 = cfg.ok ? utf8_from_wide(cfg.s, &len) : NULL;
+    wbuf_free(&cfg);
+    wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_CONFIG);
+    e = utf8 ? r->b->write_file(r->b->ctx, path, (const BYTE *)utf8, (DWORD)len) : ERROR_NOT_ENOUGH_MEMORY;
+    free(utf8);
+    if (e != ERROR_SUCCESS) {
+        fail(path, e);
+        return e;
+    }
     BYTE *exe;
     DWORD size;
     /* the exe is read as the helper's own file: it is this program, not the disk's */
@@ -1069,7 +1092,7 @@ static int cmd_apply(struct run *r)
         return err == ERROR_ACCESS_DENIED ? EXIT_ACCESS : EXIT_ROLLED_BACK;
     }
     wcopy(r->journal, COUNTOF(r->journal), a.j.path);
-    if (r->opt->policy.keep_network && r->net && r->net->capture_complete)
+    if (firstboot_needed(&r->fb) && r->net && r->net->capture_complete)
         err = write_firstboot_files(r);
 
     size_t done = 0;
@@ -1431,13 +1454,13 @@ static int cmd_check(struct run *r)
     plan_free(one);
     ready &= check_retire(r);
     counted += (int)r->opt->policy.n_retire;
-    if (r->opt->policy.keep_network && r->n_verdicts < (int)COUNTOF(r->verdicts)) {
+    if (firstboot_needed(&r->fb) && r->n_verdicts < (int)COUNTOF(r->verdicts)) {
         struct verdict *v = &r->verdicts[r->n_verdicts++];
         size_t pending = 0;
         for (size_t i = 0; i < r->p->n_changes; i++)
             pending += !r->p->changes[i].target && !r->p->changes[i].platform;
         v->target = NULL;
-        wcopy(v->name, COUNTOF(v->name), L"keep-network");
+        wcopy(v->name, COUNTOF(v->name), L"first-boot");
         v->verdict = pending || r->p->blocking_exit ? VERDICT_NOT_READY : VERDICT_READY;
         if (pending)
             wfmt(v->reason, COUNTOF(v->reason), L"the first-boot pass is not registered: %u value(s) to "

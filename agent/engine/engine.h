@@ -6,6 +6,7 @@
 #include "counted.h"
 #include "cli.h"
 #include "plan.h"
+#include "firstboot.h"
 
 /* check's verdict on one target */
 enum verdict_kind { VERDICT_READY, VERDICT_NOT_READY, VERDICT_UNSUPPORTED };
@@ -29,7 +30,8 @@ struct run {
     struct inf_target *inf;         /* --inf */
     struct readiness *readiness;    /* check: facts beyond the registry */
     struct net_probe *net;          /* check, --keep-network: the adapters' settings (netprobe.h) */
-    wchar_t firstboot_exe[MAX_PATH];/* --keep-network: the exe copied for the first-boot pass */
+    wchar_t firstboot_exe[MAX_PATH];/* the exe copied for the first-boot pass */
+    struct firstboot_cfg fb;        /* what the first-boot pass is to do (firstboot.h) */
     const struct backend *b;        /* counted.self: every call to the machine goes here */
     struct counted_backend counted; /* counts the writes (counted.h) */
     struct disk_info disk;          /* the backend's disk: offline, boot.ini, DISM (backend.h) */

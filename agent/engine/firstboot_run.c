@@ -31,6 +31,8 @@
 
 /* How long a start waits for a new adapter's TCP/IP binding: Windows installs a new NIC's
  * driver during the first boot, often after automatic services started. */
+static void add_line(struct firstboot_result *res, const wchar_t *fmt, ...);
+
 #define WAIT_ROUNDS 12
 #define WAIT_MS 5000
 
@@ -39,6 +41,52 @@ static void utc_now(wchar_t *out, size_t cch)
     SYSTEMTIME t;
     GetSystemTime(&t);
     wfmt(out, cch, L"%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
+}
+
+/* The pass's configuration apply left in the state folder; FALSE with why. */
+static BOOL read_cfg(const struct backend *b, const wchar_t *state, struct firstboot_cfg *cfg, wchar_t *why,
+                     size_t cch)
+{
+    wchar_t path[MAX_PATH], link[2 * MAX_PATH + 128];
+    BYTE *data;
+    DWORD size;
+    wfmt(path, COUNTOF(path), L"%ls\\%ls", state, FIRSTBOOT_CONFIG);
+    if (b->path_plain(b->ctx, path, link, COUNTOF(link)) != ERROR_SUCCESS) {
+        wfmt(why, cch, L"%ls", link);
+        return FALSE;
+    }
+    DWORD e = b->read_file(b->ctx, path, &data, &size);
+    if (e != ERROR_SUCCESS) {
+        wfmt(why, cch, L"%ls could not be read (error %lu)", path, (unsigned long)e);
+        return FALSE;
+    }
+    wchar_t *text = size <= 4096 ? wide_from_utf8((const char *)data, (int)size) : NULL;
+    free(data);
+    wchar_t detail[160];
+    BOOL ok = text && firstboot_cfg_parse(text, cfg, detail, COUNTOF(detail));
+    if (!ok)
+        wfmt(why, cch, L"%ls is not one p2vprep wrote: %ls", path, text ? detail : L"too long or not UTF-8");
+    free(text);
+    return ok;
+}
+
+/* The old platform's software, once, where its package uninstalls off the platform. */
+static void uninstall_software(struct firstboot_result *res, const struct firstboot_cfg *cfg, const wchar_t *state,
+                               const struct firstboot_options *opt)
+{
+    for (int i = 0; i < cfg->n_uninstall && res->n_uninstalls < (int)COUNTOF(res->uninstalls); i++) {
+        struct firstboot_uninstall *u = &res->uninstalls[res->n_uninstalls++];
+        wchar_t log[MAX_PATH];
+        wcopy(u->code, COUNTOF(u->code), cfg->uninstall[i]);
+        wcopy(u->platform, COUNTOF(u->platform), cfg->uninstall_platform[i]);
+        wfmt(log, COUNTOF(log), L"%ls\\uninstall-%ls.log", state, u->code);
+        u->error = opt->live ? msi_uninstall(u->code, log, 15 * 60 * 1000, &u->exit_code) : ERROR_NOT_SUPPORTED;
+        add_line(res, L"%ls %ls: %ls", u->platform, u->code,
+                 u->error == WAIT_TIMEOUT ? L"still uninstalling after 15 minutes, left to finish"
+                 : u->error ? L"msiexec could not be started"
+                 : u->exit_code == 0 || u->exit_code == 3010 || u->exit_code == 1641 ? L"uninstalled"
+                 : u->exit_code == 1605 ? L"was not installed" : L"the uninstall failed (see its log)");
+    }
 }
 
 /* The record apply left in the state folder; FALSE with why. */
@@ -211,7 +259,19 @@ static void write_result(const struct backend *b, const wchar_t *state, const st
         json_string(&j, a->why);
         wbuf_addf(&j, L", \"verified\": %ls}", a->verified ? L"true" : L"false");
     }
-    wbuf_add(&j, res->n_adapters ? L"\n  ],\n  \"detail\": " : L"],\n  \"detail\": ");
+    wbuf_add(&j, res->n_adapters ? L"\n  ],\n  \"uninstall\": [" : L"],\n  \"uninstall\": [");
+    for (int i = 0; i < res->n_uninstalls; i++) {
+        const struct firstboot_uninstall *u = &res->uninstalls[i];
+        wbuf_add(&j, i ? L",\n    {\"code\": " : L"\n    {\"code\": ");
+        json_string(&j, u->code);
+        wbuf_add(&j, L", \"platform\": ");
+        json_string(&j, u->platform);
+        if (u->error)
+            wbuf_addf(&j, L", \"error\": %lu, \"exit_code\": null}", (unsigned long)u->error);
+        else
+            wbuf_addf(&j, L", \"error\": 0, \"exit_code\": %lu}", (unsigned long)u->exit_code);
+    }
+    wbuf_add(&j, res->n_uninstalls ? L"\n  ],\n  \"detail\": " : L"],\n  \"detail\": ");
     json_string(&j, res->detail);
     wbuf_add(&j, L"\n}\n");
     int len = 0;
@@ -281,7 +341,8 @@ int firstboot_run(struct firstboot_result *res, const struct backend *b, const s
         res->state = FIRSTBOOT_FAILED;
         goto out;
     }
-    if (!read_record(b, state, rec, why, COUNTOF(why))) {
+    struct firstboot_cfg cfg;
+    if (!read_cfg(b, state, &cfg, why, COUNTOF(why)) || !read_record(b, state, rec, why, COUNTOF(why))) {
         /* nothing to act on: said, and the registration removed so that it stops here */
         add_line(res, L"%ls", why);
         res->state = FIRSTBOOT_FAILED;
@@ -294,7 +355,7 @@ int firstboot_run(struct firstboot_result *res, const struct backend *b, const s
         res->still_registered = TRUE;
         goto report;
     }
-    enum net_pass pass = decide_waiting(b, m, np, rec, d, opt->wait);
+    enum net_pass pass = decide_waiting(b, m, np, rec, d, opt->wait && cfg.network);
     if (pass == NET_PASS_SOURCE) {
         /* the source itself, restarted before its move: the pass waits for the VM */
         res->state = FIRSTBOOT_SOURCE;
@@ -302,9 +363,9 @@ int firstboot_run(struct firstboot_result *res, const struct backend *b, const s
         add_line(res, L"a network adapter of the source is present: this is still the source machine");
         goto out;   /* no report: the source keeps its own */
     }
-    if (pass == NET_PASS_NOTHING) {
+    if (pass == NET_PASS_NOTHING || !cfg.network) {
         res->state = FIRSTBOOT_NOTHING;
-        add_line(res, L"no static address was recorded");
+        add_line(res, cfg.network ? L"no static address was recorded" : L"the network was not to be moved");
         goto finish;
     }
     struct net_snapshot s;
@@ -420,6 +481,7 @@ int firstboot_run(struct firstboot_result *res, const struct backend *b, const s
     }
     res->state = FIRSTBOOT_DONE;
 finish:
+    uninstall_software(res, &cfg, state, opt);
     if (unregister(b, m) != ERROR_SUCCESS) {
         res->still_registered = TRUE;
         add_line(res, L"the service's registration could not be removed from every control set");

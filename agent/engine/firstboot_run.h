@@ -22,8 +22,16 @@ struct firstboot_adapter {
     BOOL verified;                 /* a MAP: the new adapter's keys hold the settings */
 };
 
+struct firstboot_uninstall {
+    wchar_t code[40], platform[16];
+    DWORD error;                   /* 0, WAIT_TIMEOUT, or why msiexec did not start */
+    DWORD exit_code;               /* msiexec's, when error is 0 */
+};
+
 struct firstboot_result {
     enum firstboot_state state;
+    struct firstboot_uninstall uninstalls[16];
+    int n_uninstalls;
     struct firstboot_adapter adapters[32];
     int n_adapters;
     int writes, moved, ambiguous, restarted, gateway_answered, ghosts_removed;

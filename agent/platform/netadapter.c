@@ -120,6 +120,30 @@ BOOL net_ping(const wchar_t *ipv4, DWORD timeout_ms)
     return answered;
 }
 
+DWORD msi_uninstall(const wchar_t *code, const wchar_t *log, DWORD timeout_ms, DWORD *exit_code)
+{
+    wchar_t sys[MAX_PATH], exe[MAX_PATH], cmd[3 * MAX_PATH];
+    UINT n = GetSystemDirectoryW(sys, COUNTOF(sys));
+    if (!n || n >= COUNTOF(sys))
+        return GetLastError();
+    wfmt(exe, COUNTOF(exe), L"%ls\\msiexec.exe", sys);
+    wfmt(cmd, COUNTOF(cmd), L"\"%ls\" /x %ls /qn /norestart REBOOT=ReallySuppress /l*v \"%ls\"", exe, code, log);
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, sys, &si, &pi))
+        return GetLastError();
+    DWORD w = WaitForSingleObject(pi.hProcess, timeout_ms), e = ERROR_SUCCESS;
+    if (w != WAIT_OBJECT_0)
+        e = w == WAIT_TIMEOUT ? WAIT_TIMEOUT : GetLastError();
+    else if (!GetExitCodeProcess(pi.hProcess, exit_code))
+        e = GetLastError();
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return e;
+}
+
 BOOL serial_line(const wchar_t *text)
 {
     HANDLE h = CreateFileW(L"\\\\.\\COM1", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);

@@ -15,6 +15,10 @@ DWORD net_adapter_remove_ghost(const wchar_t *guid);
 /* Does ipv4 answer an echo request within timeout_ms (twice tried)? FALSE also where ICMP is
  * not allowed, or where IP Helper has no IcmpSendEcho. */
 BOOL net_ping(const wchar_t *ipv4, DWORD timeout_ms);
+/* msiexec /x code, quiet, without a restart, its log at log; waits up to timeout_ms.
+ * ERROR_SUCCESS with *exit_code its exit code (0 done, 3010 done but a restart finishes it,
+ * 1605 not installed); WAIT_TIMEOUT when it still runs (it is left to finish). */
+DWORD msi_uninstall(const wchar_t *code, const wchar_t *log, DWORD timeout_ms, DWORD *exit_code);
 /* One line on the first serial port, for an orchestrator that watches the VM's console;
  * FALSE when there is none. */
 BOOL serial_line(const wchar_t *text);

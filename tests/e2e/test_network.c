@@ -295,12 +295,60 @@ static void a_kill_after_any_write_of_the_pass_is_completed_by_the_next_start(vo
     free(reference);
 }
 
+/* --retire xen with XCP-ng's PV tools installed (a Windows Installer package that uninstalls
+ * off Xen): apply stages its removal for the VM; on the source the pass does nothing; on the
+ * VM it runs msiexec /x once (Wine's answers 1605, unknown product: a result all the same),
+ * says so in firstboot.json and unregisters, without moving the network (not asked). */
+#define XCPNG L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{AF9B2559-3E91-4206-98C2-F560009FF7F1}"
+static void retire_stages_the_platform_uninstall_for_the_vm(void **state)
+{
+    char *out;
+    fx_set_sz(XCPNG, L"DisplayName", REG_SZ, L"XCP-ng Windows PV Tools");
+    fx_set_sz(XCPNG, L"DisplayVersion", REG_SZ, L"9.0.9065");
+    fx_set_dword(XCPNG, L"WindowsInstaller", 1);
+    fx_set_dword(L"SYSTEM\\ControlSet001\\Services\\xenagent", L"Start", 2);
+    assert_int_equal(fx_run(FAULT_EXE, L"apply --retire xen", &out), 0);
+    assert_has(out, "{AF9B2559-3E91-4206-98C2-F560009FF7F1} is removed by the first-boot pass");
+    free(out);
+    wchar_t path[MAX_PATH];
+    swprintf(path, MAX_PATH, L"%ls\\firstboot.cfg", state_dir);
+    BYTE *cfg;
+    DWORD size;
+    assert_true(fx_read_file(path, &cfg, &size));
+    char *c = realloc(cfg, size + 1);
+    c[size] = 0;
+    assert_string_equal(c, "p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1} xen\nend 1\n");
+    free(c);
+    assert_int_equal(fx_run(firstboot_exe, L"firstboot --no-wait", &out), 0);
+    assert_has(out, "first boot: source");
+    free(out);
+    assert_true(fx_key_exists(SERVICE(L"1")));
+    become_the_vm();
+    assert_int_equal(fx_run(firstboot_exe, L"firstboot --no-wait", &out), 0);
+    assert_has(out, "xen {AF9B2559-3E91-4206-98C2-F560009FF7F1}");
+    free(out);
+    swprintf(path, MAX_PATH, L"%ls\\firstboot.json", state_dir);
+    BYTE *json;
+    assert_true(fx_read_file(path, &json, &size));
+    char *j = realloc(json, size + 1);
+    j[size] = 0;
+    assert_has(j, "\"code\": \"{AF9B2559-3E91-4206-98C2-F560009FF7F1}\", \"platform\": \"xen\", \"error\": 0, \"exit_code\": ");
+    assert_has(j, "\"moved\": 0");
+    free(j);
+    assert_false(fx_key_exists(SERVICE(L"1")));
+    DWORD dhcp;
+    assert_true(fx_get_dword(TCPIP(L"1", A), L"EnableDHCP", &dhcp));
+    assert_int_equal(dhcp, 0);   /* the network was not to be moved */
+    fx_delete_tree(HKEY_LOCAL_MACHINE, XCPNG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(check_warns_and_apply_registers_the_pass, source_server),
         cmocka_unit_test_setup(the_pass_moves_the_settings_and_rollback_puts_them_back, source_server),
         cmocka_unit_test_setup(a_kill_after_any_write_of_the_pass_is_completed_by_the_next_start, source_server),
+        cmocka_unit_test_setup(retire_stages_the_platform_uninstall_for_the_vm, source_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

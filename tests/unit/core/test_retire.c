@@ -13,6 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "cli.h"
+#include "firstboot.h"
 #include "jrecord.h"
 #include "plan.h"
 #include "platforms.h"
@@ -414,6 +415,99 @@ static void the_command_line(void **state)
     cli_free(&o);
 }
 
+/* The first-boot pass's configuration: what retire stages (a Windows Installer package known
+ * to uninstall off its platform, never VMware Tools), its text, and a parser that takes only
+ * what the formatter writes. */
+static void the_first_boot_configuration(void **state)
+{
+    struct machine *m = guest(6, 1, ARCH_X64, 1);
+    struct policy pol = { 0 };
+    pol.retire[pol.n_retire++] = platform_find(L"xen");
+    pol.retire[pol.n_retire++] = platform_find(L"vmware");
+    static const struct { const wchar_t *name, *code; BOOL msi; } sw[] = {
+        { L"XCP-ng Windows PV Tools", L"{AF9B2559-3E91-4206-98C2-F560009FF7F1}", TRUE },
+        { L"VMware Tools", L"{FE2F6A2C-196E-4210-9C04-2B1BC21F07EF}", TRUE },   /* refuses: not staged */
+        { L"Citrix XenServer Windows Management Agent", L"XenAgent", TRUE },     /* no product code */
+        { L"Red Hat Paravirtualized Xen Drivers for Windows", L"{11111111-2222-3333-4444-555555555555}", FALSE },
+    };
+    for (size_t i = 0; i < COUNTOF(sw); i++) {
+        wcscpy(m->products[i].name, sw[i].name);
+        wcscpy(m->products[i].code, sw[i].code);
+        m->products[i].msi = sw[i].msi;
+    }
+    m->n_products = (int)COUNTOF(sw);
+    struct firstboot_cfg cfg, back;
+    firstboot_cfg_of(m, &pol, &cfg);
+    assert_int_equal(cfg.n_uninstall, 1);
+    assert_wstr_equal(cfg.uninstall[0], L"{AF9B2559-3E91-4206-98C2-F560009FF7F1}");
+    assert_wstr_equal(cfg.uninstall_platform[0], L"xen");
+    assert_false(cfg.network);
+    assert_true(firstboot_needed(&cfg));
+    struct wbuf b = { 0 };
+    firstboot_cfg_format(&cfg, &b);
+    assert_wstr_equal(b.s, L"p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1} xen\nend 1\n");
+    wchar_t why[160];
+    assert_true(firstboot_cfg_parse(b.s, &back, why, COUNTOF(why)));
+    assert_int_equal(back.n_uninstall, 1);
+    assert_wstr_equal(back.uninstall[0], cfg.uninstall[0]);
+    wbuf_free(&b);
+    static const wchar_t *const bad[] = {
+        L"",
+        L"p2vprep-firstboot 2\nnetwork no\nend 0\n",
+        L"p2vprep-firstboot 1\nnetwork maybe\nend 0\n",
+        L"p2vprep-firstboot 1\nnetwork no\n",                                  /* cut: no end */
+        L"p2vprep-firstboot 1\nnetwork no\nend 1\n",                          /* count */
+        L"p2vprep-firstboot 1\nnetwork no\nend 0",                             /* no newline */
+        L"p2vprep-firstboot 1\nnetwork no\nend 0\nuninstall x\n",            /* after end */
+        L"p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1} esx\nend 1\n",
+        L"p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1}\" & calc\nend 1\n",
+        L"p2vprep-firstboot 1\nnetwork no\nuninstall /i{AF9B2559-3E91-4206-98C2-F560009FF7F} xen\nend 1\n",
+        L"p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1} XEN\nend 1\n",
+        L"p2vprep-firstboot 1\nnetwork no\nend 00\n",
+    };
+    for (size_t i = 0; i < COUNTOF(bad); i++)
+        if (firstboot_cfg_parse(bad[i], &back, why, COUNTOF(why)))
+            fail_msg("accepted bad configuration %u", (unsigned)i);
+    /* --keep-network alone needs the pass too */
+    struct policy net = { 0 };
+    net.keep_network = TRUE;
+    firstboot_cfg_of(m, &net, &cfg);
+    assert_true(cfg.network && firstboot_needed(&cfg) && cfg.n_uninstall == 0);
+    machine_free(m);
+}
+
+/* The first-boot pass's journal names adapters' TCP/IP keys, and nothing beside them. */
+static void the_journal_owns_the_adapters_tcpip_keys(void **state)
+{
+    struct journal_scope scope = { L"C:\\Windows", NULL, NULL };
+    struct jentry e;
+    memset(&e, 0, sizeof e);
+    e.kind = J_VALUE;
+    wcscpy(e.name, L"IPAddress");
+    static const wchar_t *const ok[] = {
+        L"SYSTEM\\ControlSet001\\Services\\Tcpip\\Parameters\\Interfaces\\{6E4D1F1A-2B3C-4D5E-8F90-A1B2C3D4E5F6}",
+        L"SYSTEM\\ControlSet001\\Services\\NetBT\\Parameters\\Interfaces\\Tcpip_{6E4D1F1A-2B3C-4D5E-8F90-A1B2C3D4E5F6}",
+        L"SYSTEM\\ControlSet001\\Services\\{6E4D1F1A-2B3C-4D5E-8F90-A1B2C3D4E5F6}\\Parameters\\Tcpip",
+    };
+    for (size_t i = 0; i < COUNTOF(ok); i++) {
+        wcscpy(e.key, ok[i]);
+        assert_null(journal_record_problem(&e, &scope));
+    }
+    static const wchar_t *const refused[] = {
+        L"SYSTEM\\ControlSet001\\Services\\Tcpip\\Parameters\\Interfaces",
+        L"SYSTEM\\ControlSet001\\Services\\Tcpip\\Parameters\\Interfaces\\notaguid",
+        L"SYSTEM\\ControlSet001\\Services\\Tcpip\\Parameters\\Interfaces\\{6E4D1F1A-2B3C-4D5E-8F90-A1B2C3D4E5F6}\\x",
+        L"SYSTEM\\ControlSet001\\Services\\NetBT\\Parameters\\Interfaces\\Tcpip_x",
+        L"SYSTEM\\ControlSet001\\Services\\Dnscache\\Parameters\\Interfaces\\{6E4D1F1A-2B3C-4D5E-8F90-A1B2C3D4E5F6}",
+        L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
+    };
+    for (size_t i = 0; i < COUNTOF(refused); i++) {
+        wcscpy(e.key, refused[i]);
+        if (!journal_record_problem(&e, &scope))
+            fail_msg("a journal may name %ls", refused[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +519,8 @@ int main(void)
         cmocka_unit_test(installed_software_is_listed),
         cmocka_unit_test(the_journal_owns_class_filter_lists_only),
         cmocka_unit_test(the_command_line),
+        cmocka_unit_test(the_first_boot_configuration),
+        cmocka_unit_test(the_journal_owns_the_adapters_tcpip_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
