@@ -881,6 +881,21 @@ static DWORD apply_stage(struct run *r, struct applying *a, const struct change 
 /* The record of the adapters (net_record_format, UTF-8) and a copy of p2vprep, both in the
  * state folder, which only administrators and SYSTEM may write: the pass trusts nothing
  * else. Written through the backend before the service is registered. */
+/* A file of the state folder, written only when it does not hold data already: a rerun
+ * writes nothing, and one after the adapters changed brings the record up to date. */
+static DWORD write_if_changed(struct run *r, const wchar_t *path, const BYTE *data, DWORD size)
+{
+    BYTE *now;
+    DWORD now_size;
+    if (r->b->read_file(r->b->ctx, path, &now, &now_size) == ERROR_SUCCESS) {
+        BOOL same = now_size == size && !memcmp(now, data, size);
+        free(now);
+        if (same)
+            return ERROR_SUCCESS;
+    }
+    return r->b->write_file(r->b->ctx, path, data, size);
+}
+
 static DWORD write_firstboot_files(struct run *r)
 {
     struct net_record *rec = calloc(1, sizeof *rec);
@@ -895,7 +910,7 @@ static DWORD write_firstboot_files(struct run *r)
     char *utf8 = text.ok ? utf8_from_wide(text.s, &len) : NULL;
     if (utf8) {
         wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_RECORD);
-        e = r->b->write_file(r->b->ctx, path, (const BYTE *)utf8, (DWORD)len);
+        e = write_if_changed(r, path, (const BYTE *)utf8, (DWORD)len);
         if (e != ERROR_SUCCESS)
             fail(path, e);
     }
@@ -909,7 +924,7 @@ static DWORD write_firstboot_files(struct run *r)
     utf8 = cfg.ok ? utf8_from_wide(cfg.s, &len) : NULL;
     wbuf_free(&cfg);
     wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_CONFIG);
-    e = utf8 ? r->b->write_file(r->b->ctx, path, (const BYTE *)utf8, (DWORD)len) : ERROR_NOT_ENOUGH_MEMORY;
+    e = utf8 ? write_if_changed(r, path, (const BYTE *)utf8, (DWORD)len) : ERROR_NOT_ENOUGH_MEMORY;
     free(utf8);
     if (e != ERROR_SUCCESS) {
         fail(path, e);
@@ -925,12 +940,12 @@ static DWORD write_firstboot_files(struct run *r)
         return e;
     }
     wfmt(path, COUNTOF(path), L"%ls\\%ls", r->state_dir, FIRSTBOOT_EXE);
-    e = r->b->write_file(r->b->ctx, path, exe, size);
+    e = write_if_changed(r, path, exe, size);
     free(exe);
     if (e != ERROR_SUCCESS)
         fail(path, e);
     else
-        out_info(L"  keep-network: the adapters' record and the first-boot pass (%ls) are in %ls",
+        out_info(L"  first boot: the adapters' record, the configuration and the pass (%ls) are in %ls",
                  FIRSTBOOT_EXE, r->state_dir);
     return e;
 }
@@ -1050,6 +1065,10 @@ static int cmd_apply(struct run *r)
     if (wow64_hand_off_plan(r->m->os.wow64, p))
         return EXIT_HANDOFF;   /* before any change */
     if (p->n_changes == 0) {
+        /* registered already: the record follows the adapters as they are now */
+        if (firstboot_needed(&r->fb) && r->net && r->net->capture_complete &&
+            write_firstboot_files(r) != ERROR_SUCCESS)
+            return EXIT_ROLLED_BACK;
         out_info(L"Nothing to do: every control set already holds every entry.");
         return EXIT_OK;
     }

@@ -138,6 +138,25 @@ static void check_warns_and_apply_registers_the_pass(void **state)
     free(out);
     assert_int_equal(fx_run(FAULT_EXE, L"check --keep-network", &out), 0);
     free(out);
+    /* an adapter configured after the apply: a rerun brings the record up to date, and
+     * writes nothing to the registry */
+    adapter(L"0010", L"{0C0C0C0C-1D1D-2E2E-3F3F-404040404040}", L"Intel(R) PRO/1000 MT #3", L"Storage LAN");
+    fx_set_dword(TCPIP(L"1", L"{0C0C0C0C-1D1D-2E2E-3F3F-404040404040}"), L"EnableDHCP", 0);
+    MULTI(TCPIP(L"1", L"{0C0C0C0C-1D1D-2E2E-3F3F-404040404040}"), L"IPAddress", L"10.9.9.9\0");
+    MULTI(TCPIP(L"1", L"{0C0C0C0C-1D1D-2E2E-3F3F-404040404040}"), L"SubnetMask", L"255.255.0.0\0");
+    wchar_t *sets = fx_export_sets();
+    assert_int_equal(fx_run(FAULT_EXE, L"apply --keep-network", &out), 0);
+    assert_has(out, "Nothing to do");
+    free(out);
+    wchar_t *sets_after = fx_export_sets();
+    assert_true(!wcscmp(sets, sets_after));
+    free(sets);
+    free(sets_after);
+    assert_true(fx_read_file(record, &text, &size));
+    t = realloc(text, size + 1);
+    t[size] = 0;
+    assert_has(t, "adapter {0C0C0C0C-1D1D-2E2E-3F3F-404040404040} - static");
+    free(t);
 
     /* the source restarted: the pass does nothing and stays */
     wchar_t *before = fx_export_sets();
