@@ -73,7 +73,7 @@ static void offline_windows(const wchar_t *dir, const wchar_t *kernel, const wch
     swprintf(src, MAX_PATH, L"%ls\\drivers\\%ls\\%ls", fx_bin_dir(), machine, kernel);
     swprintf(path, MAX_PATH, L"%ls\\system32\\ntoskrnl.exe", dir);
     assert_true(fx_copy_file(src, path));
-    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2, 0, NULL, NULL };
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, computer, L"ServerNT", 0x200, 2, 0, NULL, NULL, FALSE };
     swprintf(path, MAX_PATH, L"%ls\\system32\\config\\SYSTEM", dir);
     fx_make_offline_hive(path, &f);
 }
@@ -223,6 +223,73 @@ static void plan_and_check_change_nothing_anywhere(void **state)
     assert_false(fx_file_exists(DRIVER));
     wchar_t *hive_after = fx_export_hive(HIVE);
     assert_true(!wcscmp(hive_before, hive_after));
+    free(hive_before);
+    free(hive_after);
+    assert_live_untouched();
+}
+
+/* --retire and --keep-network on the offline disk: VMware Tools off in every set of its hive
+ * and out of the mouse class's list, the first-boot pass registered there with the record of
+ * its adapter (no MAC: nothing is present offline) on the disk; the helper untouched;
+ * rollback puts the hive back. */
+static void retire_and_keep_network_offline(void **state)
+{
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, L"OLDSRV03", L"ServerNT", 0x200, 0, 0, NULL, NULL, TRUE };
+    fx_make_offline_hive(HIVE, &f);
+    wchar_t *hive_before = fx_export_hive(HIVE);
+    char *out;
+    assert_int_equal(fx_run(TEST_EXE, L"check --offline " WINDIR L" --retire vmware", &out), 1);
+    assert_contains(out, "static address 192.168.7.7/255.255.255.0");
+    free(out);
+    /* the disk is a 32-bit Windows: the 64-bit exe needs p2vprep-x86.exe beside it for the
+     * pass, and without it changes nothing */
+    wchar_t x86[MAX_PATH];
+    swprintf(x86, MAX_PATH, L"%ls\\p2vprep-x86.exe", fx_bin_dir());
+    BOOL placed = FALSE;
+    if (!wcscmp(P2V_ARCH_STR, L"x64")) {
+        assert_int_equal(fx_run(TEST_EXE, L"apply --offline " WINDIR L" --retire vmware --keep-network", &out), 3);
+        assert_contains(out, "p2vprep-x86.exe is not there");
+        free(out);
+        wchar_t *unchanged = fx_export_hive(HIVE);
+        assert_true(!wcscmp(hive_before, unchanged));
+        free(unchanged);
+        wchar_t own[MAX_PATH];
+        swprintf(own, MAX_PATH, L"%ls\\%ls", fx_bin_dir(), TEST_EXE);
+        assert_true(fx_copy_file(own, x86));   /* stands in for the 32-bit exe: copied, never run */
+        placed = TRUE;
+    }
+    assert_int_equal(fx_run(TEST_EXE, L"apply --offline " WINDIR L" --retire vmware --keep-network", &out), 0);
+    free(out);
+    if (placed)
+        fx_delete_file(x86);
+    for (int s = 1; s <= 3; s++) {
+        wchar_t key[200];
+        DWORD d;
+        static const wchar_t *const off[] = { L"VMTools", L"vmci", L"vmusbmouse" };
+        for (int i = 0; i < 3; i++) {
+            swprintf(key, 200, L"ControlSet%03d\\Services\\%ls", s, off[i]);
+            assert_true(fx_hive_get_dword(HIVE, key, L"Start", &d));
+            assert_int_equal(d, 4);
+        }
+        swprintf(key, 200, L"ControlSet%03d\\Services\\p2vprep-firstboot", s);
+        assert_true(fx_hive_get_dword(HIVE, key, L"Start", &d));
+        assert_int_equal(d, 2);
+    }
+    wchar_t *hive_applied = fx_export_hive(HIVE);
+    /* the mouse class's UpperFilters, as hex: "mouclass\0\0", vmusbmouse gone from it */
+    if (!wcsstr(hive_applied, L"6d006f00750063006c0061007300730000000000"))
+        fail_msg("the mouse class's list is not [mouclass]:\n%ls", hive_applied);
+    free(hive_applied);
+    char *record = read_text(WINDIR L"\\p2vprep\\network.txt");
+    assert_contains(record, "adapter {0FF1CE00-0000-0000-0000-000000000001} - static");
+    free(record);
+    assert_true(fx_file_exists(WINDIR L"\\p2vprep\\p2vprep-firstboot.exe"));
+    assert_live_untouched();
+    assert_int_equal(fx_run(TEST_EXE, L"rollback --offline " WINDIR, &out), 0);
+    free(out);
+    wchar_t *hive_after = fx_export_hive(HIVE);
+    if (wcscmp(hive_before, hive_after))
+        fail_msg("the offline hive differs after rollback:\n%ls\n---\n%ls", hive_before, hive_after);
     free(hive_before);
     free(hive_after);
     assert_live_untouched();
@@ -782,7 +849,7 @@ static void a_registry_link_in_the_disks_hive_never_leads_into_the_helper(void *
     fx_set_dword(L"SOFTWARE\\p2vlinktarget", L"Marker", 7);
     wchar_t *before = fx_export(L"SOFTWARE\\p2vlinktarget");
     struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, L"OLDSRV03", L"ServerNT", 0x200, 2, 0,
-                                 L"ControlSet001\\Services\\symmpi", target };
+                                 L"ControlSet001\\Services\\symmpi", target, FALSE };
     fx_make_offline_hive(HIVE, &f);
     char *out;
     int rc = fx_run(TEST_EXE, L"apply --offline " WINDIR LSI, &out);
@@ -807,6 +874,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(find_lists_the_offline_windows_and_how_it_boots, seed_disk),
         cmocka_unit_test_setup(plan_and_check_change_nothing_anywhere, seed_disk),
         cmocka_unit_test_setup(apply_from_the_volume_root_then_check_rerun_and_rollback, seed_disk),
+        cmocka_unit_test_setup(retire_and_keep_network_offline, seed_disk),
         cmocka_unit_test_setup(a_failure_midway_leaves_the_offline_windows_as_it_was, seed_disk),
         cmocka_unit_test_setup(a_killed_run_leaves_a_hive_the_next_run_unloads, seed_disk),
         cmocka_unit_test_setup_teardown(a_busy_offline_lock_is_exit_7_with_the_hive_unloaded, seed_disk,

@@ -735,6 +735,36 @@ void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o)
             fx_set_dword(key, L"Count", 0);
         }
     }
+    for (int i = 0; o->old_platform && i < o->n_sets; i++) {
+        static const wchar_t list[] = L"mouclass\0vmusbmouse\0";
+        static const wchar_t ip[] = L"192.168.7.7\0", mask[] = L"255.255.255.0\0";
+        static const struct { const wchar_t *name; DWORD start; } tools[] = {
+            { L"VMTools", 2 }, { L"vmci", 3 }, { L"vmusbmouse", 3 },
+        };
+        for (size_t k = 0; k < sizeof tools / sizeof *tools; k++) {
+            swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Services\\%ls", o->sets[i], tools[k].name);
+            fx_set_dword(key, L"Start", tools[k].start);
+        }
+        HKEY k;
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\Class\\{4D36E96F-E325-11CE-BFC1-08002BE10318}",
+                 o->sets[i]);
+        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL, &k, NULL) == 0) {
+            RegSetValueExW(k, L"UpperFilters", 0, REG_MULTI_SZ, (const BYTE *)list, sizeof list);
+            RegCloseKey(k);
+        }
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Control\\Class\\{4D36E972-E325-11CE-BFC1-08002BE10318}\\0001",
+                 o->sets[i]);
+        fx_set_sz(key, L"NetCfgInstanceId", REG_SZ, L"{0FF1CE00-0000-0000-0000-000000000001}");
+        fx_set_dword(key, L"Characteristics", 0x84);
+        swprintf(key, 256, SHAPE L"\\ControlSet%03d\\Services\\Tcpip\\Parameters\\Interfaces\\"
+                 L"{0FF1CE00-0000-0000-0000-000000000001}", o->sets[i]);
+        fx_set_dword(key, L"EnableDHCP", 0);
+        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL, &k, NULL) == 0) {
+            RegSetValueExW(k, L"IPAddress", 0, REG_MULTI_SZ, (const BYTE *)ip, sizeof ip);
+            RegSetValueExW(k, L"SubnetMask", 0, REG_MULTI_SZ, (const BYTE *)mask, sizeof mask);
+            RegCloseKey(k);
+        }
+    }
     static const wchar_t *sel[] = { L"Current", L"Default", L"LastKnownGood", L"Failed" };
     for (int s = 0; s < 4; s++)
         fx_set_dword(SHAPE L"\\Select", sel[s], o->select[s]);

@@ -90,6 +90,9 @@ struct offline_fixture {
     const wchar_t *link_key;      /* a key of the hive (ControlSet001\\Services\\symmpi) made a
                                      registry link to link_target (\\Registry\\Machine\\...) */
     const wchar_t *link_target;
+    BOOL old_platform;            /* VMware Tools' VMTools, vmci and vmusbmouse in every set, the
+                                     mouse class's UpperFilters [mouclass, vmusbmouse], and one
+                                     adapter {0FF1CE00-...-000000000001} with 192.168.7.7/24 */
 };
 void fx_make_offline_hive(const wchar_t *file, const struct offline_fixture *o);
 /* fx_export of the whole hive in file (loaded for the moment under a test name). */

@@ -13,7 +13,7 @@ int wmain(int argc, wchar_t **argv)
 {
     struct fixture f = { 0 };
     if (argc == 6 && !wcscmp(argv[1], L"offline")) {
-        struct offline_fixture o = { { 0 }, 0, { 0 }, L"BENCHSRV", L"ServerNT", 0x200, 0, 0, NULL, NULL };
+        struct offline_fixture o = { { 0 }, 0, { 0 }, L"BENCHSRV", L"ServerNT", 0x200, 0, 0, NULL, NULL, FALSE };
         for (wchar_t *p = argv[3]; *p && o.n_sets < 8;) {
             o.sets[o.n_sets++] = (int)wcstol(p, &p, 10);
             if (*p == L',')
