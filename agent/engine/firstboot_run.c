@@ -20,6 +20,7 @@
 #include "firstboot.h"
 #include "journal.h"
 #include "marker.h"
+#include "targets.h"
 #include "netprobe.h"
 #include "out.h"
 #include "scratch.h"
@@ -238,6 +239,10 @@ static void write_result(const struct backend *b, const wchar_t *state, const st
     json_string(&j, now);
     wbuf_add(&j, L",\n  \"state\": ");
     json_string(&j, firstboot_state_name(res->state));
+    wbuf_add(&j, L",\n  \"boot_targets\": ");
+    json_string(&j, res->boot_targets);
+    wbuf_add(&j, L",\n  \"boot_driver_running\": ");
+    json_string(&j, res->boot_driver);
     wbuf_add(&j, L",\n  \"journal\": ");
     json_string(&j, res->journal);
     wbuf_addf(&j, L",\n  \"writes\": %d, \"moved\": %d, \"ambiguous\": %d, \"restarted\": %d,"
@@ -294,6 +299,29 @@ const wchar_t *firstboot_state_name(enum firstboot_state s)
     case FIRSTBOOT_FAILED: return L"failed";
     }
     return L"?";
+}
+
+/* The disk's driver: of the targets the apply made boot-start (the marker's Targets), the
+ * first service that is running. A VM that boots at all runs one of them, unless it boots
+ * through a controller no target named. */
+static void check_boot_driver(const struct backend *b, struct firstboot_result *res)
+{
+    struct regval v;
+    if (b->read_value(b->ctx, MARKER_KEY, L"Targets", &v) != ERROR_SUCCESS ||
+        !regval_string(&v, res->boot_targets, COUNTOF(res->boot_targets)))
+        return;
+    wchar_t list[128];
+    wcopy(list, COUNTOF(list), res->boot_targets);
+    for (wchar_t *tok = list, *next; tok && !res->boot_driver[0]; tok = next) {
+        next = wcschr(tok, L',');
+        if (next)
+            *next++ = 0;
+        const struct target *t = target_find(tok);
+        for (size_t k = 0; t && k < t->n_rules && !res->boot_driver[0]; k++)
+            for (size_t i = 0; i < t->rules[k].n_services && !res->boot_driver[0]; i++)
+                if (service_running(t->rules[k].services[i].name))
+                    wcopy(res->boot_driver, COUNTOF(res->boot_driver), t->rules[k].services[i].name);
+    }
 }
 
 /* Waits (bounded) while the decision is "no new adapter yet" for some static adapter. */
@@ -481,6 +509,8 @@ int firstboot_run(struct firstboot_result *res, const struct backend *b, const s
     }
     res->state = FIRSTBOOT_DONE;
 finish:
+    if (opt->live)
+        check_boot_driver(b, res);
     uninstall_software(res, &cfg, state, opt);
     if (unregister(b, m) != ERROR_SUCCESS) {
         res->still_registered = TRUE;

@@ -36,6 +36,8 @@ struct firstboot_result {
     int n_adapters;
     int writes, moved, ambiguous, restarted, gateway_answered, ghosts_removed;
     BOOL still_registered;
+    wchar_t boot_targets[128];     /* the marker's Targets: what the apply made boot-start */
+    wchar_t boot_driver[64];       /* the first of their drivers that is running, empty if none */
     wchar_t journal[MAX_PATH];
     wchar_t detail[1024];
 };

@@ -144,6 +144,20 @@ DWORD msi_uninstall(const wchar_t *code, const wchar_t *log, DWORD timeout_ms, D
     return e;
 }
 
+BOOL service_running(const wchar_t *name)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    if (!scm)
+        return FALSE;
+    SC_HANDLE svc = OpenServiceW(scm, name, SERVICE_QUERY_STATUS);
+    SERVICE_STATUS st;
+    BOOL running = svc && QueryServiceStatus(svc, &st) && st.dwCurrentState == SERVICE_RUNNING;
+    if (svc)
+        CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    return running;
+}
+
 BOOL serial_line(const wchar_t *text)
 {
     HANDLE h = CreateFileW(L"\\\\.\\COM1", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);

@@ -19,6 +19,8 @@ BOOL net_ping(const wchar_t *ipv4, DWORD timeout_ms);
  * ERROR_SUCCESS with *exit_code its exit code (0 done, 3010 done but a restart finishes it,
  * 1605 not installed); WAIT_TIMEOUT when it still runs (it is left to finish). */
 DWORD msi_uninstall(const wchar_t *code, const wchar_t *log, DWORD timeout_ms, DWORD *exit_code);
+/* Is the service name running (the service control manager's view)? */
+BOOL service_running(const wchar_t *name);
 /* One line on the first serial port, for an orchestrator that watches the VM's console;
  * FALSE when there is none. */
 BOOL serial_line(const wchar_t *text);
