@@ -17,8 +17,10 @@ from ansible.plugins.action import ActionBase
 
 COMMANDS = ('check', 'plan', 'apply', 'rollback')
 VALUE_OPTIONS = ('inf', 'payload', 'offline', 'report')
-FLAG_OPTIONS = ('allow_unsigned', 'allow_open_payload', 'crash_visible', 'fix_boot_ini', 'renamed')
-KNOWN = set(('command', 'targets', 'exe', 'runner', 'san_policy') + VALUE_OPTIONS + FLAG_OPTIONS)
+FLAG_OPTIONS = ('allow_unsigned', 'allow_open_payload', 'crash_visible', 'fix_boot_ini', 'renamed',
+                'keep_network', 'remove_ghost_nics')
+LIST_OPTIONS = ('retire', 'nic_map')
+KNOWN = set(('command', 'targets', 'exe', 'runner', 'san_policy') + VALUE_OPTIONS + FLAG_OPTIONS + LIST_OPTIONS)
 DEFAULT_EXE = 'C:\\ProgramData\\p2vprep\\p2vprep-x64.exe'
 
 
@@ -36,6 +38,12 @@ def build_argv(args, command):
         if args['san_policy'] not in ('online', 'keep'):
             raise AnsibleActionFail('san_policy is online or keep')
         argv += ['--san-policy', args['san_policy']]
+    for name in LIST_OPTIONS:
+        items = args.get(name) or []
+        if isinstance(items, string_types):
+            items = [i.strip() for i in items.split(',') if i.strip()]
+        if items:
+            argv += ['--' + name.replace('_', '-'), ','.join(items)]
     for name in FLAG_OPTIONS:
         if args.get(name):
             argv.append('--' + name.replace('_', '-'))

@@ -82,6 +82,29 @@ options:
     description: For rollback, this server was renamed since the apply.
     type: bool
     default: false
+  retire:
+    description:
+      - The old platforms whose services and drivers go off in every control set and out of every class's filter lists.
+      - The boot guard keeps what the disk needs.
+    type: list
+    elements: str
+    choices: [ vmware, hyperv, xen, virtualbox, parallels ]
+  keep_network:
+    description:
+      - Record every adapter's TCP/IP settings and register the first-boot pass.
+      - At the VM's first boot it moves static ones to the new adapter.
+    type: bool
+    default: false
+  nic_map:
+    description:
+      - With I(keep_network), C(OLD=NEW) entries (the old adapter's MAC or GUID, the new adapter's MAC).
+      - For MACs that change where adapters are several.
+    type: list
+    elements: str
+  remove_ghost_nics:
+    description: With I(keep_network), the first-boot pass also removes the old adapters' devices.
+    type: bool
+    default: false
 notes:
   - Exit codes and the JSON are p2vprep's own (README of the project); C(rc) is p2vprep's exit code.
   - The module supports check mode and diff mode.
