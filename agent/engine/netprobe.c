@@ -48,7 +48,7 @@ static DWORD read_subkeys(const struct backend *b, struct net_probe *np, const w
 
 DWORD net_probe_read(const struct backend *b, const struct machine *m, struct net_probe *np)
 {
-    memset(np, 0, sizeof *np);
+    net_probe_free(np);   /* what an earlier read left: a pass reads again after waiting and writing */
     if (!(np->values = calloc(NETPROBE_VALUES_MAX, sizeof *np->values)))
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD current = m->select_present[SEL_CURRENT] ? m->select[SEL_CURRENT] : 0;

@@ -20,7 +20,8 @@ struct net_probe {
     BOOL capture_complete;
 };
 
-/* Reads set's keys (the current control set of m) and the live adapters. */
+/* Reads set's keys (the current control set of m) and the live adapters. np is zeroed or
+ * holds an earlier read, which is released first. */
 DWORD net_probe_read(const struct backend *b, const struct machine *m, struct net_probe *np);
 void net_probe_snapshot(const struct net_probe *np, struct net_snapshot *s);
 /* net_capture over what was read; FALSE when it is incomplete (too many adapters or values). */
