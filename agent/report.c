@@ -11,26 +11,7 @@
 
 static void json_str(struct wbuf *b, const wchar_t *s)
 {
-    wbuf_add(b, L"\"");
-    for (; *s; s++) {
-        wchar_t one[8];
-        switch (*s) {
-        case L'"': wbuf_add(b, L"\\\""); break;
-        case L'\\': wbuf_add(b, L"\\\\"); break;
-        case L'\n': wbuf_add(b, L"\\n"); break;
-        case L'\r': wbuf_add(b, L"\\r"); break;
-        case L'\t': wbuf_add(b, L"\\t"); break;
-        default:
-            if (*s < 0x20) {
-                wbuf_add(b, wfmt(one, COUNTOF(one), L"\\u%04x", (unsigned)*s));
-            } else {
-                one[0] = *s;
-                one[1] = 0;
-                wbuf_add(b, one);
-            }
-        }
-    }
-    wbuf_add(b, L"\"");
+    wbuf_json_str(b, s);
 }
 
 static void json_key(struct wbuf *b, const wchar_t *k)
@@ -137,11 +118,9 @@ static void report_run_section(struct wbuf *b, const struct run *r)
     wbuf_add(b, L",\n  "); json_key(b, L"computer"); json_str(b, os->computer);
     /* The report's own time: a file's time changes when it is copied off a share, and
      * servers' clocks differ in time zone, not in UTC. */
-    SYSTEMTIME now;
-    GetSystemTime(&now);
     wbuf_add(b, L",\n  "); json_key(b, L"time");
-    json_str(b, wfmt(tmp, COUNTOF(tmp), L"%04u-%02u-%02uT%02u:%02u:%02uZ", now.wYear, now.wMonth,
-                     now.wDay, now.wHour, now.wMinute, now.wSecond));
+    engine_utc_now(tmp, COUNTOF(tmp));
+    json_str(b, tmp);
     wbuf_add(b, L",\n  "); json_key(b, L"mode"); json_str(b, os->offline ? L"offline" : L"live");
     wbuf_add(b, L",\n  "); json_key(b, L"offline");
     if (os->offline)

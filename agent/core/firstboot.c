@@ -6,14 +6,10 @@
 
 /* A Win32 service of its own process (0x10), started automatically (2), as LocalSystem,
  * after TCP/IP: %SystemRoot% is the disk's own at every boot, live or offline. */
+/* A product code: the Uninstall key of a Windows Installer package. */
 static BOOL product_code(const wchar_t *s)
 {
-    if (wcslen(s) != 38 || s[0] != L'{' || s[37] != L'}')
-        return FALSE;
-    for (int i = 1; i < 37; i++)
-        if (!(i == 9 || i == 14 || i == 19 || i == 24 ? s[i] == L'-' : wcschr(L"0123456789abcdefABCDEF", s[i]) != NULL))
-            return FALSE;
-    return TRUE;
+    return guid_text(s, wcslen(s));
 }
 
 void firstboot_cfg_of(const struct machine *m, const struct policy *pol, struct firstboot_cfg *out)

@@ -308,22 +308,7 @@ static BOOL is(const wchar_t *s, size_t len, const wchar_t *word)
 /* Control\Class\{GUID}: a device class, whose filter lists --retire rewrites. */
 static BOOL class_key(const wchar_t *const *c, const size_t *l, int n)
 {
-    if (n != 3 || !is(c[1], l[1], L"Class") || l[2] != 38 || c[2][0] != L'{' || c[2][37] != L'}')
-        return FALSE;
-    for (size_t i = 1; i < 37; i++)
-        if (!(i == 9 || i == 14 || i == 19 || i == 24 ? c[2][i] == L'-' : wcschr(L"0123456789abcdefABCDEF", c[2][i]) != NULL))
-            return FALSE;
-    return TRUE;
-}
-
-static BOOL guid_name(const wchar_t *c, size_t l)
-{
-    if (l != 38 || c[0] != L'{' || c[37] != L'}')
-        return FALSE;
-    for (size_t i = 1; i < 37; i++)
-        if (!(i == 9 || i == 14 || i == 19 || i == 24 ? c[i] == L'-' : wcschr(L"0123456789abcdefABCDEF", c[i]) != NULL))
-            return FALSE;
-    return TRUE;
+    return n == 3 && is(c[1], l[1], L"Class") && guid_text(c[2], l[2]);
 }
 
 /* An adapter's TCP/IP settings, which the first-boot pass (--keep-network) moves:
@@ -333,11 +318,11 @@ static BOOL network_key(const wchar_t *const *c, const size_t *l, int n)
 {
     if (n == 5 && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"Interfaces")) {
         if (is(c[1], l[1], L"Tcpip"))
-            return guid_name(c[4], l[4]);
+            return guid_text(c[4], l[4]);
         if (is(c[1], l[1], L"NetBT"))
-            return l[4] == 44 && !_wcsnicmp(c[4], L"Tcpip_", 6) && guid_name(c[4] + 6, 38);
+            return l[4] == 44 && !_wcsnicmp(c[4], L"Tcpip_", 6) && guid_text(c[4] + 6, 38);
     }
-    return n == 4 && guid_name(c[1], l[1]) && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"Tcpip");
+    return n == 4 && guid_text(c[1], l[1]) && is(c[2], l[2], L"Parameters") && is(c[3], l[3], L"Tcpip");
 }
 
 static BOOL in_class_key(const wchar_t *key)

@@ -144,17 +144,6 @@ static int hex_digit(wchar_t c)
     return -1;
 }
 
-static BOOL is_guid(const wchar_t *g, size_t len)
-{
-    static const wchar_t shape[] = L"{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
-    if (len != COUNTOF(shape) - 1)
-        return FALSE;
-    for (size_t i = 0; i < len; i++)
-        if (shape[i] == L'X' ? hex_digit(g[i]) < 0 : g[i] != shape[i])
-            return FALSE;
-    return TRUE;
-}
-
 /* NetworkAddress: 12 hex digits, no separators (the form the drivers' Advanced tab writes). */
 static BOOL mac_from_network_address(const wchar_t *s, BYTE *mac)
 {
@@ -362,7 +351,7 @@ BOOL net_capture(const struct net_snapshot *s, struct net_capture *c)
         const struct machine_value *mv = &s->values[i];
         DWORD chars;
         if (_wcsicmp(mv->name, L"NetCfgInstanceId") != 0 || !child_of(mv->key, prefix) ||
-            !regval_string(&mv->v, guid, COUNTOF(guid)) || !is_guid(guid, wcslen(guid)))
+            !regval_string(&mv->v, guid, COUNTOF(guid)) || !guid_text(guid, wcslen(guid)))
             continue;
         if (class_kind(s, mv->key, &chars) == NET_KIND_HIDDEN &&
             !count_values(s, set_key(key, s, KEY_IFACE, guid)))
@@ -375,7 +364,7 @@ BOOL net_capture(const struct net_snapshot *s, struct net_capture *c)
     set_key(prefix, s, L"Services\\Tcpip\\Parameters\\Interfaces\\", NULL);
     for (size_t i = 0; i < s->n_values; i++) {
         const wchar_t *g = child_of(s->values[i].key, prefix);
-        if (g && s->values[i].v.present && is_guid(g, wcslen(g)))
+        if (g && s->values[i].v.present && guid_text(g, wcslen(g)))
             adapter_add(c, g);
     }
     for (int i = 0; i < c->n_adapters; i++) {
@@ -413,39 +402,13 @@ static const wchar_t *presence_name(enum net_presence p)
 
 /* ---- the capture as JSON ---- */
 
-/* A JSON string that stays valid through the UTF-8 conversion of the report: controls and
- * lone surrogates (a name Windows accepted, not text) as \uXXXX, pairs as they are. */
-static void json_str(struct wbuf *b, const wchar_t *s)
-{
-    wchar_t one[8];
-    wbuf_add(b, L"\"");
-    for (; *s; s++) {
-        wchar_t c = *s;
-        BOOL high = c >= 0xD800 && c <= 0xDBFF, low = c >= 0xDC00 && c <= 0xDFFF;
-        if (high && s[1] >= 0xDC00 && s[1] <= 0xDFFF) {
-            one[0] = c, one[1] = s[1], one[2] = 0;
-            s++;
-            wbuf_add(b, one);
-        } else if (c == L'"' || c == L'\\') {
-            one[0] = L'\\', one[1] = c, one[2] = 0;
-            wbuf_add(b, one);
-        } else if (c < 0x20 || c == 0x7F || high || low || c == 0x2028 || c == 0x2029) {
-            wbuf_add(b, wfmt(one, COUNTOF(one), L"\\u%04x", (unsigned)c));
-        } else {
-            one[0] = c, one[1] = 0;
-            wbuf_add(b, one);
-        }
-    }
-    wbuf_add(b, L"\"");
-}
-
 static void json_list(struct wbuf *b, const wchar_t *key, const wchar_t (*items)[NET_ADDR_CCH], int n)
 {
     wbuf_addf(b, L", \"%ls\": [", key);
     for (int i = 0; i < n; i++) {
         if (i)
             wbuf_add(b, L", ");
-        json_str(b, items[i]);
+        wbuf_json_str(b, items[i]);
     }
     wbuf_add(b, L"]");
 }
@@ -453,21 +416,21 @@ static void json_list(struct wbuf *b, const wchar_t *key, const wchar_t (*items)
 static void json_member(struct wbuf *b, const wchar_t *key, const wchar_t *value)
 {
     wbuf_addf(b, L", \"%ls\": ", key);
-    json_str(b, value);
+    wbuf_json_str(b, value);
 }
 
 static void json_adapter(struct wbuf *b, const struct net_adapter *a)
 {
     wchar_t mac[32];
     wbuf_add(b, L"{\"guid\": ");
-    json_str(b, a->guid);
+    wbuf_json_str(b, a->guid);
     json_member(b, L"connection", a->name);
     json_member(b, L"description", a->desc);
     json_member(b, L"component_id", a->component);
     json_member(b, L"pnp_instance", a->pnp);
     wbuf_add(b, L", \"mac\": ");
     if (a->mac_len)
-        json_str(b, net_mac_text(a->mac, a->mac_len, mac, COUNTOF(mac)));
+        wbuf_json_str(b, net_mac_text(a->mac, a->mac_len, mac, COUNTOF(mac)));
     else
         wbuf_add(b, L"null");
     wbuf_addf(b, L", \"mac_override\": %ls, \"kind\": \"%ls\", \"presence\": \"%ls\"",
@@ -477,15 +440,15 @@ static void json_adapter(struct wbuf *b, const struct net_adapter *a)
     wbuf_add(b, L", \"ipv4\": [");
     for (int i = 0; i < a->n_ip; i++) {
         wbuf_add(b, i ? L", {\"address\": " : L"{\"address\": ");
-        json_str(b, a->ip[i]);
+        wbuf_json_str(b, a->ip[i]);
         wbuf_add(b, L", \"mask\": ");
-        json_str(b, a->mask[i]);
+        wbuf_json_str(b, a->mask[i]);
         wbuf_add(b, L"}");
     }
     wbuf_add(b, L"], \"gateways\": [");
     for (int i = 0; i < a->n_gw; i++) {
         wbuf_add(b, i ? L", {\"address\": " : L"{\"address\": ");
-        json_str(b, a->gw[i]);
+        wbuf_json_str(b, a->gw[i]);
         wbuf_addf(b, L", \"metric\": %lu}", (unsigned long)a->gw_metric[i]);
     }
     wbuf_add(b, L"]");
@@ -513,16 +476,16 @@ void net_capture_json(const struct net_capture *c, struct wbuf *b)
         json_adapter(b, &c->adapters[i]);
     }
     wbuf_addf(b, L"], \"adapters_found\": %d, \"search_list\": ", c->n_found);
-    json_str(b, c->search_list);
+    wbuf_json_str(b, c->search_list);
     wbuf_add(b, L", \"persistent_routes\": [");
     for (int i = 0; i < c->n_routes; i++) {
         const struct net_route *r = &c->routes[i];
         wbuf_add(b, i ? L", {\"destination\": " : L"{\"destination\": ");
-        json_str(b, r->dest);
+        wbuf_json_str(b, r->dest);
         wbuf_add(b, L", \"mask\": ");
-        json_str(b, r->mask);
+        wbuf_json_str(b, r->mask);
         wbuf_add(b, L", \"gateway\": ");
-        json_str(b, r->gateway);
+        wbuf_json_str(b, r->gateway);
         wbuf_addf(b, L", \"metric\": %ld}", r->metric);
     }
     wbuf_addf(b, L"], \"persistent_routes_found\": %d}", c->n_routes_found);
@@ -695,7 +658,7 @@ static BOOL parse_adapter(struct cursor *c, struct net_ident *id)
                                            NET_KIND_HIDDEN, NET_KIND_INTERFACE };
     static const enum net_presence presences[] = { NET_PRESENCE_UNKNOWN, NET_PRESENT, NET_ABSENT };
     memset(id, 0, sizeof *id);
-    if (!field(c, &f, &len) || !is_guid(f, len))
+    if (!field(c, &f, &len) || !guid_text(f, len))
         return FALSE;
     memcpy(id->guid, f, len * sizeof(wchar_t));
     if (!field(c, &f, &len) || (!field_is(f, len, L"-") && !parse_mac(f, len, id->mac, &id->mac_len)))
@@ -731,7 +694,7 @@ static BOOL parse_map_fields(struct cursor *c, struct net_map *m)
     memset(m, 0, sizeof *m);
     if (!field(c, &f, &len))
         return FALSE;
-    if (is_guid(f, len))
+    if (guid_text(f, len))
         memcpy(m->old_guid, f, len * sizeof(wchar_t));
     else if (!parse_mac(f, len, m->old_mac, &m->old_mac_len))
         return FALSE;

@@ -188,3 +188,43 @@ size_t utf8_sequence(const BYTE *s, size_t left)
             return 0;
     return len;
 }
+
+void wbuf_json_str(struct wbuf *b, const wchar_t *s)
+{
+    wchar_t one[8];
+    wbuf_add(b, L"\"");
+    for (; *s; s++) {
+        wchar_t c = *s;
+        BOOL high = c >= 0xD800 && c <= 0xDBFF, low = c >= 0xDC00 && c <= 0xDFFF;
+        if (high && s[1] >= 0xDC00 && s[1] <= 0xDFFF) {
+            one[0] = c, one[1] = s[1], one[2] = 0;
+            s++;
+            wbuf_add(b, one);
+        } else if (c == L'"' || c == L'\\') {
+            one[0] = L'\\', one[1] = c, one[2] = 0;
+            wbuf_add(b, one);
+        } else if (c == L'\n' || c == L'\r' || c == L'\t') {
+            wbuf_add(b, c == L'\n' ? L"\\n" : c == L'\r' ? L"\\r" : L"\\t");
+        } else if (c < 0x20 || c == 0x7F || high || low || c == 0x2028 || c == 0x2029) {
+            wbuf_add(b, wfmt(one, COUNTOF(one), L"\\u%04x", (unsigned)c));
+        } else {
+            one[0] = c, one[1] = 0;
+            wbuf_add(b, one);
+        }
+    }
+    wbuf_add(b, L"\"");
+}
+
+BOOL guid_text(const wchar_t *s, size_t len)
+{
+    static const wchar_t shape[] = L"{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
+    if (len != COUNTOF(shape) - 1)
+        return FALSE;
+    for (size_t i = 0; i < len; i++) {
+        wchar_t c = s[i];
+        BOOL hex = (c >= L'0' && c <= L'9') || (c >= L'a' && c <= L'f') || (c >= L'A' && c <= L'F');
+        if (shape[i] == L'X' ? !hex : c != shape[i])
+            return FALSE;
+    }
+    return TRUE;
+}

@@ -23,6 +23,14 @@ void wbuf_add(struct wbuf *b, const wchar_t *s);
 void wbuf_addf(struct wbuf *b, const wchar_t *fmt, ...);
 void wbuf_free(struct wbuf *b);
 
+/* s as a JSON string, quotes included, appended to b: ", \\ and controls escaped, and lone
+ * surrogates (a name Windows accepted, not text) as \\uXXXX, so that it stays valid through
+ * the UTF-8 conversion; surrogate pairs as they are. */
+void wbuf_json_str(struct wbuf *b, const wchar_t *s);
+/* len characters of s are a GUID in braces, {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} (hex digits
+ * of either case): a class key, an adapter's instance, a product code. */
+BOOL guid_text(const wchar_t *s, size_t len);
+
 /* The length of the strict UTF-8 sequence at s (left bytes there): 1 to 4, or 0 when it
  * is not one (overlong forms, encoded surrogates, beyond U+10FFFF, cut short). */
 size_t utf8_sequence(const BYTE *s, size_t left);

@@ -952,7 +952,7 @@ static DWORD write_firstboot_files(struct run *r)
 
 /* ---- the detection marker (marker.h) ---- */
 
-static void utc_now(wchar_t *out, size_t cch)
+void engine_utc_now(wchar_t *out, size_t cch)
 {
     SYSTEMTIME t;
     GetSystemTime(&t);
@@ -967,7 +967,7 @@ static size_t marker_of(const struct run *r, const wchar_t *result, const wchar_
     for (size_t i = 0; r->opt->command == CMD_APPLY && i < r->opt->n_targets; i++)
         wfmt(targets + wcslen(targets), cch - wcslen(targets), L"%ls%ls", i ? L"," : L"",
              r->opt->targets[i]->name);
-    utc_now(now, now_cch);
+    engine_utc_now(now, now_cch);
     struct marker mk = { P2V_VERSION_STR, command_name(r->opt->command), targets, result, now, journal, exit_code };
     return marker_values(&mk, names, values, MARKER_VALUES_MAX);
 }

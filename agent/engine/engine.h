@@ -55,6 +55,8 @@ int engine_run(struct run *r, const struct options *opt, const struct backend *b
 /* Ctrl+C, a closed console: apply stops before its next change and undoes what it made. */
 void engine_request_stop(void);
 void engine_free(struct run *r);
+/* Now, UTC, as the reports and the marker write it: 2026-11-29T23:40:00Z. */
+void engine_utc_now(wchar_t *out, size_t cch);
 
 struct jentry;
 /* Undoes journal records in reverse order, flushes every control set of r->m, then checks

@@ -16,6 +16,7 @@
  * back. A kill at any write leaves the ghost static until the last write: the next start
  * decides again and completes what is left. */
 #include "firstboot_run.h"
+#include "engine.h"
 #include "controlsets.h"
 #include "firstboot.h"
 #include "journal.h"
@@ -37,36 +38,40 @@ static void add_line(struct firstboot_result *res, const wchar_t *fmt, ...);
 #define WAIT_ROUNDS 12
 #define WAIT_MS 5000
 
-static void utc_now(wchar_t *out, size_t cch)
+/* A text file apply left in the state folder, name in path: the file, not a link, read
+ * whole (at most max bytes) as UTF-8; NULL with why. */
+static wchar_t *read_state_text(const struct backend *b, const wchar_t *state, const wchar_t *name, DWORD max,
+                                wchar_t *path, size_t path_cch, wchar_t *why, size_t cch)
 {
-    SYSTEMTIME t;
-    GetSystemTime(&t);
-    wfmt(out, cch, L"%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
-}
-
-/* The pass's configuration apply left in the state folder; FALSE with why. */
-static BOOL read_cfg(const struct backend *b, const wchar_t *state, struct firstboot_cfg *cfg, wchar_t *why,
-                     size_t cch)
-{
-    wchar_t path[MAX_PATH], link[2 * MAX_PATH + 128];
+    wchar_t link[2 * MAX_PATH + 128];
     BYTE *data;
     DWORD size;
-    wfmt(path, COUNTOF(path), L"%ls\\%ls", state, FIRSTBOOT_CONFIG);
+    wfmt(path, path_cch, L"%ls\\%ls", state, name);
     if (b->path_plain(b->ctx, path, link, COUNTOF(link)) != ERROR_SUCCESS) {
         wfmt(why, cch, L"%ls", link);
-        return FALSE;
+        return NULL;
     }
     DWORD e = b->read_file(b->ctx, path, &data, &size);
     if (e != ERROR_SUCCESS) {
         wfmt(why, cch, L"%ls could not be read (error %lu)", path, (unsigned long)e);
-        return FALSE;
+        return NULL;
     }
-    wchar_t *text = size <= 4096 ? wide_from_utf8((const char *)data, (int)size) : NULL;
+    wchar_t *text = size <= max ? wide_from_utf8((const char *)data, (int)size) : NULL;
     free(data);
-    wchar_t detail[160];
+    if (!text)
+        wfmt(why, cch, L"%ls is not one p2vprep wrote: too long or not UTF-8", path);
+    return text;
+}
+
+/* The pass's configuration; FALSE with why. */
+static BOOL read_cfg(const struct backend *b, const wchar_t *state, struct firstboot_cfg *cfg, wchar_t *why,
+                     size_t cch)
+{
+    wchar_t path[MAX_PATH], detail[160];
+    wchar_t *text = read_state_text(b, state, FIRSTBOOT_CONFIG, 4096, path, COUNTOF(path), why, cch);
     BOOL ok = text && firstboot_cfg_parse(text, cfg, detail, COUNTOF(detail));
-    if (!ok)
-        wfmt(why, cch, L"%ls is not one p2vprep wrote: %ls", path, text ? detail : L"too long or not UTF-8");
+    if (text && !ok)
+        wfmt(why, cch, L"%ls is not one p2vprep wrote: %ls", path, detail);
     free(text);
     return ok;
 }
@@ -90,29 +95,15 @@ static void uninstall_software(struct firstboot_result *res, const struct firstb
     }
 }
 
-/* The record apply left in the state folder; FALSE with why. */
+/* The adapters' record; FALSE with why. */
 static BOOL read_record(const struct backend *b, const wchar_t *state, struct net_record *rec, wchar_t *why,
                         size_t cch)
 {
-    wchar_t path[MAX_PATH], link[2 * MAX_PATH + 128];
-    BYTE *data;
-    DWORD size;
-    wfmt(path, COUNTOF(path), L"%ls\\%ls", state, FIRSTBOOT_RECORD);
-    if (b->path_plain(b->ctx, path, link, COUNTOF(link)) != ERROR_SUCCESS) {
-        wfmt(why, cch, L"%ls", link);
-        return FALSE;
-    }
-    DWORD e = b->read_file(b->ctx, path, &data, &size);
-    if (e != ERROR_SUCCESS) {
-        wfmt(why, cch, L"%ls could not be read (error %lu)", path, (unsigned long)e);
-        return FALSE;
-    }
-    wchar_t *text = size <= NET_TEXT_MAX * 4 ? wide_from_utf8((const char *)data, (int)size) : NULL;
-    free(data);
-    wchar_t detail[200];
+    wchar_t path[MAX_PATH], detail[200];
+    wchar_t *text = read_state_text(b, state, FIRSTBOOT_RECORD, NET_TEXT_MAX * 4, path, COUNTOF(path), why, cch);
     BOOL ok = text && net_record_parse(text, wcslen(text), rec, detail, COUNTOF(detail));
-    if (!ok)
-        wfmt(why, cch, L"%ls is not a record p2vprep wrote: %ls", path, text ? detail : L"not UTF-8 text");
+    if (text && !ok)
+        wfmt(why, cch, L"%ls is not a record p2vprep wrote: %ls", path, detail);
     free(text);
     return ok;
 }
@@ -212,39 +203,25 @@ static void add_line(struct firstboot_result *res, const wchar_t *fmt, ...)
     va_end(ap);
 }
 
-static void json_string(struct wbuf *b, const wchar_t *s)
-{
-    wbuf_add(b, L"\"");
-    for (; *s; s++) {
-        if (*s == L'"' || *s == L'\\')
-            wbuf_addf(b, L"\\%lc", *s);
-        else if (*s < 0x20)
-            wbuf_addf(b, L"\\u%04x", (unsigned)*s);
-        else
-            wbuf_addf(b, L"%lc", *s);
-    }
-    wbuf_add(b, L"\"");
-}
-
 /* firstboot.json in the state folder, through the backend. */
 static void write_result(const struct backend *b, const wchar_t *state, const struct os_info *os,
                          const struct firstboot_result *res)
 {
     struct wbuf j = { 0 };
     wchar_t now[32], path[MAX_PATH];
-    utc_now(now, COUNTOF(now));
+    engine_utc_now(now, COUNTOF(now));
     wbuf_add(&j, L"{\n  \"computer\": ");
-    json_string(&j, os->computer);
+    wbuf_json_str(&j, os->computer);
     wbuf_add(&j, L",\n  \"time\": ");
-    json_string(&j, now);
+    wbuf_json_str(&j, now);
     wbuf_add(&j, L",\n  \"state\": ");
-    json_string(&j, firstboot_state_name(res->state));
+    wbuf_json_str(&j, firstboot_state_name(res->state));
     wbuf_add(&j, L",\n  \"boot_targets\": ");
-    json_string(&j, res->boot_targets);
+    wbuf_json_str(&j, res->boot_targets);
     wbuf_add(&j, L",\n  \"boot_driver_running\": ");
-    json_string(&j, res->boot_driver);
+    wbuf_json_str(&j, res->boot_driver);
     wbuf_add(&j, L",\n  \"journal\": ");
-    json_string(&j, res->journal);
+    wbuf_json_str(&j, res->journal);
     wbuf_addf(&j, L",\n  \"writes\": %d, \"moved\": %d, \"ambiguous\": %d, \"restarted\": %d,"
                   L" \"gateway_answered\": %d, \"ghosts_removed\": %d, \"registered\": %ls,\n  \"adapters\": [",
               res->writes, res->moved, res->ambiguous, res->restarted, res->gateway_answered,
@@ -253,31 +230,31 @@ static void write_result(const struct backend *b, const wchar_t *state, const st
         const struct firstboot_adapter *a = &res->adapters[i];
         wbuf_add(&j, i ? L",\n    {" : L"\n    {");
         wbuf_add(&j, L"\"old_guid\": ");
-        json_string(&j, a->old_guid);
+        wbuf_json_str(&j, a->old_guid);
         wbuf_add(&j, L", \"name\": ");
-        json_string(&j, a->name);
+        wbuf_json_str(&j, a->name);
         wbuf_add(&j, L", \"verdict\": ");
-        json_string(&j, a->verdict);
+        wbuf_json_str(&j, a->verdict);
         wbuf_add(&j, L", \"new_guid\": ");
-        json_string(&j, a->new_guid);
+        wbuf_json_str(&j, a->new_guid);
         wbuf_add(&j, L", \"why\": ");
-        json_string(&j, a->why);
+        wbuf_json_str(&j, a->why);
         wbuf_addf(&j, L", \"verified\": %ls}", a->verified ? L"true" : L"false");
     }
     wbuf_add(&j, res->n_adapters ? L"\n  ],\n  \"uninstall\": [" : L"],\n  \"uninstall\": [");
     for (int i = 0; i < res->n_uninstalls; i++) {
         const struct firstboot_uninstall *u = &res->uninstalls[i];
         wbuf_add(&j, i ? L",\n    {\"code\": " : L"\n    {\"code\": ");
-        json_string(&j, u->code);
+        wbuf_json_str(&j, u->code);
         wbuf_add(&j, L", \"platform\": ");
-        json_string(&j, u->platform);
+        wbuf_json_str(&j, u->platform);
         if (u->error)
             wbuf_addf(&j, L", \"error\": %lu, \"exit_code\": null}", (unsigned long)u->error);
         else
             wbuf_addf(&j, L", \"error\": 0, \"exit_code\": %lu}", (unsigned long)u->exit_code);
     }
     wbuf_add(&j, res->n_uninstalls ? L"\n  ],\n  \"detail\": " : L"],\n  \"detail\": ");
-    json_string(&j, res->detail);
+    wbuf_json_str(&j, res->detail);
     wbuf_add(&j, L"\n}\n");
     int len = 0;
     char *utf8 = j.ok ? utf8_from_wide(j.s, &len) : NULL;
@@ -338,7 +315,6 @@ static enum net_pass decide_waiting(const struct backend *b, const struct machin
         if (!waiting)
             break;
         Sleep(WAIT_MS);
-        net_probe_free(np);
         if (net_probe_read(b, m, np) != ERROR_SUCCESS)
             break;
         net_probe_snapshot(np, &s);
@@ -522,7 +498,7 @@ report:
         /* the detection marker says it too (HKLM\SOFTWARE\p2vprep FirstBoot), and COM1 */
         wchar_t now[32], line[160];
         struct regval v;
-        utc_now(now, COUNTOF(now));
+        engine_utc_now(now, COUNTOF(now));
         wfmt(line, COUNTOF(line), L"%ls %ls moved=%d ambiguous=%d", firstboot_state_name(res->state), now,
              res->moved, res->ambiguous);
         regval_sz(&v, REG_SZ, line);
@@ -536,7 +512,7 @@ report:
         }
     }
 out:
-    if (np->values)
+    if (np)
         net_probe_free(np);
     free(np);
     free(d);
