@@ -361,6 +361,36 @@ static void retire_stages_the_platform_uninstall_for_the_vm(void **state)
     fx_delete_tree(HKEY_LOCAL_MACHINE, XCPNG);
 }
 
+/* The pass's configuration replaced by a link to a file anyone could write (one asking to
+ * uninstall something): the pass reads nothing through it, runs nothing, moves nothing, and
+ * says which file is a link. */
+static void a_linked_configuration_is_never_read(void **state)
+{
+    char *out;
+    assert_int_equal(fx_run(FAULT_EXE, L"apply --keep-network", &out), 0);
+    free(out);
+    become_the_vm();
+    CreateDirectoryW(L"C:\\p2vtest", NULL);
+    static const char planted[] =
+        "p2vprep-firstboot 1\nnetwork no\nuninstall {AF9B2559-3E91-4206-98C2-F560009FF7F1} xen\nend 1\n";
+    assert_true(fx_write_file(L"C:\\p2vtest\\planted.cfg", planted, sizeof planted - 1));
+    wchar_t cfg[MAX_PATH];
+    swprintf(cfg, MAX_PATH, L"%ls\\firstboot.cfg", state_dir);
+    fx_delete_file(cfg);
+    assert_true(fx_unix_link(cfg, L"C:\\p2vtest\\planted.cfg"));
+    wchar_t *before = fx_export(TCPIP(L"1", A));
+    int rc = fx_run(firstboot_exe, L"firstboot --no-wait", &out);
+    fx_unix_unlink(cfg);
+    if (rc != 1 || !strstr(out, "firstboot.cfg") || !strstr(out, "link") || strstr(out, "AF9B2559"))
+        fail_msg("firstboot through a linked configuration: exit %d\n%s", rc, out);
+    free(out);
+    wchar_t *after = fx_export(TCPIP(L"1", A));
+    assert_true(!wcscmp(before, after));
+    free(before);
+    free(after);
+    fx_delete_dir(L"C:\\p2vtest");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup(the_pass_moves_the_settings_and_rollback_puts_them_back, source_server),
         cmocka_unit_test_setup(a_kill_after_any_write_of_the_pass_is_completed_by_the_next_start, source_server),
         cmocka_unit_test_setup(retire_stages_the_platform_uninstall_for_the_vm, source_server),
+        cmocka_unit_test_setup(a_linked_configuration_is_never_read, source_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -702,6 +702,8 @@ static int no_disk_links(void **state)
     static const wchar_t *const links[] = {
         WINDIR L"\\system32\\drivers", WINDIR L"\\p2vprep", DRIVER, WINDIR L"\\p2vprep\\apply-0001",
     };
+    fx_unix_unlink(WINDIR L"\\p2vprep\\network.txt");
+    fx_unix_unlink(WINDIR L"\\p2vprep\\p2vprep-firstboot.exe");
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
         DWORD a = GetFileAttributesW(links[i]);
         if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT))
@@ -739,6 +741,36 @@ static void a_linked_drivers_folder_never_leads_into_the_helper(void **state)
     free(hive_after);
     assert_helper_folder_as_it_was();
     assert_false(fx_file_exists(WINDIR L"\\p2vprep\\apply-0001.journal"));
+    assert_live_untouched();
+}
+
+/* The first-boot pass's record and exe on the disk are links to a helper file: apply
+ * --keep-network writes through neither, changes no key, and names the link. */
+static void linked_first_boot_files_never_lead_into_the_helper(void **state)
+{
+    static const wchar_t *const names[] = { L"network.txt", L"p2vprep-firstboot.exe" };
+    struct offline_fixture f = { { 1, 2, 3 }, 3, { 2, 2, 3, 0 }, L"OLDSRV03", L"ServerNT", 0x200, 0, 0, NULL, NULL, TRUE };
+    for (int i = 0; i < 2; i++) {
+        wchar_t link[MAX_PATH], args[300];
+        char shown[64];
+        fx_make_offline_hive(HIVE, &f);
+        helper_folder();
+        fx_delete_dir(WINDIR L"\\p2vprep");
+        CreateDirectoryW(WINDIR L"\\p2vprep", NULL);
+        swprintf(link, MAX_PATH, WINDIR L"\\p2vprep\\%ls", names[i]);
+        assert_true(fx_unix_link(link, HELPER_FILE));
+        wchar_t *hive_before = fx_export_hive(HIVE);
+        swprintf(args, 300, L"apply --offline " WINDIR L" --keep-network");
+        snprintf(shown, sizeof shown, "%ls", names[i]);
+        assert_refused(args, shown);
+        wchar_t *hive_after = fx_export_hive(HIVE);
+        if (wcscmp(hive_before, hive_after))
+            fail_msg("%ls linked: the offline hive changed though the run was refused", names[i]);
+        free(hive_before);
+        free(hive_after);
+        assert_helper_folder_as_it_was();
+        fx_unix_unlink(link);
+    }
     assert_live_untouched();
 }
 
@@ -875,6 +907,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(plan_and_check_change_nothing_anywhere, seed_disk),
         cmocka_unit_test_setup(apply_from_the_volume_root_then_check_rerun_and_rollback, seed_disk),
         cmocka_unit_test_setup(retire_and_keep_network_offline, seed_disk),
+        cmocka_unit_test_setup_teardown(linked_first_boot_files_never_lead_into_the_helper, seed_disk, no_disk_links),
         cmocka_unit_test_setup(a_failure_midway_leaves_the_offline_windows_as_it_was, seed_disk),
         cmocka_unit_test_setup(a_killed_run_leaves_a_hive_the_next_run_unloads, seed_disk),
         cmocka_unit_test_setup_teardown(a_busy_offline_lock_is_exit_7_with_the_hive_unloaded, seed_disk,
